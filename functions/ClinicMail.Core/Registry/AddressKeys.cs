@@ -1,0 +1,22 @@
+namespace ClinicMail.Core.Registry;
+
+/// <summary>The index keys under which a registered address is stored so that near misses can be
+/// found with equality look-ups (fast in SQLite, PostgreSQL and memory alike):
+/// <list type="bullet">
+/// <item><see cref="Skeleton"/>: the address with confusable characters folded (Cyrillic "а" → "a",
+/// "rn" → "m", "0" → "o"…), punycode decoded, and provider-insignificant dots removed; two
+/// addresses with the same skeleton look the same to a human.</item>
+/// <item><see cref="Domain"/> + <see cref="LocalPrefix"/> or <see cref="LocalSuffix"/>: one edit
+/// (typo, missing or doubled letter, swapped letters) in a local part of four characters or more
+/// leaves either its first or its last characters intact, so candidates for an edit-distance check
+/// are found by prefix or suffix on the same domain.</item>
+/// </list>
+/// Computed by <see cref="AddressKeys.For"/>; stores persist them next to the address.</summary>
+public sealed record AddressKeys(string Skeleton, string Domain, string LocalPrefix, string LocalSuffix)
+{
+    /// <summary>Characters kept for the prefix and suffix keys.</summary>
+    public const int AffixLength = 4;
+
+    /// <summary>Keys for a normalized address (see <see cref="AddressNormalizer.Normalize"/>).</summary>
+    public static AddressKeys For(string normalizedAddress) => AddressSkeleton.KeysFor(normalizedAddress);
+}

@@ -1,0 +1,26 @@
+namespace ClinicMail.Core.Registry;
+
+/// <summary>The registry as the check sees it: exact look-ups by address and the candidates for
+/// near-miss detection. Implemented by the stores (SQLite, PostgreSQL) and by
+/// <see cref="InMemoryPatientDirectory"/>. Every method takes a batch so a check with many
+/// recipients costs one round trip per kind of question, not one per recipient.</summary>
+public interface IPatientDirectory
+{
+    /// <summary>Patients registered under each of these addresses. Keys are
+    /// <see cref="AddressNormalizer.Normalize"/>d addresses; an address nobody registered is absent.
+    /// A family-shared address may belong to several patients.</summary>
+    Task<IReadOnlyDictionary<string, IReadOnlyList<DirectoryMatch>>> FindByAddressesAsync(
+        IReadOnlyCollection<string> normalizedAddresses, CancellationToken cancellationToken = default);
+
+    /// <summary>Registered addresses that could be a near miss of one of these keys (same
+    /// skeleton, same local-part prefix or suffix on the same or a resembling domain). The caller
+    /// decides which are real look-alikes; a store may return more candidates than needed, never fewer.</summary>
+    Task<IReadOnlyList<DirectoryMatch>> FindNearMissCandidatesAsync(
+        IReadOnlyCollection<AddressKeys> keys, CancellationToken cancellationToken = default);
+
+    /// <summary>Distinct domains of registered addresses (a small set), for domain look-alike detection.</summary>
+    Task<IReadOnlySet<string>> RegisteredDomainsAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>A registered address together with the patient who owns it.</summary>
+public sealed record DirectoryMatch(Patient Patient, PatientAddress Address);
