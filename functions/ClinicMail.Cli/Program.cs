@@ -1,1 +1,3 @@
-return 0;
+using ClinicMail.Cli;
+
+return await CliApp.RunAsync(args, CliIo.Console());
