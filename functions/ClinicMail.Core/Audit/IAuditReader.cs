@@ -19,3 +19,12 @@ public interface IAuditStore : IAuditReader
     /// <summary>True when the store answers (for /api/ready).</summary>
     Task<bool> PingAsync(CancellationToken cancellationToken = default);
 }
+
+/// <summary>The free text of an override justification, kept outside the chain (it may name people);
+/// the chain record holds its keyed hash.</summary>
+public sealed record OverrideJustification(string OverrideId, string CheckId, string Code, string Text, DateTimeOffset At);
+
+public interface IOverrideJustificationStore
+{
+    Task SaveAsync(OverrideJustification justification, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,48 @@
+using ClinicMail.Core.Audit;
+using ClinicMail.Functions.Identity;
+using ClinicMail.Functions.Problems;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ClinicMail.Functions.Endpoints;
+
+/// <summary>Liveness, readiness, and the development issuer's endpoints.</summary>
+public static class SystemEndpoints
+{
+    public static IEndpointRouteBuilder MapSystemEndpoints(this IEndpointRouteBuilder routes)
+    {
+        // Liveness only: no data, no dependency, anonymous (Azure and load balancers probe it).
+        routes.MapGet("/api/health", () => TypedResults.Ok(new { status = "ok" }))
+            .WithName("Health").WithTags("System").AllowAnonymous();
+
+        // Readiness: the stores answer. Anonymous like health, and says nothing but up/down.
+        routes.MapGet("/api/ready", async Task<Results<Ok<ReadyResponse>, JsonHttpResult<ReadyResponse>>> (IAuditStore audit, CancellationToken ct) =>
+            await audit.PingAsync(ct).ConfigureAwait(false)
+                ? TypedResults.Ok(new ReadyResponse("ready"))
+                : TypedResults.Json(new ReadyResponse("unavailable"), statusCode: 503))
+            .WithName("Ready").WithTags("System").AllowAnonymous();
+        return routes;
+    }
+
+    /// <summary>Only mapped when the configuration says Development (see Program).</summary>
+    public static IEndpointRouteBuilder MapDevelopmentIssuer(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/dev-issuer/{tenantId}/v2.0/.well-known/openid-configuration", (string tenantId, DevelopmentIssuer issuer) =>
+                TypedResults.Json(issuer.DiscoveryDocument(tenantId)))
+            .WithName("DevIssuerDiscovery").WithTags("Development").AllowAnonymous().ExcludeFromDescription();
+        routes.MapGet("/dev-issuer/discovery/v2.0/keys", (DevelopmentIssuer issuer) => TypedResults.Json(issuer.Jwks()))
+            .WithName("DevIssuerKeys").WithTags("Development").AllowAnonymous().ExcludeFromDescription();
+        routes.MapPost("/api/dev/token", Results<Ok<DevTokenResponse>, ProblemHttpResult> (DevTokenRequest request, DevelopmentIssuer issuer) =>
+                Roles.All.Contains(request.Role, StringComparer.Ordinal)
+                    ? TypedResults.Ok(new DevTokenResponse(issuer.Mint(new TokenRequest { Roles = [request.Role] }), 3600))
+                    : TypedResults.Problem(Problem.Create(400, "unknown_role", ProblemTexts.ValidationTitle,
+                        new($"Rôle inconnu; rôles : {string.Join(", ", Roles.All)}.", $"Unknown role; roles: {string.Join(", ", Roles.All)}."))))
+            .WithName("DevToken").WithTags("Development").AllowAnonymous().ExcludeFromDescription();
+        return routes;
+    }
+
+    public sealed record ReadyResponse(string Status);
+
+    public sealed record DevTokenRequest(string Role);
+
+    public sealed record DevTokenResponse(string AccessToken, int ExpiresIn);
+}

@@ -1,0 +1,96 @@
+using System.Globalization;
+using ClinicMail.Functions.Endpoints;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
+
+namespace ClinicMail.Functions.Hosting;
+
+/// <summary>The composition root and the request pipeline, in the order a request meets them.</summary>
+public static class ClinicMailHost
+{
+    public const string DevelopmentHeader = "X-ClinicMail-Development";
+
+    public static WebApplicationBuilder AddClinicMail(this WebApplicationBuilder builder)
+    {
+        // Azure Functions custom handler: the host tells the app which port to listen on.
+        var customHandlerPort = Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT");
+        if (!string.IsNullOrEmpty(customHandlerPort))
+        {
+            builder.WebHost.UseUrls($"http://127.0.0.1:{customHandlerPort}");
+        }
+        else if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls("http://localhost:7071");
+        }
+
+        var settings = StartupSettings.Read(builder.Configuration);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // The global cap; endpoints set their own lower limits (RequestLimitMetadata).
+            kestrel.Limits.MaxRequestBodySize = settings.Limits.MaxCheckRequestBytes;
+            kestrel.AddServerHeader = false;
+        });
+
+        builder.Services.AddClinicMailServices(builder.Configuration, settings);
+        return builder;
+    }
+
+    public static async Task PrepareClinicMailAsync(this WebApplication app)
+    {
+        foreach (var step in app.Services.GetServices<IStartupStep>())
+        {
+            await step.RunAsync(app.Lifetime.ApplicationStopping).ConfigureAwait(false);
+        }
+    }
+
+    public static WebApplication UseClinicMail(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<ClinicMailOptions>>().Value;
+        app.UseExceptionHandler();
+        if (options.IsDevelopment)
+        {
+            // Every response says the app runs with development identities and keys.
+            app.Use((context, next) =>
+            {
+                context.Response.Headers[DevelopmentHeader] = "true";
+                return next(context);
+            });
+        }
+
+        app.Use((context, next) =>
+        {
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            context.Response.Headers["Referrer-Policy"] = "no-referrer";
+            return next(context);
+        });
+
+        app.UseRequestLocalization(new RequestLocalizationOptions
+        {
+            SupportedCultures = [new("fr"), new("fr-CA"), new("en"), new("en-CA")],
+            SupportedUICultures = [new("fr"), new("fr-CA"), new("en"), new("en-CA")],
+            DefaultRequestCulture = new Microsoft.AspNetCore.Localization.RequestCulture(CultureInfo.GetCultureInfo("fr-CA")),
+        });
+
+        if (options.AddinDirectory is { } addin && Directory.Exists(addin))
+        {
+            var files = new PhysicalFileProvider(Path.GetFullPath(addin));
+            app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+            app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+        }
+
+        app.UseRouting();
+        app.UseRequestLimits();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapSystemEndpoints();
+        app.MapCheckEndpoints();
+        app.MapOpenApi("/api/openapi.json").AllowAnonymous().WithName("OpenApi");
+        if (options.IsDevelopment)
+        {
+            app.MapDevelopmentIssuer();
+        }
+
+        return app;
+    }
+}

@@ -1,0 +1,61 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ClinicMail.Functions.Hosting;
+
+/// <summary><c>ClinicMail:*</c> — what mode the app runs in and what organisation it serves.</summary>
+public sealed class ClinicMailOptions
+{
+    public const string Section = "ClinicMail";
+
+    /// <summary>Development (embedded defaults, local issuer, local key file) or Production. There is
+    /// no default: the embedded run sets Development explicitly, so a forgotten setting cannot turn
+    /// the development issuer on in production.</summary>
+    [Required]
+    public string Mode { get; set; } = "";
+
+    /// <summary>The organisation's own domains (its ".med" tenant): recipients there are internal.</summary>
+    public List<string> InternalDomains { get; set; } = [];
+
+    /// <summary>Where the embedded default keeps its SQLite file and local keys.</summary>
+    public string DataDirectory { get; set; } = ".data";
+
+    /// <summary>The URL the app is reached at (links, development issuer).</summary>
+    public string PublicBaseUrl { get; set; } = "http://localhost:7071";
+
+    /// <summary>The folder of the built add-in served at the web root (task pane, launch event, sandbox).</summary>
+    public string? AddinDirectory { get; set; }
+
+    /// <summary>The clinic's time zone (IANA id): consent expiry is evaluated on the clinic's date.</summary>
+    public string TimeZone { get; set; } = "America/Toronto";
+
+    public bool IsDevelopment => string.Equals(Mode, "Development", StringComparison.OrdinalIgnoreCase);
+
+    public bool IsProduction => string.Equals(Mode, "Production", StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary><c>Limits:*</c> — explicit size and count limits (docs/api.md). Each is answered with a
+/// 413 or 400 ProblemDetails that names it.</summary>
+public sealed class LimitsOptions
+{
+    public const string Section = "Limits";
+
+    /// <summary>Largest request body of <c>POST /api/v1/check</c>, in bytes.</summary>
+    public long MaxCheckRequestBytes { get; set; } = 1_048_576;
+
+    /// <summary>Longest draft body, in characters (HTML included).</summary>
+    public int MaxBodyChars { get; set; } = 500_000;
+
+    public int MaxSubjectChars { get; set; } = 1_000;
+
+    /// <summary>Most recipients over To, Cc and Bcc together (Exchange Online's default per message is 500).</summary>
+    public int MaxRecipients { get; set; } = 500;
+
+    public int MaxAttachments { get; set; } = 100;
+
+    public int MaxAddressChars { get; set; } = 320;
+
+    public int MaxJustificationChars { get; set; } = 2_000;
+
+    /// <summary>How long after a check an override of it is accepted.</summary>
+    public TimeSpan OverrideWindow { get; set; } = TimeSpan.FromHours(2);
+}

@@ -1,0 +1,144 @@
+using System.Security.Cryptography;
+using ClinicMail.Core.Audit;
+using ClinicMail.Core.Checking;
+using ClinicMail.Core.Drafts;
+using ClinicMail.Core.Json;
+using ClinicMail.Core.Policy;
+using ClinicMail.Functions.Handlers;
+using ClinicMail.Functions.Identity;
+using ClinicMail.Functions.Problems;
+using ClinicMail.Functions.Validation;
+using ClinicMail.Infrastructure.Audit;
+using ClinicMail.Infrastructure.Files;
+using ClinicMail.Infrastructure.Storage.Sqlite;
+using FluentValidation;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Severity = ClinicMail.Core.Policy.Severity;
+
+namespace ClinicMail.Functions.Hosting;
+
+/// <summary>Registrations, each with the reason for its lifetime. <c>TryAdd*</c> so tests can
+/// pre-register fakes at the true seams (STYLE.md §5).</summary>
+public static class ServiceRegistration
+{
+    public static IServiceCollection AddClinicMailServices(this IServiceCollection services, IConfiguration configuration, StartupSettings settings)
+    {
+        services.AddOptions<ClinicMailOptions>().Configure(o => Copy(settings.ClinicMail, o));
+        services.AddOptions<LimitsOptions>().Bind(configuration.GetSection(LimitsOptions.Section));
+        services.AddSingleton(settings.Storage);
+        services.AddSingleton(settings.Identity);
+        services.AddSingleton(Options.Create(PolicyConfiguration.Read(configuration)));
+
+        // Singletons: the engines are sealed and stateless; time is a process-wide clock.
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(DraftChecker.Default);
+
+        services.AddClinicMailStorage(settings);
+        services.AddClinicMailAudit(settings);
+
+        services.AddClinicMailIdentity(settings.Identity, settings.ClinicMail.PublicBaseUrl);
+        if (settings.ClinicMail.IsDevelopment && settings.Identity.IsDevelopment)
+        {
+            // One signing key per process, loaded or created at first use.
+            services.TryAddSingleton(_ => DevelopmentIssuer.LoadOrCreate(
+                Path.Combine(settings.ClinicMail.DataDirectory, "dev-issuer-key.pem"), settings.ClinicMail.PublicBaseUrl));
+        }
+
+        // Validators and handlers hold no per-request state: singletons.
+        services.TryAddSingleton<IValidator<Draft>, DraftValidator>();
+        services.TryAddSingleton<IValidator<OverrideRequest>, OverrideRequestValidator>();
+        services.TryAddSingleton<CheckHandler>();
+        services.TryAddSingleton<OverrideHandler>();
+
+        services.AddExceptionHandler<ProblemMapping>();
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o => ClinicMailJson.Configure(o.SerializerOptions));
+        // Binding errors become exceptions so ProblemMapping answers them like every other error.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "ClinicMail API";
+            document.Info.Description = "Checks physicians' e-mail drafts against the Collège des médecins du Québec rules. See docs/api.md.";
+            return Task.CompletedTask;
+        }));
+        return services;
+    }
+
+    private static IServiceCollection AddClinicMailStorage(this IServiceCollection services, StartupSettings settings)
+    {
+        if (!settings.Storage.IsSqlite)
+        {
+            throw new StartupConfigurationException(["Storage:Provider 'Postgres' is not available in this build yet; use 'Sqlite'."]);
+        }
+
+        var connectionString = SqliteConnectionStrings.From(settings.Storage.ConnectionString);
+        // One store object per process: it opens pooled connections per operation.
+        services.TryAddSingleton(_ => new SqliteAuditStore(connectionString));
+        services.TryAddSingleton<IAuditStore>(sp => sp.GetRequiredService<SqliteAuditStore>());
+        services.TryAddSingleton<IAuditReader>(sp => sp.GetRequiredService<IAuditStore>());
+        services.TryAddSingleton<IOverrideJustificationStore>(sp => sp.GetRequiredService<SqliteAuditStore>());
+        services.AddSingleton<IStartupStep>(sp => new DelegateStartupStep(ct => sp.GetRequiredService<SqliteAuditStore>().EnsureSchemaAsync(ct)));
+        return services;
+    }
+
+    private static IServiceCollection AddClinicMailAudit(this IServiceCollection services, StartupSettings settings)
+    {
+        // One writer loop per process: group commit needs a single queue.
+        services.TryAddSingleton<IAuditWriter>(sp => new BatchingAuditWriter(sp.GetRequiredService<IAuditStore>(), sp.GetRequiredService<TimeProvider>()));
+        // The fingerprint key lives as long as the process.
+        services.TryAddSingleton(_ => new DraftFingerprint(FingerprintKey.LoadOrCreate(Path.Combine(settings.ClinicMail.DataDirectory, "audit-hmac.key"))));
+        return services;
+    }
+
+    private static void Copy(ClinicMailOptions from, ClinicMailOptions to)
+    {
+        to.Mode = from.Mode;
+        to.InternalDomains = [.. from.InternalDomains.Select(d => d.Trim().TrimStart('@').ToLowerInvariant())];
+        to.DataDirectory = from.DataDirectory;
+        to.PublicBaseUrl = from.PublicBaseUrl;
+        to.AddinDirectory = from.AddinDirectory;
+        to.TimeZone = from.TimeZone;
+    }
+
+    private sealed class DelegateStartupStep(Func<CancellationToken, Task> run) : IStartupStep
+    {
+        public Task RunAsync(CancellationToken cancellationToken) => run(cancellationToken);
+    }
+}
+
+/// <summary>The server secret of the draft fingerprint (HMAC). In the embedded default: 32 random bytes
+/// in an owner-only file, created on first run.</summary>
+public static class FingerprintKey
+{
+    public static byte[] LoadOrCreate(string path) => PrivateFile.ReadOrCreate(path, () => RandomNumberGenerator.GetBytes(32));
+}
+
+/// <summary><c>Policy:*</c> — per-rule severity from configuration (docs/policy.md).</summary>
+public static class PolicyConfiguration
+{
+    public static PolicyOptions Read(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("Policy");
+        var rules = new Dictionary<ReasonCode, RuleSetting>();
+        foreach (var rule in section.GetSection("Rules").GetChildren())
+        {
+            var code = Enum.GetValues<ReasonCode>().FirstOrDefault(c => string.Equals(Codes.Of(c), rule.Key, StringComparison.Ordinal), (ReasonCode)(-1));
+            if ((int)code < 0 || code == ReasonCode.CheckFailed)
+            {
+                throw new StartupConfigurationException([$"Policy:Rules:{rule.Key} is not a configurable reason code (see docs/policy.md)."]);
+            }
+
+            var defaults = PolicyOptions.Defaults[code];
+            var severity = rule["Severity"] is { } s ? Enum.Parse<Severity>(s, ignoreCase: true) : defaults.Severity;
+            var overridable = rule["Overridable"] is { } o ? bool.Parse(o) : defaults.Overridable;
+            rules[code] = new RuleSetting(severity, overridable);
+        }
+
+        return new PolicyOptions
+        {
+            Rules = rules,
+            BlockUnknownRecipientWithClinicalContent = section.GetValue("BlockUnknownRecipientWithClinicalContent", true),
+        };
+    }
+}
