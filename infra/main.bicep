@@ -1,0 +1,158 @@
+// ClinicMail production infrastructure (resource-group scope).
+//   az deployment group create -g <rg> -f infra/main.bicep -p @infra/main.parameters.json
+// See docs/deploy.md for the full procedure. Nothing here takes or returns a secret: every service
+// is reached with the Function App's managed identity and Entra tokens.
+targetScope = 'resourceGroup'
+
+@description('Short lowercase name used to derive resource names (letters and digits only).')
+@minLength(3)
+@maxLength(11)
+param baseName string
+
+@description('Azure region; defaults to the resource group\'s (e.g. canadacentral to keep data in Canada).')
+param location string = resourceGroup().location
+
+@description('Application (client) id of the ClinicMail Entra app registration (output of infra/entra/register-app.sh).')
+param entraClientId string
+
+@description('The organisation\'s verified Microsoft 365 domains, e.g. [ "clinique-exemple.med" ].')
+@minLength(1)
+param internalDomains array
+
+@description('Mailbox that sends one-time codes and notifications (must belong to the mail-enabled security group used by infra/exchange/limit-mail-send.ps1).')
+param senderAddress string
+
+@description('Custom host name patients and Outlook use (optional). Empty: the Function App\'s default host name.')
+param publicHostName string = ''
+
+@description('Object id of the Entra group (or user) that administers PostgreSQL.')
+param postgresEntraAdminObjectId string
+
+@description('Display name of that group or user, exactly as in Entra ID.')
+param postgresEntraAdminName string
+
+@allowed([
+  'Group'
+  'User'
+])
+param postgresEntraAdminType string = 'Group'
+
+param postgresSkuName string = 'Standard_B1ms'
+
+@allowed([
+  'Burstable'
+  'GeneralPurpose'
+  'MemoryOptimized'
+])
+param postgresSkuTier string = 'Burstable'
+
+@description('See modules/keyvault.bicep: "Enabled" unless the app is VNet-integrated with a private endpoint to the vault.')
+@allowed([
+  'Enabled'
+  'Disabled'
+])
+param keyVaultPublicNetworkAccess string = 'Enabled'
+
+@description('Name of the RSA-HSM key-encryption key.')
+param keyName string = 'clinicmail-kek'
+
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+
+param tags object = {
+  application: 'ClinicMail'
+}
+
+var suffix = take(uniqueString(subscription().id, resourceGroup().id), 6)
+var functionAppName = '${baseName}-func-${suffix}'
+var deploymentContainerName = 'app-package'
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'clinicmail-monitoring'
+  params: {
+    location: location
+    workspaceName: '${baseName}-log-${suffix}'
+    appInsightsName: '${baseName}-appi-${suffix}'
+    tags: tags
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'clinicmail-storage'
+  params: {
+    location: location
+    storageAccountName: toLower('st${baseName}${suffix}')
+    deploymentContainerName: deploymentContainerName
+    tags: tags
+  }
+}
+
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'clinicmail-keyvault'
+  params: {
+    location: location
+    keyVaultName: 'kv-${baseName}-${suffix}'
+    keyName: keyName
+    publicNetworkAccess: keyVaultPublicNetworkAccess
+    tags: tags
+  }
+}
+
+module postgres 'modules/postgres.bicep' = {
+  name: 'clinicmail-postgres'
+  params: {
+    location: location
+    serverName: '${baseName}-pg-${suffix}'
+    skuName: postgresSkuName
+    skuTier: postgresSkuTier
+    entraAdminObjectId: postgresEntraAdminObjectId
+    entraAdminName: postgresEntraAdminName
+    entraAdminType: postgresEntraAdminType
+    tags: tags
+  }
+}
+
+module functionApp 'modules/functionapp.bicep' = {
+  name: 'clinicmail-functionapp'
+  params: {
+    location: location
+    functionAppName: functionAppName
+    planName: '${baseName}-plan-${suffix}'
+    storageAccountName: storage.outputs.storageAccountName
+    deploymentContainerName: deploymentContainerName
+    appInsightsName: monitoring.outputs.appInsightsName
+    keyVaultUri: keyVault.outputs.keyVaultUri
+    keyName: keyVault.outputs.keyName
+    postgresFqdn: postgres.outputs.serverFqdn
+    postgresDatabase: postgres.outputs.databaseName
+    entraClientId: entraClientId
+    internalDomains: internalDomains
+    senderAddress: senderAddress
+    publicHostName: publicHostName
+    maximumInstanceCount: maximumInstanceCount
+    tags: tags
+  }
+}
+
+module access 'modules/access.bicep' = {
+  name: 'clinicmail-access'
+  params: {
+    principalId: functionApp.outputs.principalId
+    storageAccountName: storage.outputs.storageAccountName
+    appInsightsName: monitoring.outputs.appInsightsName
+    keyVaultName: keyVault.outputs.keyVaultName
+    keyName: keyVault.outputs.keyName
+  }
+}
+
+// Identifiers only: names, host names and the identity's object id (needed for the PostgreSQL role
+// and, optionally, the Graph permission grant). No keys, connection strings or tokens.
+output functionAppName string = functionApp.outputs.functionAppName
+output functionAppHostName string = functionApp.outputs.defaultHostName
+output functionAppPrincipalId string = functionApp.outputs.principalId
+output keyVaultUri string = keyVault.outputs.keyVaultUri
+output keyName string = keyVault.outputs.keyName
+output postgresServerFqdn string = postgres.outputs.serverFqdn
+output postgresDatabase string = postgres.outputs.databaseName
+output postgresAppRoleName string = functionApp.outputs.functionAppName

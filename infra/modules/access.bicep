@@ -1,0 +1,100 @@
+// Every Azure role the Function App's managed identity holds, in one place, each at the narrowest
+// scope that works. Reviewers: this file is the least-privilege contract (summary in docs/deploy.md).
+
+@description('Object (principal) id of the Function App\'s system-assigned identity.')
+param principalId string
+
+param storageAccountName string
+param appInsightsName string
+param keyVaultName string
+param keyName string
+
+// Built-in role ids (stable across all Azure clouds).
+// Storage Blob Data Owner: the Functions host needs it for identity-based AzureWebJobsStorage
+// (blob leases, host keys container) and Flex Consumption reads the deployment package with it.
+var storageBlobDataOwnerRoleId = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+// Monitoring Metrics Publisher: lets the host send telemetry to a component whose local auth is off.
+var monitoringMetricsPublisherRoleId = '3913510d-42f4-4e42-8a64-420c390055eb'
+
+// Key Vault: a custom role rather than the built-in "Key Vault Crypto User"
+// (12338af0-0e69-4776-bea7-57ae8d297424). Crypto User also grants keys/update/action (a compromised
+// app could re-enable encrypt/decrypt on the key, change its expiry or disable it), keys/backup/action
+// (export an HSM-protected blob of the key) and encrypt/decrypt. ClinicMail needs only: read the key
+// (kid and public part), wrap and unwrap data keys, sign and verify audit checkpoints.
+var keyWrapperDataActions = [
+  'Microsoft.KeyVault/vaults/keys/read'
+  'Microsoft.KeyVault/vaults/keys/wrap/action'
+  'Microsoft.KeyVault/vaults/keys/unwrap/action'
+  'Microsoft.KeyVault/vaults/keys/sign/action'
+  'Microsoft.KeyVault/vaults/keys/verify/action'
+]
+
+resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
+  name: storageAccountName
+}
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: appInsightsName
+}
+
+resource vault 'Microsoft.KeyVault/vaults@2025-05-01' existing = {
+  name: keyVaultName
+}
+
+resource key 'Microsoft.KeyVault/vaults/keys@2025-05-01' existing = {
+  parent: vault
+  name: keyName
+}
+
+resource keyWrapperRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
+  name: guid(subscription().id, resourceGroup().id, 'clinicmail-key-wrapper')
+  properties: {
+    roleName: 'ClinicMail Key Wrapper (${resourceGroup().name})'
+    description: 'Read a Key Vault key and use it to wrap/unwrap data keys and sign/verify. Nothing else.'
+    type: 'CustomRole'
+    permissions: [
+      {
+        actions: []
+        notActions: []
+        dataActions: keyWrapperDataActions
+        notDataActions: []
+      }
+    ]
+    assignableScopes: [
+      resourceGroup().id
+    ]
+  }
+}
+
+// Scoped to the single key, not the vault: the identity cannot see or use any other key or secret.
+resource keyWrapperAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(key.id, principalId, keyWrapperRole.id)
+  scope: key
+  properties: {
+    roleDefinitionId: keyWrapperRole.id
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource storageAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, principalId, storageBlobDataOwnerRoleId)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataOwnerRoleId)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource telemetryAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(appInsights.id, principalId, monitoringMetricsPublisherRoleId)
+  scope: appInsights
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', monitoringMetricsPublisherRoleId)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+output keyWrapperRoleDefinitionId string = keyWrapperRole.id

@@ -1,0 +1,186 @@
+// The ClinicMail backend: an Azure Functions custom handler (host.json customHandler + one
+// function.json per HTTP function) on the Flex Consumption plan, Linux. It also serves the add-in's
+// static files (task pane, launch-event bundle), so the add-in and the API share one origin.
+
+@description('Azure region for the plan and the app.')
+param location string
+
+@description('Function App name. It is also the name of its system-assigned managed identity, hence the PostgreSQL role name.')
+param functionAppName string
+
+@description('Flex Consumption plan name.')
+param planName string
+
+@description('Storage account used for AzureWebJobsStorage and the deployment container (identity-based).')
+param storageAccountName string
+
+@description('Deployment container inside that account.')
+param deploymentContainerName string
+
+@description('Application Insights component the app reports to.')
+param appInsightsName string
+
+@description('Key Vault URI (https://<vault>.vault.azure.net/).')
+param keyVaultUri string
+
+@description('Name of the key-encryption key in that vault.')
+param keyName string
+
+@description('PostgreSQL server FQDN.')
+param postgresFqdn string
+
+@description('PostgreSQL database name.')
+param postgresDatabase string
+
+@description('Application (client) id of the ClinicMail Entra app registration (infra/entra/register-app.sh).')
+param entraClientId string
+
+@description('The organisation\'s verified domains (e.g. the clinic\'s .med domain); recipients there are internal.')
+param internalDomains array
+
+@description('Mailbox that one-time codes and notifications are sent from (the only mailbox the Exchange application access policy allows).')
+param senderAddress string
+
+@description('Public host name patients open (custom domain bound to this app). Empty: the app\'s default *.azurewebsites.net host.')
+param publicHostName string = ''
+
+@description('Maximum instances Flex Consumption may scale out to.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+param tags object = {}
+
+resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
+  name: storageAccountName
+}
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: appInsightsName
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    // Linux: Flex Consumption runs on Linux only.
+    reserved: true
+  }
+}
+
+resource site 'Microsoft.Web/sites@2024-11-01' = {
+  name: functionAppName
+  location: location
+  tags: tags
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'SystemAssigned'
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    clientAffinityEnabled: false
+    publicNetworkAccess: 'Enabled'
+    siteConfig: {
+      minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      http20Enabled: true
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          authentication: {
+            // No connection string: the platform pulls the package with the app's own identity
+            // (Storage Blob Data Owner, access.bicep).
+            type: 'SystemAssignedIdentity'
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      // On Flex Consumption the worker runtime is declared here, not by the FUNCTIONS_WORKER_RUNTIME
+      // app setting (which the plan rejects). "custom" is the custom-handler runtime.
+      runtime: {
+        name: 'custom'
+        version: '1.0'
+      }
+    }
+  }
+}
+
+// Publishing with basic (user/password) credentials is disabled for both FTP and the SCM site:
+// deployments authenticate with Entra (az functionapp deploy), so there is no publish profile secret.
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
+  parent: site
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
+  parent: site
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+var publicHost = empty(publicHostName) ? site.properties.defaultHostName : publicHostName
+
+// Every setting the production mode of ClinicMail reads (env-var form: "__" separates sections).
+// No value here is a secret: Postgres, Key Vault, Graph, storage and App Insights are all reached
+// with the managed identity's Entra tokens.
+var coreSettings = {
+  AzureWebJobsStorage__accountName: storage.name
+  AzureWebJobsStorage__credential: 'managedidentity'
+  APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
+  // Local auth is disabled on the component: the host authenticates its telemetry with Entra.
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
+  ClinicMail__Mode: 'Production'
+  Storage__Provider: 'Postgres'
+  // Username is the managed identity's name (= the app name); no password: the app presents an
+  // Entra token for https://ossrdbms-aad.database.windows.net/.default.
+  Storage__ConnectionString: 'Host=${postgresFqdn};Database=${postgresDatabase};Username=${site.name};Ssl Mode=Require'
+  Keys__Provider: 'KeyVault'
+  Keys__VaultUri: keyVaultUri
+  Keys__KeyName: keyName
+  Identity__Mode: 'Entra'
+  Identity__ClientId: entraClientId
+  Identity__Audience: 'api://${entraClientId}'
+  Identity__AllowedTenants__0: tenant().tenantId
+  Mail__Provider: 'Graph'
+  Mail__SenderAddress: senderAddress
+  SecureReader__PublicBaseUrl: 'https://${publicHost}'
+}
+
+// ClinicMail__InternalDomains__0..n, one setting per verified domain.
+var internalDomainSettings = toObject(range(0, length(internalDomains)), i => 'ClinicMail__InternalDomains__${i}', i => string(internalDomains[i]))
+
+resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
+  parent: site
+  name: 'appsettings'
+  properties: union(coreSettings, internalDomainSettings)
+}
+
+output functionAppName string = site.name
+output defaultHostName string = site.properties.defaultHostName
+output principalId string = site.identity.principalId

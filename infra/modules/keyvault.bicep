@@ -1,0 +1,78 @@
+// Key Vault Premium holding the ClinicMail key-encryption key (DESIGN rule 6: AES-256-GCM data keys
+// wrapped by an RSA-HSM key). Premium is required for HSM-protected keys; RBAC authorization means
+// no access policies exist, so every permission is an auditable Azure role assignment (access.bicep).
+
+@description('Azure region for the vault.')
+param location string
+
+@description('Key Vault name (3-24 characters, globally unique).')
+@minLength(3)
+@maxLength(24)
+param keyVaultName string
+
+@description('Name of the RSA-HSM key-encryption key.')
+param keyName string
+
+@description('Public network access to the vault data plane. "Enabled" is required when the Function App has no VNet integration (Flex Consumption without a VNet has no fixed outbound addresses); every request still needs an Entra token and an RBAC role. Set "Disabled" only with VNet integration and a private endpoint.')
+@allowed([
+  'Enabled'
+  'Disabled'
+])
+param publicNetworkAccess string = 'Enabled'
+
+param tags object = {}
+
+resource vault 'Microsoft.KeyVault/vaults@2025-05-01' = {
+  name: keyVaultName
+  location: location
+  tags: tags
+  properties: {
+    tenantId: tenant().tenantId
+    sku: {
+      family: 'A'
+      name: 'premium'
+    }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    // Maximum retention: a deleted key can be recovered for 90 days, and purge protection forbids
+    // anyone (including a compromised admin) from purging it earlier, so wrapped data keys stay
+    // recoverable for the whole window.
+    softDeleteRetentionInDays: 90
+    enablePurgeProtection: true
+    enabledForDeployment: false
+    enabledForDiskEncryption: false
+    enabledForTemplateDeployment: false
+    publicNetworkAccess: publicNetworkAccess
+    networkAcls: {
+      defaultAction: publicNetworkAccess == 'Enabled' ? 'Allow' : 'Deny'
+      bypass: 'None'
+    }
+  }
+}
+
+// The key is allowed only the operations ClinicMail performs: wrapKey/unwrapKey for envelope data
+// keys and sign/verify for the audit chain. encrypt/decrypt are deliberately absent, so even a
+// principal holding a broad role cannot use this key to encrypt arbitrary payloads. Reading the
+// public key ("get") is a data-plane permission, not a key operation, and is granted by the role.
+resource key 'Microsoft.KeyVault/vaults/keys@2025-05-01' = {
+  parent: vault
+  name: keyName
+  properties: {
+    kty: 'RSA-HSM'
+    keySize: 3072
+    keyOps: [
+      'wrapKey'
+      'unwrapKey'
+      'sign'
+      'verify'
+    ]
+    attributes: {
+      enabled: true
+      exportable: false
+    }
+  }
+}
+
+output keyVaultName string = vault.name
+output keyVaultUri string = vault.properties.vaultUri
+output keyName string = key.name
