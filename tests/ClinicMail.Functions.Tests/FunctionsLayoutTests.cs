@@ -1,0 +1,135 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ClinicMail.Functions.Tests;
+
+/// <summary>The Azure Functions custom-handler files agree with the app: host.json forwards HTTP
+/// requests to the app, and every HTTP route the app serves in production has exactly one
+/// function.json with the same route and methods (and none is left over).</summary>
+public sealed class FunctionsLayoutTests
+{
+    private static readonly string AppDirectory = Path.Combine(RepoRoot(), "functions", "ClinicMail.Functions");
+
+    [Test]
+    public void HostJson_ForwardsHttpRequestsToTheCustomHandler()
+    {
+        using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppDirectory, "host.json")));
+        var handler = host.RootElement.GetProperty("customHandler");
+
+        Assert.That(host.RootElement.GetProperty("version").GetString(), Is.EqualTo("2.0"));
+        Assert.That(handler.GetProperty("enableForwardingHttpRequest").GetBoolean(), Is.True);
+        Assert.That(handler.GetProperty("description").GetProperty("defaultExecutablePath").GetString(), Is.EqualTo("ClinicMail.Functions"));
+        Assert.That(host.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString(), Is.Empty,
+            "routes in function.json carry their own /api prefix so the add-in files can be served at the root");
+    }
+
+    [Test]
+    public void FunctionJson_MatchesEveryProductionRoute()
+    {
+        using var factory = new ClinicMailFactory();
+        _ = factory.Server;
+        var appRoutes = factory.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Where(e => !IsDevelopmentOnly(e))
+            .Select(e => (Route: Normalize(e.RoutePattern.RawText!), Methods: Methods(e)))
+            .ToList();
+
+        var functions = Directory.GetDirectories(Path.Combine(AppDirectory, "functions"))
+            .Select(dir => (Name: Path.GetFileName(dir), Binding: ReadTrigger(Path.Combine(dir, "function.json"))))
+            .ToList();
+
+        foreach (var (route, methods) in appRoutes)
+        {
+            var match = functions.Where(f => f.Binding.Route == route).ToList();
+            Assert.That(match, Has.Count.EqualTo(1), $"route {route} needs exactly one function.json");
+            Assert.That(match[0].Binding.Methods, Is.SupersetOf(methods), $"function {match[0].Name} must accept {string.Join(",", methods)}");
+        }
+
+        foreach (var (name, binding) in functions.Where(f => f.Binding.Route != "{*path}"))
+        {
+            Assert.That(appRoutes.Any(r => r.Route == binding.Route), Is.True, $"function {name} routes to {binding.Route}, which the app does not serve");
+        }
+
+        Assert.That(functions.Any(f => f.Binding.Route == "{*path}" && f.Binding.Methods.SequenceEqual(["get"])), Is.True,
+            "a GET catch-all function serves the add-in's static files");
+    }
+
+    [Test]
+    public void FunctionJson_AllTriggersAreAnonymousBecauseTheAppValidatesTokens()
+    {
+        foreach (var file in Directory.GetFiles(Path.Combine(AppDirectory, "functions"), "function.json", SearchOption.AllDirectories))
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(file));
+            var trigger = doc.RootElement.GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString() == "httpTrigger");
+            Assert.That(trigger.GetProperty("authLevel").GetString(), Is.EqualTo("anonymous"), file);
+        }
+    }
+
+    internal static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ClinicMail.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("ClinicMail.sln not found above the test binaries.");
+    }
+
+    private static bool IsDevelopmentOnly(RouteEndpoint endpoint) =>
+        endpoint.RoutePattern.RawText!.Contains("dev-issuer", StringComparison.Ordinal) || endpoint.RoutePattern.RawText!.Contains("/api/dev/", StringComparison.Ordinal);
+
+    private static string Normalize(string route) => route.TrimStart('/');
+
+    private static List<string> Methods(RouteEndpoint endpoint) =>
+        [.. (endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m => m.ToLowerInvariant())];
+
+    private static (string Route, List<string> Methods) ReadTrigger(string path)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        var trigger = doc.RootElement.GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString() == "httpTrigger");
+        return (trigger.GetProperty("route").GetString()!, [.. trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToLowerInvariant())]);
+    }
+}
+
+/// <summary>Every endpoint requires a role (STYLE.md §16), except the few that are anonymous on
+/// purpose; this test fails when a new endpoint forgets its policy.</summary>
+public sealed class RouteContractTests
+{
+    private static readonly HashSet<string> AnonymousOnPurpose = new(StringComparer.Ordinal)
+    {
+        "Health", "Ready", "OpenApi", "DevIssuerDiscovery", "DevIssuerKeys", "DevToken",
+    };
+
+    [Test]
+    public void EveryEndpoint_RequiresAuthorizationWithARole()
+    {
+        using var factory = new ClinicMailFactory();
+        _ = factory.Server;
+        var endpoints = factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+        var policies = factory.Services.GetRequiredService<IAuthorizationPolicyProvider>();
+
+        Assert.That(endpoints, Is.Not.Empty);
+        foreach (var endpoint in endpoints)
+        {
+            var name = endpoint.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? endpoint.RoutePattern.RawText!;
+            if (AnonymousOnPurpose.Contains(name))
+            {
+                Assert.That(endpoint.Metadata.GetMetadata<IAllowAnonymous>(), Is.Not.Null, $"{name} is listed as anonymous but is not");
+                continue;
+            }
+
+            Assert.That(endpoint.Metadata.GetMetadata<IAllowAnonymous>(), Is.Null, $"{name} must not be anonymous");
+            var authorize = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>();
+            Assert.That(authorize, Is.Not.Empty, $"{name} has no authorization policy");
+            foreach (var data in authorize)
+            {
+                var policy = policies.GetPolicyAsync(data.Policy!).GetAwaiter().GetResult();
+                Assert.That(policy!.Requirements.OfType<Microsoft.AspNetCore.Authorization.Infrastructure.RolesAuthorizationRequirement>(), Is.Not.Empty,
+                    $"{name}'s policy {data.Policy} does not require a role");
+            }
+        }
+    }
+}
