@@ -1,4 +1,5 @@
 using ClinicMail.Core.Registry;
+using ClinicMail.Infrastructure.Storage.Sqlite;
 
 namespace ClinicMail.Cli;
 
@@ -23,8 +24,16 @@ internal sealed class RegistryAccess : IAsyncDisposable
             return null;
         }
 
-        throw new NotImplementedException("SQLite registry: lands with the recipients branch");
+        var database = new SqliteDatabase(dbPath);
+        // Reading an older file: bring its schema up to date first (idempotent, versioned).
+        await database.MigrateAsync(ct).ConfigureAwait(false);
+        return new RegistryAccess(new SqlitePatientDirectory(database));
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public ValueTask DisposeAsync()
+    {
+        // Release the pooled handles so the file can be moved or deleted right after the command.
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        return ValueTask.CompletedTask;
+    }
 }

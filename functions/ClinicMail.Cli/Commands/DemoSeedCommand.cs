@@ -1,4 +1,6 @@
 using System.CommandLine;
+using ClinicMail.Infrastructure.Demo;
+using ClinicMail.Infrastructure.Storage.Sqlite;
 
 namespace ClinicMail.Cli.Commands;
 
@@ -11,8 +13,13 @@ internal static class DemoSeedCommand
         var command = new Command("demo-seed", "Create the fictional demo registry (docs/demo-registry.md). Safe to run twice.") { db };
         command.SetAction(async (parse, ct) =>
         {
-            await io.Error.WriteLineAsync("demo-seed: lands with the recipients branch").ConfigureAwait(false);
-            return ExitCodes.Software;
+            var path = parse.GetValue(db)!;
+            var database = new SqliteDatabase(path);
+            await database.MigrateAsync(ct).ConfigureAwait(false);
+            var summary = await DemoRegistry.SeedAsync(new SqlitePatientStore(database), ct).ConfigureAwait(false);
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            await io.Out.WriteLineAsync($"demo-seed: {DemoRegistry.Patients.Count} demo patients in {path} (inserted {summary.Inserted}, updated {summary.Updated}, unchanged {summary.Unchanged}).").ConfigureAwait(false);
+            return ExitCodes.Allow;
         });
         return command;
     }

@@ -17,6 +17,11 @@ public sealed record AddressKeys(string Skeleton, string Domain, string LocalPre
     /// <summary>Characters kept for the prefix and suffix keys.</summary>
     public const int AffixLength = 4;
 
+    /// <summary>Version of the folding rules behind these keys. Stores persist it next to the keys
+    /// and recompute rows written under an older version, so a better confusables table never
+    /// leaves stale keys that silently miss look-alikes.</summary>
+    public const int AlgorithmVersion = 1;
+
     /// <summary>Keys for a normalized address (see <see cref="AddressNormalizer.Normalize"/>).</summary>
     public static AddressKeys For(string normalizedAddress) => AddressSkeleton.KeysFor(normalizedAddress);
 }

@@ -23,4 +23,10 @@ public interface IPatientDirectory
 }
 
 /// <summary>A registered address together with the patient who owns it.</summary>
-public sealed record DirectoryMatch(Patient Patient, PatientAddress Address);
+public sealed record DirectoryMatch(Patient Patient, PatientAddress Address)
+{
+    /// <summary>The address's near-miss keys as the store holds them, when the store has them at
+    /// hand (it persists them for its indexes). Saves the resolver from folding every candidate
+    /// again; null means "compute them with <see cref="AddressKeys.For"/>".</summary>
+    public AddressKeys? Keys { get; init; }
+}

@@ -28,6 +28,9 @@ public sealed class ClinicMailOptions
     /// <summary>The clinic's time zone (IANA id): consent expiry is evaluated on the clinic's date.</summary>
     public string TimeZone { get; set; } = "America/Toronto";
 
+    /// <summary>Development only: seed the fictional demo registry (docs/demo-registry.md) when the database is created.</summary>
+    public bool SeedDemoRegistry { get; set; } = true;
+
     public bool IsDevelopment => string.Equals(Mode, "Development", StringComparison.OrdinalIgnoreCase);
 
     public bool IsProduction => string.Equals(Mode, "Production", StringComparison.OrdinalIgnoreCase);

@@ -8,7 +8,9 @@ using ClinicMail.Functions.Handlers;
 using ClinicMail.Functions.Identity;
 using ClinicMail.Functions.Problems;
 using ClinicMail.Functions.Validation;
+using ClinicMail.Core.Registry;
 using ClinicMail.Infrastructure.Audit;
+using ClinicMail.Infrastructure.Demo;
 using ClinicMail.Infrastructure.Files;
 using ClinicMail.Infrastructure.Storage.Sqlite;
 using FluentValidation;
@@ -72,13 +74,24 @@ public static class ServiceRegistration
             throw new StartupConfigurationException(["Storage:Provider 'Postgres' is not available in this build yet; use 'Sqlite'."]);
         }
 
-        var connectionString = SqliteConnectionStrings.From(settings.Storage.ConnectionString);
-        // One store object per process: it opens pooled connections per operation.
-        services.TryAddSingleton(_ => new SqliteAuditStore(connectionString));
+        // One database object per file: it opens pooled connections per operation.
+        services.TryAddSingleton(sp => new SqliteDatabase(settings.Storage.ConnectionString, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IPatientDirectory>(sp => new SqlitePatientDirectory(sp.GetRequiredService<SqliteDatabase>()));
+        services.TryAddSingleton(sp => new SqlitePatientStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new SqliteAuditStore(sp.GetRequiredService<SqliteDatabase>()));
         services.TryAddSingleton<IAuditStore>(sp => sp.GetRequiredService<SqliteAuditStore>());
         services.TryAddSingleton<IAuditReader>(sp => sp.GetRequiredService<IAuditStore>());
         services.TryAddSingleton<IOverrideJustificationStore>(sp => sp.GetRequiredService<SqliteAuditStore>());
-        services.AddSingleton<IStartupStep>(sp => new DelegateStartupStep(ct => sp.GetRequiredService<SqliteAuditStore>().EnsureSchemaAsync(ct)));
+        services.AddSingleton<IStartupStep>(sp => new DelegateStartupStep(async ct =>
+        {
+            var applied = await sp.GetRequiredService<SqliteDatabase>().MigrateAsync(ct).ConfigureAwait(false);
+            // Embedded default: the demo registry is seeded when the database is created, never again
+            // (an administrator's later edits to demo patients are not undone by a restart).
+            if (settings.ClinicMail.IsDevelopment && applied.Contains(1) && settings.ClinicMail.SeedDemoRegistry)
+            {
+                await DemoRegistry.SeedAsync(sp.GetRequiredService<SqlitePatientStore>(), ct).ConfigureAwait(false);
+            }
+        }));
         return services;
     }
 
@@ -99,6 +112,7 @@ public static class ServiceRegistration
         to.PublicBaseUrl = from.PublicBaseUrl;
         to.AddinDirectory = from.AddinDirectory;
         to.TimeZone = from.TimeZone;
+        to.SeedDemoRegistry = from.SeedDemoRegistry;
     }
 
     private sealed class DelegateStartupStep(Func<CancellationToken, Task> run) : IStartupStep

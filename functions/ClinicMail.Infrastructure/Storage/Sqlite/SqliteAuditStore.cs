@@ -5,30 +5,12 @@ using Microsoft.Data.Sqlite;
 
 namespace ClinicMail.Infrastructure.Storage.Sqlite;
 
-/// <summary>The audit chain in SQLite. Appends run in a <c>BEGIN IMMEDIATE</c> transaction, which
+/// <summary>The audit chain in SQLite (schema: Migrations/0002_audit.sql). Appends run in a <c>BEGIN IMMEDIATE</c> transaction, which
 /// takes SQLite's single write lock before reading the head, so two writers (two processes even)
 /// can never link to the same head; the sequence number is the primary key, so a fork could not be
 /// stored anyway.</summary>
-public sealed class SqliteAuditStore(string connectionString) : IAuditStore, IOverrideJustificationStore
+public sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore, IOverrideJustificationStore
 {
-    /// <summary>Creates the audit tables when missing (idempotent).</summary>
-    public async Task EnsureSchemaAsync(CancellationToken cancellationToken = default)
-    {
-        await using var stream = typeof(SqliteAuditStore).Assembly.GetManifestResourceStream("ClinicMail.Infrastructure.Storage.Sqlite.AuditSchema.sql")
-            ?? throw new InvalidOperationException("The audit schema resource is missing from the build.");
-        using var reader = new StreamReader(stream);
-        var sql = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var wal = connection.CreateCommand();
-        wal.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
-        await wal.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-#pragma warning disable CA2100 // The SQL is this assembly's own embedded resource, never input.
-        command.CommandText = sql;
-#pragma warning restore CA2100
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
     public async Task SaveAsync(OverrideJustification justification, CancellationToken cancellationToken = default)
     {
         try
@@ -77,7 +59,7 @@ public sealed class SqliteAuditStore(string connectionString) : IAuditStore, IOv
             insert.Transaction = transaction;
             insert.CommandText = $"INSERT INTO audit_records ({Columns}) VALUES ($seq, $at, $event, $tid, $oid, $check, $subject, $decision, $data, $prev, $hash)";
             var parameters = new[] { "$seq", "$at", "$event", "$tid", "$oid", "$check", "$subject", "$decision", "$data", "$prev", "$hash" }
-                .Select(name => insert.Parameters.Add(name, SqliteType.Text)).ToArray();
+                .Select(name => insert.Parameters.Add(name, name is "$seq" or "$event" ? SqliteType.Integer : SqliteType.Text)).ToArray();
             foreach (var entry in entries)
             {
                 var record = AuditChain.Link(entry, ++sequence, at, previous);
@@ -155,15 +137,7 @@ public sealed class SqliteAuditStore(string connectionString) : IAuditStore, IOv
         }
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;";
-        await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        return connection;
-    }
+    private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => database.OpenConnectionAsync(cancellationToken);
 
     private static string Format(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 

@@ -1,0 +1,174 @@
+using ClinicMail.Core.Registry;
+
+namespace ClinicMail.Core.Recipients;
+
+/// <summary>Finds the registered address an unregistered one was probably meant to be (rule 4:
+/// « une adresse courriel non autorisée » reached by a slip of the keyboard is the human error the
+/// guideline fears most: « ce qu'on craint le plus, c'est l'erreur humaine »).</summary>
+/// <remarks>Two steps so that a whole draft costs one directory round trip: <see cref="Prepare"/>
+/// says which keys to ask the directory for, <see cref="Find"/> judges the candidates it returned.
+/// Only ever called for addresses that are not registered exactly, so two registered addresses
+/// never flag each other.</remarks>
+internal static class LookalikeDetector
+{
+    /// <summary>A local part this short differs from many others by one letter: "jo" and "jp" are
+    /// more likely two people than a typo, so edits on it are not reported.</summary>
+    private const int MinLocalLengthForEdits = 4;
+
+    /// <summary>From this length on, two edits are still far more likely a typo than another person.</summary>
+    private const int LongLocalLength = 10;
+
+    /// <summary>A domain label shorter than this ("me.com", "pm.me") is one edit away from too many
+    /// real domains for a distance to mean anything.</summary>
+    private const int MinLabelLengthForDomainEdits = 4;
+
+    public static LookalikeQuery Prepare(string normalizedAddress, IReadOnlySet<string> registeredDomains)
+    {
+        var domain = AddressNormalizer.Domain(normalizedAddress);
+        var local = AddressNormalizer.LocalPart(normalizedAddress);
+        var probes = new List<Probe>(2) { new(AddressKeys.For(normalizedAddress), CorrectedDomain: false) };
+        foreach (var corrected in CorrectedDomains(domain, registeredDomains))
+        {
+            probes.Add(new Probe(AddressKeys.For(string.Concat(local, "@", corrected)), CorrectedDomain: true));
+        }
+
+        var hasPunycode = domain.StartsWith("xn--", StringComparison.Ordinal) || domain.Contains(".xn--", StringComparison.Ordinal);
+        return new LookalikeQuery(normalizedAddress, hasPunycode, probes);
+    }
+
+    /// <summary>The best look-alike among the candidates, or null. Preference: same skeleton (the
+    /// address displays like the registered one), then the same local part on a corrected domain,
+    /// then the fewest edits; ties go to the lowest address so the answer is deterministic.</summary>
+    public static LookalikeMatch? Find(LookalikeQuery query, CandidateIndex candidates)
+    {
+        LookalikeMatch? best = null;
+        var bestScore = int.MaxValue;
+        foreach (var probe in query.Probes)
+        {
+            var onDomain = candidates.OnDomain(probe.Keys.Domain);
+            if (onDomain.Count == 0)
+            {
+                continue;
+            }
+
+            var probeLocal = LocalOf(probe.Keys.Skeleton);
+            var bound = probeLocal.Length >= LongLocalLength ? 2 : 1;
+            foreach (var (match, keys) in onDomain)
+            {
+                int score;
+                LookalikeTechnique technique;
+                if (string.Equals(keys.Skeleton, probe.Keys.Skeleton, StringComparison.Ordinal))
+                {
+                    score = probe.CorrectedDomain ? 1 : 0;
+                    technique = probe.CorrectedDomain ? LookalikeTechnique.DomainTypo
+                        : query.HasPunycode ? LookalikeTechnique.Punycode
+                        : LookalikeTechnique.Confusable;
+                }
+                else
+                {
+                    var candidateLocal = LocalOf(keys.Skeleton);
+                    if (Math.Min(probeLocal.Length, candidateLocal.Length) < MinLocalLengthForEdits)
+                    {
+                        continue;
+                    }
+
+                    var distance = EditDistance.Bounded(probeLocal, candidateLocal, bound);
+                    if (distance > bound)
+                    {
+                        continue;
+                    }
+
+                    score = 2 + distance + (probe.CorrectedDomain ? 1 : 0);
+                    technique = LookalikeTechnique.EditDistance;
+                }
+
+                if (score < bestScore
+                    || (score == bestScore && best is not null
+                        && string.CompareOrdinal(match.Address.Address, best.Resembles) < 0))
+                {
+                    bestScore = score;
+                    best = new LookalikeMatch(match.Address.Address, match.Patient.Id, technique);
+                }
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Domains the query domain was probably meant to be: a known misspelling of a
+    /// provider, or one edit (or one swap) from a provider or a domain the registry uses. A domain
+    /// that is itself a provider or registered is taken at its word.</summary>
+    internal static IEnumerable<string> CorrectedDomains(string domain, IReadOnlySet<string> registeredDomains)
+    {
+        var found = new List<string>(1);
+        if (KnownDomainTypos.TryGetProvider(domain, out var provider))
+        {
+            found.Add(provider);
+        }
+
+        if (ConsumerMailDomains.Domains.Contains(domain) || registeredDomains.Contains(domain))
+        {
+            return found;
+        }
+
+        AddWithinOneEdit(domain, ConsumerMailDomains.Domains, found);
+        AddWithinOneEdit(domain, registeredDomains, found);
+        return found;
+    }
+
+    private static void AddWithinOneEdit(string domain, IReadOnlySet<string> known, List<string> found)
+    {
+        foreach (var candidate in known)
+        {
+            if (Math.Abs(candidate.Length - domain.Length) > 1 || string.Equals(candidate, domain, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var firstDot = candidate.IndexOf('.', StringComparison.Ordinal);
+            if (firstDot >= 0 && firstDot < MinLabelLengthForDomainEdits)
+            {
+                continue;
+            }
+
+            if (EditDistance.Bounded(domain, candidate, 1) <= 1 && !found.Contains(candidate, StringComparer.Ordinal))
+            {
+                found.Add(candidate);
+            }
+        }
+    }
+
+    private static ReadOnlySpan<char> LocalOf(string skeleton) => skeleton.AsSpan(0, skeleton.LastIndexOf('@'));
+}
+
+/// <summary>One unregistered address and the keys to look its candidates up under.</summary>
+internal sealed record LookalikeQuery(string Address, bool HasPunycode, IReadOnlyList<Probe> Probes);
+
+/// <summary>Keys for the address as typed, or for its local part on a corrected domain.</summary>
+internal sealed record Probe(AddressKeys Keys, bool CorrectedDomain);
+
+/// <summary>The directory's candidates grouped by key domain, so each probe scans only the
+/// addresses on its own domain.</summary>
+internal sealed class CandidateIndex
+{
+    private static readonly IReadOnlyList<(DirectoryMatch, AddressKeys)> None = [];
+    private readonly Dictionary<string, List<(DirectoryMatch, AddressKeys)>> _byDomain = new(StringComparer.Ordinal);
+
+    public CandidateIndex(IEnumerable<DirectoryMatch> candidates)
+    {
+        foreach (var candidate in candidates)
+        {
+            var keys = candidate.Keys ?? AddressKeys.For(candidate.Address.Address);
+            if (!_byDomain.TryGetValue(keys.Domain, out var list))
+            {
+                list = [];
+                _byDomain.Add(keys.Domain, list);
+            }
+
+            list.Add((candidate, keys));
+        }
+    }
+
+    public IReadOnlyList<(DirectoryMatch Match, AddressKeys Keys)> OnDomain(string keyDomain) =>
+        _byDomain.TryGetValue(keyDomain, out var list) ? list : None;
+}

@@ -1,0 +1,81 @@
+using ClinicMail.Core.Registry;
+
+namespace ClinicMail.Core.Tests.Registry;
+
+public sealed class AddressKeysTests
+{
+    private static AddressKeys KeysOf(string raw) =>
+        AddressKeys.For(AddressNormalizer.Normalize(raw) ?? throw new AssertionException("test address must be valid"));
+
+    [TestCase("marie@example.com", "m\u0430rie@example.com", TestName = "For_CyrillicA_SameSkeleton")]
+    [TestCase("olivier@example.com", "\u043Elivier@example.com", TestName = "For_CyrillicO_SameSkeleton")]
+    [TestCase("paul@example.com", "\u0440aul@example.com", TestName = "For_CyrillicEr_SameSkeleton")]
+    [TestCase("alice@example.com", "\u03B1lice@example.com", TestName = "For_GreekAlpha_SameSkeleton")]
+    [TestCase("martin@example.com", "rnartin@example.com", TestName = "For_RnForM_SameSkeleton")]
+    [TestCase("william@example.com", "vvilliam@example.com", TestName = "For_VvForW_SameSkeleton")]
+    [TestCase("simon@example.com", "sim0n@example.com", TestName = "For_ZeroForO_SameSkeleton")]
+    [TestCase("lili@example.com", "1i1i@example.com", TestName = "For_OneForL_SameSkeleton")]
+    [TestCase("Isabelle@example.com", "lsabelle@example.com", TestName = "For_CapitalIForL_SameSkeleton")]
+    [TestCase("josee@example.com", "josée@example.com", TestName = "For_Accent_SameSkeleton")]
+    [TestCase("jean@gmail.com", "jean@gm\u0430il.com", TestName = "For_PunycodeDomain_SameSkeleton")]
+    [TestCase("jean@videotron.ca", "jean@vidéotron.ca", TestName = "For_AccentedDomain_SameSkeleton")]
+    [TestCase("jean.tremblay@gmail.com", "jeantremblay@gmail.com", TestName = "For_GmailDots_SameSkeleton")]
+    [TestCase("jean.tremblay@gmail.com", "jean.tremblay+clinique@gmail.com", TestName = "For_GmailPlusTag_SameSkeleton")]
+    [TestCase("jean.tremblay@gmail.com", "jeantremblay@googlemail.com", TestName = "For_GooglemailAlias_SameSkeleton")]
+    [TestCase("jean.tremblay@outlook.com", "jean.tremblay+rdv@outlook.com", TestName = "For_OutlookPlusTag_SameSkeleton")]
+    public void For_LookAlikeAddresses_ShareSkeleton(string registered, string typed) =>
+        Assert.That(KeysOf(typed).Skeleton, Is.EqualTo(KeysOf(registered).Skeleton));
+
+    [TestCase("jean.tremblay@videotron.ca", "jeantremblay@videotron.ca", TestName = "For_DotsOnNonGmailProvider_DifferentSkeleton")]
+    [TestCase("jean+a@example.com", "jean@example.com", TestName = "For_PlusOnUnknownProvider_DifferentSkeleton")]
+    [TestCase("marie.tremblay@videotron.ca", "sophie.lavoie@videotron.ca", TestName = "For_DifferentPeople_DifferentSkeleton")]
+    [TestCase("jean@gmail.com", "jean@hotmail.com", TestName = "For_DifferentProvider_DifferentSkeleton")]
+    public void For_DistinctAddresses_DifferentSkeletons(string a, string b) =>
+        Assert.That(KeysOf(a).Skeleton, Is.Not.EqualTo(KeysOf(b).Skeleton));
+
+    [Test]
+    public void For_LongLocalPart_AffixesAreFirstAndLastFourOfSkeletonLocal()
+    {
+        var keys = KeysOf("marie.tremblay@videotron.ca");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(keys.LocalPrefix, Is.EqualTo("mari"));
+            Assert.That(keys.LocalSuffix, Is.EqualTo("biay"), "the 'l' is folded to the i-class");
+            Assert.That(keys.Domain, Is.EqualTo("videotron.ca"));
+            Assert.That(keys.Skeleton, Is.EqualTo("marie.trembiay@videotron.ca"));
+        });
+    }
+
+    [Test]
+    public void For_ShortLocalPart_AffixesAreWholeLocalPart()
+    {
+        var keys = KeysOf("jo@example.com");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(keys.LocalPrefix, Is.EqualTo("jo"));
+            Assert.That(keys.LocalSuffix, Is.EqualTo("jo"));
+        });
+    }
+
+    [Test]
+    public void For_OneTypo_KeepsPrefixOrSuffix()
+    {
+        var registered = KeysOf("sophie.lavoie@videotron.ca");
+        var typoAtStart = KeysOf("sohpie.lavoie@videotron.ca");
+        var typoAtEnd = KeysOf("sophie.lavoei@videotron.ca");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(typoAtStart.LocalSuffix, Is.EqualTo(registered.LocalSuffix));
+            Assert.That(typoAtEnd.LocalPrefix, Is.EqualTo(registered.LocalPrefix));
+        });
+    }
+
+    [Test]
+    public void For_GmailDomain_KeyDomainIsFolded()
+    {
+        Assert.That(KeysOf("jean@gmail.com").Domain, Is.EqualTo(KeysOf("jean@gmaii.com").Domain));
+    }
+}
