@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using ClinicMail.Core.Audit;
+using ClinicMail.Core.Crypto;
 using ClinicMail.Core.Checking;
 using ClinicMail.Core.Drafts;
 using ClinicMail.Core.Json;
@@ -11,6 +12,7 @@ using ClinicMail.Functions.Validation;
 using ClinicMail.Core.Registry;
 using ClinicMail.Infrastructure.Audit;
 using ClinicMail.Infrastructure.Demo;
+using ClinicMail.Infrastructure.Keys;
 using ClinicMail.Infrastructure.Files;
 using ClinicMail.Infrastructure.Storage.Sqlite;
 using FluentValidation;
@@ -37,6 +39,7 @@ public static class ServiceRegistration
         services.TryAddSingleton(DraftChecker.Default);
 
         services.AddClinicMailStorage(settings);
+        services.AddClinicMailKeys(configuration, settings);
         services.AddClinicMailAudit(settings);
 
         services.AddClinicMailIdentity(settings.Identity, settings.ClinicMail.PublicBaseUrl);
@@ -91,6 +94,28 @@ public static class ServiceRegistration
             {
                 await DemoRegistry.SeedAsync(sp.GetRequiredService<SqlitePatientStore>(), ct).ConfigureAwait(false);
             }
+        }));
+        return services;
+    }
+
+    private static IServiceCollection AddClinicMailKeys(this IServiceCollection services, IConfiguration configuration, StartupSettings settings)
+    {
+        var keys = configuration.GetSection(KeyProviderOptions.SectionName).Get<KeyProviderOptions>() ?? new KeyProviderOptions();
+        // The local key file exists only in development, under the data folder; production names a vault key.
+        keys.AllowDevelopmentKeys = settings.ClinicMail.IsDevelopment && keys.VaultUri is null;
+        if (keys.AllowDevelopmentKeys && configuration[$"{KeyProviderOptions.SectionName}:LocalKeyPath"] is null)
+        {
+            keys.LocalKeyPath = Path.Combine(settings.ClinicMail.DataDirectory, "keys", "kek.pem");
+        }
+
+        // One key-encryption key per process (it caches the vault's public key); created by a startup
+        // step so a missing or unreachable key stops startup instead of failing the first patient.
+        services.TryAddSingleton<IKeyEncryptionKey>(_ => KeyProviderFactory.CreateAsync(keys).GetAwaiter().GetResult());
+        services.AddSingleton<IStartupStep>(sp => new DelegateStartupStep(ct =>
+        {
+            ct.ThrowIfCancellationRequested();
+            sp.GetRequiredService<IKeyEncryptionKey>();
+            return Task.CompletedTask;
         }));
         return services;
     }

@@ -70,6 +70,11 @@ public sealed record StartupSettings(ClinicMailOptions ClinicMail, IdentityOptio
                 problems.Add("Storage:Provider must be 'Postgres' in production (env Storage__Provider).");
             }
 
+            if (string.IsNullOrEmpty(configuration["Keys:VaultUri"]) || string.IsNullOrEmpty(configuration["Keys:KeyName"]))
+            {
+                problems.Add("Keys:VaultUri and Keys:KeyName must name the Azure Key Vault key in production (env Keys__VaultUri, Keys__KeyName).");
+            }
+
             if (clinic.InternalDomains.Count == 0)
             {
                 problems.Add("ClinicMail:InternalDomains must list the organisation's domains (env ClinicMail__InternalDomains__0).");

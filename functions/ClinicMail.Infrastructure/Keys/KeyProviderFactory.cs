@@ -9,7 +9,7 @@ namespace ClinicMail.Infrastructure.Keys;
 /// a message that says what to set; there is no silent fallback to a development key.</summary>
 public static class KeyProviderFactory
 {
-    /// <param name="options">The bound "ClinicMail:Keys" section.</param>
+    /// <param name="options">The bound "Keys" section.</param>
     /// <param name="credential">The Entra credential for Key Vault; null uses
     /// <see cref="DefaultAzureCredential"/> (managed identity in Azure, the developer's sign-in locally).</param>
     /// <param name="clientOptions">Pipeline options (retries, transport); null for the defaults.</param>
@@ -28,8 +28,8 @@ public static class KeyProviderFactory
             if (string.IsNullOrWhiteSpace(options.KeyName))
             {
                 throw new KeyProviderException(KeyProviderFailure.Misconfigured, "configure",
-                    "ClinicMail:Keys:VaultUri is set but ClinicMail:Keys:KeyName is empty: set the name of the RSA-HSM key. / "
-                    + "ClinicMail:Keys:VaultUri est défini mais ClinicMail:Keys:KeyName est vide : indiquer le nom de la clé RSA-HSM.");
+                    "Keys:VaultUri is set but Keys:KeyName is empty: set the name of the RSA-HSM key. / "
+                    + "Keys:VaultUri est défini mais Keys:KeyName est vide : indiquer le nom de la clé RSA-HSM.");
             }
 
             credential ??= new DefaultAzureCredential(new DefaultAzureCredentialOptions
@@ -42,10 +42,10 @@ public static class KeyProviderFactory
         if (!options.AllowDevelopmentKeys)
         {
             throw new KeyProviderException(KeyProviderFailure.Misconfigured, "configure",
-                "no key-encryption key is configured. Production: set ClinicMail:Keys:VaultUri and ClinicMail:Keys:KeyName. "
-                + "Development only: set ClinicMail:Keys:AllowDevelopmentKeys=true to use a local key file. / "
-                + "aucune clé de chiffrement de clés n'est configurée. Production : définir ClinicMail:Keys:VaultUri et "
-                + "ClinicMail:Keys:KeyName. Développement seulement : définir ClinicMail:Keys:AllowDevelopmentKeys=true pour un fichier de clé local.");
+                "no key-encryption key is configured. Production: set Keys:VaultUri and Keys:KeyName. "
+                + "Development only: set Keys:AllowDevelopmentKeys=true to use a local key file. / "
+                + "aucune clé de chiffrement de clés n'est configurée. Production : définir Keys:VaultUri et "
+                + "Keys:KeyName. Développement seulement : définir Keys:AllowDevelopmentKeys=true pour un fichier de clé local.");
         }
 
         return LocalKeyFileKek.OpenOrCreate(options.LocalKeyPath, options.AllowDevelopmentKeys);

@@ -1,11 +1,11 @@
 namespace ClinicMail.Infrastructure.Keys;
 
-/// <summary>Which key-encryption key ClinicMail uses, bound from the "ClinicMail:Keys" section.
+/// <summary>Which key-encryption key ClinicMail uses, bound from the "Keys" section.
 /// Production names a Key Vault key; development may use a local key file, but only when
 /// <see cref="AllowDevelopmentKeys"/> says so (see <see cref="KeyProviderFactory"/>).</summary>
 public sealed class KeyProviderOptions
 {
-    public const string SectionName = "ClinicMail:Keys";
+    public const string SectionName = "Keys";
 
     /// <summary>"https://{vault-name}.vault.azure.net/". Set: the Key Vault provider is used.</summary>
     public Uri? VaultUri { get; set; }

@@ -190,11 +190,11 @@ public sealed class LocalKeyFileKek : IKeyEncryptionKey, IDisposable
                 KeyProviderFailure.Misconfigured,
                 "open key file",
                 "the local key file is a development key and is refused outside development. "
-                + "Production: set ClinicMail:Keys:VaultUri and ClinicMail:Keys:KeyName (Azure Key Vault). "
-                + "Development: set ClinicMail:Keys:AllowDevelopmentKeys=true. / "
+                + "Production: set Keys:VaultUri and Keys:KeyName (Azure Key Vault). "
+                + "Development: set Keys:AllowDevelopmentKeys=true. / "
                 + "Le fichier de clé local est une clé de développement, refusée hors développement. "
-                + "Production : définir ClinicMail:Keys:VaultUri et ClinicMail:Keys:KeyName (Azure Key Vault). "
-                + "Développement : définir ClinicMail:Keys:AllowDevelopmentKeys=true.");
+                + "Production : définir Keys:VaultUri et Keys:KeyName (Azure Key Vault). "
+                + "Développement : définir Keys:AllowDevelopmentKeys=true.");
         }
     }
 

@@ -14,7 +14,7 @@ public sealed class KeyProviderFactoryTests
         Assert.Multiple(() =>
         {
             Assert.That(error.Failure, Is.EqualTo(KeyProviderFailure.Misconfigured));
-            Assert.That(error.Message, Does.Contain("ClinicMail:Keys:VaultUri").And.Contain("ClinicMail:Keys:AllowDevelopmentKeys=true"));
+            Assert.That(error.Message, Does.Contain("Keys:VaultUri").And.Contain("Keys:AllowDevelopmentKeys=true"));
             Assert.That(error.Message, Does.Contain("Production :"), "the French half");
         });
     }
@@ -26,7 +26,7 @@ public sealed class KeyProviderFactoryTests
 
         var error = Assert.ThrowsAsync<KeyProviderException>(() => KeyProviderFactory.CreateAsync(options))!;
 
-        Assert.That(error.Message, Does.Contain("ClinicMail:Keys:KeyName"));
+        Assert.That(error.Message, Does.Contain("Keys:KeyName"));
     }
 
     [Test]
