@@ -2,6 +2,7 @@
 // same module Outlook loads) and the REAL launch-event bundle (/launchevent.js, loaded with a
 // script tag exactly as commands.html does), against the ClinicMail API on this origin.
 // Tokens come from the development endpoint /api/dev/token instead of NAA.
+import { ApiError } from "../shared/apiClient";
 import type { Completion } from "../shared/completion";
 import type { Language } from "../shared/contract";
 import { parseFailurePolicy } from "../shared/failurePolicy";
@@ -128,6 +129,9 @@ registerTokenProvider({
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ role: "Physician" }),
+    }).catch(() => {
+      // The API itself is unreachable: report it as such, not as a sign-in problem.
+      throw new ApiError("network", null, null);
     });
     if (!response.ok) throw new Error("dev token refused");
     const body = (await response.json()) as { accessToken: string; expiresIn: number };
@@ -155,7 +159,7 @@ const sendButton = h("button", { id: "send", class: "sb-send", type: "button", "
 const sendStatus = h("div", { class: "sb-send-status", role: "status", "aria-live": "polite", "data-testid": "send-status" });
 const paneRoot = h("div", { id: "pane", "data-testid": "pane" });
 const paneAside = h("aside", { class: "sb-pane", "aria-label": ui.pane, "data-open": "true" }, paneRoot);
-const paneToggle = h("button", { type: "button", class: "sb-ribbon-button", "aria-pressed": "true", "data-testid": "pane-toggle" }, "✉︎ ClinicMail");
+const paneToggle = h("button", { type: "button", class: "sb-ribbon-button", "aria-pressed": "true", "data-testid": "pane-toggle" }, "ClinicMail");
 const apiBadge = h("span", { class: "sb-api", "data-testid": "api-status" }, "…");
 const dialogHost = h("div", { id: "dialog-host" });
 const sentList = h("ol", { class: "sb-sent", "data-testid": "sent-log" });
@@ -216,7 +220,7 @@ document.getElementById("sandbox")!.replaceChildren(
     h(
       "section",
       { class: "sb-compose", "aria-label": "Compose" },
-      h("div", { class: "sb-ribbon" }, sendButton, paneToggle, h("label", { for: "f-file", class: "sb-ribbon-button" }, `📎 ${ui.attach}`), fileInput),
+      h("div", { class: "sb-ribbon" }, sendButton, paneToggle, h("label", { for: "f-file", class: "sb-ribbon-button" }, ui.attach), fileInput),
       sendStatus,
       h("div", { class: "sb-row" }, h("span", { class: "sb-label" }, ui.from), h("span", { class: "sb-from" }, `${demo.physician.name} <${demo.physician.address}>`)),
       row(ui.to, "f-to", fields.to),

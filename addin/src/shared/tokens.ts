@@ -11,10 +11,15 @@ export interface TokenProvider {
 }
 
 export class TokenError extends Error {
-  readonly kind: FailureKind = "token";
-  constructor(readonly attempts: readonly string[]) {
+  /** "network" when a provider could not reach its service (the API is down), else "token". */
+  readonly kind: FailureKind;
+  constructor(
+    readonly attempts: readonly string[],
+    unreachable = false,
+  ) {
     super(`No access token could be obtained (${attempts.join(", ") || "no provider"})`);
     this.name = "TokenError";
+    this.kind = unreachable ? "network" : "token";
   }
 }
 
@@ -52,6 +57,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 /** Tries each provider within the shared budget; records which failed, never why in detail (no token text). */
 export async function acquireToken(providers: readonly TokenProvider[], interactive: boolean, budgetMs: number): Promise<string> {
   const attempts: string[] = [];
+  let unreachable = false;
   const deadline = Date.now() + budgetMs;
   for (const provider of providers) {
     const left = deadline - Date.now();
@@ -61,10 +67,11 @@ export async function acquireToken(providers: readonly TokenProvider[], interact
       if (token) return token;
       attempts.push(`${provider.name}:empty`);
     } catch (error) {
+      if ((error as { kind?: unknown } | null)?.kind === "network") unreachable = true;
       attempts.push(`${provider.name}:${error instanceof Error && error.message === "timeout" ? "timeout" : "failed"}`);
     }
   }
-  throw new TokenError(attempts);
+  throw new TokenError(attempts, unreachable);
 }
 
 /**

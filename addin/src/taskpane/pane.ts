@@ -63,7 +63,6 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
   let notice: { tone: "success" | "warning" | "danger" | "info"; text: string } | null = null;
   let busy = false;
   let debounceTimer: ReturnType<typeof setTimeout> | undefined;
-  let pollTimer: ReturnType<typeof setInterval> | undefined;
   let disposed = false;
 
   root.classList.add("cm-pane");
@@ -478,7 +477,7 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
       // Polling still catches recipient changes.
     }
   }
-  pollTimer = setInterval(() => void poll(), host.pollMs ?? DEFAULT_POLL_MS);
+  const pollTimer = setInterval(() => void poll(), host.pollMs ?? DEFAULT_POLL_MS);
   render();
   void runCheck();
 
@@ -487,7 +486,7 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
     dispose: () => {
       disposed = true;
       if (debounceTimer !== undefined) clearTimeout(debounceTimer);
-      if (pollTimer !== undefined) clearInterval(pollTimer);
+      clearInterval(pollTimer);
     },
   };
 }
