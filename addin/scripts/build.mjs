@@ -8,13 +8,12 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { build } from "vite";
-import { buildDefines, buildSettings, DEFAULT_HOST } from "./defines.mjs";
+import { buildDefines, buildSettings, deployManifest } from "./defines.mjs";
 import { ICON_SIZES, iconPng } from "./icons.mjs";
 
 const addinDir = fileURLToPath(new URL("..", import.meta.url));
 const dist = path.join(addinDir, "dist");
 const settings = buildSettings();
-const DEV_CLIENT_ID = "00000000-0000-0000-0000-000000000000";
 
 await build({ configFile: path.join(addinDir, "vite.config.ts"), logLevel: "warn" });
 
@@ -50,14 +49,6 @@ await writeFile(
 );
 
 const manifest = await readFile(path.join(addinDir, "..", "manifest.xml"), "utf8");
-const hostName = new URL(settings.host).host;
-const deployed = manifest
-  .split(DEFAULT_HOST)
-  .join(settings.host)
-  .split(`api://${new URL(DEFAULT_HOST).host}/`)
-  .join(`api://${hostName}/`)
-  .split(DEV_CLIENT_ID)
-  .join(settings.clientId);
-await writeFile(path.join(dist, "manifest.xml"), deployed);
+await writeFile(path.join(dist, "manifest.xml"), deployManifest(manifest, settings));
 
 console.log(`ClinicMail add-in built for ${settings.host} (failure policy: ${settings.failurePolicy}).`);

@@ -10,3 +10,5 @@ export interface BuildSettings {
 }
 export declare function buildSettings(env?: Record<string, string | undefined>): BuildSettings;
 export declare function buildDefines(env?: Record<string, string | undefined>): Record<string, string>;
+export declare const DEV_CLIENT_ID: string;
+export declare function deployManifest(xml: string, settings: BuildSettings): string;

@@ -30,3 +30,20 @@ export function buildDefines(env = process.env) {
     __CLINICMAIL_VERSION__: JSON.stringify(s.version),
   };
 }
+
+export const DEV_CLIENT_ID = "00000000-0000-0000-0000-000000000000";
+
+/**
+ * The manifest deploy uploads: the development host and client id placeholders of
+ * manifest.xml replaced by the configured ones (every URL, AppDomain and the
+ * WebApplicationInfo resource api://<host>/<client-id>).
+ */
+export function deployManifest(xml, settings) {
+  return xml
+    .split(DEFAULT_HOST)
+    .join(settings.host)
+    .split(`api://${new URL(DEFAULT_HOST).host}/`)
+    .join(`api://${new URL(settings.host).host}/`)
+    .split(DEV_CLIENT_ID)
+    .join(settings.clientId);
+}
