@@ -64,6 +64,7 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
   let busy = false;
   let debounceTimer: ReturnType<typeof setTimeout> | undefined;
   let disposed = false;
+  let completedChecks = 0;
 
   root.classList.add("cm-pane");
   root.setAttribute("lang", lang === "fr" ? "fr-CA" : "en-CA");
@@ -100,6 +101,8 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
       if (mine !== sequence || disposed) return;
       status = { kind: "error", cause: failureCause(failureKindOf(error), lang) };
     }
+    // Exposed for the sandbox's browser tests (and screen readers ignore data attributes).
+    root.dataset.checkSeq = String(++completedChecks);
     render();
   }
 
@@ -309,7 +312,7 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
       return h(
         "li",
         { class: "cm-evidence" },
-        h("span", { class: "cm-part" }, `${t(lang, "evidenceIn")} ${labelFor(lang, "part", e.part)} : `),
+        h("span", { class: "cm-part" }, `${t(lang, "evidenceIn")} ${labelFor(lang, "part", e.part)}${lang === "fr" ? " : " : ": "}`),
         s.before,
         h("mark", {}, s.match),
         s.after,
@@ -430,6 +433,7 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
 
   function render(): void {
     if (disposed) return;
+    root.dataset.state = busy ? "busy" : status.kind;
     const focusedId = (document.activeElement as HTMLElement | null)?.id;
     const parts: (HTMLElement | null)[] = [];
     if (notice) parts.push(h("fluent-message-bar", { intent: notice.tone === "danger" ? "error" : notice.tone, class: "cm-notice", "data-testid": "notice" }, notice.text));
