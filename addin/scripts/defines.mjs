@@ -5,7 +5,9 @@ export const DEFAULT_HOST = "https://localhost:7071";
 export function buildSettings(env = process.env) {
   const host = (env.CLINICMAIL_HOST || DEFAULT_HOST).replace(/\/+$/, "");
   if (!/^https:\/\/[^/]+$/.test(host)) {
-    throw new Error("CLINICMAIL_HOST must be an https origin without a path, e.g. https://clinicmail.example.org");
+    throw new Error(
+      "CLINICMAIL_HOST must be an https origin without a path, e.g. https://clinicmail.example.org",
+    );
   }
   const clientId = env.CLINICMAIL_CLIENT_ID || "00000000-0000-0000-0000-000000000000";
   return {

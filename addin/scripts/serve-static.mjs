@@ -28,7 +28,10 @@ export function startStaticServer(root, port = 0, host = "127.0.0.1") {
       const info = await stat(file).catch(() => null);
       if (info?.isDirectory()) file = path.join(file, "index.html");
       const body = await readFile(file);
-      res.writeHead(200, { "Content-Type": types[path.extname(file)] ?? "application/octet-stream", "Cache-Control": "no-store" });
+      res.writeHead(200, {
+        "Content-Type": types[path.extname(file)] ?? "application/octet-stream",
+        "Cache-Control": "no-store",
+      });
       res.end(body);
     } catch {
       res.writeHead(404, { "Content-Type": "text/plain" }).end("not found");
@@ -37,7 +40,10 @@ export function startStaticServer(root, port = 0, host = "127.0.0.1") {
   return new Promise((resolve) => {
     server.listen(port, host, () => {
       const address = server.address();
-      resolve({ url: `http://${host}:${address.port}`, close: () => new Promise((r) => server.close(() => r())) });
+      resolve({
+        url: `http://${host}:${address.port}`,
+        close: () => new Promise((r) => server.close(() => r())),
+      });
     });
   });
 }
@@ -45,5 +51,7 @@ export function startStaticServer(root, port = 0, host = "127.0.0.1") {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const root = fileURLToPath(new URL("../dist", import.meta.url));
   const port = Number(process.env.PORT ?? 5173);
-  startStaticServer(root, port).then(({ url }) => console.log(`Serving addin/dist at ${url}/sandbox/ (Ctrl+C to stop)`));
+  startStaticServer(root, port).then(({ url }) =>
+    console.log(`Serving addin/dist at ${url}/sandbox/ (Ctrl+C to stop)`),
+  );
 }

@@ -42,14 +42,22 @@ function complete(event: Office.AddinCommands.Event, completion: Completion): vo
 function failureKindOf(error: unknown): FailureKind {
   if (error instanceof OfficeCallError) return "read";
   const kind = (error as { kind?: unknown } | null)?.kind;
-  if (typeof kind === "string" && ["network", "timeout", "server", "unauthorized", "token", "read", "client"].includes(kind)) {
+  if (
+    typeof kind === "string" &&
+    ["network", "timeout", "server", "unauthorized", "token", "read", "client"].includes(kind)
+  ) {
     return kind as FailureKind;
   }
   return "server";
 }
 
 /** The one place a failed send check ends: the policy decides, the user is always told. */
-function handleError(event: Office.AddinCommands.Event, error: unknown, lang: Language, started: number): void {
+function handleError(
+  event: Office.AddinCommands.Event,
+  error: unknown,
+  lang: Language,
+  started: number,
+): void {
   const config = resolveConfig();
   const kind = failureKindOf(error);
   // Logged for diagnostics: the kind and operation only, never draft content or tokens.

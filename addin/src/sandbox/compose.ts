@@ -20,7 +20,10 @@ export interface ComposeState {
 }
 
 export type ChangeOrigin = "user" | "addin";
-export type ChangeListener = (origin: ChangeOrigin, what: RecipientField | "subject" | "body" | "attachments" | "all") => void;
+export type ChangeListener = (
+  origin: ChangeOrigin,
+  what: RecipientField | "subject" | "body" | "attachments" | "all",
+) => void;
 
 export class ComposeModel {
   readonly session = new Map<string, string>();
@@ -40,12 +43,22 @@ export class ComposeModel {
 
   addAttachment(name: string, size: number, contentBase64: string): void {
     const id = `att-${this.nextAttachmentId++}`;
-    this.update("user", "attachments", { attachments: [...this.state.attachments, { id, name, size, contentBase64 }] });
+    this.update("user", "attachments", {
+      attachments: [...this.state.attachments, { id, name, size, contentBase64 }],
+    });
   }
 
   reset(patch: Partial<ComposeState>): void {
     this.session.clear();
-    this.update("user", "all", { to: [], cc: [], bcc: [], subject: "", bodyHtml: "", attachments: [], ...patch });
+    this.update("user", "all", {
+      to: [],
+      cc: [],
+      bcc: [],
+      subject: "",
+      bodyHtml: "",
+      attachments: [],
+      ...patch,
+    });
   }
 }
 
@@ -66,7 +79,9 @@ export function parseRecipients(text: string): DraftRecipient[] {
 }
 
 export function formatRecipients(list: readonly DraftRecipient[]): string {
-  return list.map((r) => (r.name && r.name !== r.address ? `${r.name} <${r.address}>` : r.address)).join("; ");
+  return list
+    .map((r) => (r.name && r.name !== r.address ? `${r.name} <${r.address}>` : r.address))
+    .join("; ");
 }
 
 export function textToHtml(text: string): string {

@@ -44,8 +44,14 @@ function fromOffice(list: unknown): DraftRecipient[] {
   });
 }
 
-function toOffice(list: readonly DraftRecipient[]): { emailAddress: string; displayName: string; recipientType: string }[] {
-  return list.map((r) => ({ emailAddress: r.address, displayName: r.name ?? r.address, recipientType: r.address.endsWith(".med") ? "user" : "externalUser" }));
+function toOffice(
+  list: readonly DraftRecipient[],
+): { emailAddress: string; displayName: string; recipientType: string }[] {
+  return list.map((r) => ({
+    emailAddress: r.address,
+    displayName: r.name ?? r.address,
+    recipientType: r.address.endsWith(".med") ? "user" : "externalUser",
+  }));
 }
 
 export interface MockOptions {
@@ -66,7 +72,8 @@ export function createMockOffice(model: ComposeModel, options: MockOptions) {
   const associations = new Map<string, (event: unknown) => unknown>();
   const recipientHandlers = new Set<() => void>();
   model.onChange((_origin, what) => {
-    if (what === "to" || what === "cc" || what === "bcc" || what === "all") for (const h of recipientHandlers) h();
+    if (what === "to" || what === "cc" || what === "bcc" || what === "all")
+      for (const h of recipientHandlers) h();
   });
 
   const recipientsApi = (field: "to" | "cc" | "bcc") => ({
@@ -101,8 +108,12 @@ export function createMockOffice(model: ComposeModel, options: MockOptions) {
       getAsync: (coercion: string, ...args: unknown[]) =>
         ok(callbackOf(args), coercion === "text" ? htmlToText(model.state.bodyHtml) : model.state.bodyHtml),
       setAsync: (value: string, ...args: unknown[]) => {
-        const opts = args.find((a) => typeof a === "object" && a !== null) as { coercionType?: string } | undefined;
-        const html = opts?.coercionType === "text" ? `<p>${String(value).replace(/&/g, "&amp;").replace(/</g, "&lt;")}</p>` : String(value);
+        const opts = args.find((a) => typeof a === "object" && a !== null) as
+          { coercionType?: string } | undefined;
+        const html =
+          opts?.coercionType === "text"
+            ? `<p>${String(value).replace(/&/g, "&amp;").replace(/</g, "&lt;")}</p>`
+            : String(value);
         model.update("addin", "body", { bodyHtml: html });
         ok(callbackOf(args), undefined);
       },
@@ -112,13 +123,24 @@ export function createMockOffice(model: ComposeModel, options: MockOptions) {
     cc: recipientsApi("cc"),
     bcc: recipientsApi("bcc"),
     from: {
-      getAsync: (...args: unknown[]) => ok(callbackOf(args), { emailAddress: model.state.from.address, displayName: model.state.from.name ?? "" }),
+      getAsync: (...args: unknown[]) =>
+        ok(callbackOf(args), {
+          emailAddress: model.state.from.address,
+          displayName: model.state.from.name ?? "",
+        }),
     },
-    getComposeTypeAsync: (...args: unknown[]) => ok(callbackOf(args), { composeType: "newMail", coercionType: "html" }),
+    getComposeTypeAsync: (...args: unknown[]) =>
+      ok(callbackOf(args), { composeType: "newMail", coercionType: "html" }),
     getAttachmentsAsync: (...args: unknown[]) =>
       ok(
         callbackOf(args),
-        model.state.attachments.map((a) => ({ id: a.id, name: a.name, size: a.size, attachmentType: "file", isInline: false })),
+        model.state.attachments.map((a) => ({
+          id: a.id,
+          name: a.name,
+          size: a.size,
+          attachmentType: "file",
+          isInline: false,
+        })),
       ),
     getAttachmentContentAsync: (id: string, ...args: unknown[]) => {
       const a = model.state.attachments.find((x) => x.id === id);
@@ -126,8 +148,11 @@ export function createMockOffice(model: ComposeModel, options: MockOptions) {
       ok(callbackOf(args), { format: "base64", content: a.contentBase64 });
     },
     removeAttachmentAsync: (id: string, ...args: unknown[]) => {
-      if (!model.state.attachments.some((x) => x.id === id)) return fail(callbackOf(args), "InvalidAttachmentId");
-      model.update("addin", "attachments", { attachments: model.state.attachments.filter((x) => x.id !== id) });
+      if (!model.state.attachments.some((x) => x.id === id))
+        return fail(callbackOf(args), "InvalidAttachmentId");
+      model.update("addin", "attachments", {
+        attachments: model.state.attachments.filter((x) => x.id !== id),
+      });
       ok(callbackOf(args), undefined);
     },
     sessionData: {
@@ -144,7 +169,8 @@ export function createMockOffice(model: ComposeModel, options: MockOptions) {
         model.session.delete(key);
         ok(callbackOf(args), undefined);
       },
-      getAllAsync: (...args: unknown[]) => ok(callbackOf(args), JSON.stringify(Object.fromEntries(model.session))),
+      getAllAsync: (...args: unknown[]) =>
+        ok(callbackOf(args), JSON.stringify(Object.fromEntries(model.session))),
       clearAsync: (...args: unknown[]) => {
         model.session.clear();
         ok(callbackOf(args), undefined);
@@ -168,7 +194,10 @@ export function createMockOffice(model: ComposeModel, options: MockOptions) {
       host: "outlook",
       context: {
         displayLanguage: options.displayLanguage,
-        requirements: { isSetSupported: (name: string, version?: string) => name === "Mailbox" && versionAtMost(version ?? "1.1", options.mailboxVersion) },
+        requirements: {
+          isSetSupported: (name: string, version?: string) =>
+            name === "Mailbox" && versionAtMost(version ?? "1.1", options.mailboxVersion),
+        },
         mailbox: {
           userProfile: { emailAddress: model.state.from.address, displayName: model.state.from.name ?? "" },
           item,

@@ -45,7 +45,8 @@ const mailboxVersion = params.get("mailbox") ?? "1.15";
 const ui = {
   fr: {
     title: "Bac à sable ClinicMail",
-    subtitle: "Une fenêtre de rédaction Outlook simulée, avec le vrai volet ClinicMail et la vraie vérification à l'envoi.",
+    subtitle:
+      "Une fenêtre de rédaction Outlook simulée, avec le vrai volet ClinicMail et la vraie vérification à l'envoi.",
     api: "API",
     up: "en ligne",
     down: "injoignable",
@@ -74,8 +75,10 @@ const ui = {
     decisionIn: "décision en {ms} ms",
     sendAnyway: "Envoyer quand même",
     dontSend: "Ne pas envoyer",
-    unavailable: "Le complément ClinicMail n'est pas chargé. Avec SendMode SoftBlock, Outlook proposerait « Envoyer quand même » ou « Réessayer plus tard ».",
-    howto: "Choisissez un scénario, puis appuyez sur Envoyer. Le volet de droite vérifie pendant la rédaction ; la vérification à l'envoi est celle qu'Outlook exécute (Smart Alerts).",
+    unavailable:
+      "Le complément ClinicMail n'est pas chargé. Avec SendMode SoftBlock, Outlook proposerait « Envoyer quand même » ou « Réessayer plus tard ».",
+    howto:
+      "Choisissez un scénario, puis appuyez sur Envoyer. Le volet de droite vérifie pendant la rédaction ; la vérification à l'envoi est celle qu'Outlook exécute (Smart Alerts).",
   },
   en: {
     title: "ClinicMail sandbox",
@@ -108,8 +111,10 @@ const ui = {
     decisionIn: "decision in {ms} ms",
     sendAnyway: "Send Anyway",
     dontSend: "Don't Send",
-    unavailable: "The ClinicMail add-in is not loaded. With SendMode SoftBlock, Outlook would offer Send Anyway or Try Later.",
-    howto: "Pick a scenario, then press Send. The pane on the right checks while you write; the check on Send is the one Outlook runs (Smart Alerts).",
+    unavailable:
+      "The ClinicMail add-in is not loaded. With SendMode SoftBlock, Outlook would offer Send Anyway or Try Later.",
+    howto:
+      "Pick a scenario, then press Send. The pane on the right checks while you write; the check on Send is the one Outlook runs (Smart Alerts).",
   },
 }[lang];
 
@@ -140,8 +145,20 @@ registerTokenProvider({
   },
 });
 
-const model = new ComposeModel({ from: demo.physician, to: [], cc: [], bcc: [], subject: "", bodyHtml: "", attachments: [] });
-const { office, associations } = createMockOffice(model, { displayLanguage: lang === "fr" ? "fr-CA" : "en-CA", mailboxVersion, send: () => send() });
+const model = new ComposeModel({
+  from: demo.physician,
+  to: [],
+  cc: [],
+  bcc: [],
+  subject: "",
+  bodyHtml: "",
+  attachments: [],
+});
+const { office, associations } = createMockOffice(model, {
+  displayLanguage: lang === "fr" ? "fr-CA" : "en-CA",
+  mailboxVersion,
+  send: () => send(),
+});
 (window as unknown as { Office: unknown }).Office = office;
 
 // ---- layout --------------------------------------------------------------------------------
@@ -149,17 +166,44 @@ const { office, associations } = createMockOffice(model, { displayLanguage: lang
 const fields = {
   to: h("input", { id: "f-to", type: "text", autocomplete: "off", spellcheck: "false", "data-testid": "to" }),
   cc: h("input", { id: "f-cc", type: "text", autocomplete: "off", spellcheck: "false", "data-testid": "cc" }),
-  bcc: h("input", { id: "f-bcc", type: "text", autocomplete: "off", spellcheck: "false", "data-testid": "bcc" }),
+  bcc: h("input", {
+    id: "f-bcc",
+    type: "text",
+    autocomplete: "off",
+    spellcheck: "false",
+    "data-testid": "bcc",
+  }),
   subject: h("input", { id: "f-subject", type: "text", "data-testid": "subject" }),
 };
-const body = h("div", { id: "f-body", class: "sb-body", contenteditable: "true", role: "textbox", "aria-multiline": "true", "aria-labelledby": "l-body", "data-testid": "body" });
+const body = h("div", {
+  id: "f-body",
+  class: "sb-body",
+  contenteditable: "true",
+  role: "textbox",
+  "aria-multiline": "true",
+  "aria-labelledby": "l-body",
+  "data-testid": "body",
+});
 const attachments = h("ul", { class: "sb-attachments", "data-testid": "attachments" });
 const fileInput = h("input", { id: "f-file", type: "file", class: "sb-file" });
-const sendButton = h("button", { id: "send", class: "sb-send", type: "button", "data-testid": "send" }, state.busy ? "…" : ui.send);
-const sendStatus = h("div", { class: "sb-send-status", role: "status", "aria-live": "polite", "data-testid": "send-status" });
+const sendButton = h(
+  "button",
+  { id: "send", class: "sb-send", type: "button", "data-testid": "send" },
+  state.busy ? "…" : ui.send,
+);
+const sendStatus = h("div", {
+  class: "sb-send-status",
+  role: "status",
+  "aria-live": "polite",
+  "data-testid": "send-status",
+});
 const paneRoot = h("div", { id: "pane", "data-testid": "pane" });
 const paneAside = h("aside", { class: "sb-pane", "aria-label": ui.pane, "data-open": "true" }, paneRoot);
-const paneToggle = h("button", { type: "button", class: "sb-ribbon-button", "aria-pressed": "true", "data-testid": "pane-toggle" }, "ClinicMail");
+const paneToggle = h(
+  "button",
+  { type: "button", class: "sb-ribbon-button", "aria-pressed": "true", "data-testid": "pane-toggle" },
+  "ClinicMail",
+);
 const apiBadge = h("span", { class: "sb-api", "data-testid": "api-status" }, "…");
 const dialogHost = h("div", { id: "dialog-host" });
 const sentList = h("ol", { class: "sb-sent", "data-testid": "sent-log" });
@@ -187,13 +231,25 @@ const policySelect = h(
 );
 policySelect.value = policy;
 
-const langLink = h("a", { class: "sb-lang", href: `?${new URLSearchParams({ ...Object.fromEntries(params), lang: lang === "fr" ? "en" : "fr" })}` }, t(lang, "languageToggle"));
+const langLink = h(
+  "a",
+  {
+    class: "sb-lang",
+    href: `?${new URLSearchParams({ ...Object.fromEntries(params), lang: lang === "fr" ? "en" : "fr" })}`,
+  },
+  t(lang, "languageToggle"),
+);
 
 document.getElementById("sandbox")!.replaceChildren(
   h(
     "header",
     { class: "sb-header" },
-    h("div", { class: "sb-brand" }, h("span", { class: "sb-logo", "aria-hidden": "true" }, "✓"), h("div", {}, h("h1", {}, ui.title), h("p", {}, ui.subtitle))),
+    h(
+      "div",
+      { class: "sb-brand" },
+      h("span", { class: "sb-logo", "aria-hidden": "true" }, "✓"),
+      h("div", {}, h("h1", {}, ui.title), h("p", {}, ui.subtitle)),
+    ),
     h(
       "div",
       { class: "sb-controls" },
@@ -220,9 +276,21 @@ document.getElementById("sandbox")!.replaceChildren(
     h(
       "section",
       { class: "sb-compose", "aria-label": "Compose" },
-      h("div", { class: "sb-ribbon" }, sendButton, paneToggle, h("label", { for: "f-file", class: "sb-ribbon-button" }, ui.attach), fileInput),
+      h(
+        "div",
+        { class: "sb-ribbon" },
+        sendButton,
+        paneToggle,
+        h("label", { for: "f-file", class: "sb-ribbon-button" }, ui.attach),
+        fileInput,
+      ),
       sendStatus,
-      h("div", { class: "sb-row" }, h("span", { class: "sb-label" }, ui.from), h("span", { class: "sb-from" }, `${demo.physician.name} <${demo.physician.address}>`)),
+      h(
+        "div",
+        { class: "sb-row" },
+        h("span", { class: "sb-label" }, ui.from),
+        h("span", { class: "sb-from" }, `${demo.physician.name} <${demo.physician.address}>`),
+      ),
       row(ui.to, "f-to", fields.to),
       row(ui.cc, "f-cc", fields.cc),
       row(ui.bcc, "f-bcc", fields.bcc),
@@ -246,7 +314,9 @@ function renderFromModel(): void {
   if (document.activeElement !== fields.bcc) fields.bcc.value = formatRecipients(s.bcc);
   if (document.activeElement !== fields.subject) fields.subject.value = s.subject;
   if (document.activeElement !== body && body.innerHTML !== s.bodyHtml) body.innerHTML = sanitize(s.bodyHtml);
-  attachments.replaceChildren(...s.attachments.map((a) => h("li", {}, `📄 ${a.name} (${Math.max(1, Math.round(a.size / 1024))} KB)`)));
+  attachments.replaceChildren(
+    ...s.attachments.map((a) => h("li", {}, `📄 ${a.name} (${Math.max(1, Math.round(a.size / 1024))} KB)`)),
+  );
 }
 
 /** The notice HTML comes from our API; still, nothing scriptable goes into the page. */
@@ -263,10 +333,14 @@ function sanitize(html: string): string {
 
 model.onChange(() => renderFromModel());
 for (const key of ["to", "cc", "bcc"] as const) {
-  fields[key].addEventListener("input", () => model.update("user", key, { [key]: parseRecipients(fields[key].value) }));
+  fields[key].addEventListener("input", () =>
+    model.update("user", key, { [key]: parseRecipients(fields[key].value) }),
+  );
   fields[key].addEventListener("blur", () => renderFromModel());
 }
-fields.subject.addEventListener("input", () => model.update("user", "subject", { subject: fields.subject.value }));
+fields.subject.addEventListener("input", () =>
+  model.update("user", "subject", { subject: fields.subject.value }),
+);
 body.addEventListener("input", () => model.update("user", "body", { bodyHtml: body.innerHTML }));
 fileInput.addEventListener("change", async () => {
   for (const file of Array.from(fileInput.files ?? [])) {
@@ -282,7 +356,8 @@ function load(kind: keyof typeof demo.messages): void {
   const m = demo.messages[kind];
   const base = { subject: m.subject, bodyHtml: textToHtml(m.body) };
   if (kind === "bulk") model.reset({ ...base, to: demo.consentedPatients.map((p) => ({ ...p })) });
-  else if (kind === "lookalike") model.reset({ ...base, to: [{ address: demo.lookalike.address, name: "Marie Gagnon" }] });
+  else if (kind === "lookalike")
+    model.reset({ ...base, to: [{ address: demo.lookalike.address, name: "Marie Gagnon" }] });
   else model.reset({ ...base, to: [{ ...demo.consentedPatients[0] }] });
 }
 
@@ -321,10 +396,23 @@ function renderMarkdown(markdown: string): HTMLElement {
   const container = h("div", { class: "sb-dialog-text" });
   const unescape = (s: string): string => s.replace(/\\(.)/g, "$1");
   const inline = (text: string): (Node | string)[] =>
-    text.split(/(\*\*(?:\\.|[^*])+\*\*)/).map((part) => (part.startsWith("**") && part.endsWith("**") ? h("strong", {}, unescape(part.slice(2, -2))) : unescape(part)));
+    text
+      .split(/(\*\*(?:\\.|[^*])+\*\*)/)
+      .map((part) =>
+        part.startsWith("**") && part.endsWith("**")
+          ? h("strong", {}, unescape(part.slice(2, -2)))
+          : unescape(part),
+      );
   for (const block of markdown.split(/\n\n/)) {
     const items = block.split("\r").filter((x) => x.trim().startsWith("- "));
-    if (items.length > 0) container.append(h("ul", {}, items.map((i) => h("li", {}, ...inline(i.trim().slice(2))))));
+    if (items.length > 0)
+      container.append(
+        h(
+          "ul",
+          {},
+          items.map((i) => h("li", {}, ...inline(i.trim().slice(2)))),
+        ),
+      );
     else container.append(h("p", {}, ...inline(block)));
   }
   return container;
@@ -341,7 +429,11 @@ function showDialog(completion: Completion | null): Promise<"send" | "cancel"> {
     const message = completion
       ? completion.errorMessageMarkdown
         ? renderMarkdown(completion.errorMessageMarkdown)
-        : h("div", { class: "sb-dialog-text" }, ...(completion.errorMessage ?? "").split("\n").map((l) => h("p", {}, l)))
+        : h(
+            "div",
+            { class: "sb-dialog-text" },
+            ...(completion.errorMessage ?? "").split("\n").map((l) => h("p", {}, l)),
+          )
       : h("div", { class: "sb-dialog-text" }, h("p", {}, ui.unavailable));
     const cancel = h(
       "button",
@@ -364,7 +456,13 @@ function showDialog(completion: Completion | null): Promise<"send" | "cancel"> {
       h(
         "div",
         { class: "sb-dialog-actions" },
-        prompt || !completion ? h("button", { type: "button", "data-testid": "dialog-send-anyway", onclick: () => close("send") }, ui.sendAnyway) : null,
+        prompt || !completion
+          ? h(
+              "button",
+              { type: "button", "data-testid": "dialog-send-anyway", onclick: () => close("send") },
+              ui.sendAnyway,
+            )
+          : null,
         cancel,
       ),
     );

@@ -69,7 +69,12 @@ export async function postJson<T>(url: string, body: unknown, options: CallOptio
       signal: controller?.signal ?? null,
     }).then(
       async (response) => {
-        if (!response.ok) throw new ApiError(failureKindForStatus(response.status), response.status, await readProblem(response));
+        if (!response.ok)
+          throw new ApiError(
+            failureKindForStatus(response.status),
+            response.status,
+            await readProblem(response),
+          );
         try {
           return (await response.json()) as T;
         } catch {
@@ -91,7 +96,11 @@ export async function postJson<T>(url: string, body: unknown, options: CallOptio
 
 export function checkDraft(apiBase: string, draft: Draft, options: CallOptions): Promise<CheckResult> {
   return postJson<CheckResult>(`${apiBase}/api/v1/check`, draft, options).then((result) => {
-    if (!result || typeof result.checkId !== "string" || !["allow", "warn", "block"].includes(result.decision)) {
+    if (
+      !result ||
+      typeof result.checkId !== "string" ||
+      !["allow", "warn", "block"].includes(result.decision)
+    ) {
       // Fail closed on a response that does not follow the contract.
       throw new ApiError("server", 200, null);
     }
@@ -107,10 +116,23 @@ export function checkDraft(apiBase: string, draft: Draft, options: CallOptions):
   });
 }
 
-export function recordOverride(apiBase: string, checkId: string, request: OverrideRequest, options: CallOptions): Promise<OverrideResult> {
-  return postJson<OverrideResult>(`${apiBase}/api/v1/checks/${encodeURIComponent(checkId)}/override`, request, options);
+export function recordOverride(
+  apiBase: string,
+  checkId: string,
+  request: OverrideRequest,
+  options: CallOptions,
+): Promise<OverrideResult> {
+  return postJson<OverrideResult>(
+    `${apiBase}/api/v1/checks/${encodeURIComponent(checkId)}/override`,
+    request,
+    options,
+  );
 }
 
-export function createSecureMessage(apiBase: string, request: SecureMessageRequest, options: CallOptions): Promise<SecureMessageResult> {
+export function createSecureMessage(
+  apiBase: string,
+  request: SecureMessageRequest,
+  options: CallOptions,
+): Promise<SecureMessageResult> {
   return postJson<SecureMessageResult>(`${apiBase}/api/v1/secure-messages`, request, options);
 }

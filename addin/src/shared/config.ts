@@ -45,7 +45,10 @@ export function defaultConfig(): ClinicMailConfig {
     checkBudgetMs: 3000,
     tokenBudgetMs: 1500,
     clientId: constant(() => __CLINICMAIL_CLIENT_ID__, "00000000-0000-0000-0000-000000000000"),
-    apiScope: constant(() => __CLINICMAIL_API_SCOPE__, "api://localhost:7071/00000000-0000-0000-0000-000000000000/access_as_user"),
+    apiScope: constant(
+      () => __CLINICMAIL_API_SCOPE__,
+      "api://localhost:7071/00000000-0000-0000-0000-000000000000/access_as_user",
+    ),
     authority: constant(() => __CLINICMAIL_AUTHORITY__, "https://login.microsoftonline.com/organizations"),
     version: constant(() => __CLINICMAIL_VERSION__, "0.0.0-dev"),
   };

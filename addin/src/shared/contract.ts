@@ -128,11 +128,7 @@ export interface CheckResult {
 }
 
 export type JustificationCode =
-  | "patient_request"
-  | "clinical_necessity"
-  | "address_verified"
-  | "urgent_care"
-  | "other";
+  "patient_request" | "clinical_necessity" | "address_verified" | "urgent_care" | "other";
 
 export const JUSTIFICATION_CODES: readonly JustificationCode[] = [
   "patient_request",

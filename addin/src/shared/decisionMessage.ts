@@ -41,15 +41,23 @@ export function renderReasons(intro: string, reasons: Reason[], hint: string, la
   const build = (markdown: boolean): string => {
     const head = markdown ? `**${escapeMarkdown(intro)}**\n\n` : `${intro}\n`;
     const tail = markdown ? `\n\n${escapeMarkdown(hint)}` : `\n${hint}`;
-    const item = (r: Reason): string => (markdown ? `- ${escapeMarkdown(pick(r.message, lang))}\r` : `• ${pick(r.message, lang)}\n`);
+    const item = (r: Reason): string =>
+      markdown ? `- ${escapeMarkdown(pick(r.message, lang))}\r` : `• ${pick(r.message, lang)}\n`;
     let body = "";
     for (let i = 0; i < reasons.length; i++) {
       const next = item(reasons[i]!);
       const remaining = reasons.length - i - 1;
-      const more = remaining > 0 ? (markdown ? `- ${escapeMarkdown(t(lang, "moreReasons", { n: remaining }))}\r` : `${t(lang, "moreReasons", { n: remaining })}\n`) : "";
+      const more =
+        remaining > 0
+          ? markdown
+            ? `- ${escapeMarkdown(t(lang, "moreReasons", { n: remaining }))}\r`
+            : `${t(lang, "moreReasons", { n: remaining })}\n`
+          : "";
       if ((head + body + next + more + tail).length > MAX_DIALOG_CHARS) {
         const left = reasons.length - i;
-        body += markdown ? `- ${escapeMarkdown(t(lang, "moreReasons", { n: left }))}\r` : `${t(lang, "moreReasons", { n: left })}\n`;
+        body += markdown
+          ? `- ${escapeMarkdown(t(lang, "moreReasons", { n: left }))}\r`
+          : `${t(lang, "moreReasons", { n: left })}\n`;
         break;
       }
       body += next;

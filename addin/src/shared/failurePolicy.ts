@@ -26,7 +26,9 @@ export const FAILURE_POLICIES: readonly FailurePolicy[] = ["prompt", "block"];
 export function parseFailurePolicy(value: string | undefined | null): FailurePolicy {
   const normalized = (value ?? "").trim().toLowerCase();
   if (normalized === "") return "prompt";
-  return (FAILURE_POLICIES as readonly string[]).includes(normalized) ? (normalized as FailurePolicy) : "block";
+  return (FAILURE_POLICIES as readonly string[]).includes(normalized)
+    ? (normalized as FailurePolicy)
+    : "block";
 }
 
 /** Maps an HTTP status of the check call to a failure kind (only called for non-2xx). */
@@ -59,7 +61,10 @@ export function failureCompletion(
   caps: Capabilities,
 ): Completion {
   const cause = failureCause(kind, lang);
-  const text = truncate(t(lang, policy === "prompt" ? "failurePrompt" : "failureBlock", { cause }), MAX_DIALOG_CHARS);
+  const text = truncate(
+    t(lang, policy === "prompt" ? "failurePrompt" : "failureBlock", { cause }),
+    MAX_DIALOG_CHARS,
+  );
   const completion: Completion = { allowEvent: false, errorMessage: text };
   if (caps.customizeDialog) {
     completion.cancelLabel = truncate(t(lang, "cancelLabelRetry"), MAX_CANCEL_LABEL_CHARS);

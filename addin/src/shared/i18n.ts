@@ -49,7 +49,10 @@ const strings = {
   causeClient: { fr: "requête refusée", en: "request refused" },
   // Task pane.
   paneTitle: { fr: "Vérification ClinicMail", en: "ClinicMail check" },
-  paneIdle: { fr: "Rédigez votre courriel : la vérification se fait au fil de l'écriture.", en: "Write your e-mail: it is checked as you type." },
+  paneIdle: {
+    fr: "Rédigez votre courriel : la vérification se fait au fil de l'écriture.",
+    en: "Write your e-mail: it is checked as you type.",
+  },
   paneChecking: { fr: "Vérification en cours…", en: "Checking…" },
   decisionAllow: { fr: "Prêt à envoyer", en: "Ready to send" },
   decisionWarn: { fr: "À vérifier avant l'envoi", en: "Review before sending" },
@@ -66,18 +69,33 @@ const strings = {
   overrideCode: { fr: "Motif", en: "Reason" },
   overrideText: { fr: "Justification", en: "Justification" },
   overrideSubmit: { fr: "Consigner et autoriser l'envoi", en: "Record and allow sending" },
-  overrideDone: { fr: "Dérogation consignée ({id}). Vous pouvez envoyer ce courriel tel quel.", en: "Override recorded ({id}). You can send this e-mail as it is." },
+  overrideDone: {
+    fr: "Dérogation consignée ({id}). Vous pouvez envoyer ce courriel tel quel.",
+    en: "Override recorded ({id}). You can send this e-mail as it is.",
+  },
   overrideNeedsText: { fr: "Écrivez une justification.", en: "Write a justification." },
-  overrideNotAllowed: { fr: "Certains motifs ne peuvent pas être contournés.", en: "Some reasons cannot be overridden." },
+  overrideNotAllowed: {
+    fr: "Certains motifs ne peuvent pas être contournés.",
+    en: "Some reasons cannot be overridden.",
+  },
   fixApplied: { fr: "Correction appliquée. Nouvelle vérification…", en: "Fix applied. Checking again…" },
-  fixFailed: { fr: "La correction n'a pas pu être appliquée ({cause}).", en: "The fix could not be applied ({cause})." },
-  secureSent: { fr: "Message sécurisé créé ; le courriel ne contient plus qu'un avis et un lien.", en: "Secure message created; the e-mail now carries only a notice and a link." },
+  fixFailed: {
+    fr: "La correction n'a pas pu être appliquée ({cause}).",
+    en: "The fix could not be applied ({cause}).",
+  },
+  secureSent: {
+    fr: "Message sécurisé créé ; le courriel ne contient plus qu'un avis et un lien.",
+    en: "Secure message created; the e-mail now carries only a notice and a link.",
+  },
   securePressSend: { fr: "Appuyez sur Envoyer pour l'expédier.", en: "Press Send to send it." },
   secureSubject: {
     fr: "Message sécurisé de votre clinique / Secure message from your clinic",
     en: "Secure message from your clinic / Message sécurisé de votre clinique",
   },
-  checkFailed: { fr: "La vérification n'a pas pu se faire : {cause}.", en: "The check could not run: {cause}." },
+  checkFailed: {
+    fr: "La vérification n'a pas pu se faire : {cause}.",
+    en: "The check could not run: {cause}.",
+  },
   evidenceIn: { fr: "dans", en: "in" },
   confidence: { fr: "confiance", en: "confidence" },
   resembles: { fr: "ressemble à", en: "resembles" },
@@ -104,7 +122,10 @@ const strings = {
   category_new_diagnosis: { fr: "Nouveau diagnostic", en: "New diagnosis" },
   category_new_treatment: { fr: "Nouveau traitement", en: "New treatment" },
   category_emotional: { fr: "Contenu émotif", en: "Emotional content" },
-  category_patient_declared: { fr: "Déclaré sensible par le patient", en: "Declared sensitive by the patient" },
+  category_patient_declared: {
+    fr: "Déclaré sensible par le patient",
+    en: "Declared sensitive by the patient",
+  },
   category_normal_results: { fr: "Résultats normaux", en: "Normal results" },
   identifier_ramq: { fr: "Numéro d'assurance maladie (RAMQ)", en: "Health insurance number (RAMQ)" },
   identifier_sin: { fr: "NAS", en: "SIN" },
@@ -113,7 +134,10 @@ const strings = {
   identifier_postal_code: { fr: "Code postal", en: "Postal code" },
   justification_patient_request: { fr: "Demande du patient", en: "Patient's request" },
   justification_clinical_necessity: { fr: "Nécessité clinique", en: "Clinical necessity" },
-  justification_address_verified: { fr: "Adresse vérifiée auprès du patient", en: "Address verified with the patient" },
+  justification_address_verified: {
+    fr: "Adresse vérifiée auprès du patient",
+    en: "Address verified with the patient",
+  },
   justification_urgent_care: { fr: "Soins urgents", en: "Urgent care" },
   justification_other: { fr: "Autre", en: "Other" },
   languageToggle: { fr: "English", en: "Français" },
@@ -133,7 +157,11 @@ export function t(lang: Language, key: StringKey, params?: Record<string, string
 }
 
 /** A label for a value the API sends as a code (status, category, identifier kind); falls back to the code itself. */
-export function labelFor(lang: Language, prefix: "status" | "category" | "identifier" | "justification" | "field" | "part", code: string): string {
+export function labelFor(
+  lang: Language,
+  prefix: "status" | "category" | "identifier" | "justification" | "field" | "part",
+  code: string,
+): string {
   const key = `${prefix}_${code}`;
   return key in strings ? t(lang, key as StringKey) : code.replace(/_/g, " ");
 }

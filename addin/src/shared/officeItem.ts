@@ -77,10 +77,16 @@ export function contentTypeFor(name: string): string {
 function toRecipients(list: Office.EmailAddressDetails[] | null | undefined): DraftRecipient[] {
   return (list ?? [])
     .filter((r) => r && typeof r.emailAddress === "string" && r.emailAddress.length > 0)
-    .map((r) => (r.displayName && r.displayName !== r.emailAddress ? { address: r.emailAddress, name: r.displayName } : { address: r.emailAddress }));
+    .map((r) =>
+      r.displayName && r.displayName !== r.emailAddress
+        ? { address: r.emailAddress, name: r.displayName }
+        : { address: r.emailAddress },
+    );
 }
 
-export async function readRecipients(item: Office.MessageCompose): Promise<Record<RecipientField, DraftRecipient[]>> {
+export async function readRecipients(
+  item: Office.MessageCompose,
+): Promise<Record<RecipientField, DraftRecipient[]>> {
   const [to, cc, bcc] = await Promise.all([
     officeCall<Office.EmailAddressDetails[]>("to.getAsync", (cb) => item.to.getAsync(cb)),
     officeCall<Office.EmailAddressDetails[]>("cc.getAsync", (cb) => item.cc.getAsync(cb)),
@@ -91,7 +97,9 @@ export async function readRecipients(item: Office.MessageCompose): Promise<Recor
 
 async function readSender(item: Office.MessageCompose): Promise<string> {
   if (item.from && typeof item.from.getAsync === "function") {
-    const from = await officeCall<Office.EmailAddressDetails>("from.getAsync", (cb) => item.from.getAsync(cb));
+    const from = await officeCall<Office.EmailAddressDetails>("from.getAsync", (cb) =>
+      item.from.getAsync(cb),
+    );
     if (from?.emailAddress) return from.emailAddress;
   }
   return Office.context.mailbox.userProfile?.emailAddress ?? "";
@@ -99,18 +107,25 @@ async function readSender(item: Office.MessageCompose): Promise<string> {
 
 async function readComposeType(item: Office.MessageCompose): Promise<string | null> {
   if (typeof item.getComposeTypeAsync !== "function") return null;
-  const value = await officeCall<{ composeType?: string }>("getComposeTypeAsync", (cb) => item.getComposeTypeAsync(cb));
+  const value = await officeCall<{ composeType?: string }>("getComposeTypeAsync", (cb) =>
+    item.getComposeTypeAsync(cb),
+  );
   return value?.composeType ?? null;
 }
 
 async function readAttachments(item: Office.MessageCompose): Promise<DraftAttachment[]> {
   if (typeof item.getAttachmentsAsync !== "function") return [];
-  const list = await officeCall<Office.AttachmentDetailsCompose[]>("getAttachmentsAsync", (cb) => item.getAttachmentsAsync(cb));
+  const list = await officeCall<Office.AttachmentDetailsCompose[]>("getAttachmentsAsync", (cb) =>
+    item.getAttachmentsAsync(cb),
+  );
   return (list ?? []).map((a) => ({ name: a.name, size: a.size ?? 0, contentType: contentTypeFor(a.name) }));
 }
 
 /** Reads everything the check needs. Reads run in parallel: this is on the Send path. */
-export async function readDraft(item: Office.MessageCompose, client: { name: string; version: string }): Promise<Draft> {
+export async function readDraft(
+  item: Office.MessageCompose,
+  client: { name: string; version: string },
+): Promise<Draft> {
   const [subject, body, recipients, from, composeType, attachments] = await Promise.all([
     officeCall<string>("subject.getAsync", (cb) => item.subject.getAsync(cb)),
     officeCall<string>("body.getAsync", (cb) => item.body.getAsync(Office.CoercionType.Html, cb)),
@@ -145,7 +160,10 @@ function toOfficeRecipients(list: DraftRecipient[]): Office.EmailAddressDetails[
 }
 
 /** Executes a recipient plan in order (see recipients.ts for why the order matters). */
-export async function applyRecipientOps(item: Office.MessageCompose, ops: readonly RecipientOp[]): Promise<void> {
+export async function applyRecipientOps(
+  item: Office.MessageCompose,
+  ops: readonly RecipientOp[],
+): Promise<void> {
   for (const op of ops) {
     const target = item[op.field];
     const recipients = toOfficeRecipients(op.recipients);
@@ -170,6 +188,7 @@ export async function readSession(item: Office.MessageCompose, key: string): Pro
 
 export async function writeSession(item: Office.MessageCompose, key: string, value: string): Promise<void> {
   const session = (item as unknown as { sessionData?: Office.SessionData }).sessionData;
-  if (!session || typeof session.setAsync !== "function") throw new OfficeCallError("sessionData.setAsync", "unsupported");
+  if (!session || typeof session.setAsync !== "function")
+    throw new OfficeCallError("sessionData.setAsync", "unsupported");
   await officeCall<void>("sessionData.setAsync", (cb) => session.setAsync(key, value, cb));
 }

@@ -14,7 +14,11 @@ export function parseStoredOverride(raw: string | null | undefined): StoredOverr
   if (!raw) return null;
   try {
     const value = JSON.parse(raw) as Partial<StoredOverride>;
-    if (typeof value.overrideId === "string" && typeof value.checkId === "string" && typeof value.fingerprint === "string") {
+    if (
+      typeof value.overrideId === "string" &&
+      typeof value.checkId === "string" &&
+      typeof value.fingerprint === "string"
+    ) {
       return { overrideId: value.overrideId, checkId: value.checkId, fingerprint: value.fingerprint };
     }
   } catch {
@@ -28,7 +32,11 @@ export function parseStoredOverride(raw: string | null | undefined): StoredOverr
  * fingerprint) and every blocking reason of the new check is overridable. A reason the server
  * marks non-overridable (a restricted patient, for example) is never bypassed locally.
  */
-export function overrideApplies(stored: StoredOverride | null, fingerprint: string, result: CheckResult): boolean {
+export function overrideApplies(
+  stored: StoredOverride | null,
+  fingerprint: string,
+  result: CheckResult,
+): boolean {
   if (!stored || stored.fingerprint !== fingerprint) return false;
   if (result.decision === "allow") return true;
   return result.reasons.filter((r) => r.severity === "block").every((r) => r.overridable);

@@ -59,10 +59,24 @@ export function planMoveToBcc(current: RecipientLists, addresses: readonly strin
   const leavingCc = current.cc.filter(isMoving);
   if (leavingTo.length === 0 && leavingCc.length === 0) return [];
   const inBcc = new Set(current.bcc.map((r) => normalizeAddress(r.address)));
-  const additions = dedupe([...leavingTo, ...leavingCc]).filter((r) => !inBcc.has(normalizeAddress(r.address)));
+  const additions = dedupe([...leavingTo, ...leavingCc]).filter(
+    (r) => !inBcc.has(normalizeAddress(r.address)),
+  );
   const ops: RecipientOp[] = chunk(additions).map((c) => ({ field: "bcc", op: "add", recipients: c }));
-  if (leavingTo.length > 0) ops.push(...replaceField("to", current.to.filter((r) => !isMoving(r))));
-  if (leavingCc.length > 0) ops.push(...replaceField("cc", current.cc.filter((r) => !isMoving(r))));
+  if (leavingTo.length > 0)
+    ops.push(
+      ...replaceField(
+        "to",
+        current.to.filter((r) => !isMoving(r)),
+      ),
+    );
+  if (leavingCc.length > 0)
+    ops.push(
+      ...replaceField(
+        "cc",
+        current.cc.filter((r) => !isMoving(r)),
+      ),
+    );
   return ops;
 }
 
@@ -70,13 +84,19 @@ export function planMoveToBcc(current: RecipientLists, addresses: readonly strin
  * Replaces a look-alike address by the registered one wherever it appears, keeping its field
  * and position; the display name is dropped because it was typed for the wrong address.
  */
-export function planReplaceAddress(current: RecipientLists, wrong: string, replacement: string): RecipientOp[] {
+export function planReplaceAddress(
+  current: RecipientLists,
+  wrong: string,
+  replacement: string,
+): RecipientOp[] {
   const target = normalizeAddress(wrong);
   const ops: RecipientOp[] = [];
   for (const field of ["to", "cc", "bcc"] as const) {
     const list = current[field];
     if (!list.some((r) => normalizeAddress(r.address) === target)) continue;
-    const replaced = dedupe(list.map((r) => (normalizeAddress(r.address) === target ? { address: replacement } : r)));
+    const replaced = dedupe(
+      list.map((r) => (normalizeAddress(r.address) === target ? { address: replacement } : r)),
+    );
     ops.push(...replaceField(field, replaced));
   }
   return ops;
@@ -89,7 +109,12 @@ export function planRemove(current: RecipientLists, addresses: readonly string[]
   for (const field of ["to", "cc", "bcc"] as const) {
     const list = current[field];
     if (!list.some((r) => removing.has(normalizeAddress(r.address)))) continue;
-    ops.push(...replaceField(field, list.filter((r) => !removing.has(normalizeAddress(r.address)))));
+    ops.push(
+      ...replaceField(
+        field,
+        list.filter((r) => !removing.has(normalizeAddress(r.address))),
+      ),
+    );
   }
   return ops;
 }

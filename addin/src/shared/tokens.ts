@@ -55,7 +55,11 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 /** Tries each provider within the shared budget; records which failed, never why in detail (no token text). */
-export async function acquireToken(providers: readonly TokenProvider[], interactive: boolean, budgetMs: number): Promise<string> {
+export async function acquireToken(
+  providers: readonly TokenProvider[],
+  interactive: boolean,
+  budgetMs: number,
+): Promise<string> {
   const attempts: string[] = [];
   let unreachable = false;
   const deadline = Date.now() + budgetMs;
@@ -68,7 +72,9 @@ export async function acquireToken(providers: readonly TokenProvider[], interact
       attempts.push(`${provider.name}:empty`);
     } catch (error) {
       if ((error as { kind?: unknown } | null)?.kind === "network") unreachable = true;
-      attempts.push(`${provider.name}:${error instanceof Error && error.message === "timeout" ? "timeout" : "failed"}`);
+      attempts.push(
+        `${provider.name}:${error instanceof Error && error.message === "timeout" ? "timeout" : "failed"}`,
+      );
     }
   }
   throw new TokenError(attempts, unreachable);
@@ -84,12 +90,18 @@ export const officeSsoProvider: TokenProvider = {
   async getToken(interactive: boolean): Promise<string> {
     const runtime = (globalThis as { OfficeRuntime?: typeof OfficeRuntime }).OfficeRuntime;
     if (!runtime?.auth?.getAccessToken) throw new Error("Office SSO unavailable");
-    return runtime.auth.getAccessToken({ allowSignInPrompt: interactive, allowConsentPrompt: interactive, forMSGraphAccess: false });
+    return runtime.auth.getAccessToken({
+      allowSignInPrompt: interactive,
+      allowConsentPrompt: interactive,
+      forMSGraphAccess: false,
+    });
   },
 };
 
 /** The provider list for this runtime: whatever was registered (NAA, or the sandbox's dev token), then Office SSO. */
 export function tokenProviders(): TokenProvider[] {
   const registered = registeredTokenProviders();
-  return registered.some((p) => p.name === officeSsoProvider.name) ? registered : [...registered, officeSsoProvider];
+  return registered.some((p) => p.name === officeSsoProvider.name)
+    ? registered
+    : [...registered, officeSsoProvider];
 }

@@ -7,8 +7,16 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   attrs?: Record<string, string | boolean | number | undefined | ((event: Event) => void)>,
   ...children: (Child | Child[])[]
 ): HTMLElementTagNameMap[K];
-export function h(tag: string, attrs?: Record<string, unknown>, ...children: (Child | Child[])[]): HTMLElement;
-export function h(tag: string, attrs: Record<string, unknown> = {}, ...children: (Child | Child[])[]): HTMLElement {
+export function h(
+  tag: string,
+  attrs?: Record<string, unknown>,
+  ...children: (Child | Child[])[]
+): HTMLElement;
+export function h(
+  tag: string,
+  attrs: Record<string, unknown> = {},
+  ...children: (Child | Child[])[]
+): HTMLElement {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
     if (value === undefined || value === false) continue;
@@ -22,7 +30,9 @@ export function h(tag: string, attrs: Record<string, unknown> = {}, ...children:
   }
   for (const child of children.flat()) {
     if (child === null || child === undefined || child === false) continue;
-    element.append(typeof child === "string" || typeof child === "number" ? document.createTextNode(String(child)) : child);
+    element.append(
+      typeof child === "string" || typeof child === "number" ? document.createTextNode(String(child)) : child,
+    );
   }
   return element;
 }

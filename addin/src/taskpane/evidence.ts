@@ -29,7 +29,13 @@ export interface Snippet {
  * else the evidence text alone.
  */
 export function snippetFor(evidence: Evidence, draft: Draft | null, context = 40): Snippet {
-  const source = !draft ? "" : evidence.part === "subject" ? draft.subject : evidence.part === "attachment_name" ? draft.attachments.map((a) => a.name).join(" · ") : htmlToText(draft.body);
+  const source = !draft
+    ? ""
+    : evidence.part === "subject"
+      ? draft.subject
+      : evidence.part === "attachment_name"
+        ? draft.attachments.map((a) => a.name).join(" · ")
+        : htmlToText(draft.body);
   const needle = evidence.text ?? "";
   let index = -1;
   if (needle && source.substr(evidence.offset, needle.length) === needle) {

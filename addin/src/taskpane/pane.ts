@@ -16,7 +16,15 @@ import { JUSTIFICATION_CODES } from "../shared/contract";
 import { failureCause, type FailureKind } from "../shared/failurePolicy";
 import { draftFingerprint } from "../shared/fingerprint";
 import { labelFor, pick, t } from "../shared/i18n";
-import { applyRecipientOps, contentTypeFor, OfficeCallError, officeCall, readDraft, readRecipients, writeSession } from "../shared/officeItem";
+import {
+  applyRecipientOps,
+  contentTypeFor,
+  OfficeCallError,
+  officeCall,
+  readDraft,
+  readRecipients,
+  writeSession,
+} from "../shared/officeItem";
 import { OVERRIDE_SESSION_KEY, type StoredOverride } from "../shared/overrideStore";
 import { planMoveToBcc, planRemove, planReplaceAddress, type RecipientOp } from "../shared/recipients";
 import { h } from "./dom";
@@ -132,7 +140,10 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
     try {
       await action();
     } catch (error) {
-      notice = { tone: "danger", text: t(lang, "fixFailed", { cause: failureCause(failureKindOf(error), lang) }) };
+      notice = {
+        tone: "danger",
+        text: t(lang, "fixFailed", { cause: failureCause(failureKindOf(error), lang) }),
+      };
     } finally {
       busy = false;
       render();
@@ -156,13 +167,15 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
     const current = await readRecipients(item);
     switch (fix.kind) {
       case "move_to_bcc": {
-        const addresses = fix.addresses && fix.addresses.length > 0 ? fix.addresses : patientAddressesVisible(result!);
+        const addresses =
+          fix.addresses && fix.addresses.length > 0 ? fix.addresses : patientAddressesVisible(result!);
         await applyOps(planMoveToBcc(current, addresses));
         return;
       }
       case "replace_address": {
         const wrong = fix.addresses?.[0];
-        const replacement = fix.replacement ?? result?.recipients.find((r) => r.address === wrong)?.lookalike?.resembles;
+        const replacement =
+          fix.replacement ?? result?.recipients.find((r) => r.address === wrong)?.lookalike?.resembles;
         if (!wrong || !replacement) throw new ApiError("client", null, null);
         await applyOps(planReplaceAddress(current, wrong, replacement));
         return;
@@ -178,11 +191,15 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
 
   async function readAttachmentsForUpload(): Promise<SecureMessageRequest["attachments"]> {
     if (typeof item.getAttachmentsAsync !== "function") return [];
-    const list = await officeCall<Office.AttachmentDetailsCompose[]>("getAttachmentsAsync", (cb) => item.getAttachmentsAsync(cb));
+    const list = await officeCall<Office.AttachmentDetailsCompose[]>("getAttachmentsAsync", (cb) =>
+      item.getAttachmentsAsync(cb),
+    );
     const files = (list ?? []).filter((a) => String(a.attachmentType).toLowerCase() === "file");
     const out: SecureMessageRequest["attachments"] = [];
     for (const a of files) {
-      const content = await officeCall<Office.AttachmentContent>("getAttachmentContentAsync", (cb) => item.getAttachmentContentAsync(a.id, cb));
+      const content = await officeCall<Office.AttachmentContent>("getAttachmentContentAsync", (cb) =>
+        item.getAttachmentContentAsync(a.id, cb),
+      );
       if (String(content.format).toLowerCase() !== "base64") continue;
       out.push({ name: a.name, contentType: contentTypeFor(a.name), contentBase64: content.content });
     }
@@ -205,20 +222,34 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
     const attachments = await readAttachmentsForUpload();
     const created = await createSecureMessage(
       config.apiBase,
-      { checkId: fresh.checkId, subject: draft.subject, body: draft.body, bodyFormat: draft.bodyFormat, recipients, attachments },
+      {
+        checkId: fresh.checkId,
+        subject: draft.subject,
+        body: draft.body,
+        bodyFormat: draft.bodyFormat,
+        recipients,
+        attachments,
+      },
       { ...callOptions(tok), timeoutMs: 30000 },
     );
     const noticeHtml = `<div lang="fr">${created.notice.html.fr}</div><hr><div lang="en">${created.notice.html.en}</div>`;
-    await officeCall<void>("body.setAsync", (cb) => item.body.setAsync(noticeHtml, { coercionType: Office.CoercionType.Html }, cb));
+    await officeCall<void>("body.setAsync", (cb) =>
+      item.body.setAsync(noticeHtml, { coercionType: Office.CoercionType.Html }, cb),
+    );
     await officeCall<void>("subject.setAsync", (cb) => item.subject.setAsync(t(lang, "secureSubject"), cb));
     if (typeof item.getAttachmentsAsync === "function") {
-      const list = await officeCall<Office.AttachmentDetailsCompose[]>("getAttachmentsAsync", (cb) => item.getAttachmentsAsync(cb));
+      const list = await officeCall<Office.AttachmentDetailsCompose[]>("getAttachmentsAsync", (cb) =>
+        item.getAttachmentsAsync(cb),
+      );
       for (const a of list ?? []) {
         await officeCall<void>("removeAttachmentAsync", (cb) => item.removeAttachmentAsync(a.id, cb));
       }
     }
     const sent = await host.send();
-    notice = { tone: "success", text: sent ? t(lang, "secureSent") : `${t(lang, "secureSent")} ${t(lang, "securePressSend")}` };
+    notice = {
+      tone: "success",
+      text: sent ? t(lang, "secureSent") : `${t(lang, "secureSent")} ${t(lang, "securePressSend")}`,
+    };
   }
 
   async function submitOverride(code: JustificationCode, text: string): Promise<void> {
@@ -228,8 +259,17 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
       return;
     }
     const tok = await token();
-    const recorded = await recordOverride(config.apiBase, result.checkId, { justificationCode: code, justification: text.trim() }, callOptions(tok));
-    const stored: StoredOverride = { overrideId: recorded.overrideId, checkId: recorded.checkId, fingerprint: draftFingerprint(checkedDraft) };
+    const recorded = await recordOverride(
+      config.apiBase,
+      result.checkId,
+      { justificationCode: code, justification: text.trim() },
+      callOptions(tok),
+    );
+    const stored: StoredOverride = {
+      overrideId: recorded.overrideId,
+      checkId: recorded.checkId,
+      fingerprint: draftFingerprint(checkedDraft),
+    };
     await writeSession(item, OVERRIDE_SESSION_KEY, JSON.stringify(stored));
     notice = { tone: "success", text: t(lang, "overrideDone", { id: recorded.overrideId }) };
   }
@@ -237,14 +277,27 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
   // ---- rendering -------------------------------------------------------------------------
 
   function decisionBanner(r: CheckResult): HTMLElement {
-    const key = r.decision === "allow" ? "decisionAllow" : r.decision === "warn" ? "decisionWarn" : "decisionBlock";
+    const key =
+      r.decision === "allow" ? "decisionAllow" : r.decision === "warn" ? "decisionWarn" : "decisionBlock";
     const intent = r.decision === "allow" ? "success" : r.decision === "warn" ? "warning" : "error";
     const secure =
-      r.secureDelivery === "required" ? t(lang, "secureRequired") : r.secureDelivery === "recommended" ? t(lang, "secureRecommended") : "";
+      r.secureDelivery === "required"
+        ? t(lang, "secureRequired")
+        : r.secureDelivery === "recommended"
+          ? t(lang, "secureRecommended")
+          : "";
     return h(
       "div",
-      { class: `cm-decision cm-decision-${r.decision}`, "data-decision": r.decision, "data-testid": "decision" },
-      h("fluent-badge", { appearance: "filled", color: intent === "error" ? "danger" : intent, class: "cm-decision-badge" }, t(lang, key)),
+      {
+        class: `cm-decision cm-decision-${r.decision}`,
+        "data-decision": r.decision,
+        "data-testid": "decision",
+      },
+      h(
+        "fluent-badge",
+        { appearance: "filled", color: intent === "error" ? "danger" : intent, class: "cm-decision-badge" },
+        t(lang, key),
+      ),
       secure ? h("span", { class: "cm-secure", "data-testid": "secure-delivery" }, secure) : null,
     );
   }
@@ -262,7 +315,11 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
         shown.map((x) =>
           h(
             "li",
-            { class: `cm-reason cm-sev-${x.severity}`, "data-code": x.code, "data-overridable": String(x.overridable) },
+            {
+              class: `cm-reason cm-sev-${x.severity}`,
+              "data-code": x.code,
+              "data-overridable": String(x.overridable),
+            },
             h("span", { class: "cm-sev-dot", "aria-hidden": "true" }),
             h("span", {}, pick(x.message, lang)),
           ),
@@ -290,14 +347,25 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
             r.recipients.map((x) =>
               h(
                 "li",
-                { class: "cm-recipient", "data-address": x.address, "data-status": x.status, "data-field": x.field },
+                {
+                  class: "cm-recipient",
+                  "data-address": x.address,
+                  "data-status": x.status,
+                  "data-field": x.field,
+                },
                 h("span", { class: "cm-field" }, labelFor(lang, "field", x.field)),
                 h(
                   "span",
                   { class: "cm-recipient-main" },
                   h("span", { class: "cm-address" }, x.address),
-                  h("span", { class: `cm-status cm-status-${statusClass(x.status)}` }, labelFor(lang, "status", x.status)),
-                  x.lookalike?.resembles ? h("span", { class: "cm-resembles" }, `${t(lang, "resembles")} ${x.lookalike.resembles}`) : null,
+                  h(
+                    "span",
+                    { class: `cm-status cm-status-${statusClass(x.status)}` },
+                    labelFor(lang, "status", x.status),
+                  ),
+                  x.lookalike?.resembles
+                    ? h("span", { class: "cm-resembles" }, `${t(lang, "resembles")} ${x.lookalike.resembles}`)
+                    : null,
                 ),
               ),
             ),
@@ -312,7 +380,11 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
       return h(
         "li",
         { class: "cm-evidence" },
-        h("span", { class: "cm-part" }, `${t(lang, "evidenceIn")} ${labelFor(lang, "part", e.part)}${lang === "fr" ? " : " : ": "}`),
+        h(
+          "span",
+          { class: "cm-part" },
+          `${t(lang, "evidenceIn")} ${labelFor(lang, "part", e.part)}${lang === "fr" ? " : " : ": "}`,
+        ),
         s.before,
         h("mark", {}, s.match),
         s.after,
@@ -333,7 +405,11 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
               "div",
               { class: "cm-topic-head" },
               h("strong", {}, labelFor(lang, "category", topic.category)),
-              h("span", { class: "cm-muted" }, ` · ${t(lang, "confidence")} ${Math.round((topic.confidence ?? 0) * 100)} %`),
+              h(
+                "span",
+                { class: "cm-muted" },
+                ` · ${t(lang, "confidence")} ${Math.round((topic.confidence ?? 0) * 100)} %`,
+              ),
             ),
             h("ul", { class: "cm-evidence-list" }, (topic.evidence ?? []).slice(0, 3).map(evidenceItem)),
           ),
@@ -391,14 +467,24 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
     if (r.decision === "allow") return null;
     const blocking = r.reasons.filter((x) => x.severity === "block");
     if (blocking.length > 0 && !blocking.every((x) => x.overridable)) {
-      return h("p", { class: "cm-muted", "data-testid": "override-unavailable" }, t(lang, "overrideNotAllowed"));
+      return h(
+        "p",
+        { class: "cm-muted", "data-testid": "override-unavailable" },
+        t(lang, "overrideNotAllowed"),
+      );
     }
     const select = h(
       "select",
       { id: "cm-override-code", class: "cm-select", "data-testid": "override-code" },
       JUSTIFICATION_CODES.map((code) => h("option", { value: code }, labelFor(lang, "justification", code))),
     );
-    const text = h("textarea", { id: "cm-override-text", class: "cm-textarea", rows: 3, maxlength: 1000, "data-testid": "override-text" });
+    const text = h("textarea", {
+      id: "cm-override-text",
+      class: "cm-textarea",
+      rows: 3,
+      maxlength: 1000,
+      "data-testid": "override-text",
+    });
     return h(
       "details",
       { class: "cm-section cm-override" },
@@ -416,7 +502,11 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
         select,
         h("label", { for: "cm-override-text" }, t(lang, "overrideText")),
         text,
-        h("fluent-button", { type: "submit", appearance: "primary", "data-testid": "override-submit", disabled: busy }, t(lang, "overrideSubmit")),
+        h(
+          "fluent-button",
+          { type: "submit", appearance: "primary", "data-testid": "override-submit", disabled: busy },
+          t(lang, "overrideSubmit"),
+        ),
       ),
     );
   }
@@ -427,7 +517,11 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
       "section",
       { class: "cm-section", "aria-labelledby": "cm-etiquette-h" },
       h("h3", { id: "cm-etiquette-h" }, t(lang, "etiquetteHeading")),
-      h("ul", { class: "cm-etiquette", "data-testid": "etiquette" }, r.etiquette.map((e) => h("li", { "data-code": e.code }, pick(e.message, lang)))),
+      h(
+        "ul",
+        { class: "cm-etiquette", "data-testid": "etiquette" },
+        r.etiquette.map((e) => h("li", { "data-code": e.code }, pick(e.message, lang))),
+      ),
     );
   }
 
@@ -436,16 +530,48 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
     root.dataset.state = busy ? "busy" : status.kind;
     const focusedId = (document.activeElement as HTMLElement | null)?.id;
     const parts: (HTMLElement | null)[] = [];
-    if (notice) parts.push(h("fluent-message-bar", { intent: notice.tone === "danger" ? "error" : notice.tone, class: "cm-notice", "data-testid": "notice" }, notice.text));
+    if (notice)
+      parts.push(
+        h(
+          "fluent-message-bar",
+          {
+            intent: notice.tone === "danger" ? "error" : notice.tone,
+            class: "cm-notice",
+            "data-testid": "notice",
+          },
+          notice.text,
+        ),
+      );
     if (status.kind === "checking" || busy) {
-      parts.push(h("div", { class: "cm-checking" }, h("fluent-spinner", { size: "tiny" }), h("span", {}, t(lang, "paneChecking"))));
+      parts.push(
+        h(
+          "div",
+          { class: "cm-checking" },
+          h("fluent-spinner", { size: "tiny" }),
+          h("span", {}, t(lang, "paneChecking")),
+        ),
+      );
     }
     if (status.kind === "error") {
-      parts.push(h("fluent-message-bar", { intent: "warning", "data-testid": "check-error" }, t(lang, "checkFailed", { cause: status.cause })));
+      parts.push(
+        h(
+          "fluent-message-bar",
+          { intent: "warning", "data-testid": "check-error" },
+          t(lang, "checkFailed", { cause: status.cause }),
+        ),
+      );
     }
     if (status.kind === "idle" && !result) parts.push(h("p", { class: "cm-muted" }, t(lang, "paneIdle")));
     if (result) {
-      parts.push(decisionBanner(result), reasonsSection(result), fixesSection(result), recipientsSection(result), topicsSection(result), etiquetteSection(result), overrideSection(result));
+      parts.push(
+        decisionBanner(result),
+        reasonsSection(result),
+        fixesSection(result),
+        recipientsSection(result),
+        topicsSection(result),
+        etiquetteSection(result),
+        overrideSection(result),
+      );
     }
     // Keep an open override form open and its typed text across re-renders.
     const openOverride = content.querySelector("details.cm-override")?.hasAttribute("open");
@@ -469,7 +595,14 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
         : status.kind === "error"
           ? t(lang, "checkFailed", { cause: status.cause })
           : result
-            ? t(lang, result.decision === "allow" ? "decisionAllow" : result.decision === "warn" ? "decisionWarn" : "decisionBlock")
+            ? t(
+                lang,
+                result.decision === "allow"
+                  ? "decisionAllow"
+                  : result.decision === "warn"
+                    ? "decisionWarn"
+                    : "decisionBlock",
+              )
             : "";
   }
 

@@ -19,7 +19,11 @@ Office.onReady(() => {
     getToken: (interactive) => acquireToken(tokenProviders(), interactive, 15000),
     async send() {
       // Mailbox 1.15; the OnMessageSend check still runs on this send.
-      if (!Office.context.requirements.isSetSupported("Mailbox", "1.15") || typeof item.sendAsync !== "function") return false;
+      if (
+        !Office.context.requirements.isSetSupported("Mailbox", "1.15") ||
+        typeof item.sendAsync !== "function"
+      )
+        return false;
       await officeCall<void>("sendAsync", (cb) => item.sendAsync(cb));
       return true;
     },

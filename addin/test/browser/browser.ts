@@ -17,7 +17,14 @@ export async function launch(): Promise<{ context: BrowserContext; close(): Prom
     headless: true,
     viewport: { width: 1360, height: 900 },
     locale: "en-CA",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
   });
   return {
     context,
@@ -45,7 +52,12 @@ export async function openSandbox(page: Page, url: string): Promise<void> {
 
 export interface SandboxState {
   sent: { to: string[]; cc: string[]; bcc: string[]; subject: string; how: string; decisionMs: number }[];
-  lastCompletion: { allowEvent: boolean; errorMessage?: string; sendModeOverride?: string; commandId?: string } | null;
+  lastCompletion: {
+    allowEvent: boolean;
+    errorMessage?: string;
+    sendModeOverride?: string;
+    commandId?: string;
+  } | null;
   lastElapsedMs: number | null;
 }
 

@@ -24,7 +24,10 @@ afterAll(async () => {
 describe("API down", () => {
   it("prompt policy: tells the user the check could not run and lets them choose", async () => {
     const page = await browser.context.newPage();
-    await openSandbox(page, `${server.url}/sandbox/?api=${encodeURIComponent(downApi)}&lang=en&policy=prompt`);
+    await openSandbox(
+      page,
+      `${server.url}/sandbox/?api=${encodeURIComponent(downApi)}&lang=en&policy=prompt`,
+    );
     await page.click("[data-scenario=benign]");
     expect(await pressSend(page)).toBe("dialog");
     const dialog = page.locator("[data-testid=smart-alert]");

@@ -11,14 +11,21 @@ export interface Recorded {
 
 export type Responder = (req: Recorded, res: ServerResponse) => void | Promise<void>;
 
-export async function startApi(responder: Responder): Promise<{ url: string; requests: Recorded[]; close(): Promise<void>; setResponder(r: Responder): void }> {
+export async function startApi(
+  responder: Responder,
+): Promise<{ url: string; requests: Recorded[]; close(): Promise<void>; setResponder(r: Responder): void }> {
   let current = responder;
   const requests: Recorded[] = [];
   const server = createServer((req, res) => {
     let data = "";
     req.on("data", (c: Buffer) => (data += c.toString("utf8")));
     req.on("end", () => {
-      const recorded: Recorded = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: data ? JSON.parse(data) : null };
+      const recorded: Recorded = {
+        method: req.method ?? "",
+        url: req.url ?? "",
+        headers: req.headers,
+        body: data ? JSON.parse(data) : null,
+      };
       requests.push(recorded);
       void current(recorded, res);
     });

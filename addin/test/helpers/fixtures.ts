@@ -3,7 +3,13 @@
 // themselves are the backend's and are tested there.
 import type { CheckResult, Reason } from "../../src/shared/contract";
 
-export function reason(code: string, severity: Reason["severity"], overridable: boolean, fr: string, en: string): Reason {
+export function reason(
+  code: string,
+  severity: Reason["severity"],
+  overridable: boolean,
+  fr: string,
+  en: string,
+): Reason {
   return { code, severity, overridable, message: { fr, en } };
 }
 
@@ -30,6 +36,24 @@ export const consentMissing = reason(
   "Aucun consentement au courriel n'est consigné pour marie.gagnon@gmail.com.",
   "No e-mail consent is on file for marie.gagnon@gmail.com.",
 );
-export const restricted = reason("PATIENT_RESTRICTED", "block", false, "Les privilèges de ce patient sont restreints.", "This patient's privileges are restricted.");
-export const bulkVisible = reason("BULK_VISIBLE_PATIENTS", "block", true, "Plusieurs patients se voient entre eux : placez-les en Cci.", "Several patients can see each other: put them in Bcc.");
-export const secureRecommended = reason("SECURE_DELIVERY_REQUIRED", "warn", true, "Envoyez ce message de façon sécurisée.", "Send this message securely.");
+export const restricted = reason(
+  "PATIENT_RESTRICTED",
+  "block",
+  false,
+  "Les privilèges de ce patient sont restreints.",
+  "This patient's privileges are restricted.",
+);
+export const bulkVisible = reason(
+  "BULK_VISIBLE_PATIENTS",
+  "block",
+  true,
+  "Plusieurs patients se voient entre eux : placez-les en Cci.",
+  "Several patients can see each other: put them in Bcc.",
+);
+export const secureRecommended = reason(
+  "SECURE_DELIVERY_REQUIRED",
+  "warn",
+  true,
+  "Envoyez ce message de façon sécurisée.",
+  "Send this message securely.",
+);

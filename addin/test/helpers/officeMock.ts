@@ -35,7 +35,11 @@ export function freshState(): MockState {
   };
 }
 
-type Cb = (r: { status: string; value?: unknown; error?: { code: number; name: string; message: string } }) => void;
+type Cb = (r: {
+  status: string;
+  value?: unknown;
+  error?: { code: number; name: string; message: string };
+}) => void;
 
 function cbOf(args: unknown[]): Cb {
   return args.find((a) => typeof a === "function") as Cb;
@@ -51,13 +55,21 @@ export function createOfficeMock(getState: () => MockState) {
       cb({ status: "succeeded", value: value() });
     }
   };
+  // Outlook refuses more than 100 recipients in one setAsync/addAsync call.
+  const tooMany = (list: unknown[], args: unknown[]): boolean => {
+    if (list.length <= 100) return false;
+    cbOf(args)({ status: "failed", error: { code: 9041, name: "NumberOfRecipientsExceeded", message: "" } });
+    return true;
+  };
   const recipients = (field: "to" | "cc" | "bcc") => ({
     getAsync: (...args: unknown[]) => answer(`${field}.getAsync`, args, () => getState()[field]),
     setAsync: (list: MockState["to"], ...args: unknown[]) =>
+      tooMany(list, args) ||
       answer(`${field}.setAsync`, args, () => {
         getState()[field] = [...list];
       }),
     addAsync: (list: MockState["to"], ...args: unknown[]) =>
+      tooMany(list, args) ||
       answer(`${field}.addAsync`, args, () => {
         getState()[field] = [...getState()[field], ...list];
       }),
@@ -67,25 +79,42 @@ export function createOfficeMock(getState: () => MockState) {
       host: "outlook",
       context: {
         displayLanguage: "en-CA",
-        requirements: { isSetSupported: (_name: string, v: string) => Number(v) <= getState().mailboxVersion },
+        requirements: {
+          isSetSupported: (_name: string, v: string) => Number(v) <= getState().mailboxVersion,
+        },
         mailbox: {
           userProfile: { emailAddress: "dre.tremblay@cliniquedemo.med", displayName: "Dre Tremblay" },
           item: {
-            subject: { getAsync: (...a: unknown[]) => answer("subject.getAsync", a, () => getState().subject) },
-            body: { getAsync: (_c: string, ...a: unknown[]) => answer("body.getAsync", a, () => getState().bodyHtml) },
+            subject: {
+              getAsync: (...a: unknown[]) => answer("subject.getAsync", a, () => getState().subject),
+            },
+            body: {
+              getAsync: (_c: string, ...a: unknown[]) =>
+                answer("body.getAsync", a, () => getState().bodyHtml),
+            },
             to: recipients("to"),
             cc: recipients("cc"),
             bcc: recipients("bcc"),
-            from: { getAsync: (...a: unknown[]) => answer("from.getAsync", a, () => ({ emailAddress: getState().from, displayName: "" })) },
-            getComposeTypeAsync: (...a: unknown[]) => answer("getComposeTypeAsync", a, () => ({ composeType: getState().composeType })),
-            getAttachmentsAsync: (...a: unknown[]) => answer("getAttachmentsAsync", a, () => getState().attachments),
+            from: {
+              getAsync: (...a: unknown[]) =>
+                answer("from.getAsync", a, () => ({ emailAddress: getState().from, displayName: "" })),
+            },
+            getComposeTypeAsync: (...a: unknown[]) =>
+              answer("getComposeTypeAsync", a, () => ({ composeType: getState().composeType })),
+            getAttachmentsAsync: (...a: unknown[]) =>
+              answer("getAttachmentsAsync", a, () => getState().attachments),
             sessionData: {
               getAsync: (key: string, ...a: unknown[]) => {
                 const v = getState().session.get(key);
-                if (v === undefined) return cbOf(a)({ status: "failed", error: { code: 9057, name: "KeyNotFound", message: "" } });
+                if (v === undefined)
+                  return cbOf(a)({
+                    status: "failed",
+                    error: { code: 9057, name: "KeyNotFound", message: "" },
+                  });
                 answer("sessionData.getAsync", a, () => v);
               },
-              setAsync: (key: string, value: string, ...a: unknown[]) => answer("sessionData.setAsync", a, () => getState().session.set(key, value)),
+              setAsync: (key: string, value: string, ...a: unknown[]) =>
+                answer("sessionData.setAsync", a, () => getState().session.set(key, value)),
             },
           },
         },
@@ -99,6 +128,8 @@ export function createOfficeMock(getState: () => MockState) {
     "outlook" as never,
   );
   // OfficeMockObject copies values when it is built; the language must follow each test's state.
-  Object.defineProperty((office as unknown as { context: object }).context, "displayLanguage", { get: () => getState().displayLanguage });
+  Object.defineProperty((office as unknown as { context: object }).context, "displayLanguage", {
+    get: () => getState().displayLanguage,
+  });
   return { office, associations };
 }

@@ -17,7 +17,12 @@ const manifestPath = path.join(repoRoot, "manifest.xml");
 const xml = readFileSync(manifestPath, "utf8");
 
 type Node = Record<string, unknown>;
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", removeNSPrefix: true, isArray: () => true });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: "@",
+  removeNSPrefix: true,
+  isArray: () => true,
+});
 const doc = parser.parse(xml) as Node;
 
 /** Every element named `name` anywhere under `node`. */
@@ -41,7 +46,8 @@ const resources = all(doc, "Resources")[0]!;
 const defined = new Map<string, Node>();
 for (const kind of ["Images", "Urls", "ShortStrings", "LongStrings"]) {
   for (const group of all(resources, kind)) {
-    for (const el of [...all(group, "Image"), ...all(group, "Url"), ...all(group, "String")]) defined.set(attr(el, "id")!, el);
+    for (const el of [...all(group, "Image"), ...all(group, "Url"), ...all(group, "String")])
+      defined.set(attr(el, "id")!, el);
   }
 }
 
@@ -57,13 +63,17 @@ describe("manifest.xml", () => {
   });
 
   it("has a fr-FR override for every string, the display name and the description", () => {
-    const strings = [...defined.values()].filter((el) => all(el, "Override").length > 0 || !String(attr(el, "DefaultValue")).startsWith("https://"));
+    const strings = [...defined.values()].filter(
+      (el) => all(el, "Override").length > 0 || !String(attr(el, "DefaultValue")).startsWith("https://"),
+    );
     for (const el of strings) {
       const overrides = all(el, "Override").map((o) => attr(o, "Locale"));
       expect(overrides, attr(el, "id")).toContain("fr-FR");
     }
     for (const name of ["DisplayName", "Description"]) {
-      expect(all(doc, name)[0] && all(all(doc, name)[0], "Override").map((o) => attr(o, "Locale"))).toContain("fr-FR");
+      expect(all(doc, name)[0] && all(all(doc, name)[0], "Override").map((o) => attr(o, "Locale"))).toContain(
+        "fr-FR",
+      );
     }
   });
 
@@ -85,7 +95,9 @@ describe("manifest.xml", () => {
   });
 
   it("requires Mailbox 1.12 (Smart Alerts) in VersionOverrides 1.1", () => {
-    const sets = all(doc, "Sets").map((s) => attr(s, "DefaultMinVersion")).filter(Boolean);
+    const sets = all(doc, "Sets")
+      .map((s) => attr(s, "DefaultMinVersion"))
+      .filter(Boolean);
     expect(sets).toEqual(["1.12"]);
     expect(xml).toContain('xsi:type="VersionOverridesV1_1"');
   });
@@ -94,7 +106,9 @@ describe("manifest.xml", () => {
     const runtime = all(doc, "Runtime")[0]!;
     const override = all(runtime, "Override")[0]!;
     expect(attr(override, "type")).toBe("javascript");
-    expect(attr(defined.get(attr(override, "resid")!)!, "DefaultValue")).toBe(`${DEFAULT_HOST}/launchevent.js`);
+    expect(attr(defined.get(attr(override, "resid")!)!, "DefaultValue")).toBe(
+      `${DEFAULT_HOST}/launchevent.js`,
+    );
     expect(attr(defined.get(attr(runtime, "resid")!)!, "DefaultValue")).toBe(`${DEFAULT_HOST}/commands.html`);
   });
 
@@ -116,7 +130,10 @@ describe("manifest.xml", () => {
   });
 
   it("the build's manifest carries the deployment host and client id", () => {
-    const settings = buildSettings({ CLINICMAIL_HOST: "https://clinicmail.example.org", CLINICMAIL_CLIENT_ID: "11111111-2222-3333-4444-555555555555" });
+    const settings = buildSettings({
+      CLINICMAIL_HOST: "https://clinicmail.example.org",
+      CLINICMAIL_CLIENT_ID: "11111111-2222-3333-4444-555555555555",
+    });
     const deployed = deployManifest(xml, settings);
     expect(deployed).not.toContain("localhost");
     expect(deployed).toContain("https://clinicmail.example.org/launchevent.js");
@@ -126,9 +143,13 @@ describe("manifest.xml", () => {
   });
 
   it("the build writes the well-known file listing the launch-event script", () => {
-    const allowed = JSON.parse(readFileSync(path.join(dist, ".well-known", "microsoft-officeaddins-allowed.json"), "utf8")) as { allowed: string[] };
+    const allowed = JSON.parse(
+      readFileSync(path.join(dist, ".well-known", "microsoft-officeaddins-allowed.json"), "utf8"),
+    ) as { allowed: string[] };
     expect(allowed.allowed).toEqual([`${DEFAULT_HOST}/launchevent.js`]);
-    expect(readFileSync(path.join(dist, "manifest.xml"), "utf8")).toBe(deployManifest(xml, buildSettings({})));
+    expect(readFileSync(path.join(dist, "manifest.xml"), "utf8")).toBe(
+      deployManifest(xml, buildSettings({})),
+    );
   });
 });
 
@@ -137,16 +158,39 @@ describe("unified manifest conversion", () => {
     const out = mkdtempSync(path.join(os.tmpdir(), "clinicmail-manifest-"));
     try {
       const cli = path.join(addinDir, "node_modules", "office-addin-manifest-converter", "cli.js");
-      execFileSync(process.execPath, [cli, "convert", path.join(dist, "manifest.xml"), "--output", out], { stdio: "pipe", timeout: 60000 });
+      execFileSync(process.execPath, [cli, "convert", path.join(dist, "manifest.xml"), "--output", out], {
+        stdio: "pipe",
+        timeout: 60000,
+      });
       const jsonPath = path.join(out, "manifest.json");
-      const json = JSON.parse(readFileSync(jsonPath, "utf8")) as { $schema: string; extensions: { autoRunEvents?: { events: { type: string; actionId: string; options?: { sendMode?: string } }[] }[] }[] };
+      const json = JSON.parse(readFileSync(jsonPath, "utf8")) as {
+        $schema: string;
+        extensions: {
+          autoRunEvents?: { events: { type: string; actionId: string; options?: { sendMode?: string } }[] }[];
+        }[];
+      };
       // The validator fetches the schema named by $schema unless @microsoft/app-manifest ships
       // it; check it does, so this test stays offline.
       const version = /teams\/(v[\d.]+)\//.exec(json.$schema)![1]!;
-      const local = path.join(addinDir, "node_modules", "@microsoft", "app-manifest", "build", "json-schemas", "teams", version, "MicrosoftTeams.schema.json");
+      const local = path.join(
+        addinDir,
+        "node_modules",
+        "@microsoft",
+        "app-manifest",
+        "build",
+        "json-schemas",
+        "teams",
+        version,
+        "MicrosoftTeams.schema.json",
+      );
       expect(existsSync(local), `local schema ${version}`).toBe(true);
       const events = json.extensions.flatMap((e) => e.autoRunEvents ?? []).flatMap((r) => r.events);
-      expect(events).toEqual([expect.objectContaining({ type: "messageSending", options: expect.objectContaining({ sendMode: "softBlock" }) })]);
+      expect(events).toEqual([
+        expect.objectContaining({
+          type: "messageSending",
+          options: expect.objectContaining({ sendMode: "softBlock" }),
+        }),
+      ]);
       expect(existsSync(path.join(out, "fr-fr.json"))).toBe(true);
       const { validateManifest } = await import("office-addin-manifest");
       const validation = await validateManifest(jsonPath);

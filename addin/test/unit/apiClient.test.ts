@@ -4,7 +4,16 @@ import type { Draft } from "../../src/shared/contract";
 import { closedPortUrl, json, startApi } from "../helpers/apiServer";
 import { result } from "../helpers/fixtures";
 
-const draft: Draft = { from: "a@b.med", subject: "s", body: "b", bodyFormat: "text", to: [], cc: [], bcc: [], attachments: [] };
+const draft: Draft = {
+  from: "a@b.med",
+  subject: "s",
+  body: "b",
+  bodyFormat: "text",
+  to: [],
+  cc: [],
+  bcc: [],
+  attachments: [],
+};
 const opts = { token: "tok-123", lang: "fr" as const, timeoutMs: 1000 };
 
 let api: Awaited<ReturnType<typeof startApi>>;
@@ -36,7 +45,9 @@ describe("checkDraft", () => {
   });
 
   it("fills missing arrays so the pane can render a partial answer", async () => {
-    api.setResponder((_req, res) => json(res, 200, { checkId: "c", decision: "allow", secureDelivery: "not_needed", clinical: false }));
+    api.setResponder((_req, res) =>
+      json(res, 200, { checkId: "c", decision: "allow", secureDelivery: "not_needed", clinical: false }),
+    );
     const r = await checkDraft(api.url, draft, opts);
     expect(r.reasons).toEqual([]);
     expect(r.fixes).toEqual([]);
@@ -48,7 +59,9 @@ describe("checkDraft", () => {
   });
 
   it("maps 401 to unauthorized and keeps the problem details", async () => {
-    api.setResponder((_req, res) => json(res, 401, { title: "Non autorisé", status: 401 }, "application/problem+json"));
+    api.setResponder((_req, res) =>
+      json(res, 401, { title: "Non autorisé", status: 401 }, "application/problem+json"),
+    );
     const e = await failureOf(checkDraft(api.url, draft, opts));
     expect(e.kind).toBe("unauthorized");
     expect(e.problem?.title).toBe("Non autorisé");

@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { MAX_CANCEL_LABEL_CHARS, MAX_DIALOG_CHARS, TASKPANE_COMMAND_ID } from "../../src/shared/completion";
 import { decisionCompletion, escapeMarkdown, reasonsForDialog } from "../../src/shared/decisionMessage";
-import { bulkVisible, consentMissing, reason, restricted, result, secureRecommended } from "../helpers/fixtures";
+import {
+  bulkVisible,
+  consentMissing,
+  reason,
+  restricted,
+  result,
+  secureRecommended,
+} from "../helpers/fixtures";
 
 const full = { customizeDialog: true, markdown: true };
 const old = { customizeDialog: false, markdown: false };
@@ -12,7 +19,11 @@ describe("decisionCompletion", () => {
   });
 
   it("block lists the reasons in French and opens the pane from the dialog", () => {
-    const c = decisionCompletion(result({ decision: "block", reasons: [consentMissing, bulkVisible] }), "fr", full);
+    const c = decisionCompletion(
+      result({ decision: "block", reasons: [consentMissing, bulkVisible] }),
+      "fr",
+      full,
+    );
     expect(c.allowEvent).toBe(false);
     expect(c.errorMessage).toContain("ClinicMail a bloqué");
     expect(c.errorMessage).toContain("Aucun consentement au courriel");
@@ -31,7 +42,15 @@ describe("decisionCompletion", () => {
   });
 
   it("stays within Outlook's 500 characters and says how many reasons were left out", () => {
-    const many = Array.from({ length: 30 }, (_, i) => reason(`R${i}`, "block", true, `Motif numéro ${i} assez long pour remplir la boîte de dialogue.`, `Reason number ${i}, long enough to fill the dialog box.`));
+    const many = Array.from({ length: 30 }, (_, i) =>
+      reason(
+        `R${i}`,
+        "block",
+        true,
+        `Motif numéro ${i} assez long pour remplir la boîte de dialogue.`,
+        `Reason number ${i}, long enough to fill the dialog box.`,
+      ),
+    );
     const c = decisionCompletion(result({ decision: "block", reasons: many }), "en", full);
     expect(c.errorMessage!.length).toBeLessThanOrEqual(MAX_DIALOG_CHARS);
     expect(c.errorMessageMarkdown!.length).toBeLessThanOrEqual(MAX_DIALOG_CHARS);
@@ -47,7 +66,9 @@ describe("decisionCompletion", () => {
   });
 
   it("warn lets the mail go on clients that cannot offer Send Anyway (warnings do not block)", () => {
-    expect(decisionCompletion(result({ decision: "warn", reasons: [secureRecommended] }), "en", old)).toEqual({ allowEvent: true });
+    expect(decisionCompletion(result({ decision: "warn", reasons: [secureRecommended] }), "en", old)).toEqual(
+      { allowEvent: true },
+    );
   });
 
   it("block on an old client still blocks, without Markdown or commandId", () => {
@@ -61,7 +82,9 @@ describe("decisionCompletion", () => {
 describe("reasonsForDialog", () => {
   it("orders block before warn and drops info and duplicates", () => {
     const info = reason("INFO", "info", true, "i", "i");
-    const list = reasonsForDialog(result({ decision: "block", reasons: [secureRecommended, info, consentMissing, consentMissing] }));
+    const list = reasonsForDialog(
+      result({ decision: "block", reasons: [secureRecommended, info, consentMissing, consentMissing] }),
+    );
     expect(list.map((r) => r.code)).toEqual(["CONSENT_MISSING", "SECURE_DELIVERY_REQUIRED"]);
   });
 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { MAX_CANCEL_LABEL_CHARS, MAX_DIALOG_CHARS, TASKPANE_COMMAND_ID } from "../../src/shared/completion";
-import { failureCompletion, failureKindForStatus, parseFailurePolicy, type FailureKind } from "../../src/shared/failurePolicy";
+import {
+  failureCompletion,
+  failureKindForStatus,
+  parseFailurePolicy,
+  type FailureKind,
+} from "../../src/shared/failurePolicy";
 
 const kinds: FailureKind[] = ["network", "timeout", "server", "unauthorized", "token", "read", "client"];
 const full = { customizeDialog: true, markdown: true };

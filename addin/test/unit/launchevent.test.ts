@@ -38,7 +38,11 @@ beforeEach(() => {
   state.bcc = [{ emailAddress: "luc.roy@videotron.ca", displayName: "Luc Roy" }];
   state.attachments = [{ id: "a1", name: "resultats.pdf", size: 2048, attachmentType: "file" }];
   tokenFails = false;
-  (globalThis as { clinicMailConfig?: unknown }).clinicMailConfig = { apiBase: api.url, failurePolicy: "prompt", checkBudgetMs: 1000 };
+  (globalThis as { clinicMailConfig?: unknown }).clinicMailConfig = {
+    apiBase: api.url,
+    failurePolicy: "prompt",
+    checkBudgetMs: 1000,
+  };
   api.setResponder((_req, res) => json(res, 200, result({ decision: "allow" })));
 });
 
@@ -84,7 +88,9 @@ describe("onMessageSendHandler", () => {
   });
 
   it("warns with Send Anyway", async () => {
-    api.setResponder((_req, res) => json(res, 200, result({ decision: "warn", reasons: [secureRecommended] })));
+    api.setResponder((_req, res) =>
+      json(res, 200, result({ decision: "warn", reasons: [secureRecommended] })),
+    );
     const c = await send();
     expect(c.allowEvent).toBe(false);
     expect(c.sendModeOverride).toBe("promptUser");
@@ -94,7 +100,10 @@ describe("onMessageSendHandler", () => {
     api.setResponder((_req, res) => json(res, 200, result({ decision: "block", reasons: [consentMissing] })));
     await send();
     const sent = api.requests.at(-1)!.body as Draft;
-    state.session.set(OVERRIDE_SESSION_KEY, JSON.stringify({ overrideId: "ovr_1", checkId: "chk_test", fingerprint: draftFingerprint(sent) }));
+    state.session.set(
+      OVERRIDE_SESSION_KEY,
+      JSON.stringify({ overrideId: "ovr_1", checkId: "chk_test", fingerprint: draftFingerprint(sent) }),
+    );
     expect(await send()).toEqual({ allowEvent: true });
   });
 
@@ -102,7 +111,10 @@ describe("onMessageSendHandler", () => {
     api.setResponder((_req, res) => json(res, 200, result({ decision: "block", reasons: [consentMissing] })));
     await send();
     const sent = api.requests.at(-1)!.body as Draft;
-    state.session.set(OVERRIDE_SESSION_KEY, JSON.stringify({ overrideId: "ovr_1", checkId: "chk_test", fingerprint: draftFingerprint(sent) }));
+    state.session.set(
+      OVERRIDE_SESSION_KEY,
+      JSON.stringify({ overrideId: "ovr_1", checkId: "chk_test", fingerprint: draftFingerprint(sent) }),
+    );
     state.bodyHtml = "<p>Un autre texte</p>";
     expect((await send()).allowEvent).toBe(false);
   });
@@ -111,12 +123,18 @@ describe("onMessageSendHandler", () => {
     api.setResponder((_req, res) => json(res, 200, result({ decision: "block", reasons: [restricted] })));
     await send();
     const sent = api.requests.at(-1)!.body as Draft;
-    state.session.set(OVERRIDE_SESSION_KEY, JSON.stringify({ overrideId: "o", checkId: "c", fingerprint: draftFingerprint(sent) }));
+    state.session.set(
+      OVERRIDE_SESSION_KEY,
+      JSON.stringify({ overrideId: "o", checkId: "c", fingerprint: draftFingerprint(sent) }),
+    );
     expect((await send()).allowEvent).toBe(false);
   });
 
   it("API down + prompt policy: says so and offers Send Anyway", async () => {
-    (globalThis as { clinicMailConfig?: unknown }).clinicMailConfig = { apiBase: await closedPortUrl(), failurePolicy: "prompt" };
+    (globalThis as { clinicMailConfig?: unknown }).clinicMailConfig = {
+      apiBase: await closedPortUrl(),
+      failurePolicy: "prompt",
+    };
     const c = await send();
     expect(c.allowEvent).toBe(false);
     expect(c.sendModeOverride).toBe("promptUser");
@@ -124,15 +142,24 @@ describe("onMessageSendHandler", () => {
   });
 
   it("API down + block policy: no Send Anyway", async () => {
-    (globalThis as { clinicMailConfig?: unknown }).clinicMailConfig = { apiBase: await closedPortUrl(), failurePolicy: "block" };
+    (globalThis as { clinicMailConfig?: unknown }).clinicMailConfig = {
+      apiBase: await closedPortUrl(),
+      failurePolicy: "block",
+    };
     const c = await send();
     expect(c.allowEvent).toBe(false);
     expect(c.sendModeOverride).toBeUndefined();
   });
 
   it("a slow API follows the policy within the budget", async () => {
-    (globalThis as { clinicMailConfig?: unknown }).clinicMailConfig = { apiBase: api.url, failurePolicy: "prompt", checkBudgetMs: 250 };
-    api.setResponder((_req, res) => void setTimeout(() => json(res, 200, result({ decision: "allow" })), 1500));
+    (globalThis as { clinicMailConfig?: unknown }).clinicMailConfig = {
+      apiBase: api.url,
+      failurePolicy: "prompt",
+      checkBudgetMs: 250,
+    };
+    api.setResponder(
+      (_req, res) => void setTimeout(() => json(res, 200, result({ decision: "allow" })), 1500),
+    );
     const started = Date.now();
     const c = await send();
     expect(Date.now() - started).toBeLessThan(1200);
@@ -155,7 +182,14 @@ describe("onMessageSendHandler", () => {
   });
 
   it("a failed Office read follows the policy (every AsyncResultStatus.Failed is handled)", async () => {
-    for (const op of ["subject.getAsync", "body.getAsync", "to.getAsync", "bcc.getAsync", "getAttachmentsAsync", "from.getAsync"]) {
+    for (const op of [
+      "subject.getAsync",
+      "body.getAsync",
+      "to.getAsync",
+      "bcc.getAsync",
+      "getAttachmentsAsync",
+      "from.getAsync",
+    ]) {
       state.failures = new Set([op]);
       const c = await send();
       expect(c.allowEvent, op).toBe(false);

@@ -39,15 +39,29 @@ describe("overrides", () => {
   });
 
   it("applies to the same draft when every blocking reason is overridable", () => {
-    expect(overrideApplies(stored, draftFingerprint(draft), result({ decision: "block", reasons: [consentMissing] }))).toBe(true);
+    expect(
+      overrideApplies(
+        stored,
+        draftFingerprint(draft),
+        result({ decision: "block", reasons: [consentMissing] }),
+      ),
+    ).toBe(true);
   });
 
   it("does not apply once the draft changed", () => {
     const changed = draftFingerprint({ ...draft, body: "<p>Autre chose</p>" });
-    expect(overrideApplies(stored, changed, result({ decision: "block", reasons: [consentMissing] }))).toBe(false);
+    expect(overrideApplies(stored, changed, result({ decision: "block", reasons: [consentMissing] }))).toBe(
+      false,
+    );
   });
 
   it("never bypasses a non-overridable reason", () => {
-    expect(overrideApplies(stored, draftFingerprint(draft), result({ decision: "block", reasons: [consentMissing, restricted] }))).toBe(false);
+    expect(
+      overrideApplies(
+        stored,
+        draftFingerprint(draft),
+        result({ decision: "block", reasons: [consentMissing, restricted] }),
+      ),
+    ).toBe(false);
   });
 });
