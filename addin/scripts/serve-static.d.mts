@@ -1,0 +1,5 @@
+export declare function startStaticServer(
+    root: string,
+    port?: number,
+    host?: string,
+): Promise<{ url: string; close(): Promise<void> }>;

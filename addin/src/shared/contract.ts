@@ -1,0 +1,175 @@
+// Types of the ClinicMail check API (functions/ClinicMail.Functions), as the add-in consumes it.
+// JSON is camelCase, enums are snake_case strings, reason and etiquette codes are UPPER_SNAKE.
+// The add-in never trusts these values for control flow beyond what the server decided:
+// `decision` is the authority, everything else is for explaining and fixing.
+
+export type Language = "fr" | "en";
+
+export interface LocalizedText {
+  fr: string;
+  en: string;
+}
+
+export interface DraftRecipient {
+  address: string;
+  name?: string;
+}
+
+export interface DraftAttachment {
+  name: string;
+  size: number;
+  contentType: string;
+}
+
+/** The request body of POST /api/v1/check. */
+export interface Draft {
+  id?: string;
+  from: string;
+  subject: string;
+  body: string;
+  bodyFormat: "text" | "html";
+  to: DraftRecipient[];
+  cc: DraftRecipient[];
+  bcc: DraftRecipient[];
+  inReplyTo?: string;
+  isReply?: boolean;
+  attachments: DraftAttachment[];
+  client?: { name: string; version: string };
+}
+
+export type Decision = "allow" | "warn" | "block";
+export type SecureDelivery = "required" | "recommended" | "not_needed";
+export type Severity = "block" | "warn" | "info";
+export type RecipientField = "to" | "cc" | "bcc";
+export type RecipientStatus =
+  | "internal"
+  | "consented_patient"
+  | "patient_without_consent"
+  | "restricted_patient"
+  | "third_party"
+  | "lookalike"
+  | "unknown"
+  | "invalid";
+
+export interface Evidence {
+  part: "subject" | "body" | "quoted" | "attachment_name";
+  offset: number;
+  length: number;
+  text: string;
+  confidence?: number;
+  quoted?: boolean;
+}
+
+export interface Topic {
+  category: string;
+  confidence: number;
+  evidence: Evidence[];
+  patientIds?: string[];
+}
+
+export interface IdentifierFinding {
+  kind: "ramq" | "sin" | "date_of_birth" | "phone" | "postal_code";
+  evidence: Evidence | Evidence[];
+}
+
+export interface RecipientResult {
+  address: string;
+  field: RecipientField;
+  scope: "internal" | "external";
+  status: RecipientStatus;
+  patientId?: string | null;
+  patientIds?: string[];
+  consent?: { state?: string; method?: string; uses?: string[]; categories?: string[] } | null;
+  addressKind?: string | null;
+  thirdPartyConsented?: boolean;
+  restricted?: boolean;
+  consumerMailbox?: boolean;
+  lookalike?: { resembles: string; patientId?: string | null; technique?: string } | null;
+}
+
+export interface Reason {
+  code: string;
+  severity: Severity;
+  overridable: boolean;
+  message: LocalizedText;
+  recipients?: string[];
+  patientIds?: string[];
+  categories?: string[];
+}
+
+export type FixKind = "move_to_bcc" | "replace_address" | "send_securely" | "remove_recipient";
+
+export interface Fix {
+  kind: FixKind;
+  label: LocalizedText;
+  addresses?: string[];
+  replacement?: string | null;
+  resolves?: string[];
+}
+
+export interface EtiquetteNote {
+  code: string;
+  message: LocalizedText;
+  missing?: boolean;
+}
+
+/** The 200 response of POST /api/v1/check. */
+export interface CheckResult {
+  checkId: string;
+  decision: Decision;
+  secureDelivery: SecureDelivery;
+  clinical: boolean;
+  topics: Topic[];
+  identifiers: IdentifierFinding[];
+  recipients: RecipientResult[];
+  reasons: Reason[];
+  fixes: Fix[];
+  etiquette: EtiquetteNote[];
+}
+
+export type JustificationCode =
+  "patient_request" | "clinical_necessity" | "address_verified" | "urgent_care" | "other";
+
+export const JUSTIFICATION_CODES: readonly JustificationCode[] = [
+  "patient_request",
+  "clinical_necessity",
+  "address_verified",
+  "urgent_care",
+  "other",
+];
+
+export interface OverrideRequest {
+  justificationCode: JustificationCode;
+  justification: string;
+}
+
+export interface OverrideResult {
+  overrideId: string;
+  checkId: string;
+  decision: "allow";
+}
+
+export interface SecureMessageRequest {
+  checkId: string;
+  subject: string;
+  body: string;
+  bodyFormat: "text" | "html";
+  recipients: string[];
+  attachments: { name: string; contentType: string; contentBase64: string }[];
+  expiresInDays?: number;
+}
+
+export interface SecureMessageResult {
+  messageId: string;
+  link: string;
+  notice: { html: LocalizedText; text: LocalizedText };
+}
+
+/** RFC 7807 problem details, as the API returns them (localised by Accept-Language). */
+export interface ProblemDetails {
+  type?: string;
+  title?: string;
+  status?: number;
+  detail?: string;
+  errors?: Record<string, string[]>;
+}

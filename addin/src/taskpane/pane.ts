@@ -1,0 +1,629 @@
+// The task pane: a live check while composing, what was found and why, and one-click fixes.
+// It runs unchanged in Outlook (taskpane.ts) and in the sandbox, which passes a simulated
+// compose item built on office-addin-mock.
+import { ApiError, checkDraft, createSecureMessage, recordOverride } from "../shared/apiClient";
+import type { ClinicMailConfig } from "../shared/config";
+import type {
+  CheckResult,
+  Draft,
+  Fix,
+  JustificationCode,
+  Language,
+  RecipientResult,
+  SecureMessageRequest,
+} from "../shared/contract";
+import { JUSTIFICATION_CODES } from "../shared/contract";
+import { failureCause, type FailureKind } from "../shared/failurePolicy";
+import { draftFingerprint } from "../shared/fingerprint";
+import { labelFor, pick, t } from "../shared/i18n";
+import {
+  applyRecipientOps,
+  contentTypeFor,
+  OfficeCallError,
+  officeCall,
+  readDraft,
+  readRecipients,
+  writeSession,
+} from "../shared/officeItem";
+import { OVERRIDE_SESSION_KEY, type StoredOverride } from "../shared/overrideStore";
+import { planMoveToBcc, planRemove, planReplaceAddress, type RecipientOp } from "../shared/recipients";
+import { h } from "./dom";
+import { snippetFor } from "./evidence";
+
+export interface PaneHost {
+  item: Office.MessageCompose;
+  lang: Language;
+  config: ClinicMailConfig;
+  getToken(interactive: boolean): Promise<string>;
+  /** Sends the item (Mailbox 1.15 sendAsync). Resolves false when the user must press Send. */
+  send(): Promise<boolean>;
+  /** Debounce for the live check; the sandbox and Outlook use the default. */
+  debounceMs?: number;
+  /** Polling interval for body/subject changes (Outlook has no body-changed event). */
+  pollMs?: number;
+}
+
+export interface PaneController {
+  /** Checks now (used after a fix and by the "open on fix" path). */
+  refresh(): Promise<void>;
+  dispose(): void;
+}
+
+type Status = { kind: "idle" } | { kind: "checking" } | { kind: "result" } | { kind: "error"; cause: string };
+
+const DEFAULT_DEBOUNCE_MS = 600;
+const DEFAULT_POLL_MS = 2000;
+
+function failureKindOf(error: unknown): FailureKind {
+  if (error instanceof ApiError) return error.kind;
+  if (error instanceof OfficeCallError) return "read";
+  const kind = (error as { kind?: unknown } | null)?.kind;
+  return typeof kind === "string" ? (kind as FailureKind) : "server";
+}
+
+export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController {
+  const { lang, config, item } = host;
+  let status: Status = { kind: "idle" };
+  let result: CheckResult | null = null;
+  let checkedDraft: Draft | null = null;
+  let lastFingerprint = "";
+  let sequence = 0;
+  let notice: { tone: "success" | "warning" | "danger" | "info"; text: string } | null = null;
+  let busy = false;
+  let debounceTimer: ReturnType<typeof setTimeout> | undefined;
+  let disposed = false;
+  let completedChecks = 0;
+
+  root.classList.add("cm-pane");
+  root.setAttribute("lang", lang === "fr" ? "fr-CA" : "en-CA");
+  const live = h("div", { class: "cm-live", "aria-live": "polite", role: "status" });
+  const content = h("div", { class: "cm-content" });
+  root.replaceChildren(
+    h("header", { class: "cm-pane-header" }, h("h2", { class: "cm-pane-title" }, t(lang, "paneTitle"))),
+    live,
+    content,
+  );
+
+  async function token(): Promise<string> {
+    return host.getToken(true);
+  }
+
+  function callOptions(tok: string) {
+    return { token: tok, lang, timeoutMs: Math.max(config.checkBudgetMs, 10000) };
+  }
+
+  async function runCheck(): Promise<void> {
+    const mine = ++sequence;
+    status = { kind: "checking" };
+    render();
+    try {
+      const draft = await readDraft(item, { name: "clinicmail-outlook-pane", version: config.version });
+      const tok = await token();
+      const next = await checkDraft(config.apiBase, draft, callOptions(tok));
+      if (mine !== sequence || disposed) return;
+      result = next;
+      checkedDraft = draft;
+      lastFingerprint = draftFingerprint(draft);
+      status = { kind: "result" };
+    } catch (error) {
+      if (mine !== sequence || disposed) return;
+      status = { kind: "error", cause: failureCause(failureKindOf(error), lang) };
+    }
+    // Exposed for the sandbox's browser tests (and screen readers ignore data attributes).
+    root.dataset.checkSeq = String(++completedChecks);
+    render();
+  }
+
+  function scheduleCheck(): void {
+    if (debounceTimer !== undefined) clearTimeout(debounceTimer);
+    debounceTimer = setTimeout(() => void runCheck(), host.debounceMs ?? DEFAULT_DEBOUNCE_MS);
+  }
+
+  async function poll(): Promise<void> {
+    if (busy || disposed) return;
+    try {
+      const draft = await readDraft(item, { name: "clinicmail-outlook-pane", version: config.version });
+      const fp = draftFingerprint(draft);
+      if (fp !== lastFingerprint && status.kind !== "checking") {
+        lastFingerprint = fp;
+        scheduleCheck();
+      }
+    } catch {
+      // A failed read during polling is retried on the next tick; the Send check reports failures.
+    }
+  }
+
+  async function withBusy(action: () => Promise<void>): Promise<void> {
+    if (busy) return;
+    busy = true;
+    render();
+    try {
+      await action();
+    } catch (error) {
+      notice = {
+        tone: "danger",
+        text: t(lang, "fixFailed", { cause: failureCause(failureKindOf(error), lang) }),
+      };
+    } finally {
+      busy = false;
+      render();
+    }
+  }
+
+  async function applyOps(ops: RecipientOp[]): Promise<void> {
+    await applyRecipientOps(item, ops);
+    notice = { tone: "info", text: t(lang, "fixApplied") };
+    render();
+    await runCheck();
+  }
+
+  function patientAddressesVisible(r: CheckResult): string[] {
+    return r.recipients
+      .filter((x) => x.field !== "bcc" && x.scope === "external" && x.status !== "internal")
+      .map((x) => x.address);
+  }
+
+  async function applyFix(fix: Fix): Promise<void> {
+    const current = await readRecipients(item);
+    switch (fix.kind) {
+      case "move_to_bcc": {
+        const addresses =
+          fix.addresses && fix.addresses.length > 0 ? fix.addresses : patientAddressesVisible(result!);
+        await applyOps(planMoveToBcc(current, addresses));
+        return;
+      }
+      case "replace_address": {
+        const wrong = fix.addresses?.[0];
+        const replacement =
+          fix.replacement ?? result?.recipients.find((r) => r.address === wrong)?.lookalike?.resembles;
+        if (!wrong || !replacement) throw new ApiError("client", null, null);
+        await applyOps(planReplaceAddress(current, wrong, replacement));
+        return;
+      }
+      case "remove_recipient":
+        await applyOps(planRemove(current, fix.addresses ?? []));
+        return;
+      case "send_securely":
+        await sendSecurely(fix);
+        return;
+    }
+  }
+
+  async function readAttachmentsForUpload(): Promise<SecureMessageRequest["attachments"]> {
+    if (typeof item.getAttachmentsAsync !== "function") return [];
+    const list = await officeCall<Office.AttachmentDetailsCompose[]>("getAttachmentsAsync", (cb) =>
+      item.getAttachmentsAsync(cb),
+    );
+    const files = (list ?? []).filter((a) => String(a.attachmentType).toLowerCase() === "file");
+    const out: SecureMessageRequest["attachments"] = [];
+    for (const a of files) {
+      const content = await officeCall<Office.AttachmentContent>("getAttachmentContentAsync", (cb) =>
+        item.getAttachmentContentAsync(a.id, cb),
+      );
+      if (String(content.format).toLowerCase() !== "base64") continue;
+      out.push({ name: a.name, contentType: contentTypeFor(a.name), contentBase64: content.content });
+    }
+    return out;
+  }
+
+  /**
+   * Rule 6: clinical or nominative content leaving the tenant travels as a ClinicMail secure
+   * message. The content is uploaded, then the mail keeps only the notice (both languages: the
+   * patient's language is unknown here) and a neutral subject, loses its attachments, and is sent.
+   */
+  async function sendSecurely(fix: Fix | null): Promise<void> {
+    const draft = await readDraft(item, { name: "clinicmail-outlook-pane", version: config.version });
+    const tok = await token();
+    const fresh = await checkDraft(config.apiBase, draft, callOptions(tok));
+    const recipients =
+      fix?.addresses && fix.addresses.length > 0
+        ? fix.addresses
+        : fresh.recipients.filter((r) => r.scope === "external").map((r) => r.address);
+    const attachments = await readAttachmentsForUpload();
+    const created = await createSecureMessage(
+      config.apiBase,
+      {
+        checkId: fresh.checkId,
+        subject: draft.subject,
+        body: draft.body,
+        bodyFormat: draft.bodyFormat,
+        recipients,
+        attachments,
+      },
+      { ...callOptions(tok), timeoutMs: 30000 },
+    );
+    const noticeHtml = `<div lang="fr">${created.notice.html.fr}</div><hr><div lang="en">${created.notice.html.en}</div>`;
+    await officeCall<void>("body.setAsync", (cb) =>
+      item.body.setAsync(noticeHtml, { coercionType: Office.CoercionType.Html }, cb),
+    );
+    await officeCall<void>("subject.setAsync", (cb) => item.subject.setAsync(t(lang, "secureSubject"), cb));
+    if (typeof item.getAttachmentsAsync === "function") {
+      const list = await officeCall<Office.AttachmentDetailsCompose[]>("getAttachmentsAsync", (cb) =>
+        item.getAttachmentsAsync(cb),
+      );
+      for (const a of list ?? []) {
+        await officeCall<void>("removeAttachmentAsync", (cb) => item.removeAttachmentAsync(a.id, cb));
+      }
+    }
+    const sent = await host.send();
+    notice = {
+      tone: "success",
+      text: sent ? t(lang, "secureSent") : `${t(lang, "secureSent")} ${t(lang, "securePressSend")}`,
+    };
+  }
+
+  async function submitOverride(code: JustificationCode, text: string): Promise<void> {
+    if (!result || !checkedDraft) return;
+    if (text.trim().length === 0) {
+      notice = { tone: "warning", text: t(lang, "overrideNeedsText") };
+      return;
+    }
+    const tok = await token();
+    const recorded = await recordOverride(
+      config.apiBase,
+      result.checkId,
+      { justificationCode: code, justification: text.trim() },
+      callOptions(tok),
+    );
+    const stored: StoredOverride = {
+      overrideId: recorded.overrideId,
+      checkId: recorded.checkId,
+      fingerprint: draftFingerprint(checkedDraft),
+    };
+    await writeSession(item, OVERRIDE_SESSION_KEY, JSON.stringify(stored));
+    notice = { tone: "success", text: t(lang, "overrideDone", { id: recorded.overrideId }) };
+  }
+
+  // ---- rendering -------------------------------------------------------------------------
+
+  function decisionBanner(r: CheckResult): HTMLElement {
+    const key =
+      r.decision === "allow" ? "decisionAllow" : r.decision === "warn" ? "decisionWarn" : "decisionBlock";
+    const intent = r.decision === "allow" ? "success" : r.decision === "warn" ? "warning" : "error";
+    const secure =
+      r.secureDelivery === "required"
+        ? t(lang, "secureRequired")
+        : r.secureDelivery === "recommended"
+          ? t(lang, "secureRecommended")
+          : "";
+    return h(
+      "div",
+      {
+        class: `cm-decision cm-decision-${r.decision}`,
+        "data-decision": r.decision,
+        "data-testid": "decision",
+      },
+      h(
+        "fluent-badge",
+        { appearance: "filled", color: intent === "error" ? "danger" : intent, class: "cm-decision-badge" },
+        t(lang, key),
+      ),
+      secure ? h("span", { class: "cm-secure", "data-testid": "secure-delivery" }, secure) : null,
+    );
+  }
+
+  function reasonsSection(r: CheckResult): HTMLElement | null {
+    const shown = r.reasons.filter((x) => x.severity !== "info" || r.decision === "allow");
+    if (shown.length === 0) return null;
+    return h(
+      "section",
+      { class: "cm-section", "aria-labelledby": "cm-reasons-h" },
+      h("h3", { id: "cm-reasons-h" }, t(lang, "reasonsHeading")),
+      h(
+        "ul",
+        { class: "cm-reasons", "data-testid": "reasons" },
+        shown.map((x) =>
+          h(
+            "li",
+            {
+              class: `cm-reason cm-sev-${x.severity}`,
+              "data-code": x.code,
+              "data-overridable": String(x.overridable),
+            },
+            h("span", { class: "cm-sev-dot", "aria-hidden": "true" }),
+            h("span", {}, pick(x.message, lang)),
+          ),
+        ),
+      ),
+    );
+  }
+
+  function statusClass(s: RecipientResult["status"]): string {
+    if (s === "internal" || s === "consented_patient") return "ok";
+    if (s === "unknown") return "warn";
+    return "bad";
+  }
+
+  function recipientsSection(r: CheckResult): HTMLElement {
+    return h(
+      "section",
+      { class: "cm-section", "aria-labelledby": "cm-recipients-h" },
+      h("h3", { id: "cm-recipients-h" }, t(lang, "recipientsHeading")),
+      r.recipients.length === 0
+        ? h("p", { class: "cm-muted" }, t(lang, "noRecipients"))
+        : h(
+            "ul",
+            { class: "cm-recipients", "data-testid": "recipients" },
+            r.recipients.map((x) =>
+              h(
+                "li",
+                {
+                  class: "cm-recipient",
+                  "data-address": x.address,
+                  "data-status": x.status,
+                  "data-field": x.field,
+                },
+                h("span", { class: "cm-field" }, labelFor(lang, "field", x.field)),
+                h(
+                  "span",
+                  { class: "cm-recipient-main" },
+                  h("span", { class: "cm-address" }, x.address),
+                  h(
+                    "span",
+                    { class: `cm-status cm-status-${statusClass(x.status)}` },
+                    labelFor(lang, "status", x.status),
+                  ),
+                  x.lookalike?.resembles
+                    ? h("span", { class: "cm-resembles" }, `${t(lang, "resembles")} ${x.lookalike.resembles}`)
+                    : null,
+                ),
+              ),
+            ),
+          ),
+    );
+  }
+
+  function topicsSection(r: CheckResult): HTMLElement | null {
+    if (r.topics.length === 0 && r.identifiers.length === 0) return null;
+    const evidenceItem = (e: Parameters<typeof snippetFor>[0]): HTMLElement => {
+      const s = snippetFor(e, checkedDraft);
+      return h(
+        "li",
+        { class: "cm-evidence" },
+        h(
+          "span",
+          { class: "cm-part" },
+          `${t(lang, "evidenceIn")} ${labelFor(lang, "part", e.part)}${lang === "fr" ? " : " : ": "}`,
+        ),
+        s.before,
+        h("mark", {}, s.match),
+        s.after,
+      );
+    };
+    return h(
+      "section",
+      { class: "cm-section", "aria-labelledby": "cm-topics-h" },
+      h("h3", { id: "cm-topics-h" }, t(lang, "topicsHeading")),
+      h(
+        "ul",
+        { class: "cm-topics", "data-testid": "topics" },
+        r.topics.map((topic) =>
+          h(
+            "li",
+            { class: "cm-topic", "data-category": topic.category },
+            h(
+              "div",
+              { class: "cm-topic-head" },
+              h("strong", {}, labelFor(lang, "category", topic.category)),
+              h(
+                "span",
+                { class: "cm-muted" },
+                ` · ${t(lang, "confidence")} ${Math.round((topic.confidence ?? 0) * 100)} %`,
+              ),
+            ),
+            h("ul", { class: "cm-evidence-list" }, (topic.evidence ?? []).slice(0, 3).map(evidenceItem)),
+          ),
+        ),
+      ),
+      r.identifiers.length > 0
+        ? h(
+            "div",
+            {},
+            h("h4", {}, t(lang, "identifiersHeading")),
+            h(
+              "ul",
+              { class: "cm-topics", "data-testid": "identifiers" },
+              r.identifiers.map((id) => {
+                const evidence = Array.isArray(id.evidence) ? id.evidence : id.evidence ? [id.evidence] : [];
+                return h(
+                  "li",
+                  { class: "cm-topic", "data-kind": id.kind },
+                  h("strong", {}, labelFor(lang, "identifier", id.kind)),
+                  h("ul", { class: "cm-evidence-list" }, evidence.slice(0, 2).map(evidenceItem)),
+                );
+              }),
+            ),
+          )
+        : null,
+    );
+  }
+
+  function fixesSection(r: CheckResult): HTMLElement | null {
+    if (r.fixes.length === 0) return null;
+    return h(
+      "section",
+      { class: "cm-section", "aria-labelledby": "cm-fixes-h" },
+      h("h3", { id: "cm-fixes-h" }, t(lang, "fixesHeading")),
+      h(
+        "div",
+        { class: "cm-fixes" },
+        r.fixes.map((fix) =>
+          h(
+            "fluent-button",
+            {
+              appearance: fix.kind === "send_securely" ? "primary" : "outline",
+              "data-fix": fix.kind,
+              disabled: busy,
+              onclick: () => void withBusy(() => applyFix(fix)),
+            },
+            pick(fix.label, lang),
+          ),
+        ),
+      ),
+    );
+  }
+
+  function overrideSection(r: CheckResult): HTMLElement | null {
+    if (r.decision === "allow") return null;
+    const blocking = r.reasons.filter((x) => x.severity === "block");
+    if (blocking.length > 0 && !blocking.every((x) => x.overridable)) {
+      return h(
+        "p",
+        { class: "cm-muted", "data-testid": "override-unavailable" },
+        t(lang, "overrideNotAllowed"),
+      );
+    }
+    const select = h(
+      "select",
+      { id: "cm-override-code", class: "cm-select", "data-testid": "override-code" },
+      JUSTIFICATION_CODES.map((code) => h("option", { value: code }, labelFor(lang, "justification", code))),
+    );
+    const text = h("textarea", {
+      id: "cm-override-text",
+      class: "cm-textarea",
+      rows: 3,
+      maxlength: 1000,
+      "data-testid": "override-text",
+    });
+    return h(
+      "details",
+      { class: "cm-section cm-override" },
+      h("summary", {}, t(lang, "overrideHeading")),
+      h(
+        "form",
+        {
+          class: "cm-override-form",
+          onsubmit: (event: Event) => {
+            event.preventDefault();
+            void withBusy(() => submitOverride(select.value as JustificationCode, text.value));
+          },
+        },
+        h("label", { for: "cm-override-code" }, t(lang, "overrideCode")),
+        select,
+        h("label", { for: "cm-override-text" }, t(lang, "overrideText")),
+        text,
+        h(
+          "fluent-button",
+          { type: "submit", appearance: "primary", "data-testid": "override-submit", disabled: busy },
+          t(lang, "overrideSubmit"),
+        ),
+      ),
+    );
+  }
+
+  function etiquetteSection(r: CheckResult): HTMLElement | null {
+    if (r.etiquette.length === 0) return null;
+    return h(
+      "section",
+      { class: "cm-section", "aria-labelledby": "cm-etiquette-h" },
+      h("h3", { id: "cm-etiquette-h" }, t(lang, "etiquetteHeading")),
+      h(
+        "ul",
+        { class: "cm-etiquette", "data-testid": "etiquette" },
+        r.etiquette.map((e) => h("li", { "data-code": e.code }, pick(e.message, lang))),
+      ),
+    );
+  }
+
+  function render(): void {
+    if (disposed) return;
+    root.dataset.state = busy ? "busy" : status.kind;
+    const focusedId = (document.activeElement as HTMLElement | null)?.id;
+    const parts: (HTMLElement | null)[] = [];
+    if (notice)
+      parts.push(
+        h(
+          "fluent-message-bar",
+          {
+            intent: notice.tone === "danger" ? "error" : notice.tone,
+            class: "cm-notice",
+            "data-testid": "notice",
+          },
+          notice.text,
+        ),
+      );
+    if (status.kind === "checking" || busy) {
+      parts.push(
+        h(
+          "div",
+          { class: "cm-checking" },
+          h("fluent-spinner", { size: "tiny" }),
+          h("span", {}, t(lang, "paneChecking")),
+        ),
+      );
+    }
+    if (status.kind === "error") {
+      parts.push(
+        h(
+          "fluent-message-bar",
+          { intent: "warning", "data-testid": "check-error" },
+          t(lang, "checkFailed", { cause: status.cause }),
+        ),
+      );
+    }
+    if (status.kind === "idle" && !result) parts.push(h("p", { class: "cm-muted" }, t(lang, "paneIdle")));
+    if (result) {
+      parts.push(
+        decisionBanner(result),
+        reasonsSection(result),
+        fixesSection(result),
+        recipientsSection(result),
+        topicsSection(result),
+        etiquetteSection(result),
+        overrideSection(result),
+      );
+    }
+    // Keep an open override form open and its typed text across re-renders.
+    const openOverride = content.querySelector("details.cm-override")?.hasAttribute("open");
+    const typed = (content.querySelector("#cm-override-text") as HTMLTextAreaElement | null)?.value;
+    const code = (content.querySelector("#cm-override-code") as HTMLSelectElement | null)?.value;
+    content.replaceChildren(...parts.filter((p): p is HTMLElement => p !== null));
+    if (openOverride) content.querySelector("details.cm-override")?.setAttribute("open", "");
+    if (typed !== undefined) {
+      const area = content.querySelector("#cm-override-text") as HTMLTextAreaElement | null;
+      if (area) area.value = typed;
+    }
+    if (code !== undefined) {
+      const sel = content.querySelector("#cm-override-code") as HTMLSelectElement | null;
+      if (sel) sel.value = code;
+    }
+    if (focusedId) document.getElementById(focusedId)?.focus();
+    // The live region announces the outcome only, not the whole pane.
+    live.textContent =
+      status.kind === "checking"
+        ? t(lang, "paneChecking")
+        : status.kind === "error"
+          ? t(lang, "checkFailed", { cause: status.cause })
+          : result
+            ? t(
+                lang,
+                result.decision === "allow"
+                  ? "decisionAllow"
+                  : result.decision === "warn"
+                    ? "decisionWarn"
+                    : "decisionBlock",
+              )
+            : "";
+  }
+
+  // Recipients changes are announced by Outlook (Mailbox 1.7); body and subject are polled.
+  if (typeof item.addHandlerAsync === "function") {
+    try {
+      item.addHandlerAsync(Office.EventType.RecipientsChanged, () => scheduleCheck());
+    } catch {
+      // Polling still catches recipient changes.
+    }
+  }
+  const pollTimer = setInterval(() => void poll(), host.pollMs ?? DEFAULT_POLL_MS);
+  render();
+  void runCheck();
+
+  return {
+    refresh: () => runCheck(),
+    dispose: () => {
+      disposed = true;
+      if (debounceTimer !== undefined) clearTimeout(debounceTimer);
+      clearInterval(pollTimer);
+    },
+  };
+}

@@ -1,0 +1,81 @@
+// Shared browser-test plumbing: Debian's Chromium through playwright-core (no browser download),
+// a fresh profile per run, screenshots into <repo>/test-artifacts/addin/.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+
+export const addinDir = fileURLToPath(new URL("../..", import.meta.url));
+export const artifactsDir = path.resolve(addinDir, "..", "test-artifacts", "addin");
+const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+export async function launch(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  const profile = mkdtempSync(path.join(os.tmpdir(), "clinicmail-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    headless: true,
+    viewport: { width: 1360, height: 900 },
+    locale: "en-CA",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(artifactsDir, { recursive: true });
+  await page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage: true });
+}
+
+export function writeArtifact(name: string, content: string): void {
+  mkdirSync(artifactsDir, { recursive: true });
+  writeFileSync(path.join(artifactsDir, name), content);
+}
+
+export async function openSandbox(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.waitForSelector("body[data-ready=true]", { timeout: 20000 });
+}
+
+export interface SandboxState {
+  sent: { to: string[]; cc: string[]; bcc: string[]; subject: string; how: string; decisionMs: number }[];
+  lastCompletion: {
+    allowEvent: boolean;
+    errorMessage?: string;
+    sendModeOverride?: string;
+    commandId?: string;
+  } | null;
+  lastElapsedMs: number | null;
+}
+
+export function sandboxState(page: Page): Promise<SandboxState> {
+  return page.evaluate(() => (window as unknown as { __sandbox: SandboxState }).__sandbox);
+}
+
+/** Presses Send and waits until the send either went out or stopped with a dialog. */
+export async function pressSend(page: Page): Promise<"sent" | "dialog"> {
+  const before = (await sandboxState(page)).sent.length;
+  await page.click("[data-testid=send]");
+  await page.waitForFunction(
+    (n) => {
+      const s = (window as unknown as { __sandbox: { sent: unknown[]; busy: boolean } }).__sandbox;
+      return s.sent.length > n || document.querySelector("[data-testid=smart-alert][open]") !== null;
+    },
+    before,
+    { timeout: 15000 },
+  );
+  return (await sandboxState(page)).sent.length > before ? "sent" : "dialog";
+}

@@ -1,0 +1,219 @@
+// The sandbox against the running ClinicMail API (./run.sh; the team's test.sh starts it).
+// Demo addresses live in src/sandbox/demo-data.ts (aligned with docs/demo-registry.md).
+// These tests skip ONLY when CLINICMAIL_BASE_URL is unset AND nothing answers /api/health at the
+// default http://localhost:7071; with CLINICMAIL_BASE_URL set, an unreachable API fails them.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
+import { demo } from "../../src/sandbox/demo-data";
+import { launch, openSandbox, pressSend, sandboxState, screenshot, writeArtifact } from "./browser";
+
+const explicitBase = process.env.CLINICMAIL_BASE_URL;
+const base = (explicitBase ?? "http://localhost:7071").replace(/\/+$/, "");
+
+async function apiAnswers(): Promise<boolean> {
+  try {
+    const response = await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(2000) });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+const available = await apiAnswers();
+const skip = !available && !explicitBase;
+if (skip) {
+  console.warn(
+    `ClinicMail browser scenarios SKIPPED: CLINICMAIL_BASE_URL is unset and nothing answers ${base}/api/health. Start ./run.sh (or set CLINICMAIL_BASE_URL) to run them.`,
+  );
+}
+
+let browser: { context: BrowserContext; close(): Promise<void> };
+const timings: { scenario: string; ms: number }[] = [];
+
+beforeAll(async () => {
+  if (skip) return;
+  if (!available)
+    throw new Error(`CLINICMAIL_BASE_URL=${base} is set but ${base}/api/health does not answer.`);
+  browser = await launch();
+});
+afterAll(async () => {
+  if (timings.length > 0) writeArtifact("send-timings.json", JSON.stringify(timings, null, 2) + "\n");
+  await browser?.close();
+});
+
+async function page(lang: "en" | "fr" = "en"): Promise<Page> {
+  const p = await browser.context.newPage();
+  await openSandbox(p, `${base}/sandbox/?lang=${lang}`);
+  expect(await p.locator("[data-testid=api-status]").getAttribute("data-up")).toBe("true");
+  return p;
+}
+
+async function record(p: Page, scenario: string): Promise<void> {
+  const ms = (await sandboxState(p)).lastElapsedMs;
+  if (ms !== null) timings.push({ scenario, ms });
+}
+
+function checkSeq(p: Page): Promise<number> {
+  return p.evaluate(() => Number(document.getElementById("pane")?.dataset.checkSeq ?? "0"));
+}
+
+/**
+ * Waits until the pane has re-checked after `since` (a check count read before the action) and
+ * then stayed quiet for a debounce period, and returns its decision.
+ */
+async function paneDecision(p: Page, since: number): Promise<string> {
+  await p.waitForFunction(
+    (n) => Number(document.getElementById("pane")?.dataset.checkSeq ?? "0") > n,
+    since,
+    { timeout: 15000 },
+  );
+  for (;;) {
+    const seq = await checkSeq(p);
+    await p.waitForTimeout(900);
+    const state = await p.evaluate(() => document.getElementById("pane")?.dataset.state);
+    if ((await checkSeq(p)) === seq && state !== "checking" && state !== "busy") break;
+  }
+  return (await p.locator("[data-testid=decision]").getAttribute("data-decision")) ?? "";
+}
+
+/** Runs an action that changes the draft and returns the pane's decision on the new draft. */
+async function afterChange(p: Page, action: () => Promise<unknown>): Promise<string> {
+  const since = await checkSeq(p);
+  await action();
+  return paneDecision(p, since);
+}
+
+describe.skipIf(skip)("sandbox against the API", () => {
+  it("a benign message is sent", async () => {
+    const p = await page();
+    expect(await afterChange(p, () => p.click("[data-scenario=benign]"))).toBe("allow");
+    expect(await pressSend(p)).toBe("sent");
+    await record(p, "benign");
+    const sent = (await sandboxState(p)).sent[0]!;
+    expect(sent.to).toEqual([demo.consentedPatients[0].address]);
+    expect(sent.how).toBe("allowed");
+    await screenshot(p, "benign-sent");
+    await p.close();
+  });
+
+  it("a sensitive message is blocked with its reasons, evidence highlighted in the pane", async () => {
+    const p = await page("fr");
+    await p.click("[data-scenario=sensitive]");
+    expect(await pressSend(p)).toBe("dialog");
+    await record(p, "sensitive");
+    const state = await sandboxState(p);
+    expect(state.lastCompletion?.allowEvent).toBe(false);
+    expect(state.lastCompletion?.commandId).toBe("msgComposeOpenPaneButton");
+    const dialogText = await p.locator("[data-testid=smart-alert]").innerText();
+    expect(dialogText).toContain("ClinicMail a bloqué");
+    expect(dialogText.split("\n").filter((l) => l.trim().length > 0).length).toBeGreaterThan(2);
+    await screenshot(p, "sensitive-blocked-dialog");
+    // "Corriger" opens the pane on the fix (and re-checks).
+    expect(await afterChange(p, () => p.click("[data-testid=dialog-cancel]"))).toBe("block");
+    expect(await p.locator("[data-testid=reasons] li").count()).toBeGreaterThan(0);
+    expect(await p.locator("[data-testid=topics] mark").count()).toBeGreaterThan(0);
+    await screenshot(p, "sensitive-pane");
+    expect((await sandboxState(p)).sent).toHaveLength(0);
+    await p.close();
+  });
+
+  it("a bulk send is fixed into Bcc in one click, then sent", async () => {
+    const p = await page();
+    await p.click("[data-scenario=bulk]");
+    expect(await pressSend(p)).toBe("dialog");
+    await record(p, "bulk-blocked");
+    await afterChange(p, () => p.click("[data-testid=dialog-cancel]"));
+    await screenshot(p, "bulk-before-fix");
+    const since = await checkSeq(p);
+    await p.click("[data-fix=move_to_bcc]");
+    const patients = demo.consentedPatients.map((x) => x.address);
+    await expect.poll(() => p.inputValue("[data-testid=to]"), { timeout: 10000 }).toBe("");
+    for (const address of patients) expect(await p.inputValue("[data-testid=bcc]")).toContain(address);
+    expect(await paneDecision(p, since)).not.toBe("block");
+    await screenshot(p, "bulk-after-fix");
+    const outcome = await pressSend(p);
+    if (outcome === "dialog") await p.click("[data-testid=dialog-send-anyway]"); // a remaining warning
+    await record(p, "bulk-fixed");
+    await expect.poll(async () => (await sandboxState(p)).sent.length).toBe(1);
+    const sent = (await sandboxState(p)).sent[0]!;
+    expect(sent.to).toEqual([]);
+    expect(sent.cc).toEqual([]);
+    expect([...sent.bcc].sort()).toEqual([...patients].sort());
+    await p.close();
+  });
+
+  it("a look-alike address is replaced by the registered one", async () => {
+    const p = await page();
+    await afterChange(p, () => p.click("[data-scenario=lookalike]"));
+    const row = p.locator(`[data-testid=recipients] li[data-address="${demo.lookalike.address}"]`);
+    expect(await row.getAttribute("data-status")).toBe("lookalike");
+    expect(await row.innerText()).toContain(demo.lookalike.resembles);
+    await screenshot(p, "lookalike-detected");
+    const since = await checkSeq(p);
+    await p.click("[data-fix=replace_address]");
+    await expect
+      .poll(() => p.inputValue("[data-testid=to]"), { timeout: 10000 })
+      .toBe(demo.lookalike.resembles);
+    expect(await paneDecision(p, since)).toBe("allow");
+    await screenshot(p, "lookalike-replaced");
+    expect(await pressSend(p)).toBe("sent");
+    await record(p, "lookalike-fixed");
+    expect((await sandboxState(p)).sent[0]!.to).toEqual([demo.lookalike.resembles]);
+    await p.close();
+  });
+
+  it("an override is recorded with its justification, then the same draft is sent", async () => {
+    const p = await page();
+    // The first scenario whose blocking reasons are all overridable (the registry decides).
+    let chosen: string | null = null;
+    for (const scenario of ["lookalike", "sensitive"]) {
+      const decision = await afterChange(p, () => p.click(`[data-scenario=${scenario}]`));
+      if (decision !== "allow" && (await p.locator("details.cm-override").count()) > 0) {
+        chosen = scenario;
+        break;
+      }
+    }
+    expect(chosen, "no demo scenario offers an override").not.toBeNull();
+    await p.click("details.cm-override summary");
+    await p.selectOption("[data-testid=override-code]", "address_verified");
+    await p.fill("[data-testid=override-text]", "Adresse confirmée par téléphone avec la patiente.");
+    await p.click("[data-testid=override-submit]");
+    await expect
+      .poll(() => p.locator("[data-testid=notice]").innerText(), { timeout: 10000 })
+      .toMatch(/Override recorded \(\S+\)/);
+    await screenshot(p, "override-recorded");
+    expect(await pressSend(p)).toBe("sent");
+    await record(p, "override");
+    expect((await sandboxState(p)).sent[0]!.how).toBe("allowed");
+    await p.close();
+  });
+
+  it("Send securely replaces the content by the notice and a neutral subject, then sends", async (ctx) => {
+    // Secure delivery (issue 6) may land after the check API: skip, saying so, until it exists.
+    const probe = await fetch(`${base}/api/v1/secure-messages`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: "{}",
+    });
+    if (probe.status === 404 || probe.status === 405) {
+      console.warn("Send securely SKIPPED: POST /api/v1/secure-messages is not served yet.");
+      ctx.skip();
+    }
+    const p = await page();
+    await afterChange(p, () => p.click("[data-scenario=sensitive]"));
+    await p.click("[data-fix=send_securely]");
+    await expect.poll(async () => (await sandboxState(p)).sent.length, { timeout: 20000 }).toBe(1);
+    await record(p, "secure-notice");
+    const sent = (await sandboxState(p)).sent[0]!;
+    expect(sent.subject).toContain("Secure message");
+    expect(sent.subject).toContain("Message sécurisé");
+    const body = await p.evaluate(
+      () =>
+        (window as unknown as { __sandbox: { sent: { bodyText: string }[] } }).__sandbox.sent[0]!.bodyText,
+    );
+    expect(body).not.toContain("chlamydia");
+    expect(body).not.toContain(demo.messages.sensitive.body.slice(0, 40));
+    await screenshot(p, "secure-sent");
+    await p.close();
+  });
+});
