@@ -56,10 +56,16 @@ export async function postJson<T>(url: string, body: unknown, options: CallOptio
       reject(new ApiError("timeout", null, null));
     }, options.timeoutMs);
   });
+  // The backend records the client's name and version in the audit log from this header.
+  const client = (body as { client?: { name?: string; version?: string } } | null)?.client;
+  const clientHeader: Record<string, string> = client?.name
+    ? { "X-ClinicMail-Client": `${client.name}/${client.version ?? "unknown"}` }
+    : {};
   try {
     const request = fetchImpl(url, {
       method: "POST",
       headers: {
+        ...clientHeader,
         "Content-Type": "application/json",
         Accept: "application/json, application/problem+json",
         "Accept-Language": options.lang === "fr" ? "fr-CA, fr;q=0.9, en;q=0.5" : "en-CA, en;q=0.9, fr;q=0.5",
