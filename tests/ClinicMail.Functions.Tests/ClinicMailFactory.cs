@@ -70,8 +70,10 @@ public class ClinicMailFactory : WebApplicationFactory<Program>
         builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(Logs)));
         builder.ConfigureServices(services =>
             // The discovery document and JWKS are fetched over "loopback" from the app itself: in
-            // the test host that is the in-memory server, reached through its own handler.
-            services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
+            // the test host that is the in-memory server, reached through its own handler. Configure,
+            // not PostConfigure: JwtBearer's own post-configure builds the metadata client from the
+            // backchannel, so the handler must be set before it runs.
+            services.Configure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
                 options.BackchannelHttpHandler = new LateServerHandler(this)));
     }
 

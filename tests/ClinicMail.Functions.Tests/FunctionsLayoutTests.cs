@@ -30,13 +30,17 @@ public sealed class FunctionsLayoutTests
     {
         using var factory = new ClinicMailFactory();
         _ = factory.Server;
+        var nonHttp = NonHttpFunctions();
         var appRoutes = factory.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>()
             .Where(e => !IsDevelopmentOnly(e))
             .Select(e => (Route: Normalize(e.RoutePattern.RawText!), Methods: Methods(e)))
+            // A non-HTTP trigger is delivered by the host as POST /{FunctionName}: no HTTP function for it.
+            .Where(r => !nonHttp.ContainsKey(r.Route))
             .ToList();
 
         var functions = Directory.GetDirectories(Path.Combine(AppDirectory, "functions"))
+            .Where(dir => !nonHttp.ContainsKey(Path.GetFileName(dir)))
             .Select(dir => (Name: Path.GetFileName(dir), Binding: ReadTrigger(Path.Combine(dir, "function.json"))))
             .ToList();
 
@@ -62,9 +66,56 @@ public sealed class FunctionsLayoutTests
         foreach (var file in Directory.GetFiles(Path.Combine(AppDirectory, "functions"), "function.json", SearchOption.AllDirectories))
         {
             using var doc = JsonDocument.Parse(File.ReadAllText(file));
-            var trigger = doc.RootElement.GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString() == "httpTrigger");
+            var trigger = doc.RootElement.GetProperty("bindings").EnumerateArray().SingleOrDefault(b => b.GetProperty("type").GetString() == "httpTrigger");
+            if (trigger.ValueKind == JsonValueKind.Undefined)
+            {
+                continue; // non-HTTP functions: see FunctionJson_NonHttpFunctionsHaveAnAppRoute
+            }
+
             Assert.That(trigger.GetProperty("authLevel").GetString(), Is.EqualTo("anonymous"), file);
         }
+    }
+
+    /// <summary>Custom handlers receive non-HTTP triggers as <c>POST /{FunctionName}</c>: each such
+    /// function (the timer of the secure-message purge) needs that route in the app, and a valid trigger.</summary>
+    [Test]
+    public void FunctionJson_NonHttpFunctionsHaveAnAppRoute()
+    {
+        var nonHttp = NonHttpFunctions();
+        Assert.That(nonHttp.Keys, Does.Contain("PurgeSecureMessages"));
+        using var factory = new ClinicMailFactory();
+        _ = factory.Server;
+        var routes = factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .ToDictionary(e => Normalize(e.RoutePattern.RawText!), Methods, StringComparer.Ordinal);
+        foreach (var (name, type) in nonHttp)
+        {
+            Assert.That(routes.TryGetValue(name, out var methods) && methods.Contains("post"), Is.True, $"function {name} ({type}) needs POST /{name} in the app");
+        }
+
+        using var timer = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppDirectory, "functions", "PurgeSecureMessages", "function.json")));
+        var binding = timer.RootElement.GetProperty("bindings").EnumerateArray().Single();
+        Assert.That(binding.GetProperty("type").GetString(), Is.EqualTo("timerTrigger"));
+        Assert.That(binding.GetProperty("schedule").GetString()!.Split(' '), Has.Length.EqualTo(6), "NCRONTAB has six fields (seconds first)");
+    }
+
+    /// <summary>Function name → trigger type, for functions whose trigger is not HTTP.</summary>
+    private static Dictionary<string, string> NonHttpFunctions()
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var dir in Directory.GetDirectories(Path.Combine(AppDirectory, "functions")))
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "function.json")));
+            var triggers = doc.RootElement.GetProperty("bindings").EnumerateArray()
+                .Where(b => b.GetProperty("direction").GetString() == "in")
+                .Select(b => b.GetProperty("type").GetString()!)
+                .ToList();
+            if (!triggers.Contains("httpTrigger"))
+            {
+                result[Path.GetFileName(dir)] = triggers.Single();
+            }
+        }
+
+        return result;
     }
 
     internal static string RepoRoot()
@@ -101,6 +152,11 @@ public sealed class RouteContractTests
     private static readonly HashSet<string> AnonymousOnPurpose = new(StringComparer.Ordinal)
     {
         "Health", "Ready", "OpenApi", "DevIssuerDiscovery", "DevIssuerKeys", "DevToken",
+        // The patient's secure reader: the patient has no Entra identity; their proof is the link
+        // token plus a one-time code sent to the registered address (docs/secure-delivery.md).
+        "SecureReader", "SecureReaderSendCode", "SecureReaderVerify", "SecureReaderAttachment", "SecureReaderReply", "SecureReaderStylesheet",
+        // The timer function's delivery from the local Functions host (no token); loopback only.
+        "PurgeSecureMessages",
     };
 
     [Test]

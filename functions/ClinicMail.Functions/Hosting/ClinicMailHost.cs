@@ -80,11 +80,13 @@ public static class ClinicMailHost
 
         app.UseRouting();
         app.UseRequestLimits();
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
 
         app.MapSystemEndpoints();
         app.MapCheckEndpoints();
+        app.MapSecureMessageEndpoints();
         app.MapOpenApi("/api/openapi.json").AllowAnonymous().WithName("OpenApi");
         if (options.IsDevelopment)
         {

@@ -61,4 +61,26 @@ public sealed class LimitsOptions
 
     /// <summary>How long after a check an override of it is accepted.</summary>
     public TimeSpan OverrideWindow { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>Largest request body of <c>POST /api/v1/secure-messages</c>, in bytes: the total
+    /// attachment size in base64 (4/3) plus the body and some room for JSON.</summary>
+    public long MaxSecureRequestBytes { get; set; } = 36 * 1_048_576;
+
+    /// <summary>Longest secure-message body, in characters (HTML included).</summary>
+    public int MaxSecureBodyChars { get; set; } = 1_000_000;
+
+    /// <summary>Most attachments on one secure message.</summary>
+    public int MaxSecureAttachments { get; set; } = 10;
+
+    /// <summary>Largest single attachment of a secure message, in bytes (decoded).</summary>
+    public long MaxSecureAttachmentBytes { get; set; } = 10 * 1_048_576;
+
+    /// <summary>Largest total of a secure message's attachments, in bytes (decoded).</summary>
+    public long MaxSecureTotalBytes { get; set; } = 25 * 1_048_576;
+
+    /// <summary>Most recipients of one secure message (each gets their own link).</summary>
+    public int MaxSecureRecipients { get; set; } = 50;
+
+    /// <summary>Longest patient reply, in characters.</summary>
+    public int MaxSecureReplyChars { get; set; } = 20_000;
 }

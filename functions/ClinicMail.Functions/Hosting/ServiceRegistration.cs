@@ -1,19 +1,20 @@
 using System.Security.Cryptography;
 using ClinicMail.Core.Audit;
-using ClinicMail.Core.Crypto;
 using ClinicMail.Core.Checking;
+using ClinicMail.Core.Crypto;
 using ClinicMail.Core.Drafts;
 using ClinicMail.Core.Json;
 using ClinicMail.Core.Policy;
+using ClinicMail.Core.Registry;
 using ClinicMail.Functions.Handlers;
 using ClinicMail.Functions.Identity;
 using ClinicMail.Functions.Problems;
+using ClinicMail.Functions.Secure;
 using ClinicMail.Functions.Validation;
-using ClinicMail.Core.Registry;
 using ClinicMail.Infrastructure.Audit;
 using ClinicMail.Infrastructure.Demo;
-using ClinicMail.Infrastructure.Keys;
 using ClinicMail.Infrastructure.Files;
+using ClinicMail.Infrastructure.Keys;
 using ClinicMail.Infrastructure.Storage.Sqlite;
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -41,6 +42,7 @@ public static class ServiceRegistration
         services.AddClinicMailStorage(settings);
         services.AddClinicMailKeys(configuration, settings);
         services.AddClinicMailAudit(settings);
+        services.AddClinicMailSecure(configuration, settings);
 
         services.AddClinicMailIdentity(settings.Identity, settings.ClinicMail.PublicBaseUrl);
         if (settings.ClinicMail.IsDevelopment && settings.Identity.IsDevelopment)
