@@ -264,7 +264,7 @@ public sealed class SecureMessageHandler(
             Data = new Dictionary<string, object?>
             {
                 ["change"] = requested < message.ExpiresAt ? "shortened" : "extended",
-                ["daysFromCreation"] = Math.Round((requested - message.CreatedAt).TotalDays, 2),
+                ["hoursFromCreation"] = (long)Math.Round((requested - message.CreatedAt).TotalHours),
             },
         }, cancellationToken).ConfigureAwait(false);
         var updated = await store.GetMessageAsync(message.Id, cancellationToken).ConfigureAwait(false);

@@ -1,0 +1,270 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using ClinicMail.Core.Crypto;
+using ClinicMail.Infrastructure.Keys;
+using static ClinicMail.Functions.Tests.Secure.SecureMessageFlowTests;
+using static ClinicMail.Functions.Tests.Secure.SecureTestKit;
+
+namespace ClinicMail.Functions.Tests.Secure;
+
+/// <summary>Physician endpoints, limits, integrity failures, rate limits and the purge trigger.</summary>
+[TestFixture]
+public sealed class SecureMessageRulesTests
+{
+    [Test]
+    public async Task Reader_TamperedCiphertext_ClearErrorPageNeverGarbageAsync()
+    {
+        using var factory = Factory();
+        using var physician = Physician(factory);
+        var (created, token) = await CreateForAsync(factory, physician, Marie);
+        var messageId = created.GetProperty("messageId").GetString()!;
+        using var browser = new PatientBrowser(factory, token);
+        await browser.OpenAsync(Marie);
+        // Flip one byte near the end (inside the message part's ciphertext or tag).
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={factory.DatabasePath}"))
+        {
+            await connection.OpenAsync();
+            await using var read = connection.CreateCommand();
+            read.CommandText = "SELECT ciphertext FROM secure_envelopes WHERE id = $id";
+            read.Parameters.AddWithValue("$id", messageId);
+            var blob = (byte[])(await read.ExecuteScalarAsync())!;
+            blob[^20] ^= 0x01;
+            await ExecuteSqlAsync(factory, "UPDATE secure_envelopes SET ciphertext = $blob WHERE id = $id", messageId, ("$blob", blob));
+        }
+
+        var response = await browser.GetAsync("", "?lang=en");
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.InternalServerError));
+        Assert.That(html, Does.Contain("data-testid=\"unreadable\"").And.Contain("could not be verified").And.Not.Contain("data-testid=\"body\""));
+    }
+
+    [Test]
+    public async Task Reader_DataKeyWrappedByAnotherKey_ClearErrorPageAsync()
+    {
+        using var factory = Factory();
+        using var physician = Physician(factory);
+        var (created, token) = await CreateForAsync(factory, physician, Marie);
+        var messageId = created.GetProperty("messageId").GetString()!;
+        var folder = Directory.CreateTempSubdirectory("clinicmail-otherkey-");
+        try
+        {
+            using var other = LocalKeyFileKek.OpenOrCreate(Path.Combine(folder.FullName, "kek.pem"), allowDevelopmentKeys: true);
+            var json = await StringAsync(factory, "SELECT record FROM secure_keys WHERE envelope_id = $id", messageId);
+            var record = WrappedDataKey.FromJson(json);
+            var foreign = record with { WrappedKey = await other.WrapAsync(RandomNumberGenerator.GetBytes(32)) };
+            await ExecuteSqlAsync(factory, "UPDATE secure_keys SET record = $record, kek_id = $kek WHERE envelope_id = $id", messageId,
+                ("$record", foreign.ToJson()), ("$kek", foreign.WrappedKey.KeyId));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+
+        using var browser = new PatientBrowser(factory, token);
+        var code = await browser.RequestCodeAsync(Marie);
+        Assert.That((await browser.PostAsync("/verify", ("code", code))).StatusCode, Is.EqualTo(HttpStatusCode.SeeOther));
+        var html = await browser.GetAsync();
+
+        Assert.That(html.StatusCode, Is.EqualTo(HttpStatusCode.InternalServerError));
+        Assert.That(await html.Content.ReadAsStringAsync(), Does.Contain("data-testid=\"unreadable\"").And.Not.Contain(Secret));
+    }
+
+    [Test]
+    public async Task Status_OtherPhysician_NotFoundLikeAMissingMessageAsync()
+    {
+        using var factory = Factory();
+        using var physician = Physician(factory);
+        using var colleague = Physician(factory, "0b6f3c1e-5d1a-4c7e-9a52-other0000002");
+        var (created, _) = await CreateForAsync(factory, physician, Marie);
+        var messageId = created.GetProperty("messageId").GetString()!;
+
+        var theirs = await colleague.GetAsync($"/api/v1/secure-messages/{messageId}");
+        var missing = await physician.GetAsync("/api/v1/secure-messages/sm_missing");
+        var revoke = await colleague.PostAsync($"/api/v1/secure-messages/{messageId}/revoke", null);
+
+        Assert.That(theirs.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(missing.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(revoke.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(await KeyRowsAsync(factory, messageId), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Expiry_ShortenExtendWithinMaximum_RefusesBeyondAndAfterRevokeAsync()
+    {
+        using var factory = Factory();
+        using var physician = Physician(factory);
+        var (created, _) = await CreateForAsync(factory, physician, Marie);
+        var messageId = created.GetProperty("messageId").GetString()!;
+        var status = await physician.GetFromJsonAsync<JsonElement>($"/api/v1/secure-messages/{messageId}");
+        var createdAt = status.GetProperty("createdAt").GetDateTimeOffset();
+        Assert.That(status.GetProperty("expiresAt").GetDateTimeOffset() - createdAt, Is.EqualTo(TimeSpan.FromDays(30)), "default 30 days");
+
+        var shorter = await physician.PutAsJsonAsync($"/api/v1/secure-messages/{messageId}/expiry", new { expiresAt = createdAt.AddDays(7) });
+        var longer = await physician.PutAsJsonAsync($"/api/v1/secure-messages/{messageId}/expiry", new { expiresAt = createdAt.AddDays(90) });
+        var tooLong = await physician.PutAsJsonAsync($"/api/v1/secure-messages/{messageId}/expiry", new { expiresAt = createdAt.AddDays(91) });
+        var past = await physician.PutAsJsonAsync($"/api/v1/secure-messages/{messageId}/expiry", new { expiresAt = createdAt.AddDays(-1) });
+
+        Assert.That(shorter.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(longer.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await longer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("expiresAt").GetDateTimeOffset(), Is.EqualTo(createdAt.AddDays(90)));
+        Assert.That(tooLong.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await tooLong.Content.ReadAsStringAsync(), Does.Contain("MaxExpiryDays"));
+        Assert.That(past.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That((await EventsAsync(factory, messageId)).Count(e => e == Core.Audit.AuditEventType.SecureExpiryChanged), Is.EqualTo(2));
+
+        Assert.That((await physician.PostAsync($"/api/v1/secure-messages/{messageId}/revoke", null)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await physician.PostAsync($"/api/v1/secure-messages/{messageId}/revoke", null)).StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+        var afterRevoke = await physician.PutAsJsonAsync($"/api/v1/secure-messages/{messageId}/expiry", new { expiresAt = createdAt.AddDays(10) });
+        Assert.That(afterRevoke.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+    }
+
+    [TestCase("Limits:MaxSecureAttachmentBytes", "1000", 2000, 1, 413, "MaxSecureAttachmentBytes")]
+    [TestCase("Limits:MaxSecureTotalBytes", "3000", 2000, 2, 413, "MaxSecureTotalBytes")]
+    [TestCase("Limits:MaxSecureAttachments", "2", 10, 3, 400, "MaxSecureAttachments")]
+    [TestCase("Limits:MaxSecureRequestBytes", "5000", 8000, 1, 413, "MaxSecureRequestBytes")]
+    public async Task Create_OverALimit_ProblemNamesTheLimitAsync(string setting, string value, int attachmentBytes, int attachmentCount, int expectedStatus, string limit)
+    {
+        using var factory = Factory(new Dictionary<string, string?> { [setting] = value });
+        using var physician = Physician(factory);
+        var checkId = await CheckIdAsync(factory);
+        var attachments = Enumerable.Range(0, attachmentCount)
+            .Select(i => (object)new { name = $"f{i}.bin", contentType = "application/octet-stream", contentBase64 = Convert.ToBase64String(new byte[attachmentBytes]) })
+            .ToArray();
+
+        var response = await physician.PostAsJsonAsync("/api/v1/secure-messages", Request(checkId, [Marie], attachments: attachments));
+
+        Assert.That((int)response.StatusCode, Is.EqualTo(expectedStatus));
+        Assert.That(response.Content.Headers.ContentType!.MediaType, Is.EqualTo("application/problem+json"));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain(limit));
+    }
+
+    [Test]
+    public async Task Create_RecipientWithoutConsentOrUnknownCheck_RefusedAsync()
+    {
+        using var factory = Factory();
+        using var physician = Physician(factory);
+        var checkId = await CheckIdAsync(factory);
+        var colleagueCheck = await CheckIdAsync(factory, "0b6f3c1e-5d1a-4c7e-9a52-other0000002");
+
+        var noConsent = await physician.PostAsJsonAsync("/api/v1/secure-messages", Request(checkId, [Marie, NoConsent]));
+        var unknown = await physician.PostAsJsonAsync("/api/v1/secure-messages", Request(checkId, ["inconnu@example.com"]));
+        var notMine = await physician.PostAsJsonAsync("/api/v1/secure-messages", Request(colleagueCheck, [Marie]));
+        var tooLong = await physician.PostAsJsonAsync("/api/v1/secure-messages", Request(checkId, [Marie], expiresInDays: 91));
+
+        Assert.That(noConsent.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        var problem = await noConsent.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.That(problem.GetProperty("code").GetString(), Is.EqualTo("recipient_not_eligible"));
+        Assert.That(problem.GetProperty("recipients")[0].GetProperty("index").GetInt32(), Is.EqualTo(1));
+        Assert.That(problem.GetProperty("recipients")[0].GetProperty("status").GetString(), Is.EqualTo("patient_without_consent"));
+        Assert.That(unknown.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(notMine.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(tooLong.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await tooLong.Content.ReadAsStringAsync(), Does.Contain("MaxExpiryDays"));
+        Assert.That(Directory.Exists(PickupDirectory(factory)) ? Directory.GetFiles(PickupDirectory(factory)) : [], Is.Empty);
+    }
+
+    [Test]
+    public async Task Create_WithoutPhysicianRole_ForbiddenAsync()
+    {
+        using var factory = Factory();
+        using var admin = factory.ClientWithRoles("ClinicAdmin");
+        using var anonymous = factory.CreateClient();
+
+        var checkId = await CheckIdAsync(factory);
+        Assert.That((await admin.PostAsJsonAsync("/api/v1/secure-messages", Request(checkId, [Marie]))).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That((await anonymous.PostAsJsonAsync("/api/v1/secure-messages", Request(checkId, [Marie]))).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+    }
+
+    [Test]
+    public async Task Create_SeveralPatients_EachGetsAPersonalLinkByMailAsync()
+    {
+        using var factory = Factory();
+        using var physician = Physician(factory);
+        var created = await CreateAsync(physician, Request(await CheckIdAsync(factory), [Marie, David]));
+
+        var deliveries = created.GetProperty("deliveries").EnumerateArray().ToList();
+        Assert.That(deliveries, Has.Count.EqualTo(2));
+        Assert.That(created.GetProperty("notice").GetProperty("text").GetProperty("fr").GetString(), Does.Contain("courriel distinct"));
+        foreach (var (address, delivery) in new[] { (Marie, deliveries[0]), (David, deliveries[1]) })
+        {
+            var mail = LatestMail(factory, address, "secure-notice");
+            Assert.That(mail, Does.Contain(delivery.GetProperty("link").GetString()!), "each patient's own link, to their own address");
+        }
+
+        Assert.That(LatestMail(factory, Marie, "secure-notice"), Does.Not.Contain(deliveries[1].GetProperty("link").GetString()!));
+    }
+
+    [Test]
+    public async Task SendCode_OverThePerLinkLimit_TooManyRequestsWithRetryAfterAsync()
+    {
+        using var factory = Factory(new Dictionary<string, string?> { ["Secure:CodesPerToken"] = "2" });
+        using var physician = Physician(factory);
+        var (_, token) = await CreateForAsync(factory, physician, Marie);
+        using var browser = new PatientBrowser(factory, token);
+
+        await browser.RequestCodeAsync(Marie);
+        await browser.RequestCodeAsync(Marie);
+        var third = await browser.PostAsync("/code", ("lang", "fr"));
+
+        Assert.That(third.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests));
+        Assert.That(third.Headers.RetryAfter, Is.Not.Null);
+        Assert.That(await third.Content.ReadAsStringAsync(), Does.Contain("data-testid=\"too-many\""));
+    }
+
+    [Test]
+    public async Task Verify_CodeReplacedByANewOne_OldCodeNoLongerWorksAsync()
+    {
+        using var factory = Factory();
+        using var physician = Physician(factory);
+        var (_, token) = await CreateForAsync(factory, physician, Marie);
+        using var browser = new PatientBrowser(factory, token);
+        var first = await browser.RequestCodeAsync(Marie);
+        var second = await browser.RequestCodeAsync(Marie);
+        Assume.That(first, Is.Not.EqualTo(second));
+
+        var old = await browser.PostAsync("/verify", ("code", first));
+        var current = await browser.PostAsync("/verify", ("code", second));
+
+        Assert.That(old.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(current.StatusCode, Is.EqualTo(HttpStatusCode.SeeOther));
+    }
+
+    [Test]
+    public async Task PurgeTrigger_FromTheHostOnly_ShredsExpiredAsync()
+    {
+        using var factory = Factory();
+        using var physician = Physician(factory);
+        var (created, _) = await CreateForAsync(factory, physician, Marie);
+        var messageId = created.GetProperty("messageId").GetString()!;
+        await ExecuteSqlAsync(factory, "UPDATE secure_messages SET expires_at = '2001-01-01T00:00:00.000Z' WHERE id = $id", messageId);
+        using var client = factory.CreateClient();
+        var payload = JsonContent.Create(new { Data = new { timer = new { IsPastDue = false } }, Metadata = new { } });
+
+        using var relayed = new HttpRequestMessage(HttpMethod.Post, "/PurgeSecureMessages") { Content = payload };
+        relayed.Headers.Add("X-Forwarded-For", "203.0.113.9");
+        var refused = await client.SendAsync(relayed);
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(await KeyRowsAsync(factory, messageId), Is.EqualTo(1));
+
+        var response = await client.PostAsync("/PurgeSecureMessages", JsonContent.Create(new { Data = new { timer = new { IsPastDue = false } }, Metadata = new { } }));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), "an in-process request without forwarding headers, like the local Functions host's");
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.That(body.TryGetProperty("Outputs", out _) || body.TryGetProperty("outputs", out _), Is.True);
+        Assert.That(await KeyRowsAsync(factory, messageId), Is.Zero);
+    }
+
+    private static async Task<string> StringAsync(ClinicMailFactory factory, string sql, string id)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={factory.DatabasePath}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+#pragma warning disable CA2100 // Test SQL written in this file.
+        command.CommandText = sql;
+#pragma warning restore CA2100
+        command.Parameters.AddWithValue("$id", id);
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+}
