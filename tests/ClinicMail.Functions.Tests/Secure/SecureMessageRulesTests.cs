@@ -142,6 +142,22 @@ public sealed class SecureMessageRulesTests
     }
 
     [Test]
+    public async Task Create_AttachmentLargerThanTheCheckLimit_AcceptedUnderItsOwnLimitAsync()
+    {
+        using var factory = Factory();
+        using var physician = Physician(factory);
+        var bytes = System.Security.Cryptography.RandomNumberGenerator.GetBytes(3 * 1_048_576);
+        var (_, token) = await CreateForAsync(factory, physician, Marie,
+            attachments: [new { name = "irm.bin", contentType = "application/octet-stream", contentBase64 = Convert.ToBase64String(bytes) }]);
+        using var browser = new PatientBrowser(factory, token);
+        await browser.OpenAsync(Marie);
+
+        var download = await browser.GetAsync("/attachments/0");
+
+        Assert.That(await download.Content.ReadAsByteArrayAsync(), Is.EqualTo(bytes), "a 4 MB request passes the 1 MB global cap: the endpoint has its own limit");
+    }
+
+    [Test]
     public async Task Create_RecipientWithoutConsentOrUnknownCheck_RefusedAsync()
     {
         using var factory = Factory();
