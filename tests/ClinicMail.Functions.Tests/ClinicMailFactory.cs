@@ -71,7 +71,7 @@ public class ClinicMailFactory : WebApplicationFactory<Program>
         builder.ConfigureServices(services =>
             // The discovery document and JWKS are fetched over "loopback" from the app itself: in
             // the test host that is the in-memory server, reached through its own handler.
-            services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
+            services.Configure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
                 options.BackchannelHttpHandler = new LateServerHandler(this)));
     }
 
