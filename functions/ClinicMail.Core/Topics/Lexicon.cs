@@ -42,6 +42,7 @@ internal enum Marker : ulong
     OverTheCounter = 1UL << 30,
     Unit = 1UL << 31,
     Results = 1UL << 32,
+    Against = 1UL << 33,
 }
 
 /// <summary>How a category cue behaves in context.</summary>

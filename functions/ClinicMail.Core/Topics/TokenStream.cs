@@ -161,6 +161,12 @@ internal sealed class TokenStream : IDisposable
                 continue;
             }
 
+            // "de" and its elided "d'" read the same: "trouble de l'humeur" / "trouble d'anxiété", "on parle d'insuffisance".
+            if (len == 2 && raw[0] == 'd' && raw[1] == 'e')
+            {
+                continue;
+            }
+
             // English possessive: "Crohn's disease" reads "crohn disease".
             if (precededByApostrophe && len == 1 && raw[0] == 's')
             {

@@ -238,7 +238,7 @@ internal static class TopicRules
                 continue;
             }
 
-            if (ctx.IsNegated(k, NegationWindow) || ctx.HasBefore(k, Marker.Possessive, 2)
+            if (ctx.IsNegated(k, NegationWindow) || ctx.HasBefore(k, Marker.Possessive | Marker.Against, 2)
                 || ctx.HasBefore(k, Marker.Conditional, 8) || ctx.HasBefore(k, Marker.DrugUse, 5))
             {
                 continue;
@@ -337,12 +337,19 @@ internal static class TopicRules
                 continue;
             }
 
-            var around = ctx.Masks[h.Sentence] | (h.Sentence > 0 ? ctx.Masks[h.Sentence - 1] : Marker.None);
+            // Only when nothing else explains the message: "the pathology will be reviewed in person" in a
+            // condolence note is kindness, not a hidden diagnosis.
+            var around = ctx.Masks[h.Sentence];
+            if (found.Exists(c => c.Category != TopicCategory.NewTreatment))
+            {
+                continue;
+            }
+
             if ((around & Marker.OncologyTest) != 0)
             {
                 found.Add(ctx.CandidateAt(TopicCategory.Oncology, k, 0.55f, weak: false));
             }
-            else if ((around & Marker.Results) != 0 && !found.Exists(c => c.Category != TopicCategory.NewTreatment))
+            else if ((around & Marker.Results) != 0)
             {
                 found.Add(ctx.CandidateAt(TopicCategory.NewDiagnosis, k, 0.5f, weak: false));
             }
