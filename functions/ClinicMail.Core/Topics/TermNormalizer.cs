@@ -133,11 +133,18 @@ internal static class TermNormalizer
             n--;
         }
 
-        // Collapse doubled letters: "sexuelle" → "sexuel", "syphillis" → "syphilis", "ITSS" → "its".
+        // Collapse doubled letters: "sexuelle" → "sexuel", "syphillis" → "syphilis", "ITSS" → "its";
+        // and read "ph" as "f", the commonest spelling slip ("schizofrénie", "lymfome").
         var write = 1;
         for (var read = 1; read < n; read++)
         {
             var c = w[read];
+            if (c == 'h' && w[write - 1] == 'p')
+            {
+                w[write - 1] = 'f';
+                continue;
+            }
+
             if (c == w[write - 1] && c is >= 'a' and <= 'z')
             {
                 continue;
