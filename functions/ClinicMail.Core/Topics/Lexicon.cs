@@ -71,37 +71,50 @@ internal sealed class Lexicon
 {
     private const int TrigramSpace = 26 * 26 * 26;
 
-    private readonly Dictionary<ulong, int> _words = [];
-    private readonly Dictionary<ulong, int> _fuzzyWords = [];
-    private readonly Dictionary<ulong, int> _deletions = [];
-    private readonly ulong[] _prefixBits = new ulong[(TrigramSpace / 64) + 1];
-    private readonly ulong[] _suffixBits = new ulong[(TrigramSpace / 64) + 1];
-    private readonly Dictionary<ulong, int> _edges = [];
+    private readonly HashIndex _words = new();
+    private readonly HashIndex _fuzzyWords = new();
+    private readonly HashIndex _deletions = new();
+    private const int LengthSlots = TermNormalizer.MaxWord + 2;
+    private readonly ulong[] _prefixBits = new ulong[((TrigramSpace * LengthSlots) / 64) + 1];
+    private readonly ulong[] _suffixBits = new ulong[((TrigramSpace * LengthSlots) / 64) + 1];
+    private readonly HashIndex _edges = new();
+    private readonly List<(ulong Key, int Next)> _edgeList = [];
     private readonly List<int> _stateTerminal = [-1];
     private readonly List<Marker> _markers = [];
     private readonly List<List<Cue>> _cues = [];
     private readonly List<bool> _caseSensitive = [];
     private readonly List<string> _wordText = [];
+    private readonly List<ulong> _wordHash = [];
+    private int[] _rootNext = [];
+    private bool[] _hasChildren = [];
 
-    private Cue[][] _cueArrays = [];
-    private Marker[] _markerArray = [];
-    private bool[] _caseArray = [];
-    private int[] _terminalArray = [];
+    /// <summary>Category cues of each terminal (phrase), indexed by terminal id.</summary>
+    public Cue[][] Cues { get; private set; } = [];
 
-    public IReadOnlyList<Cue> CuesOf(int terminal) => _cueArrays[terminal];
+    /// <summary>Markers of each terminal.</summary>
+    public Marker[] Markers { get; private set; } = [];
 
-    public Marker MarkersOf(int terminal) => _markerArray[terminal];
+    /// <summary>Whether each terminal counts only when written in capitals.</summary>
+    public bool[] CaseSensitive { get; private set; } = [];
 
-    public bool IsCaseSensitive(int terminal) => _caseArray[terminal];
+    /// <summary>The terminal (phrase) ending at each trie state, or -1.</summary>
+    public int[] TerminalOfState { get; private set; } = [];
 
-    public int TerminalCount => _markerArray.Length;
+    /// <summary>The next trie state after <paramref name="word"/>, or -1. The first step is an array read.</summary>
+    public int Next(int state, int word)
+    {
+        if (state == 0)
+        {
+            return _rootNext[word];
+        }
 
-    /// <summary>The next trie state after <paramref name="word"/>, or -1.</summary>
-    public int Next(int state, int word) =>
-        _edges.TryGetValue(((ulong)(uint)state << 32) | (uint)word, out var next) ? next : -1;
+        if (!_hasChildren[state])
+        {
+            return -1;
+        }
 
-    /// <summary>The terminal (phrase) ending at <paramref name="state"/>, or -1.</summary>
-    public int TerminalAt(int state) => _terminalArray[state];
+        return _edges.TryGetValue(((ulong)(uint)state << 32) | (uint)word, out var next) ? next : -1;
+    }
 
     /// <summary>The word id of a stem, exact or within one typo (for stems of six letters or more).</summary>
     public int Lookup(ReadOnlySpan<char> stem, ulong hash, out bool fuzzy)
@@ -125,9 +138,10 @@ internal sealed class Lexicon
 
     private bool MayBeNearAWord(ReadOnlySpan<char> stem)
     {
-        // One edit in a word of six letters or more leaves its first three or its last three letters intact.
-        var p = Trigram(stem[..3]);
-        var s = Trigram(stem[^3..]);
+        // One edit in a word of six letters or more leaves its first three or its last three letters intact,
+        // and changes its length by at most one: a bit per (trigram, length) keeps most words off the slow path.
+        var p = (Trigram(stem[..3]) * LengthSlots) + stem.Length;
+        var s = (Trigram(stem[^3..]) * LengthSlots) + stem.Length;
         return (_prefixBits[p >> 6] & (1UL << (p & 63))) != 0 || (_suffixBits[s >> 6] & (1UL << (s & 63))) != 0;
     }
 
@@ -278,7 +292,8 @@ internal sealed class Lexicon
             {
                 next = _stateTerminal.Count;
                 _stateTerminal.Add(-1);
-                _edges[key] = next;
+                _edges.Set(key, next);
+                _edgeList.Add((key, next));
             }
 
             state = next;
@@ -311,23 +326,28 @@ internal sealed class Lexicon
 
         id = _wordText.Count;
         _wordText.Add(stem);
-        _words[hash] = id;
+        _wordHash.Add(hash);
+        _words.Set(hash, id);
         return id;
     }
 
     private void Freeze()
     {
-        foreach (var (hash, id) in _words)
+        for (var id = 0; id < _wordText.Count; id++)
         {
             var w = _wordText[id];
+            var hash = _wordHash[id];
             if (w.Length < 5 || !TermNormalizer.IsAsciiLetters(w))
             {
                 continue;
             }
 
-            _fuzzyWords[hash] = id;
-            SetBit(_prefixBits, Trigram(w.AsSpan(0, 3)));
-            SetBit(_suffixBits, Trigram(w.AsSpan(w.Length - 3)));
+            _fuzzyWords.Set(hash, id);
+            for (var length = w.Length - 1; length <= Math.Min(w.Length + 1, TermNormalizer.MaxWord); length++)
+            {
+                SetBit(_prefixBits, (Trigram(w.AsSpan(0, 3)) * LengthSlots) + length);
+                SetBit(_suffixBits, (Trigram(w.AsSpan(w.Length - 3)) * LengthSlots) + length);
+            }
             if (w.Length < 7)
             {
                 continue;
@@ -342,14 +362,28 @@ internal sealed class Lexicon
                 }
 
                 // Two different words one deletion away from the same string: ambiguous, never used.
-                _deletions[deleted] = _deletions.TryGetValue(deleted, out var other) && other != id ? -2 : id;
+                _deletions.Set(deleted, _deletions.TryGetValue(deleted, out var other) && other != id ? -2 : id);
             }
         }
 
-        _cueArrays = [.. _cues.Select(c => c.ToArray())];
-        _markerArray = [.. _markers];
-        _caseArray = [.. _caseSensitive];
-        _terminalArray = [.. _stateTerminal];
+        Cues = [.. _cues.Select(c => c.ToArray())];
+        Markers = [.. _markers];
+        CaseSensitive = [.. _caseSensitive];
+        TerminalOfState = [.. _stateTerminal];
+        _rootNext = new int[_wordText.Count];
+        Array.Fill(_rootNext, -1);
+        _hasChildren = new bool[_stateTerminal.Count];
+        foreach (var (key, next) in _edgeList)
+        {
+            var state = (int)(key >> 32);
+            var word = (int)(key & 0xFFFFFFFF);
+            if (state == 0)
+            {
+                _rootNext[word] = next;
+            }
+
+            _hasChildren[state] = true;
+        }
     }
 
     private static void SetBit(ulong[] bits, int index) => bits[index >> 6] |= 1UL << (index & 63);

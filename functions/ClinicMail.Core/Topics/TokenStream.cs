@@ -36,6 +36,9 @@ internal sealed class TokenStream : IDisposable
 {
     private static readonly string[] Elisions = ["l", "d", "j", "m", "t", "s", "c", "n", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"];
 
+    /// <summary>ASCII classes: 0 separator, 1 lowercase letter or digit, 2 uppercase letter.</summary>
+    private static readonly byte[] Ascii = BuildAscii();
+
     private int _stemPosition;
 
     private TokenStream(CheckedText text, Token[] tokens, char[] stems)
@@ -91,8 +94,13 @@ internal sealed class TokenStream : IDisposable
         while (i < s.Length)
         {
             var c = s[i];
-            var f = TermNormalizer.FoldChar(c);
-            if (f == '\0')
+            if (c == ' ')
+            {
+                i++;
+                continue;
+            }
+
+            if (c < 128 ? Ascii[c] == 0 : TermNormalizer.FoldChar(c) == '\0')
             {
                 if (IsSentenceEnd(s, i) && sentenceHasWords)
                 {
@@ -113,18 +121,41 @@ internal sealed class TokenStream : IDisposable
             while (i < s.Length)
             {
                 c = s[i];
-                f = TermNormalizer.FoldChar(c);
-                if (f == '\0')
+                char f;
+                if (c < 128)
                 {
-                    break;
+                    // Fast path: plain ASCII is most of every message.
+                    var cls = Ascii[c];
+                    if (cls == 0)
+                    {
+                        break;
+                    }
+
+                    if (cls == 2)
+                    {
+                        upper++;
+                        f = (char)(c | 0x20);
+                    }
+                    else
+                    {
+                        f = c;
+                    }
+                }
+                else
+                {
+                    f = TermNormalizer.FoldChar(c);
+                    if (f == '\0')
+                    {
+                        break;
+                    }
+
+                    if (char.IsUpper(c))
+                    {
+                        upper++;
+                    }
                 }
 
-                if (char.IsUpper(c))
-                {
-                    upper++;
-                }
-
-                if (f is < '0' or > '9')
+                if ((uint)(f - '0') > 9)
                 {
                     digitsOnly = false;
                 }
@@ -132,7 +163,7 @@ internal sealed class TokenStream : IDisposable
                 if (len < TermNormalizer.MaxWord)
                 {
                     stems[pos + len++] = f;
-                    if (TermNormalizer.FoldsToTwo(c) && len < TermNormalizer.MaxWord)
+                    if (c >= 128 && TermNormalizer.FoldsToTwo(c) && len < TermNormalizer.MaxWord)
                     {
                         stems[pos + len++] = 'e';
                     }
@@ -201,6 +232,23 @@ internal sealed class TokenStream : IDisposable
 
         Count = count;
         _stemPosition = pos;
+    }
+
+    private static byte[] BuildAscii()
+    {
+        var table = new byte[128];
+        for (var c = '0'; c <= '9'; c++)
+        {
+            table[c] = 1;
+        }
+
+        for (var c = 'a'; c <= 'z'; c++)
+        {
+            table[c] = 1;
+            table[c - 32] = 2;
+        }
+
+        return table;
     }
 
     private static bool IsElision(ReadOnlySpan<char> w)

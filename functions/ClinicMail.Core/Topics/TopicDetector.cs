@@ -9,6 +9,11 @@ namespace ClinicMail.Core.Topics;
 /// rules over the (few) phrases found. Per-check memory is rented from the shared array pool.</remarks>
 public sealed class TopicDetector
 {
+    /// <summary>Scratch list reused by each thread's checks (one check at a time per thread), so a check
+    /// allocates only its results.</summary>
+    [ThreadStatic]
+    private static List<Hit>? _threadHits;
+
     private readonly Lexicon _lexicon;
 
     private TopicDetector(Lexicon lexicon)
@@ -28,9 +33,22 @@ public sealed class TopicDetector
         }
 
         using var stream = TokenStream.Read(text, _lexicon);
-        var hits = new List<Hit>(Math.Min(stream.Count, 64));
-        TopicRules.Match(_lexicon, stream, hits);
-        return TopicRules.Evaluate(_lexicon, stream, hits);
+        var hits = _threadHits ??= new List<Hit>(256);
+        hits.Clear();
+        try
+        {
+            TopicRules.Match(_lexicon, stream, hits);
+            return TopicRules.Evaluate(_lexicon, stream, hits);
+        }
+        finally
+        {
+            hits.Clear();
+            if (hits.Capacity > 16 * 1024)
+            {
+                // One huge text must not pin a huge buffer to the thread for ever.
+                _threadHits = null;
+            }
+        }
     }
 
     /// <summary>Terms the given patients declared sensitive, found in the text. Returns one

@@ -4,7 +4,7 @@ using ClinicMail.Core.Text;
 namespace ClinicMail.Core.Topics;
 
 /// <summary>One lexicon phrase found in the text: its terminal, its first and last token, its sentence.</summary>
-internal readonly record struct Hit(int Terminal, int First, int Last, int Sentence, bool Fuzzy);
+internal readonly record struct Hit(int Terminal, int First, int Last, int Sentence, bool Fuzzy, Marker Markers);
 
 /// <summary>Turns lexicon hits into findings: reads each cue in its sentence (negation, normal result,
 /// weather, fund-raising, conditional, other indication of an ambiguous drug), then derives
@@ -26,6 +26,9 @@ internal static class TopicRules
     {
         var tokens = stream.Tokens;
         var n = stream.Count;
+        var terminalOfState = lexicon.TerminalOfState;
+        var caseSensitive = lexicon.CaseSensitive;
+        var markers = lexicon.Markers;
         var i = 0;
         while (i < n)
         {
@@ -53,14 +56,14 @@ internal static class TopicRules
                 }
 
                 fuzzy |= (u.Flags & TokenFlags.Fuzzy) != 0;
-                var terminal = lexicon.TerminalAt(state);
+                var terminal = terminalOfState[state];
                 if (terminal < 0)
                 {
                     continue;
                 }
 
                 // Acronyms that are also plain words ("ITS", "PrEP", "AA") count only as written in capitals.
-                if (lexicon.IsCaseSensitive(terminal) && (fuzzy || (t.Flags & TokenFlags.Upper) == 0))
+                if (caseSensitive[terminal] && (fuzzy || (t.Flags & TokenFlags.Upper) == 0))
                 {
                     continue;
                 }
@@ -72,7 +75,7 @@ internal static class TopicRules
 
             if (best >= 0)
             {
-                hits.Add(new Hit(best, i, bestEnd, t.Sentence, bestFuzzy));
+                hits.Add(new Hit(best, i, bestEnd, t.Sentence, bestFuzzy, markers[best]));
                 i = bestEnd + 1;
             }
             else
@@ -96,19 +99,18 @@ internal static class TopicRules
             var message = Marker.None;
             foreach (var h in hits)
             {
-                var m = lexicon.MarkersOf(h.Terminal);
-                masks[h.Sentence] |= m;
-                message |= m;
+                masks[h.Sentence] |= h.Markers;
+                message |= h.Markers;
             }
 
             var ctx = new Context(lexicon, stream, hits, masks, message);
-            var found = new List<Candidate>();
+            var found = new List<Candidate>(8);
             CategoryCues(ctx, found);
             ResolveWeak(found);
             NewDiagnoses(ctx, found);
             NewTreatments(ctx, found);
             InPersonResults(ctx, found);
-            return new TopicAnalysis { Topics = Group(found), ClinicalEvidence = Clinical(ctx) };
+            return new TopicAnalysis { Topics = Group(ctx, found), ClinicalEvidence = Clinical(ctx) };
         }
         finally
         {
@@ -121,8 +123,8 @@ internal static class TopicRules
         for (var k = 0; k < ctx.Hits.Count; k++)
         {
             var h = ctx.Hits[k];
-            var cues = ctx.Lexicon.CuesOf(h.Terminal);
-            if (cues.Count == 0)
+            var cues = ctx.Lexicon.Cues[h.Terminal];
+            if (cues.Length == 0)
             {
                 continue;
             }
@@ -226,7 +228,7 @@ internal static class TopicRules
         for (var k = 0; k < hits.Count; k++)
         {
             var h = hits[k];
-            var markers = ctx.Lexicon.MarkersOf(h.Terminal);
+            var markers = h.Markers;
             if ((markers & Marker.Disease) == 0)
             {
                 continue;
@@ -250,7 +252,7 @@ internal static class TopicRules
                 continue;
             }
 
-            var strong = (ctx.Lexicon.MarkersOf(hits[announce].Terminal) & Marker.AnnounceStrong) != 0;
+            var strong = (hits[announce].Markers & Marker.AnnounceStrong) != 0;
             var confidence = strong ? 0.9f : 0.8f;
             found.Add(ctx.CandidateAt(TopicCategory.NewDiagnosis, k, h.Fuzzy ? confidence * FuzzyFactor : confidence, weak: false));
         }
@@ -259,7 +261,7 @@ internal static class TopicRules
     /// <summary>A disease word used in its weather or ambiguous sense ("dépression" of a storm) is not a diagnosis.</summary>
     private static bool IsPatientSense(Context ctx, int k, Marker sentence)
     {
-        foreach (var cue in ctx.Lexicon.CuesOf(ctx.Hits[k].Terminal))
+        foreach (var cue in ctx.Lexicon.Cues[ctx.Hits[k].Terminal])
         {
             if ((cue.Flags & CueFlags.WeatherSense) != 0 && (sentence & Marker.Weather) != 0)
             {
@@ -284,7 +286,7 @@ internal static class TopicRules
         for (var k = 0; k < hits.Count; k++)
         {
             var h = hits[k];
-            var markers = ctx.Lexicon.MarkersOf(h.Terminal);
+            var markers = h.Markers;
             if ((markers & (Marker.Item | Marker.Drug)) == 0 || (markers & Marker.OverTheCounter) != 0)
             {
                 continue;
@@ -332,7 +334,7 @@ internal static class TopicRules
         for (var k = 0; k < hits.Count; k++)
         {
             var h = hits[k];
-            if ((ctx.Lexicon.MarkersOf(h.Terminal) & Marker.InPerson) == 0)
+            if ((h.Markers & Marker.InPerson) == 0)
             {
                 continue;
             }
@@ -364,7 +366,7 @@ internal static class TopicRules
         for (var k = 0; k < hits.Count && evidence.Count < MaxClinicalEvidence; k++)
         {
             var h = hits[k];
-            var m = ctx.Lexicon.MarkersOf(h.Terminal);
+            var m = h.Markers;
             if ((ctx.Masks[h.Sentence] & Marker.Fundraising) != 0)
             {
                 continue;
@@ -385,7 +387,7 @@ internal static class TopicRules
         return evidence;
     }
 
-    private static List<TopicFinding> Group(List<Candidate> found)
+    private static List<TopicFinding> Group(Context ctx, List<Candidate> found)
     {
         var topics = new List<TopicFinding>();
         if (found.Count == 0)
@@ -417,7 +419,7 @@ internal static class TopicRules
                 }
 
                 lastHit = c.Hit;
-                evidence.Add(c.Evidence);
+                evidence.Add(ctx.EvidenceOf(ctx.Hits[c.Hit], c.Confidence));
             }
 
             topics.Add(new TopicFinding { Category = category, Confidence = Math.Round(max, 2), Evidence = evidence });
@@ -426,7 +428,7 @@ internal static class TopicRules
         return topics;
     }
 
-    private readonly record struct Candidate(TopicCategory Category, int Hit, int Terminal, float Confidence, bool Weak, Evidence Evidence);
+    private readonly record struct Candidate(TopicCategory Category, int Hit, int Terminal, float Confidence, bool Weak);
 
     /// <summary>What every rule reads: the hits, their tokens, the markers of each sentence and of the message.</summary>
     private sealed class Context(Lexicon lexicon, TokenStream stream, List<Hit> hits, Marker[] masks, Marker message)
@@ -453,7 +455,7 @@ internal static class TopicRules
                     return false;
                 }
 
-                var m = Lexicon.MarkersOf(o.Terminal);
+                var m = o.Markers;
                 if ((m & Marker.Contrast) != 0)
                 {
                     return false;
@@ -479,7 +481,7 @@ internal static class TopicRules
                     return false;
                 }
 
-                if ((Lexicon.MarkersOf(o.Terminal) & marker) != 0)
+                if ((o.Markers & marker) != 0)
                 {
                     return true;
                 }
@@ -501,7 +503,7 @@ internal static class TopicRules
                     break;
                 }
 
-                if ((Lexicon.MarkersOf(Hits[j].Terminal) & marker) != 0)
+                if ((Hits[j].Markers & marker) != 0)
                 {
                     best = j;
                     bestDistance = d;
@@ -517,7 +519,7 @@ internal static class TopicRules
                     break;
                 }
 
-                if ((Lexicon.MarkersOf(Hits[j].Terminal) & marker) != 0)
+                if ((Hits[j].Markers & marker) != 0)
                 {
                     return j;
                 }
@@ -534,7 +536,7 @@ internal static class TopicRules
         }
 
         public Candidate CandidateAt(TopicCategory category, int k, float confidence, bool weak) =>
-            new(category, k, Hits[k].Terminal, confidence, weak, EvidenceOf(Hits[k], confidence));
+            new(category, k, Hits[k].Terminal, confidence, weak);
 
         public Evidence EvidenceOf(Hit h, float confidence)
         {
