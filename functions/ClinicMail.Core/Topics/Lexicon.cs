@@ -60,6 +60,8 @@ internal enum CueFlags : byte
     WeatherSense = 8,
     /// <summary>Dropped after "si"/"if": a safety-net instruction, not an event.</summary>
     Conditional = 16,
+    /// <summary>Counts only in a sentence that reports something abnormal ("le dépistage du cancer est positif").</summary>
+    NeedsAbnormal = 32,
 }
 
 internal readonly record struct Cue(TopicCategory Category, float Confidence, CueFlags Flags);
@@ -266,6 +268,7 @@ internal sealed class Lexicon
                 case "amb": flags |= CueFlags.Ambiguous; break;
                 case "wx": flags |= CueFlags.WeatherSense; break;
                 case "cond": flags |= CueFlags.Conditional; break;
+                case "abn": flags |= CueFlags.NeedsAbnormal; break;
                 case "case": caseSensitive = true; break;
                 default: throw new InvalidOperationException("Unknown lexicon tag.");
             }

@@ -160,6 +160,11 @@ internal static class TopicRules
                     continue;
                 }
 
+                if ((cue.Flags & CueFlags.NeedsAbnormal) != 0 && (sentence & Marker.Abnormal) == 0)
+                {
+                    continue;
+                }
+
                 if ((cue.Flags & CueFlags.Conditional) != 0 && ctx.HasBefore(k, Marker.Conditional, 12))
                 {
                     continue;

@@ -20,9 +20,9 @@ public sealed class SensitiveTopicCorpusTests
         ("oncology", TopicCategory.Oncology, 0.9, 0.9),
         ("substance_use", TopicCategory.SubstanceUse, 0.9, 0.9),
         ("sexual_health", TopicCategory.SexualHealth, 0.9, 0.9),
-        ("new_diagnosis", TopicCategory.NewDiagnosis, 0.85, 0.85),
-        ("new_treatment", TopicCategory.NewTreatment, 0.85, 0.85),
-        ("emotional", TopicCategory.Emotional, 0.85, 0.85),
+        ("new_diagnosis", TopicCategory.NewDiagnosis, 0.9, 0.9),
+        ("new_treatment", TopicCategory.NewTreatment, 0.9, 0.9),
+        ("emotional", TopicCategory.Emotional, 0.9, 0.9),
     ];
 
     [Test]

@@ -24,6 +24,7 @@ public sealed class TopicDetectorTests
     [TestCase("Votre prochain cycle de chimio est prévu lundi à l'hôpital de jour.", TopicCategory.Oncology)]
     [TestCase("The oncologist will see you on Friday to plan the radiotherapy.", TopicCategory.Oncology)]
     [TestCase("The CT shows a suspicious mass in the left kidney, so I have asked for a biopsy.", TopicCategory.Oncology)]
+    [TestCase("Votre test de dépistage du cancer colorectal est positif; je vous réfère en coloscopie.", TopicCategory.Oncology)]
     [TestCase("On a parlé de ta consommation de cocaïne et du centre de réadaptation en dépendance.", TopicCategory.SubstanceUse)]
     [TestCase("Your methadone dose stays at 80 mg; see you at the clinic Thursday.", TopicCategory.SubstanceUse)]
     [TestCase("Congratulations on your decision to quit smoking, the nicotine patch starts Monday.", TopicCategory.SubstanceUse)]
@@ -40,6 +41,8 @@ public sealed class TopicDetectorTests
     [TestCase("Je vous ai prescrit du ramipril 5 mg une fois par jour.", TopicCategory.NewTreatment)]
     [TestCase("We are starting metformin 500 mg with supper this week.", TopicCategory.NewTreatment)]
     [TestCase("On commence l'insuline ce soir, l'infirmière vous montrera le stylo.", TopicCategory.NewTreatment)]
+    [TestCase("Votre ferritine est basse: je vous ai prescrit du fer aux deux jours.", TopicCategory.NewTreatment)]
+    [TestCase("The hematology team confirmed your first cycle of R-CHOP on Tuesday.", TopicCategory.NewTreatment)]
     public void Analyze_PlainSentence_FindsCategory(string text, TopicCategory expected) =>
         Assert.That(Categories(text), Does.Contain(expected));
 
