@@ -91,7 +91,7 @@ internal static class BirthDateScanner
 
     /// <summary>The first date that starts within [from, to): numeric (1985-12-25, 25/12/1985,
     /// 12/25/1985, 25.12.85) or with a month name (25 décembre 1985, 1er mars 1950, December 25, 1985).
-    /// Stops at a blank line: a cue does not reach into the next paragraph.</summary>
+    /// Stops at the end of the cue's sentence or paragraph.</summary>
     private static bool TryFindDate(ReadOnlySpan<char> s, int from, int to, out int start, out int length)
     {
         start = -1;
@@ -99,7 +99,8 @@ internal static class BirthDateScanner
         for (var p = from; p < to; p++)
         {
             var c = s[p];
-            if (c == '\n' && p + 1 < s.Length && s[p + 1] == '\n')
+            // The cue does not reach past the end of its sentence or paragraph.
+            if ((c is '\n' or '.' or '!' or '?' or ';') && p + 1 < s.Length && char.IsWhiteSpace(s[p + 1]) && !(c == '\n' && s[p + 1] != '\n'))
             {
                 return false;
             }

@@ -5,8 +5,9 @@ namespace ClinicMail.Core.Text;
 
 /// <summary>Turns a draft into the <see cref="CheckedText"/> the detectors read: HTML converted to
 /// text (AngleSharp), the physician's new text separated from the quoted history of a reply.</summary>
-/// <remarks>Never throws for any body: if the HTML path fails in an unforeseen way, the body is
-/// reduced to text by a crude tag strip and checked as new text. Failing closed here means that no
+/// <remarks>Never throws for any body: if the HTML nests deeper than any mail client produces, or
+/// the HTML path fails in an unforeseen way, the body is reduced to text by a linear tag strip and
+/// checked as new text. Failing closed here means that no
 /// content escapes the detectors, not that the check stops.</remarks>
 public static class DraftTextExtractor
 {
@@ -33,6 +34,12 @@ public static class DraftTextExtractor
 
     private static (string Body, string Quoted) SplitHtml(string html)
     {
+        if (HtmlTextConverter.IsTooDeep(html))
+        {
+            // Pathological nesting (never produced by a mail client): skip the parser, keep the text.
+            return QuoteSplitter.Split(StripTags(html));
+        }
+
         string body;
         string htmlQuoted;
         try
