@@ -6,20 +6,27 @@ namespace ClinicMail.Core.Identifiers;
 /// <summary>Finds dates of birth: a date is a date of birth only when a birth cue comes just
 /// before it (« né le », « née le », « date de naissance », « DDN », "DOB", "date of birth",
 /// "born on"…). A bare date is an appointment, a result or a deadline, never nominative alone.</summary>
-/// <remarks>The cues are found with one vectorised multi-string search (<see cref="SearchValues{T}"/>
-/// of strings), so the cost over ordinary text is a single fast pass.</remarks>
+/// <remarks>The cues are found with a vectorised multi-string search (<see cref="SearchValues{T}"/>
+/// of strings) and three vectorised searches for « né », so the cost over ordinary text is a few
+/// fast passes and no per-character work.</remarks>
 internal static class BirthDateScanner
 {
     /// <summary>How far after a cue the date may start (« Date de naissance de la patiente : »).</summary>
     private const int Window = 48;
 
-    private static readonly string[] Cues =
+    // Cues without accents. Found through their ASCII anchors below, then measured against this
+    // list (longest first wins) with a word boundary on both sides.
+    private static readonly string[] AsciiCues =
     [
-        "né le", "née le", "né(e) le", "nee le", "né(e)", "naissance", "ddn", "dob", "d.o.b", "date of birth", "birth date",
-        "birthdate", "date-of-birth", "born on", "born", "date de naiss", "birthday", "anniversaire",
+        "naissance", "naiss", "ddn", "dob", "d.o.b", "birth date", "birthdate", "birthday", "birth", "born on", "born", "anniversaire", "nee le",
     ];
 
-    private static readonly SearchValues<string> CueSearch = SearchValues.Create(Cues, StringComparison.OrdinalIgnoreCase);
+    // Vectorised ASCII search, case-insensitive: measured at several hundred MB/s to GB/s, where the
+    // same search with accented cues (« né ») fell below 50 MB/s. « né » is searched on its own.
+    private static readonly SearchValues<string> AsciiAnchors = SearchValues.Create(
+        ["naiss", "ddn", "dob", "d.o.b", "birth", "born", "anniversaire", "nee le"], StringComparison.OrdinalIgnoreCase);
+
+    private static readonly string[] NeForms = ["né", "Né", "NÉ"];
 
     // Folded month names and abbreviations (French and English), longest first per prefix family.
     private static readonly (string Name, int Month)[] Months =
@@ -41,45 +48,107 @@ internal static class BirthDateScanner
     public static void Scan(string text, List<Candidate> output)
     {
         var s = text.AsSpan();
-        var i = 0;
+        List<(int At, int End)>? cues = null;
+        FindAsciiCues(s, ref cues);
+        foreach (var form in NeForms)
+        {
+            FindNe(s, form, ref cues);
+        }
+
+        if (cues is null)
+        {
+            return;
+        }
+
+        cues.Sort();
         var lastDateEnd = -1;
+        foreach (var (at, end) in cues)
+        {
+            if (at < lastDateEnd)
+            {
+                continue;
+            }
+
+            var windowEnd = Math.Min(s.Length, end + Window);
+            if (TryFindDate(s, end, windowEnd, out var dateStart, out var dateLength) && dateStart >= lastDateEnd)
+            {
+                output.Add(new Candidate(IdentifierKind.DateOfBirth, dateStart, dateLength, 0.9));
+                lastDateEnd = dateStart + dateLength;
+            }
+        }
+    }
+
+    private static void FindAsciiCues(ReadOnlySpan<char> s, ref List<(int At, int End)>? cues)
+    {
+        var i = 0;
         while (i < s.Length)
         {
-            var relative = s[i..].IndexOfAny(CueSearch);
+            var relative = s[i..].IndexOfAny(AsciiAnchors);
             if (relative < 0)
             {
                 return;
             }
 
             var at = i + relative;
-            var cueLength = CueLengthAt(s, at);
-            i = at + Math.Max(1, cueLength);
-            if (cueLength == 0 || (at > 0 && char.IsLetter(s[at - 1])))
+            var length = CueLengthAt(s, at);
+            i = at + Math.Max(1, length);
+            if (length > 0 && (at == 0 || !char.IsLetter(s[at - 1])))
             {
-                continue;
-            }
-
-            var windowEnd = Math.Min(s.Length, i + Window);
-            if (TryFindDate(s, i, windowEnd, out var dateStart, out var dateLength) && dateStart >= lastDateEnd)
-            {
-                output.Add(new Candidate(IdentifierKind.DateOfBirth, dateStart, dateLength, 0.9));
-                lastDateEnd = dateStart + dateLength;
-                i = lastDateEnd;
+                (cues ??= []).Add((at, at + length));
             }
         }
     }
 
-    /// <summary>The longest cue matching at <paramref name="at"/> with a word boundary after it, or 0.</summary>
+    /// <summary>« né », « née », « né(e) » as a word (« donné », « année » are not).</summary>
+    private static void FindNe(ReadOnlySpan<char> s, string form, ref List<(int At, int End)>? cues)
+    {
+        var i = 0;
+        while (i < s.Length)
+        {
+            var relative = s[i..].IndexOf(form, StringComparison.Ordinal);
+            if (relative < 0)
+            {
+                return;
+            }
+
+            var at = i + relative;
+            i = at + form.Length;
+            if (at > 0 && char.IsLetter(s[at - 1]))
+            {
+                continue;
+            }
+
+            var end = at + form.Length;
+            var rest = s[end..];
+            if (rest.StartsWith("(e)", StringComparison.OrdinalIgnoreCase))
+            {
+                end += 3;
+            }
+            else if (rest.StartsWith("e", StringComparison.OrdinalIgnoreCase))
+            {
+                end += 1;
+            }
+
+            if (end < s.Length && char.IsLetter(s[end]))
+            {
+                continue;
+            }
+
+            (cues ??= []).Add((at, end));
+        }
+    }
+
+    /// <summary>The longest ASCII cue matching at <paramref name="at"/> with a word boundary after it, or 0.</summary>
     private static int CueLengthAt(ReadOnlySpan<char> s, int at)
     {
         var best = 0;
-        foreach (var cue in Cues)
+        foreach (var cue in AsciiCues)
         {
             if (cue.Length > best && s[at..].StartsWith(cue, StringComparison.OrdinalIgnoreCase))
             {
                 var end = at + cue.Length;
-                // "naissance"/"naiss" and "né(e)" may run on ("naissances", no); "born" must not be "borne".
-                if (end == s.Length || !char.IsLetter(s[end]) || cue == "date de naiss")
+                // "born" must not be "borne", "dob" not "dobutamine".
+                if (end == s.Length || !char.IsLetter(s[end]))
                 {
                     best = cue.Length;
                 }

@@ -138,6 +138,18 @@ internal static class NumberScanner
             return chainEnd;
         }
 
+        // Phones and SINs have at least nine digits: shorter chains ("2 semaines", "38,3") stop here.
+        var digitCount = 0;
+        for (var g = consumed; g < groups; g++)
+        {
+            digitCount += groupLength[g];
+        }
+
+        if (digitCount < 9)
+        {
+            return chainEnd;
+        }
+
         if (decimalAfter || decimalBefore || IsAmount(s, start, chainEnd) || IsReference(s, start))
         {
             return chainEnd;
