@@ -38,9 +38,11 @@ internal static class QuoteSplitter
             return ("", "");
         }
 
-        var lines = SplitLines(text);
+        var normalized = text.Contains('\r', StringComparison.Ordinal) ? text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n') : text;
+        var lines = normalized.Split('\n');
         var historyStart = -1;
-        for (var i = 0; i < lines.Count && historyStart < 0; i++)
+        var anyQuotedLine = false;
+        for (var i = 0; i < lines.Length && historyStart < 0; i++)
         {
             var line = lines[i].AsSpan().Trim();
             if (line.Length == 0)
@@ -48,6 +50,7 @@ internal static class QuoteSplitter
                 continue;
             }
 
+            anyQuotedLine |= line[0] == '>';
             if (IsSeparator(line) || IsHeaderBlock(lines, i) || IsAttribution(lines, i))
             {
                 historyStart = i;
@@ -60,27 +63,27 @@ internal static class QuoteSplitter
             }
         }
 
+        if (historyStart < 0 && !anyQuotedLine)
+        {
+            // The common case, a message without history: no copy line by line.
+            return (normalized.Trim('\n', ' ', '\t'), "");
+        }
+
         var body = new StringBuilder(text.Length);
         var quoted = new StringBuilder();
-        var end = historyStart < 0 ? lines.Count : historyStart;
+        var end = historyStart < 0 ? lines.Length : historyStart;
         for (var i = 0; i < end; i++)
         {
             var target = lines[i].AsSpan().TrimStart().StartsWith(">") ? quoted : body;
             AppendLine(target, lines[i]);
         }
 
-        for (var i = end; i < lines.Count; i++)
+        for (var i = end; i < lines.Length; i++)
         {
             AppendLine(quoted, lines[i]);
         }
 
         return (TrimBlankLines(body), TrimBlankLines(quoted));
-    }
-
-    private static List<string> SplitLines(string text)
-    {
-        var normalized = text.Contains('\r', StringComparison.Ordinal) ? text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n') : text;
-        return [.. normalized.Split('\n')];
     }
 
     private static void AppendLine(StringBuilder target, string line)
@@ -95,7 +98,7 @@ internal static class QuoteSplitter
 
     private static string TrimBlankLines(StringBuilder text) => text.ToString().Trim('\n', ' ', '\t');
 
-    private static int PreviousNonEmpty(List<string> lines, int index)
+    private static int PreviousNonEmpty(string[] lines, int index)
     {
         for (var i = index - 1; i >= 0; i--)
         {
@@ -139,7 +142,7 @@ internal static class QuoteSplitter
 
     /// <summary>« De : … » / "From: …" followed within a few lines by at least two other header
     /// names (Envoyé/Sent/Date, À/To, Cc, Objet/Subject). One header alone is prose.</summary>
-    private static bool IsHeaderBlock(List<string> lines, int index)
+    private static bool IsHeaderBlock(string[] lines, int index)
     {
         if (!IsHeader(lines[index].AsSpan().Trim(), FromHeaders))
         {
@@ -147,7 +150,7 @@ internal static class QuoteSplitter
         }
 
         var others = 0;
-        for (var i = index + 1; i < lines.Count && i <= index + HeaderWindow; i++)
+        for (var i = index + 1; i < lines.Length && i <= index + HeaderWindow; i++)
         {
             if (IsHeader(lines[i].AsSpan().Trim(), OtherHeaders))
             {
@@ -179,7 +182,7 @@ internal static class QuoteSplitter
 
     /// <summary>« Le lun. 3 mars 2025, à 10 h 12, Marie &lt;…&gt; a écrit : » or "On Mon, Mar 3, 2025
     /// at 10:12 AM Marie &lt;…&gt; wrote:", on one line or wrapped onto the next.</summary>
-    private static bool IsAttribution(List<string> lines, int index)
+    private static bool IsAttribution(string[] lines, int index)
     {
         var line = lines[index].AsSpan().Trim();
         if (!(line.StartsWith("Le ", StringComparison.OrdinalIgnoreCase) || line.StartsWith("On ", StringComparison.OrdinalIgnoreCase)))
@@ -192,7 +195,7 @@ internal static class QuoteSplitter
             return true;
         }
 
-        if (index + 1 < lines.Count)
+        if (index + 1 < lines.Length)
         {
             var next = lines[index + 1].AsSpan().Trim();
             return line.Length + next.Length <= MaxAttributionLength && EndsWithWrote(next);

@@ -171,7 +171,8 @@ public sealed class EtiquetteCheckerTests
     public void Check_HtmlBody_ReadsConvertedText()
     {
         var draft = NewDraft("<p>Bonjour Madame Roy,</p><p>&nbsp;</p><p>Vos r&eacute;sultats sont normaux.</p><p>&nbsp;</p><p>Cordialement,</p>"
-            + "<p>Dre &Eacute;milie Boisvert, M.D.<br>P&eacute;diatre<br>819&nbsp;555-0134</p>") with { BodyFormat = BodyFormat.Html };
+            + "<p>Dre &Eacute;milie Boisvert, M.D.<br>P&eacute;diatre<br>819&nbsp;555-0134</p>") with
+        { BodyFormat = BodyFormat.Html };
         Assert.That(Codes(draft), Is.Empty);
     }
 }
