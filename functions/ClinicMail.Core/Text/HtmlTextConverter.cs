@@ -226,9 +226,9 @@ internal static class HtmlTextConverter
         var classes = element.GetAttribute("class");
         if (!string.IsNullOrEmpty(classes))
         {
-            foreach (var marker in RestIsHistoryClasses)
+            foreach (var token in classes.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                foreach (var token in classes.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                foreach (var marker in RestIsHistoryClasses)
                 {
                     if (token.Equals(marker, StringComparison.OrdinalIgnoreCase))
                     {
