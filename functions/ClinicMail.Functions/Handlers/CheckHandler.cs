@@ -2,6 +2,7 @@ using ClinicMail.Core.Audit;
 using ClinicMail.Core.Checking;
 using ClinicMail.Core.Drafts;
 using ClinicMail.Core.Identifiers;
+using ClinicMail.Core.Json;
 using ClinicMail.Core.Policy;
 using ClinicMail.Core.Recipients;
 using ClinicMail.Core.Registry;
