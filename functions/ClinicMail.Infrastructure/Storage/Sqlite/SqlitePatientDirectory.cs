@@ -16,11 +16,11 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database) : IPatientDi
     private const string PatientJoins =
         " JOIN patients AS p ON p.id = a.patient_id LEFT JOIN consents AS c ON c.id = p.current_consent_id";
 
-    private const string ByAddressSql =
+    internal const string ByAddressSql =
         "SELECT " + MatchColumns + " FROM json_each($addresses) AS wanted " +
         "JOIN patient_addresses AS a ON a.address = wanted.value" + PatientJoins + ";";
 
-    private const string NearMissSql =
+    internal const string NearMissSql =
         "WITH hits(id) AS (" +
         "SELECT a.id FROM json_each($skeletons) AS k JOIN patient_addresses AS a ON a.skeleton = k.value " +
         "UNION SELECT a.id FROM json_each($prefixes) AS k JOIN patient_addresses AS a " +
