@@ -23,6 +23,7 @@ public class RecipientResolutionBenchmarks
     private SqlitePatientDirectory _sqlite = null!;
     private string _folder = null!;
     private Draft _draft = null!;
+    private Draft _registeredOnly = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -36,9 +37,15 @@ public class RecipientResolutionBenchmarks
         new SqlitePatientStore(database).UpsertManyAsync(patients, "actor-bench").GetAwaiter().GetResult();
         _sqlite = new SqlitePatientDirectory(database);
 
-        var gmail = patients.First(p => p.Addresses[0].Address.EndsWith("@gmail.com", StringComparison.Ordinal)).Addresses[0].Address;
-        var swapped = patients[1234].Addresses[0].Address;
-        var cyrillic = patients.First(p => p.Addresses[0].Address.Contains("a.", StringComparison.Ordinal)).Addresses[0].Address;
+        // Typos of registered addresses that are not themselves registered (a generated registry
+        // can hold both "marie.roy" and "mraie.roy"; that pair would be two patients, not a typo).
+        string Typo(int start, Func<string, string?> mistype) => patients.Skip(start)
+            .Select(p => mistype(p.Addresses[0].Address))
+            .First(t => t is not null && _memory.FindByAddressesAsync([AddressNormalizer.Normalize(t)!]).Result.Count == 0)!;
+
+        var gmial = Typo(0, a => a.EndsWith("@gmail.com", StringComparison.Ordinal) ? a.Replace("@gmail.com", "@gmial.com", StringComparison.Ordinal) : null);
+        var swapped = Typo(1234, a => a[0] != a[1] ? string.Concat(a[1].ToString(), a[0].ToString(), a[2..]) : null);
+        var cyrillic = Typo(4321, a => a.Contains("a.", StringComparison.Ordinal) ? a.Replace("a.", "\u0430.", StringComparison.Ordinal) : null);
         _draft = new Draft
         {
             To = [new DraftRecipient(patients[10].Addresses[0].Address), new DraftRecipient(patients[20_000].Addresses[0].Address)],
@@ -52,11 +59,14 @@ public class RecipientResolutionBenchmarks
             [
                 new DraftRecipient("jean.nouveau@gmail.com"),
                 new DraftRecipient("quelqu.un@videotron.ca"),
-                new DraftRecipient(gmail.Replace("@gmail.com", "@gmial.com", StringComparison.Ordinal)),
-                new DraftRecipient(string.Concat(swapped[1].ToString(), swapped[0].ToString(), swapped[2..])),
-                new DraftRecipient(cyrillic.Replace("a.", "\u0430.", StringComparison.Ordinal)),
+                new DraftRecipient(gmial),
+                new DraftRecipient(swapped),
+                new DraftRecipient(cyrillic),
             ],
         };
+
+        // The everyday case: every recipient is a registered patient (no near-miss search at all).
+        _registeredOnly = new Draft { Bcc = [.. Enumerable.Range(0, 10).Select(i => new DraftRecipient(patients[i * 9_973].Addresses[0].Address))] };
 
         // Fail loudly if the scenario is not the one described (the figures would mean nothing).
         var reports = RecipientResolver.Default.ResolveAsync(_draft, _memory, InternalDomains, Today).GetAwaiter().GetResult();
@@ -64,7 +74,7 @@ public class RecipientResolutionBenchmarks
         var patientsFound = reports.Count(r => r.IsPatient);
         if (lookalikes != 3 || patientsFound != 4)
         {
-            throw new InvalidOperationException($"Unexpected scenario: {patientsFound} patients, {lookalikes} look-alikes.");
+            throw new InvalidOperationException(FormattableString.Invariant($"Unexpected scenario: {patientsFound} patients, {lookalikes} look-alikes."));
         }
     }
 
@@ -82,4 +92,12 @@ public class RecipientResolutionBenchmarks
     [Benchmark]
     public Task<IReadOnlyList<RecipientReport>> ResolveSqlite() =>
         RecipientResolver.Default.ResolveAsync(_draft, _sqlite, InternalDomains, Today);
+
+    [Benchmark]
+    public Task<IReadOnlyList<RecipientReport>> ResolveInMemoryAllRegistered() =>
+        RecipientResolver.Default.ResolveAsync(_registeredOnly, _memory, InternalDomains, Today);
+
+    [Benchmark]
+    public Task<IReadOnlyList<RecipientReport>> ResolveSqliteAllRegistered() =>
+        RecipientResolver.Default.ResolveAsync(_registeredOnly, _sqlite, InternalDomains, Today);
 }

@@ -28,6 +28,7 @@ public sealed class SqliteQueryPlanTests
         command.Parameters.AddWithValue("$skeletons", "[\"" + keys.Skeleton + "\"]");
         command.Parameters.AddWithValue("$prefixes", "[[\"" + keys.Domain + "\",\"" + keys.LocalPrefix + "\"]]");
         command.Parameters.AddWithValue("$suffixes", "[[\"" + keys.Domain + "\",\"" + keys.LocalSuffix + "\"]]");
+        command.Parameters.AddWithValue("$maxEdits", 2);
         var details = new List<string>();
         await using (var reader = await command.ExecuteReaderAsync())
         {
