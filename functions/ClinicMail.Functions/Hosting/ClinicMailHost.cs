@@ -75,7 +75,9 @@ public static class ClinicMailHost
             DefaultRequestCulture = new Microsoft.AspNetCore.Localization.RequestCulture(CultureInfo.GetCultureInfo("fr-CA")),
         });
 
-        if (options.AddinDirectory is { } addin && Directory.Exists(addin))
+        // The published zip carries the built add-in next to the executable (functions/publish.sh).
+        var addin = options.AddinDirectory ?? Path.Combine(AppContext.BaseDirectory, "addin");
+        if (Directory.Exists(addin))
         {
             var files = new PhysicalFileProvider(Path.GetFullPath(addin));
             app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
