@@ -30,6 +30,9 @@ public sealed class AuditOptions
     /// rewrite that also deleted every checkpoint: the signatures the policy promises are missing.</summary>
     public long? MaxUnsignedRecords { get; set; }
 
+    /// <summary>Run the background checkpoint/retention service in this process (the HTTP app: yes).</summary>
+    public bool RunMaintenance { get; set; } = true;
+
     public long EffectiveMaxUnsignedRecords => MaxUnsignedRecords ?? (2L * CheckpointEvery) + BatchHeadroom;
 
     /// <summary>Every problem with the values, for a startup error (names only).</summary>

@@ -78,6 +78,11 @@ public static class ClinicMailHost
             app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
         }
 
+        // The compliance reviewer's page (wwwroot/review): static and anonymous; its data calls carry a token.
+        app.UseReviewPageRedirect();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+
         app.UseRouting();
         app.UseRequestLimits();
         app.UseAuthentication();
@@ -85,6 +90,7 @@ public static class ClinicMailHost
 
         app.MapSystemEndpoints();
         app.MapCheckEndpoints();
+        app.MapAuditEndpoints();
         app.MapOpenApi("/api/openapi.json").AllowAnonymous().WithName("OpenApi");
         if (options.IsDevelopment)
         {
