@@ -12,6 +12,7 @@ internal static class CliApp
         {
             CheckCommand.Create(io),
             DemoSeedCommand.Create(io),
+            TokenCommand.Create(io),
         };
 
         var parse = root.Parse(args);

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
-using ClinicMail.Functions.Identity;
+using ClinicMail.Infrastructure.Identity;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -71,7 +71,7 @@ public class ClinicMailFactory : WebApplicationFactory<Program>
         builder.ConfigureServices(services =>
             // The discovery document and JWKS are fetched over "loopback" from the app itself: in
             // the test host that is the in-memory server, reached through its own handler.
-            services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
+            services.Configure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
                 options.BackchannelHttpHandler = new LateServerHandler(this)));
     }
 

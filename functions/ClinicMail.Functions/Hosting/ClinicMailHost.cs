@@ -46,23 +46,27 @@ public static class ClinicMailHost
     public static WebApplication UseClinicMail(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<ClinicMailOptions>>().Value;
-        app.UseExceptionHandler();
-        if (options.IsDevelopment)
-        {
-            // Every response says the app runs with development identities and keys.
-            app.Use((context, next) =>
-            {
-                context.Response.Headers[DevelopmentHeader] = "true";
-                return next(context);
-            });
-        }
-
+        // Headers set when the response starts, so the exception handler (which clears the response
+        // before writing a problem) cannot drop them.
+        var development = options.IsDevelopment;
         app.Use((context, next) =>
         {
-            context.Response.Headers.XContentTypeOptions = "nosniff";
-            context.Response.Headers["Referrer-Policy"] = "no-referrer";
+            context.Response.OnStarting(() =>
+            {
+                var headers = context.Response.Headers;
+                headers.XContentTypeOptions = "nosniff";
+                headers["Referrer-Policy"] = "no-referrer";
+                if (development)
+                {
+                    // Every response says the app runs with development identities and keys.
+                    headers[DevelopmentHeader] = "true";
+                }
+
+                return Task.CompletedTask;
+            });
             return next(context);
         });
+        app.UseExceptionHandler();
 
         app.UseRequestLocalization(new RequestLocalizationOptions
         {

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using ClinicMail.Core.Audit;
 using ClinicMail.Functions.Identity;
+using ClinicMail.Infrastructure.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 

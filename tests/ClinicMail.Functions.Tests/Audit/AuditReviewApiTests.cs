@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using ClinicMail.Core.Audit;
 using ClinicMail.Functions.Identity;
+using ClinicMail.Infrastructure.Identity;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ClinicMail.Functions.Tests.Audit;

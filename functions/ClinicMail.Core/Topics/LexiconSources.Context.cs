@@ -1,0 +1,44 @@
+namespace ClinicMail.Core.Topics;
+
+/// <summary>The lexicon, as data. Each line: <c>tags | term; term; …</c>. Terms are written as a
+/// clinician would write them (accents, plurals and case do not matter: the normalizer folds them).
+/// Category tags: mh, onc, sub, sex, dx, tx, emo, then a confidence and flags (weak, neg, amb, wx, cond, case).
+/// Markers (@…) describe the sentence for the rules (negation, normal result, start of treatment…).</summary>
+internal static partial class LexiconSources
+{
+    public static IEnumerable<string> All =>
+        [Context, Treatment, MentalHealth, Oncology, SubstanceUse, SexualHealth, Emotional, Diseases, Drugs, Clinical, SenseTraps];
+
+    /// <summary>Words that change what the neighbouring terms mean.</summary>
+    public const string Context = """
+        // Negation: a disease after these, in the same clause, is being ruled out.
+        @negator | pas; aucun; aucune; jamais; ni; sans; non; rien; absence de; aucun signe de; pas de signe de; no; not; never; none; nor; without; nothing; absence of; no sign of; no signs of; no evidence of; free of; don't; doesn't; didn't; won't; isn't; aren't; wasn't; weren't; haven't; hasn't; can't; cannot; won't need; n'a pas; pas besoin; no need; no longer
+        @contrast | mais; cependant; toutefois; par contre; sauf; alors que; tandis que; but; however; although; though; except; whereas; yet
+        // Normal result: "Informer le patient du résultat normal" is an acceptable use (seed 000).
+        @normal | normal; normale; normaux; normales; normalement; négatif; négative; négatifs; négatives; dans les normes; dans la normale; sans particularité; rassurant; rassurants; bénin; bénigne; tout est beau; indétectable; non détectable; exclu; exclue; écarté; negative; negatives; within normal limits; within normal; in the normal range; unremarkable; reassuring; benign; is clear; was clear; looks clear; came back clear; all clear; undetectable; ruled out; rules out; came back negative; back negative; nothing concerning; rien d'inquiétant; good news; bonne nouvelle
+        @abnormal | than normal; que la normale; que normal; sous la normale; au-dessus de la normale; below normal; above normal; lower than normal; higher than normal; positif; positive; positifs; positives; anormal; anormale; anormaux; anormales; élevé; élevée; élevés; abnormal; elevated; high; suspect; suspecte; suspicious; augmenté; augmentée; increased; rising
+        @vaccine | vaccin; vaccins; vacciner; vacciné; vaccinée; vaccination; vaccinated; vaccine; vaccines; immunisé; immunisée; immunisés; immunité; immune; immunity; Gardasil; Engerix; Twinrix; Heplisav; Recombivax; Shingrix; dose de rappel; booster
+        @weather | neige; vent; vents; pluie; pluies; tempête; tempêtes; orage; orages; verglas; météo; tropicale; tropical; cm de neige; Environnement Canada; Environment Canada; storm; snow; snowfall; wind; winds; rain; weather; hurricane; ouragan; barométrique; barometric; atmosphérique; atmospheric; économique; economic
+        // Fund-raising and awareness announcements name diseases without being about a patient.
+        @fundraising | don; dons; donation; donations; fundraiser; fundraising; collecte de fonds; levée de fonds; amasser des fonds; raise money; raising money; raise funds; research; recherche sur; Movember; Relais pour la vie; Relay for Life; Société canadienne du cancer; Canadian Cancer Society; Fondation du cancer; Fondation québécoise du cancer; sensibilisation; awareness; journée mondiale; world day
+        @conditional | si; si jamais; en cas de; au cas où; if; if ever; in case; should you; whenever
+        @renewal | renouvellement; renouvellements; renouvelé; renouvelée; renouveler; renouvelable; represcription; renew; renewed; renewal; renewals; refill; refills; même dose; la même dose; same dose; sans changement; aucun changement; pas de changement; rien à changer; rien de changé; no change; no changes; on continue; continuez; continue; continuer; continues; continuing; keep taking; keep using; comme avant; as before; as usual; comme d'habitude; habituel; habituels; habituelle; usual; regular; on garde; we'll keep; reporté; reportée; postponed; delayed; stable; stables; stable on; à chaque fois; chaque fois; each time; every time; maintien; maintenir
+        @hedge | whether; décider; décidera; décidez; decide; decides; decided; pourrait; pourrions; could; might; maybe; peut-être; envisager; consider; considering; options de traitement; treatment options; talk about; parler de; discuter de; en discuter; discuss; en parler
+        // Starting or significantly changing a therapy is new_treatment (corpus rule).
+        @start | commencer; commence; commencé; commencée; commençons; commencez; débuter; débute; débuté; débutée; début; amorcer; amorcé; initier; instaurer; introduire; ajouter; ajouté; ajoutée; ajout; changer; remplacer; passer à; passe à; passons à; prescrit; prescrite; prescrire; prescris; je vous ai prescrit; je t'ai prescrit; recommande; recommandé; recommandée; recommandons; induction; premier cycle; première dose; essai de; le traitement est; le traitement recommandé; diminuer; diminution; réduire graduellement; sevrage graduel; start; starts; started; starting; begin; begins; initiate; add; adding; added; switch; switching; switched; prescribed; prescribe; prescribing; recommend; recommended; recommends; first cycle; first dose; trial of; the treatment is; treatment is; taper; tapering; wean; weaning off
+        @startweak | prescription; ordonnance; envoyé; envoyée; sent; faxé; faxed; nouvelle ordonnance; new prescription; nouvelle prescription
+        @titration | semaine 1; jour 1; jours 1; les jours 1; week 1; day 1; days 1; dose initiale; starting dose; titration; augmenter graduellement; increase gradually; increase slowly
+        @schedule | fois par jour; une fois par jour; deux fois par jour; trois fois par jour; par jour; par semaine; une fois par semaine; au coucher; le matin à jeun; times a day; twice a day; twice daily; once a day; once daily; three times a day; per day; a day; daily; at bedtime; every morning; every evening; once a week; per week
+        // Diagnosis announcements: a disease named after these is being communicated.
+        @announcestrong | diagnostic; diagnostics; diagnostic de; le diagnostic; diagnostiqué; diagnostiquée; diagnosis; diagnosis of; diagnosed; diagnosed with
+        @announce | confirme; confirment; confirmé; confirmée; confirmer; se confirme; montre; montrent; montrait; démontre; démontrent; révèle; révèlent; indique; indiquent; correspond à; correspondent à; compatible avec; ce qui veut dire; ça veut dire; ce qui signifie; c'est ce qu'on appelle; on appelle; on parle de; positif pour; positive pour; positifs pour; revenu positif; revenue positive; est positif; est positive; dus à; dû à; due à; dues à; causé par; causée par; causés par; ce qui explique; qui explique; qui expliquent; signes de; signes d'un; atteint de; atteinte de; souffrez de; souffre de; vous faites de; vous faites du; tu fais de; vous avez un; vous avez une; tu as un; tu as une; il s'agit de; il s'agit d'un; il s'agit d'une; confirm; confirms; confirmed; show; shows; showed; shown; reveals; revealed; indicates; consistent with; fits with; fit with; points to; point to; which means; this means; means that; what we call; is called; positive for; came back positive; tested positive; is positive; due to; caused by; which explains; this explains; that explains; signs of; suffer from; suffering from; you have a; you have an; you have
+        @abnormal | positif pour; positive pour; positifs pour; revenu positif; revenue positive; est positif; est positive; positive for; came back positive; tested positive; is positive
+        @progression | spread; has spread; progressé; progresser; progression; progressed; progressing; récidive; rechute; relapse; again; à nouveau; de nouveau; encore; still; toujours; worked; a fonctionné; fonctionne bien; dropped; a baissé; bien contrôlé; bien contrôlée; well controlled; under control; history of; historique de; antécédents de; known; connu; connue
+        // "Prophylaxie contre le VIH", "protection against hepatitis B": prevented, not diagnosed.
+        @against | contre le; contre la; contre les; contre l'; against; prévenir; prevent; prevention of; prévention de; protégé contre; protected against
+        @possessive | votre; vos; ton; ta; tes; your; his; her; their
+        @druguse | utilisé dans; utilisé pour; utilisée dans; utilisée pour; aussi utilisé; aussi utilisée; sert à traiter; also used; used for; used in; used to treat; is used; also prescribed for
+        @inperson | en personne; de vive voix; face à face; plutôt que par courriel; pas par courriel; in person; face to face; rather than by email; not by email; come in to discuss
+        @results | résultat; résultats; result; results; rapport; report; findings
+        """;
+}
