@@ -383,23 +383,5 @@ internal static class AuditTexts
 
     public static LocalizedText BadCursor { get; } = new("Le curseur est invalide; reprenez la recherche depuis la première page.", "The cursor is invalid; start the search again from the first page.");
 
-    public static LocalizedText Verification(AuditVerification v) => v.Ok
-        ? new(
-            $"Journal intact : {v.RecordsVerified} enregistrements vérifiés, {v.CheckpointsVerified} points de contrôle signés valides, {v.UnsignedRecords} enregistrements après le dernier.",
-            $"Log intact: {v.RecordsVerified} records verified, {v.CheckpointsVerified} valid signed checkpoints, {v.UnsignedRecords} records after the last one.")
-        : new(
-            $"Journal altéré : première rupture à l'enregistrement {v.BrokenAt} ({Problem(v.Problem).Fr}).",
-            $"Log tampered with: first break at record {v.BrokenAt} ({Problem(v.Problem).En}).");
-
-    private static LocalizedText Problem(AuditBreak? problem) => problem switch
-    {
-        AuditBreak.Altered => new("contenu modifié", "content altered"),
-        AuditBreak.Missing => new("enregistrement manquant", "record missing"),
-        AuditBreak.Inserted => new("enregistrement inséré", "record inserted"),
-        AuditBreak.PreviousHashMismatch => new("lien rompu : enregistrement inséré ou remplacé avant celui-ci", "broken link: a record was inserted or replaced before this one"),
-        AuditBreak.CheckpointMismatch => new("ne correspond pas au point de contrôle signé", "does not match the signed checkpoint"),
-        AuditBreak.HeadMismatch => new("la tête de la chaîne ne correspond pas : fin tronquée ou ajout clandestin", "the chain head does not match: tail truncated or records added behind the writer"),
-        AuditBreak.Unsigned => new("trop d'enregistrements sans signature : points de contrôle supprimés", "too many unsigned records: checkpoints removed"),
-        null => new("inconnu", "unknown"),
-    };
+    public static LocalizedText Verification(AuditVerification v) => AuditVerificationMessages.Summary(v);
 }
