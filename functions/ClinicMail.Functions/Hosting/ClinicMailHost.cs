@@ -83,9 +83,12 @@ public static class ClinicMailHost
         }
 
         // The compliance reviewer's page (wwwroot/review): static and anonymous; its data calls carry a token.
+        // wwwroot beside the binaries (run.sh, the Functions package), else the content root's (dotnet run, tests).
         app.UseReviewPageRedirect();
-        app.UseDefaultFiles();
-        app.UseStaticFiles();
+        var besideBinaries = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+        var webRoot = Directory.Exists(besideBinaries) ? new PhysicalFileProvider(besideBinaries) : app.Environment.WebRootFileProvider;
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = webRoot });
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = webRoot });
 
         app.UseRouting();
         app.UseRequestLimits();
