@@ -13,6 +13,7 @@ internal static class CliApp
             CheckCommand.Create(io),
             DemoSeedCommand.Create(io),
             TokenCommand.Create(io),
+            AuditCommand.Create(io),
         };
 
         var parse = root.Parse(args);

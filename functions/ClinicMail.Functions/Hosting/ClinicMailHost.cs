@@ -84,6 +84,14 @@ public static class ClinicMailHost
             app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
         }
 
+        // The compliance reviewer's page (wwwroot/review): static and anonymous; its data calls carry a token.
+        // wwwroot beside the binaries (run.sh, the Functions package), else the content root's (dotnet run, tests).
+        app.UseReviewPageRedirect();
+        var besideBinaries = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+        var webRoot = Directory.Exists(besideBinaries) ? new PhysicalFileProvider(besideBinaries) : app.Environment.WebRootFileProvider;
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = webRoot });
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = webRoot });
+
         app.UseRouting();
         app.UseRequestLimits();
         app.UseAuthentication();
@@ -91,6 +99,7 @@ public static class ClinicMailHost
 
         app.MapSystemEndpoints();
         app.MapCheckEndpoints();
+        app.MapAuditEndpoints();
         app.MapOpenApi("/api/openapi.json").AllowAnonymous().WithName("OpenApi");
         if (options.IsDevelopment)
         {
