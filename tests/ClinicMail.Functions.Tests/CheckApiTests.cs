@@ -179,6 +179,39 @@ public sealed class CheckApiTests
     }
 
     [Test]
+    public async Task Check_RegistryUnreadable_Is503AndTheFailureIsAuditedAsync()
+    {
+        using var factory = new ClinicMailFactory();
+        using var client = factory.ClientWithRoles(Physician);
+        await CheckAsync(client, Drafts.Appointment("marie.tremblay@videotron.ca"));
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={factory.DatabasePath}"))
+        {
+            // The registry's tables disappear (a botched restore, say); the audit tables stay.
+            await connection.OpenAsync();
+            await using var drop = connection.CreateCommand();
+            drop.CommandText = "PRAGMA foreign_keys = OFF; DROP TABLE patient_addresses;";
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        var response = await client.PostAsJsonAsync("/api/v1/check", Drafts.Appointment("marie.tremblay@videotron.ca"));
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+        Assert.That(text, Does.Contain("registry_unavailable"));
+        Assert.That(text, Does.Not.Contain("\"decision\""), "nothing was decided");
+        var failures = new List<AuditRecord>();
+        await foreach (var record in factory.Services.GetRequiredService<IAuditReader>().ReadAllAsync())
+        {
+            if (record.Event == AuditEventType.CheckFailed)
+            {
+                failures.Add(record);
+            }
+        }
+
+        Assert.That(failures.Single().DataJson, Does.Contain("registry_unavailable"));
+    }
+
+    [Test]
     public async Task Check_ConcurrentRequests_ChainHasNoGapsOrForksAsync()
     {
         using var factory = new ClinicMailFactory();
