@@ -19,7 +19,7 @@ fi
 ensure_dotnet_restored
 ensure_addin_built
 echo "== build"
-dotnet build -c Release --no-restore -nologo -v q functions/ClinicMail.Functions functions/ClinicMail.Cli >/dev/null
+for project in functions/ClinicMail.Functions functions/ClinicMail.Cli; do dotnet build -c Release --no-restore -nologo -v q "$project" >/dev/null; done
 CLI=(dotnet functions/ClinicMail.Cli/bin/Release/net10.0/clinicmail.dll)
 
 mkdir -p "$DATA"

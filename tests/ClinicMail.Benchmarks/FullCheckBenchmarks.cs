@@ -13,6 +13,7 @@ namespace ClinicMail.Benchmarks;
 /// unknown + 1 provider-domain typo (the near-miss search runs).
 /// Run: <c>dotnet run -c Release --project tests/ClinicMail.Benchmarks -- --filter *FullCheck*</c>.</summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class FullCheckBenchmarks
 {
     private const int PatientCount = 100_000;
