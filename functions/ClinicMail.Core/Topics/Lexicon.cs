@@ -43,6 +43,12 @@ internal enum Marker : ulong
     Unit = 1UL << 31,
     Results = 1UL << 32,
     Against = 1UL << 33,
+    Benzo = 1UL << 34,
+    Taper = 1UL << 35,
+    Overdose = 1UL << 36,
+    Intent = 1UL << 37,
+    /// <summary>The name of a test or a department ("prise de sang", "échographie", "cardiologie").</summary>
+    TestName = 1UL << 38,
 }
 
 /// <summary>How a category cue behaves in context.</summary>
@@ -94,6 +100,12 @@ internal sealed class Lexicon
     private readonly List<ulong> _wordHash = [];
     private int[] _rootNext = [];
     private bool[] _hasChildren = [];
+    private int[] _wordLength = [];
+
+    /// <summary>Words of the terms that name a category (diseases, drugs, services). Only these are forgiven a typo:
+    /// a one-letter slip that turns "réveillent" into "révèlent" or "November" into "Movember" must not change
+    /// what a sentence says.</summary>
+    private readonly HashSet<int> _inCueTerm = [];
 
     /// <summary>Category cues of each terminal (phrase), indexed by terminal id.</summary>
     public Cue[][] Cues { get; private set; } = [];
@@ -195,6 +207,23 @@ internal sealed class Lexicon
             var p = powers[n - 1 - i];
             var h = unchecked((prefix[i] * p) + (hash - (prefix[i + 1] * p)));
             if (_fuzzyWords.TryGetValue(h, out w))
+            {
+                return w;
+            }
+        }
+
+        for (var i = 0; i < n; i++)
+        {
+            // One letter replaced by another (the commonest slip on a phone keyboard: "chlamidia"): the text without
+            // letter i is a lexicon word without its letter i, a precomputed deletion of a word of the same length.
+            if ((i >= 3 && !swapPrefix) || (i <= n - 4 && !swapSuffix) || n < 7)
+            {
+                continue;
+            }
+
+            var p = powers[n - 1 - i];
+            var h = unchecked((prefix[i] * p) + (hash - (prefix[i + 1] * p)));
+            if (_deletions.TryGetValue(h, out w) && w >= 0 && _wordLength[w] == n)
             {
                 return w;
             }
@@ -317,6 +346,11 @@ internal sealed class Lexicon
         for (var i = 0; i < stream.Count; i++)
         {
             var word = WordId(stream.StemOf(stream.Tokens[i]).ToString(), stream.Tokens[i].Hash);
+            if (cue is not null)
+            {
+                _inCueTerm.Add(word);
+            }
+
             var key = ((ulong)(uint)state << 32) | (uint)word;
             if (!_edges.TryGetValue(key, out var next))
             {
@@ -367,7 +401,7 @@ internal sealed class Lexicon
         {
             var w = _wordText[id];
             var hash = _wordHash[id];
-            if (w.Length < 5 || !TermNormalizer.IsAsciiLetters(w))
+            if (w.Length < 5 || !TermNormalizer.IsAsciiLetters(w) || !_inCueTerm.Contains(id))
             {
                 continue;
             }
@@ -402,6 +436,7 @@ internal sealed class Lexicon
         Markers = [.. _markers];
         CaseSensitive = [.. _caseSensitive];
         TerminalOfState = [.. _stateTerminal];
+        _wordLength = [.. _wordText.Select(w => w.Length)];
         _rootNext = new int[_wordText.Count];
         Array.Fill(_rootNext, -1);
         _hasChildren = new bool[_stateTerminal.Count];
