@@ -1,10 +1,17 @@
 using BenchmarkDotNet.Running;
+using ClinicMail.Benchmarks;
 
 // "audit ..." runs the full-scale timed runs (AuditTimedRuns explains why they are not BenchmarkDotNet).
 if (args.Length > 0 && args[0] == "audit")
 {
-    return await ClinicMail.Benchmarks.AuditTimedRuns.RunAsync(args);
+    return await AuditTimedRuns.RunAsync(args);
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// "--profile-topics N" runs the detectors N times over the corpus, for callgrind/perf (TopicProfile).
+if (args.Length > 0 && args[0] == "--profile-topics")
+{
+    return TopicProfile.Run(args);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(TopicProfile).Assembly).Run(args);
 return 0;

@@ -43,6 +43,12 @@ internal enum Marker : ulong
     Unit = 1UL << 31,
     Results = 1UL << 32,
     Against = 1UL << 33,
+    Benzo = 1UL << 34,
+    Taper = 1UL << 35,
+    Overdose = 1UL << 36,
+    Intent = 1UL << 37,
+    /// <summary>The name of a test or a department ("prise de sang", "échographie", "cardiologie").</summary>
+    TestName = 1UL << 38,
 }
 
 /// <summary>How a category cue behaves in context.</summary>
@@ -79,6 +85,11 @@ internal sealed class Lexicon
     private const int LengthSlots = TermNormalizer.MaxWord + 2;
     private readonly ulong[] _prefixBits = new ulong[((TrigramSpace * LengthSlots) / 64) + 1];
     private readonly ulong[] _suffixBits = new ulong[((TrigramSpace * LengthSlots) / 64) + 1];
+
+    /// <summary>(first trigram, exact length) and (last trigram, exact length) of the typo-tolerant words: a probe of
+    /// <see cref="FuzzyLookup"/> that would need a word with a trigram and length no word has is skipped.</summary>
+    private readonly ulong[] _exactPrefixBits = new ulong[((TrigramSpace * LengthSlots) / 64) + 1];
+    private readonly ulong[] _exactSuffixBits = new ulong[((TrigramSpace * LengthSlots) / 64) + 1];
     private readonly HashIndex _edges = new();
     private readonly List<(ulong Key, int Next)> _edgeList = [];
     private readonly List<int> _stateTerminal = [-1];
@@ -89,6 +100,12 @@ internal sealed class Lexicon
     private readonly List<ulong> _wordHash = [];
     private int[] _rootNext = [];
     private bool[] _hasChildren = [];
+    private int[] _wordLength = [];
+
+    /// <summary>Words of the terms that name a category (diseases, drugs, services). Only these are forgiven a typo:
+    /// a one-letter slip that turns "réveillent" into "révèlent" or "November" into "Movember" must not change
+    /// what a sentence says.</summary>
+    private readonly HashSet<int> _inCueTerm = [];
 
     /// <summary>Category cues of each terminal (phrase), indexed by terminal id.</summary>
     public Cue[][] Cues { get; private set; } = [];
@@ -155,7 +172,22 @@ internal sealed class Lexicon
             return w;
         }
 
+        // Which probes can hit at all. A probe that deletes text letter i looks for a word of length n - 1 that
+        // keeps the text's first three letters (i >= 3) or its last three (i < 3, since n >= 6); a swap at i, i + 1
+        // looks for a word of length n that keeps the first three (i >= 3) or the last three (i + 1 <= n - 4).
+        // Skipping the others never changes the word found, and most words of a message skip every probe.
         var n = s.Length;
+        var prefix3 = Trigram(s[..3]) * LengthSlots;
+        var suffix3 = Trigram(s[^3..]) * LengthSlots;
+        var deletePrefix = HasBit(_exactPrefixBits, prefix3 + n - 1);
+        var deleteSuffix = HasBit(_exactSuffixBits, suffix3 + n - 1);
+        var swapPrefix = HasBit(_exactPrefixBits, prefix3 + n);
+        var swapSuffix = HasBit(_exactSuffixBits, suffix3 + n);
+        if (!deletePrefix && !deleteSuffix && !swapPrefix && !swapSuffix && n != 6)
+        {
+            return -1;
+        }
+
         Span<ulong> prefix = stackalloc ulong[n + 1];
         prefix[0] = 0;
         for (var i = 0; i < n; i++)
@@ -167,6 +199,11 @@ internal sealed class Lexicon
         for (var i = 0; i < n; i++)
         {
             // The text has one letter too many (a doubled key, a slip): delete letter i.
+            if (!(i >= 3 ? deletePrefix : deleteSuffix))
+            {
+                continue;
+            }
+
             var p = powers[n - 1 - i];
             var h = unchecked((prefix[i] * p) + (hash - (prefix[i + 1] * p)));
             if (_fuzzyWords.TryGetValue(h, out w))
@@ -175,10 +212,27 @@ internal sealed class Lexicon
             }
         }
 
+        for (var i = 0; i < n; i++)
+        {
+            // One letter replaced by another (the commonest slip on a phone keyboard: "chlamidia"): the text without
+            // letter i is a lexicon word without its letter i, a precomputed deletion of a word of the same length.
+            if ((i >= 3 && !swapPrefix) || (i <= n - 4 && !swapSuffix) || n < 7)
+            {
+                continue;
+            }
+
+            var p = powers[n - 1 - i];
+            var h = unchecked((prefix[i] * p) + (hash - (prefix[i + 1] * p)));
+            if (_deletions.TryGetValue(h, out w) && w >= 0 && _wordLength[w] == n)
+            {
+                return w;
+            }
+        }
+
         for (var i = 0; i < n - 1; i++)
         {
             // Two adjacent letters swapped.
-            if (s[i] == s[i + 1])
+            if (s[i] == s[i + 1] || (i >= 3 && !swapPrefix) || (i + 1 <= n - 4 && !swapSuffix))
             {
                 continue;
             }
@@ -193,6 +247,8 @@ internal sealed class Lexicon
 
         return -1;
     }
+
+    private static bool HasBit(ulong[] bits, int index) => (bits[index >> 6] & (1UL << (index & 63))) != 0;
 
     private static int Trigram(ReadOnlySpan<char> t) => ((t[0] - 'a') * 676) + ((t[1] - 'a') * 26) + (t[2] - 'a');
 
@@ -290,6 +346,11 @@ internal sealed class Lexicon
         for (var i = 0; i < stream.Count; i++)
         {
             var word = WordId(stream.StemOf(stream.Tokens[i]).ToString(), stream.Tokens[i].Hash);
+            if (cue is not null)
+            {
+                _inCueTerm.Add(word);
+            }
+
             var key = ((ulong)(uint)state << 32) | (uint)word;
             if (!_edges.TryGetValue(key, out var next))
             {
@@ -340,12 +401,14 @@ internal sealed class Lexicon
         {
             var w = _wordText[id];
             var hash = _wordHash[id];
-            if (w.Length < 5 || !TermNormalizer.IsAsciiLetters(w))
+            if (w.Length < 5 || !TermNormalizer.IsAsciiLetters(w) || !_inCueTerm.Contains(id))
             {
                 continue;
             }
 
             _fuzzyWords.Set(hash, id);
+            SetBit(_exactPrefixBits, (Trigram(w.AsSpan(0, 3)) * LengthSlots) + w.Length);
+            SetBit(_exactSuffixBits, (Trigram(w.AsSpan(w.Length - 3)) * LengthSlots) + w.Length);
             for (var length = w.Length - 1; length <= Math.Min(w.Length + 1, TermNormalizer.MaxWord); length++)
             {
                 SetBit(_prefixBits, (Trigram(w.AsSpan(0, 3)) * LengthSlots) + length);
@@ -373,6 +436,7 @@ internal sealed class Lexicon
         Markers = [.. _markers];
         CaseSensitive = [.. _caseSensitive];
         TerminalOfState = [.. _stateTerminal];
+        _wordLength = [.. _wordText.Select(w => w.Length)];
         _rootNext = new int[_wordText.Count];
         Array.Fill(_rootNext, -1);
         _hasChildren = new bool[_stateTerminal.Count];

@@ -92,13 +92,12 @@ internal static class TermNormalizer
     /// <summary>Light stemming in place: plural and feminine endings of French and English, then doubled
     /// letters collapsed (which also absorbs the commonest phone typo, a doubled or missing double letter).
     /// Returns the new length. Never shortens a word below four letters, so "décès" does not become "dec".</summary>
-    public static int Stem(Span<char> w)
+    public static int Stem(Span<char> w) => w.Length >= 5 && HasDigit(w) ? w.Length : StemLetters(w);
+
+    /// <summary><see cref="Stem"/> for a word the caller knows holds no digit (the tokenizer tracks it while folding).</summary>
+    public static int StemLetters(Span<char> w)
     {
         var n = w.Length;
-        if (n >= 5 && HasDigit(w))
-        {
-            return n;
-        }
 
         // "mentaux" → "mental", "hormonaux" → "hormonal" (but "eaux" is a plain plural: "nouveaux").
         if (n >= 5 && w[n - 1] == 'x' && w[n - 2] == 'u' && w[n - 3] == 'a' && w[n - 4] != 'e')

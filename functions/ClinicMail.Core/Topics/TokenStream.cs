@@ -84,9 +84,14 @@ internal sealed class TokenStream : IDisposable
         return stream;
     }
 
-    private void ReadSegment(int segment, string s, Lexicon? lexicon, ref int sentence)
+    private void ReadSegment(int segment, string source, Lexicon? lexicon, ref int sentence)
     {
-        var stems = Stems;
+        // Hot loop: spans and locals only (no property, static-field or string-indexer access per character),
+        // and each word is folded, stemmed, hashed and looked up in place in the rented stems buffer.
+        ReadOnlySpan<char> s = source;
+        ReadOnlySpan<byte> ascii = Ascii;
+        var stems = Stems.AsSpan();
+        var tokens = Tokens.AsSpan();
         var count = Count;
         var pos = _stemPosition;
         var i = 0;
@@ -100,9 +105,9 @@ internal sealed class TokenStream : IDisposable
                 continue;
             }
 
-            if (c < 128 ? Ascii[c] == 0 : TermNormalizer.FoldChar(c) == '\0')
+            if (c < 128 ? ascii[c] == 0 : TermNormalizer.FoldChar(c) == '\0')
             {
-                if (IsSentenceEnd(s, i) && sentenceHasWords)
+                if (sentenceHasWords && IsSentenceEnd(s, i))
                 {
                     sentence++;
                     sentenceHasWords = false;
@@ -115,9 +120,11 @@ internal sealed class TokenStream : IDisposable
             // A word: letters and digits kept together ("VPH16", "CR2032").
             var start = i;
             var stemStart = pos;
+            var word = stems.Slice(pos, TermNormalizer.MaxWord);
             var len = 0;
             var upper = 0;
-            var digitsOnly = true;
+            var notDigit = 0;
+            var digit = 0;
             while (i < s.Length)
             {
                 c = s[i];
@@ -125,7 +132,7 @@ internal sealed class TokenStream : IDisposable
                 if (c < 128)
                 {
                     // Fast path: plain ASCII is most of every message.
-                    var cls = Ascii[c];
+                    var cls = ascii[c];
                     if (cls == 0)
                     {
                         break;
@@ -157,15 +164,19 @@ internal sealed class TokenStream : IDisposable
 
                 if ((uint)(f - '0') > 9)
                 {
-                    digitsOnly = false;
+                    notDigit = 1;
+                }
+                else
+                {
+                    digit = 1;
                 }
 
                 if (len < TermNormalizer.MaxWord)
                 {
-                    stems[pos + len++] = f;
+                    word[len++] = f;
                     if (c >= 128 && TermNormalizer.FoldsToTwo(c) && len < TermNormalizer.MaxWord)
                     {
-                        stems[pos + len++] = 'e';
+                        word[len++] = 'e';
                     }
                 }
                 else
@@ -176,19 +187,18 @@ internal sealed class TokenStream : IDisposable
                 i++;
             }
 
-            var wordLength = i - start;
-            var followedByApostropheAndLetter = i + 1 < s.Length && TermNormalizer.IsApostrophe(s[i]) && TermNormalizer.FoldChar(s[i + 1]) != '\0';
-            var precededByApostrophe = start > 0 && TermNormalizer.IsApostrophe(s[start - 1]);
             if (len > TermNormalizer.MaxWord)
             {
                 continue;
             }
 
-            var raw = stems.AsSpan(pos, len);
+            var wordLength = i - start;
+            var raw = word[..len];
 
-            // French elision ("l'", "d'", "qu'") carries no meaning of its own: "d'alcool" reads "alcool".
-            if (followedByApostropheAndLetter && IsElision(raw))
+            // Apostrophes are rare: test them only where one sits next to the word.
+            if (i + 1 < s.Length && TermNormalizer.IsApostrophe(s[i]) && TermNormalizer.FoldChar(s[i + 1]) != '\0' && IsElision(raw))
             {
+                // French elision ("l'", "d'", "qu'") carries no meaning of its own: "d'alcool" reads "alcool".
                 continue;
             }
 
@@ -199,14 +209,15 @@ internal sealed class TokenStream : IDisposable
             }
 
             // English possessive: "Crohn's disease" reads "crohn disease".
-            if (precededByApostrophe && len == 1 && raw[0] == 's')
+            if (len == 1 && raw[0] == 's' && start > 0 && TermNormalizer.IsApostrophe(s[start - 1]))
             {
                 continue;
             }
 
-            var stemLength = digitsOnly ? len : TermNormalizer.Stem(raw);
-            var stem = stems.AsSpan(pos, stemLength);
-            ref var t = ref Tokens[count++];
+            var digitsOnly = notDigit == 0;
+            var stemLength = digitsOnly || (digit != 0 && len >= 5) ? len : TermNormalizer.StemLetters(raw);
+            var stem = raw[..stemLength];
+            ref var t = ref tokens[count++];
             t.Segment = segment;
             t.Start = start;
             t.Length = wordLength;
@@ -253,6 +264,11 @@ internal sealed class TokenStream : IDisposable
 
     private static bool IsElision(ReadOnlySpan<char> w)
     {
+        if (w.Length > 6)
+        {
+            return false;
+        }
+
         foreach (var e in Elisions)
         {
             if (w.SequenceEqual(e))
@@ -265,7 +281,7 @@ internal sealed class TokenStream : IDisposable
     }
 
     /// <summary>Sentence ends at . ! ? ; and line breaks, but not at the point of "0.6 mm" or "2.5".</summary>
-    private static bool IsSentenceEnd(string s, int i)
+    private static bool IsSentenceEnd(ReadOnlySpan<char> s, int i)
     {
         var c = s[i];
         switch (c)

@@ -107,6 +107,7 @@ internal static class TopicRules
             var found = new List<Candidate>(8);
             CategoryCues(ctx, found);
             ResolveWeak(found);
+            Combinations(ctx, found);
             NewDiagnoses(ctx, found);
             NewTreatments(ctx, found);
             InPersonResults(ctx, found);
@@ -224,6 +225,35 @@ internal static class TopicRules
         }
     }
 
+    /// <summary>Categories said by two words together that neither says alone: a benzodiazepine with a taper in its
+    /// sentence is substance use (corpus rule: benzodiazepine tapering is substance_use); an overdose taken on purpose
+    /// is self-harm, a mental-health emergency with a heavy emotional charge (seed 000 lists both).</summary>
+    private static void Combinations(Context ctx, List<Candidate> found)
+    {
+        const Marker Needed = Marker.Benzo | Marker.Overdose;
+        if ((ctx.Message & Needed) == 0)
+        {
+            return;
+        }
+
+        var hits = ctx.Hits;
+        for (var k = 0; k < hits.Count; k++)
+        {
+            var h = hits[k];
+            var sentence = ctx.Masks[h.Sentence];
+            if ((h.Markers & Marker.Benzo) != 0 && (sentence & Marker.Taper) != 0 && !ctx.IsNegated(k, NegationWindow))
+            {
+                found.Add(ctx.CandidateAt(TopicCategory.SubstanceUse, k, 0.75f, weak: false));
+            }
+
+            if ((h.Markers & Marker.Overdose) != 0 && (sentence & Marker.Intent) != 0 && !ctx.IsNegated(k, NegationWindow))
+            {
+                found.Add(ctx.CandidateAt(TopicCategory.MentalHealth, k, 0.8f, weak: false));
+                found.Add(ctx.CandidateAt(TopicCategory.Emotional, k, 0.8f, weak: false));
+            }
+        }
+    }
+
     /// <summary>« Communication d'un nouveau diagnostic »: a disease named next to an announcement
     /// ("montre", "confirms", "positive for", "correspond à"), not ruled out, not already known
     /// ("votre diabète"), not a progression of a known disease.</summary>
@@ -245,7 +275,7 @@ internal static class TopicRules
                 continue;
             }
 
-            if (ctx.IsNegated(k, NegationWindow) || ctx.HasBefore(k, Marker.Possessive | Marker.Against, 2)
+            if (ctx.IsNegated(k, NegationWindow) || ctx.HasBefore(k, Marker.Possessive, 1) || ctx.HasBefore(k, Marker.Against, 2)
                 || ctx.HasBefore(k, Marker.Conditional, 8) || ctx.HasBefore(k, Marker.DrugUse, 5))
             {
                 continue;
@@ -377,7 +407,17 @@ internal static class TopicRules
                 continue;
             }
 
-            if ((m & (Marker.Clinical | Marker.Drug | Marker.Disease)) != 0)
+            if ((m & (Marker.Drug | Marker.Disease)) == 0 && (m & Marker.TestName) != 0)
+            {
+                // « Votre rendez-vous pour la prise de sang est jeudi » names a test and says nothing about the
+                // patient's health; « la prise de sang montre une TSH à 12 » does. A test name is clinical only in a
+                // sentence that gives a result (result, normal, abnormal words) or a value right after it.
+                if ((ctx.Masks[h.Sentence] & ResultContext) != 0 || HasValueAfter(ctx, h))
+                {
+                    evidence.Add(ctx.EvidenceOf(h, 0.7f));
+                }
+            }
+            else if ((m & (Marker.Clinical | Marker.Drug | Marker.Disease)) != 0)
             {
                 evidence.Add(ctx.EvidenceOf(h, (m & Marker.Drug) != 0 ? 0.8f : 0.7f));
             }
@@ -390,6 +430,31 @@ internal static class TopicRules
         }
 
         return evidence;
+    }
+
+    private const Marker ResultContext = Marker.Results | Marker.Normal | Marker.Abnormal | Marker.Announce | Marker.AnnounceStrong;
+
+    /// <summary>A value right after a test name: "A1c 7.2", "PSA is 9.8", "TSH était 12". Not "à 10 h" nor "le 12":
+    /// appointments are full of times and dates, so only a number that follows the name or a copula counts.</summary>
+    private static bool HasValueAfter(Context ctx, Hit h)
+    {
+        var stream = ctx.Stream;
+        var tokens = stream.Tokens;
+        var next = h.Last + 1;
+        if (next >= stream.Count || tokens[next].Sentence != h.Sentence)
+        {
+            return false;
+        }
+
+        if ((tokens[next].Flags & TokenFlags.Numeric) != 0)
+        {
+            return true;
+        }
+
+        var copula = stream.StemOf(tokens[next]);
+        return next + 1 < stream.Count && tokens[next + 1].Sentence == h.Sentence
+            && (tokens[next + 1].Flags & TokenFlags.Numeric) != 0
+            && (copula.SequenceEqual("is") || copula.SequenceEqual("was") || copula.SequenceEqual("est") || copula.SequenceEqual("etait"));
     }
 
     private static List<TopicFinding> Group(Context ctx, List<Candidate> found)
