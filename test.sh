@@ -30,6 +30,14 @@ else
   suite_failed "dotnet format: run 'dotnet format ClinicMail.sln' and commit"
 fi
 
+echo "== Functions package (functions/publish.sh)"
+ensure_addin_built >"$ART/addin-build.log" 2>&1 || true
+if functions/publish.sh "$ART/clinicmail-functions.zip" >"$ART/publish.log" 2>&1; then
+  export CLINICMAIL_PUBLISHED_ZIP="$ART/clinicmail-functions.zip"
+else
+  tail -20 "$ART/publish.log"; suite_failed "functions/publish.sh (see test-artifacts/publish.log)"
+fi
+
 echo "== C# tests"
 start_postgres_for_tests || true
 dotnet test ClinicMail.sln --no-build -nologo 2>&1 | tee "$ART/dotnet-test.log" | grep -E "^(Passed|Failed)!|error|Failed [A-Za-z]" || true

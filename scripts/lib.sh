@@ -58,5 +58,59 @@ stop_postgres_for_tests() {
   unset CLINICMAIL_TEST_POSTGRES PG_DIR
 }
 
-# The add-in's suites (unit, manifest, browser); wired as the add-in lands.
-run_addin_suites() { :; }
+# Reads a Vitest JSON report and adds its counts. $1: report file, $2: suite name.
+count_vitest() {
+  if [ ! -s "$1" ]; then suite_failed "$2 (no report: see test-artifacts/)"; return; fi
+  read -r p f s < <(node -e 'const r=require(process.argv[1]); console.log(r.numPassedTests, r.numFailedTests, r.numPendingTests + (r.numTodoTests||0))' "$1")
+  echo "   $2: $p passed, $f failed, $s skipped"
+  add_counts "$p" "$f" "$s"
+}
+
+# Starts the app (Debug build) on a free loopback port with a throwaway data folder, for the
+# browser suites. Sets APP_URL, APP_DATA and APP_PID.
+start_app_for_tests() {
+  local port
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+  APP_DATA=$(mktemp -d /tmp/clinicmail-app.XXXXXX)
+  APP_URL="http://127.0.0.1:$port"
+  ClinicMail__Mode=Development Identity__Mode=Development ClinicMail__DataDirectory="$APP_DATA" \
+  ClinicMail__PublicBaseUrl="$APP_URL" ClinicMail__InternalDomains__0=cliniquedemo.med \
+  ClinicMail__AddinDirectory="$ROOT/addin/dist" ASPNETCORE_URLS="$APP_URL" \
+    dotnet "$ROOT/functions/ClinicMail.Functions/bin/Debug/net10.0/ClinicMail.Functions.dll" >"$ART/app.log" 2>&1 &
+  APP_PID=$!
+  for _ in $(seq 1 60); do
+    curl -fsS "$APP_URL/api/health" >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  echo "the app did not start; see test-artifacts/app.log"; tail -20 "$ART/app.log"
+  return 1
+}
+
+stop_app_for_tests() {
+  [ -n "${APP_PID:-}" ] && kill "$APP_PID" 2>/dev/null && wait "$APP_PID" 2>/dev/null
+  [ -n "${APP_DATA:-}" ] && rm -rf "$APP_DATA"
+  unset APP_PID APP_DATA
+}
+
+# The add-in's suites: unit + manifest (Vitest), lint and types, then the browser suites against a live app.
+run_addin_suites() {
+  [ -f addin/package.json ] || return 0
+  if ! ensure_addin_built >"$ART/addin-build.log" 2>&1; then
+    tail -30 "$ART/addin-build.log"; suite_failed "add-in npm ci/build (see test-artifacts/addin-build.log)"; return
+  fi
+  echo "== add-in: lint and types"
+  if (cd addin && npm run --silent lint && npm run --silent typecheck) >"$ART/addin-lint.log" 2>&1; then add_counts 1 0 0
+  else tail -30 "$ART/addin-lint.log"; suite_failed "add-in lint/typecheck (see test-artifacts/addin-lint.log)"; fi
+  echo "== add-in: unit and manifest tests (Vitest)"
+  (cd addin && npx vitest run --reporter=default --reporter=json --outputFile="$ART/addin-unit.json") >"$ART/addin-unit.log" 2>&1
+  count_vitest "$ART/addin-unit.json" "add-in unit"
+  echo "== browser tests (Chromium via playwright-core) against the running app"
+  if start_app_for_tests; then
+    (cd addin && CLINICMAIL_BASE_URL="$APP_URL" CLINICMAIL_MAIL_PICKUP="$APP_DATA/mail-pickup" CLINICMAIL_ARTIFACTS="$ART" \
+      npx vitest run --config vitest.browser.config.ts --reporter=default --reporter=json --outputFile="$ART/browser.json") >"$ART/browser.log" 2>&1
+    count_vitest "$ART/browser.json" "browser"
+  else
+    suite_failed "browser tests: the app did not start"
+  fi
+  stop_app_for_tests
+}

@@ -12,6 +12,8 @@ internal static class CliApp
         {
             CheckCommand.Create(io),
             DemoSeedCommand.Create(io),
+            TokenCommand.Create(io),
+            AuditCommand.Create(io),
             KeysCommand.Create(io),
         };
 

@@ -13,6 +13,9 @@ internal static class ExitCodes
     /// <summary>Checked: block.</summary>
     public const int Block = 2;
 
+    /// <summary><c>audit verify</c>: the audit log was tampered with (the first broken link is printed).</summary>
+    public const int AuditBroken = 3;
+
     /// <summary>The command line is wrong (unknown option, missing argument).</summary>
     public const int Usage = 64;
 

@@ -1,5 +1,6 @@
 using ClinicMail.Core.Checking;
 using ClinicMail.Core.Drafts;
+using ClinicMail.Core.Json;
 using ClinicMail.Core.Localization;
 using Spectre.Console;
 
@@ -49,7 +50,7 @@ internal static class PrettyPrinter
         foreach (var recipient in result.Recipients)
         {
             var look = recipient.Lookalike is { } l ? $" ≈ {l.Resembles}" : "";
-            console.MarkupLine($"  {recipient.Field.ToString().ToUpperInvariant(),-3} {Markup.Escape(recipient.Address)} → {Markup.Escape(recipient.Status.ToString())}{Markup.Escape(look)}");
+            console.MarkupLine($"  {recipient.Field.ToString().ToUpperInvariant(),-3} {Markup.Escape(recipient.Address)} → {Markup.Escape(Codes.Of(recipient.Status))}{Markup.Escape(look)}");
         }
 
         foreach (var reason in result.Reasons)
@@ -61,7 +62,7 @@ internal static class PrettyPrinter
                 Core.Policy.Severity.Info => "[blue]i[/]",
             };
             var overridable = reason.Overridable ? (fr ? " (dérogation possible)" : " (may be overridden)") : "";
-            console.MarkupLine($"  {mark} {reason.Code}: {T(reason.Message)}{overridable}");
+            console.MarkupLine($"  {mark} {Codes.Of(reason.Code)}: {T(reason.Message)}{overridable}");
         }
 
         foreach (var fix in result.Fixes)

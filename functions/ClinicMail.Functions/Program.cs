@@ -1,6 +1,8 @@
 using ClinicMail.Functions.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
+// Content root = where the binaries are (appsettings.json, wwwroot), whatever the working folder:
+// ./run.sh starts the app from the repository root, the Functions host from the package root.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddClinicMail();
 
 var app = builder.Build();

@@ -1,11 +1,23 @@
 using BenchmarkDotNet.Running;
 using ClinicMail.Benchmarks;
 
-// "rewrap N": the one-shot rewrap measurement; anything else: BenchmarkDotNet.
+// "rewrap N": the one-shot rewrap measurement (RewrapRun explains why it is not BenchmarkDotNet).
 if (args.Length > 0 && args[0] == "rewrap")
 {
     return await RewrapRun.RunAsync(args);
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// "audit ..." runs the full-scale timed runs (AuditTimedRuns explains why they are not BenchmarkDotNet).
+if (args.Length > 0 && args[0] == "audit")
+{
+    return await AuditTimedRuns.RunAsync(args);
+}
+
+// "--profile-topics N" runs the detectors N times over the corpus, for callgrind/perf (TopicProfile).
+if (args.Length > 0 && args[0] == "--profile-topics")
+{
+    return TopicProfile.Run(args);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(TopicProfile).Assembly).Run(args);
 return 0;

@@ -7,20 +7,20 @@ export const demo = {
   colleague: { address: "dr.lavoie@cliniquedemo.med", name: "Dr Marc Lavoie" },
   /** Patients with recorded consent to e-mail, registered personal addresses. */
   consentedPatients: [
-    { address: "marie.gagnon@gmail.com", name: "Marie Gagnon" },
-    { address: "luc.roy@videotron.ca", name: "Luc Roy" },
-    { address: "sophie.cote@outlook.com", name: "Sophie Côté" },
+    { address: "jf.gagnon@gmail.com", name: "Jean-François Gagnon" },
+    { address: "marie.tremblay@videotron.ca", name: "Marie Tremblay" },
+    { address: "david.smith@example.com", name: "David Smith" },
   ],
   /** A near miss of the first consented patient's address (typo in the domain). */
-  lookalike: { address: "marie.gagnon@gmial.com", resembles: "marie.gagnon@gmail.com" },
+  lookalike: { address: "jf.gagnon@gmial.com", resembles: "jf.gagnon@gmail.com" },
   messages: {
     benign: {
       subject: "Rendez-vous de suivi",
-      body: "Bonjour Madame Gagnon,\n\nVotre rendez-vous de suivi est confirmé pour le mardi 14 octobre à 9 h 30.\n\nCordialement,\nDre Isabelle Tremblay, M.D.\nMédecine familiale\n514 555-0100",
+      body: "Bonjour Monsieur Gagnon,\n\nVotre rendez-vous de suivi est confirmé pour le mardi 14 octobre à 9 h 30.\n\nCordialement,\nDre Isabelle Tremblay, M.D.\nMédecine familiale\n514 555-0100",
     },
     sensitive: {
       subject: "Résultats",
-      body: "Bonjour Madame Gagnon,\n\nVos résultats de dépistage ITSS sont arrivés : le test de chlamydia est positif. Nous devons aussi discuter de votre dépression et de l'ajustement de votre antidépresseur.\nVotre numéro d'assurance maladie : GAGM 8552 1234.\n\nCordialement,\nDre Isabelle Tremblay, M.D.\nMédecine familiale\n514 555-0100",
+      body: "Bonjour Monsieur Gagnon,\n\nVos résultats de dépistage ITSS sont arrivés : le test de chlamydia est positif. Nous devons aussi discuter de votre dépression et de l'ajustement de votre antidépresseur.\nVotre numéro d'assurance maladie : GAGJ 8503 1234.\n\nCordialement,\nDre Isabelle Tremblay, M.D.\nMédecine familiale\n514 555-0100",
     },
     bulk: {
       subject: "Fermeture de la clinique le 24 juin",
@@ -28,7 +28,7 @@ export const demo = {
     },
     lookalike: {
       subject: "Rendez-vous",
-      body: "Bonjour Madame Gagnon,\n\nPouvez-vous me rappeler pour fixer votre prochain rendez-vous ?\n\nCordialement,\nDre Isabelle Tremblay, M.D.\nMédecine familiale\n514 555-0100",
+      body: "Bonjour Monsieur Gagnon,\n\nPouvez-vous me rappeler pour fixer votre prochain rendez-vous ?\n\nCordialement,\nDre Isabelle Tremblay, M.D.\nMédecine familiale\n514 555-0100",
     },
   },
 } as const;

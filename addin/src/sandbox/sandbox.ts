@@ -357,7 +357,7 @@ function load(kind: keyof typeof demo.messages): void {
   const base = { subject: m.subject, bodyHtml: textToHtml(m.body) };
   if (kind === "bulk") model.reset({ ...base, to: demo.consentedPatients.map((p) => ({ ...p })) });
   else if (kind === "lookalike")
-    model.reset({ ...base, to: [{ address: demo.lookalike.address, name: "Marie Gagnon" }] });
+    model.reset({ ...base, to: [{ address: demo.lookalike.address, name: "Jean-François Gagnon" }] });
   else model.reset({ ...base, to: [{ ...demo.consentedPatients[0] }] });
 }
 

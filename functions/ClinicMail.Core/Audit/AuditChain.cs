@@ -60,33 +60,33 @@ public static class AuditChain
     /// kept). Returns the first broken link, or a success with the count and head.</summary>
     public static AuditVerification Verify(IEnumerable<AuditRecord> records, long anchorSequence = 0, string anchorHash = GenesisHash)
     {
-        var expectedSequence = anchorSequence + 1;
-        var previous = anchorHash;
-        long count = 0;
+        var walker = new AuditChainWalker(anchorSequence, anchorHash);
         foreach (var record in records)
         {
-            if (record.Sequence != expectedSequence)
+            if (walker.Next(record) is { } broken)
             {
-                var problem = record.Sequence > expectedSequence ? AuditBreak.Missing : AuditBreak.Inserted;
-                return AuditVerification.Broken(expectedSequence, problem, count);
+                return broken;
             }
-
-            if (!string.Equals(record.PreviousHash, previous, StringComparison.Ordinal))
-            {
-                return AuditVerification.Broken(record.Sequence, AuditBreak.PreviousHashMismatch, count);
-            }
-
-            if (!string.Equals(ComputeHash(record), record.Hash, StringComparison.Ordinal))
-            {
-                return AuditVerification.Broken(record.Sequence, AuditBreak.Altered, count);
-            }
-
-            previous = record.Hash;
-            expectedSequence++;
-            count++;
         }
 
-        return AuditVerification.Intact(count, expectedSequence - 1, previous);
+        return walker.Result();
+    }
+
+    /// <summary>The chain alone (no signatures, no head row), streamed from <paramref name="reader"/>.
+    /// <see cref="AuditVerifier"/> does the full verification; this is the building block.</summary>
+    public static async Task<AuditVerification> VerifyAsync(IAuditReader reader, long anchorSequence = 0, string anchorHash = GenesisHash, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var walker = new AuditChainWalker(anchorSequence, anchorHash);
+        await foreach (var record in reader.ReadAllAsync(anchorSequence, cancellationToken).ConfigureAwait(false))
+        {
+            if (walker.Next(record) is { } broken)
+            {
+                return broken;
+            }
+        }
+
+        return walker.Result();
     }
 
     /// <summary>Canonical JSON: keys sorted ordinally, no whitespace, numbers invariant.</summary>
@@ -168,6 +168,12 @@ public enum AuditBreak
     PreviousHashMismatch,
     /// <summary>A signed checkpoint does not match the chain or its signature is invalid.</summary>
     CheckpointMismatch,
+    /// <summary>The stored head does not match the last record: the tail was cut off, or records were
+    /// appended behind the writer's back.</summary>
+    HeadMismatch,
+    /// <summary>More records follow the last valid signed checkpoint than the checkpoint policy allows:
+    /// the signatures that should cover them are missing.</summary>
+    Unsigned,
 }
 
 /// <summary>The outcome of a verification: intact with the count and head, or the first broken link.</summary>
@@ -186,9 +192,69 @@ public sealed record AuditVerification
 
     public AuditBreak? Problem { get; init; }
 
+    /// <summary>A stable code refining <see cref="Problem"/> (e.g. <c>signature_invalid</c>); never content.</summary>
+    public string? Detail { get; init; }
+
+    /// <summary>Where verification started: 0 (genesis) or the checkpoint a retention purge kept.</summary>
+    public long AnchorSequence { get; init; }
+
+    /// <summary>Signed checkpoints whose signature and position in the chain were verified.</summary>
+    public int CheckpointsVerified { get; init; }
+
+    /// <summary>The sequence number of the newest verified checkpoint (0: none).</summary>
+    public long LastCheckpointSequence { get; init; }
+
+    /// <summary>Records after the newest verified checkpoint, not yet covered by a signature.</summary>
+    public long UnsignedRecords { get; init; }
+
     public static AuditVerification Intact(long count, long head, string headHash) =>
         new() { Ok = true, RecordsVerified = count, HeadSequence = head, HeadHash = headHash };
 
-    public static AuditVerification Broken(long at, AuditBreak problem, long verified) =>
-        new() { Ok = false, BrokenAt = at, Problem = problem, RecordsVerified = verified };
+    public static AuditVerification Broken(long at, AuditBreak problem, long verified, string? detail = null) =>
+        new() { Ok = false, BrokenAt = at, Problem = problem, RecordsVerified = verified, Detail = detail };
+}
+
+/// <summary>Incremental verification, one record at a time, so a store can stream millions of records
+/// through it with bounded memory. Feed records in sequence order; the first broken link is returned and
+/// the walk should stop there (what follows a break cannot be trusted).</summary>
+public sealed class AuditChainWalker(long anchorSequence = 0, string anchorHash = AuditChain.GenesisHash)
+{
+    private long _expected = anchorSequence + 1;
+    private string _previous = anchorHash;
+    private long _count;
+
+    /// <summary>The last verified record's sequence number (the anchor before the first).</summary>
+    public long LastSequence => _expected - 1;
+
+    /// <summary>The last verified record's hash (the anchor's before the first).</summary>
+    public string LastHash => _previous;
+
+    public long Count => _count;
+
+    /// <summary>Checks one record against its predecessor; null when it links correctly.</summary>
+    public AuditVerification? Next(AuditRecord record)
+    {
+        if (record.Sequence != _expected)
+        {
+            var problem = record.Sequence > _expected ? AuditBreak.Missing : AuditBreak.Inserted;
+            return AuditVerification.Broken(_expected, problem, _count);
+        }
+
+        if (!string.Equals(record.PreviousHash, _previous, StringComparison.Ordinal))
+        {
+            return AuditVerification.Broken(record.Sequence, AuditBreak.PreviousHashMismatch, _count);
+        }
+
+        if (!string.Equals(AuditChain.ComputeHash(record), record.Hash, StringComparison.Ordinal))
+        {
+            return AuditVerification.Broken(record.Sequence, AuditBreak.Altered, _count);
+        }
+
+        _previous = record.Hash;
+        _expected++;
+        _count++;
+        return null;
+    }
+
+    public AuditVerification Result() => AuditVerification.Intact(_count, _expected - 1, _previous);
 }

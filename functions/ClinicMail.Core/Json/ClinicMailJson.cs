@@ -40,7 +40,8 @@ public static class ClinicMailJson
     }
 }
 
-/// <summary>A recipient is either <c>"a@b.ca"</c> or <c>{"address": "a@b.ca", "name": "…"}</c>.</summary>
+/// <summary>A recipient is either <c>"a@b.ca"</c> or <c>{"address": "a@b.ca", "name": "…"}</c>. Errors are
+/// message-less JsonExceptions so the serializer adds the JSON path (<c>$.to[0]</c>) the caller needs.</summary>
 internal sealed class DraftRecipientConverter : JsonConverter<DraftRecipient>
 {
     public override DraftRecipient Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
@@ -52,7 +53,7 @@ internal sealed class DraftRecipientConverter : JsonConverter<DraftRecipient>
 
         if (reader.TokenType != JsonTokenType.StartObject)
         {
-            throw new JsonException("A recipient must be an address string or an object with an \"address\".");
+            throw new JsonException();
         }
 
         string? address = null;
@@ -61,14 +62,14 @@ internal sealed class DraftRecipientConverter : JsonConverter<DraftRecipient>
         {
             if (reader.TokenType != JsonTokenType.PropertyName)
             {
-                throw new JsonException("Malformed recipient object.");
+                throw new JsonException();
             }
 
             var property = reader.GetString();
             reader.Read();
             if (string.Equals(property, "address", StringComparison.OrdinalIgnoreCase) || string.Equals(property, "emailAddress", StringComparison.OrdinalIgnoreCase))
             {
-                address = reader.TokenType == JsonTokenType.String ? reader.GetString() : throw new JsonException("\"address\" must be a string.");
+                address = reader.TokenType == JsonTokenType.String ? reader.GetString() : throw new JsonException();
             }
             else if (string.Equals(property, "name", StringComparison.OrdinalIgnoreCase) || string.Equals(property, "displayName", StringComparison.OrdinalIgnoreCase))
             {
@@ -76,7 +77,7 @@ internal sealed class DraftRecipientConverter : JsonConverter<DraftRecipient>
                 {
                     JsonTokenType.String => reader.GetString(),
                     JsonTokenType.Null => null,
-                    _ => throw new JsonException("\"name\" must be a string."),
+                    _ => throw new JsonException(),
                 };
             }
             else
@@ -85,7 +86,7 @@ internal sealed class DraftRecipientConverter : JsonConverter<DraftRecipient>
             }
         }
 
-        return address is null ? throw new JsonException("A recipient object needs an \"address\".") : new DraftRecipient(address, name);
+        return address is null ? throw new JsonException() : new DraftRecipient(address, name);
     }
 
     public override void Write(Utf8JsonWriter writer, DraftRecipient value, JsonSerializerOptions options)

@@ -17,6 +17,14 @@ public sealed record AddressKeys(string Skeleton, string Domain, string LocalPre
     /// <summary>Characters kept for the prefix and suffix keys.</summary>
     public const int AffixLength = 4;
 
+    /// <summary>The most edits between two local parts that still count as a near miss. Stores use
+    /// it to skip prefix/suffix candidates whose local part is longer or shorter than that: they
+    /// cannot be within reach.</summary>
+    public const int MaxEditDistance = 2;
+
+    /// <summary>Length of the skeleton's local part (what edit distances are measured on).</summary>
+    public int LocalLength => Skeleton.LastIndexOf('@');
+
     /// <summary>Version of the folding rules behind these keys. Stores persist it next to the keys
     /// and recompute rows written under an older version, so a better confusables table never
     /// leaves stale keys that silently miss look-alikes.</summary>

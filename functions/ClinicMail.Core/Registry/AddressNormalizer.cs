@@ -21,10 +21,6 @@ public static class AddressNormalizer
 
     private const int MaxLabelLength = 63;
 
-    // UseStd3AsciiRules: only letters, digits and hyphens in host labels, which is what mail
-    // domains may hold. IdnMapping is thread-safe for reads once configured.
-    private static readonly IdnMapping Idn = new() { UseStd3AsciiRules = true, AllowUnassigned = false };
-
     /// <summary>The normalized address (trimmed, lower-case, IDN domain in its ASCII form), or null
     /// when <paramref name="raw"/> is not a syntactically valid e-mail address.</summary>
     public static string? Normalize(string? raw)
@@ -214,7 +210,7 @@ public static class AddressNormalizer
             {
                 // Maps full-width and other compatibility forms, lower-cases and NFC-normalizes
                 // (UTS #46), then encodes each non-ASCII label as punycode (xn--).
-                ascii = Idn.GetAscii(domain.ToString()).ToLowerInvariant();
+                ascii = NewIdnMapping().GetAscii(domain.ToString()).ToLowerInvariant();
             }
             catch (ArgumentException)
             {
@@ -289,7 +285,7 @@ public static class AddressNormalizer
     {
         try
         {
-            _ = Idn.GetUnicode(label.ToString());
+            _ = NewIdnMapping().GetUnicode(label.ToString());
             return true;
         }
         catch (ArgumentException)
@@ -297,6 +293,11 @@ public static class AddressNormalizer
             return false;
         }
     }
+
+    /// <summary>UseStd3AsciiRules: only letters, digits and hyphens in host labels, which is what
+    /// mail domains may hold. A fresh instance per use because IdnMapping does not document its
+    /// instance members as thread-safe; only non-ASCII and xn-- domains get here, so it is rare.</summary>
+    internal static IdnMapping NewIdnMapping() => new() { UseStd3AsciiRules = true, AllowUnassigned = false };
 
     /// <summary>RFC 5322 atext.</summary>
     private static bool IsAtext(char c) =>

@@ -1,12 +1,8 @@
-using System.Globalization;
-
 namespace ClinicMail.Core.Registry;
 
 /// <summary>Computes <see cref="AddressKeys"/>: see its documentation for what each key is for.</summary>
 internal static class AddressSkeleton
 {
-    private static readonly IdnMapping Idn = new() { UseStd3AsciiRules = true };
-
     public static AddressKeys KeysFor(string normalizedAddress)
     {
         ArgumentNullException.ThrowIfNull(normalizedAddress);
@@ -34,13 +30,14 @@ internal static class AddressSkeleton
         if (domain.Contains("xn--", StringComparison.Ordinal))
         {
             var labels = domain.ToString().Split('.');
+            var idn = AddressNormalizer.NewIdnMapping();
             for (var i = 0; i < labels.Length; i++)
             {
                 if (labels[i].StartsWith("xn--", StringComparison.Ordinal))
                 {
                     try
                     {
-                        labels[i] = Idn.GetUnicode(labels[i]);
+                        labels[i] = idn.GetUnicode(labels[i]);
                     }
                     catch (ArgumentException)
                     {

@@ -12,8 +12,9 @@ public interface IPatientDirectory
     Task<IReadOnlyDictionary<string, IReadOnlyList<DirectoryMatch>>> FindByAddressesAsync(
         IReadOnlyCollection<string> normalizedAddresses, CancellationToken cancellationToken = default);
 
-    /// <summary>Registered addresses that could be a near miss of one of these keys (same
-    /// skeleton, same local-part prefix or suffix on the same or a resembling domain). The caller
+    /// <summary>Registered addresses that could be a near miss of one of these keys: same
+    /// skeleton, or same key domain and same local-part prefix or suffix with a local length
+    /// within <see cref="AddressKeys.MaxEditDistance"/> of the key's. The caller
     /// decides which are real look-alikes; a store may return more candidates than needed, never fewer.</summary>
     Task<IReadOnlyList<DirectoryMatch>> FindNearMissCandidatesAsync(
         IReadOnlyCollection<AddressKeys> keys, CancellationToken cancellationToken = default);

@@ -10,8 +10,9 @@ public sealed class InMemoryPatientDirectory : IPatientDirectory
 {
     private readonly Dictionary<string, List<DirectoryMatch>> _byAddress = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<DirectoryMatch>> _bySkeleton = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Domain, string Affix), List<DirectoryMatch>> _byPrefix = [];
-    private readonly Dictionary<(string Domain, string Affix), List<DirectoryMatch>> _bySuffix = [];
+    // Keyed by length too, so a look-up only touches local parts within reach of an edit.
+    private readonly Dictionary<(string Domain, string Affix, int Length), List<DirectoryMatch>> _byPrefix = [];
+    private readonly Dictionary<(string Domain, string Affix, int Length), List<DirectoryMatch>> _bySuffix = [];
     private readonly HashSet<string> _domains = new(StringComparer.Ordinal);
     private readonly Task<IReadOnlySet<string>> _domainsTask;
 
@@ -36,8 +37,8 @@ public sealed class InMemoryPatientDirectory : IPatientDirectory
                 var match = new DirectoryMatch(patient, stored) { Keys = keys };
                 Add(_byAddress, normalized, match);
                 Add(_bySkeleton, keys.Skeleton, match);
-                Add(_byPrefix, (keys.Domain, keys.LocalPrefix), match);
-                Add(_bySuffix, (keys.Domain, keys.LocalSuffix), match);
+                Add(_byPrefix, (keys.Domain, keys.LocalPrefix, keys.LocalLength), match);
+                Add(_bySuffix, (keys.Domain, keys.LocalSuffix, keys.LocalLength), match);
                 _domains.Add(AddressNormalizer.Domain(normalized));
             }
         }
@@ -74,8 +75,12 @@ public sealed class InMemoryPatientDirectory : IPatientDirectory
         foreach (var key in keys)
         {
             AddAll(_bySkeleton, key.Skeleton, candidates);
-            AddAll(_byPrefix, (key.Domain, key.LocalPrefix), candidates);
-            AddAll(_bySuffix, (key.Domain, key.LocalSuffix), candidates);
+            var length = key.LocalLength;
+            for (var l = Math.Max(1, length - AddressKeys.MaxEditDistance); l <= length + AddressKeys.MaxEditDistance; l++)
+            {
+                AddAll(_byPrefix, (key.Domain, key.LocalPrefix, l), candidates);
+                AddAll(_bySuffix, (key.Domain, key.LocalSuffix, l), candidates);
+            }
         }
 
         return Task.FromResult<IReadOnlyList<DirectoryMatch>>(candidates);

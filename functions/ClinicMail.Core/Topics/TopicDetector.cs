@@ -4,17 +4,70 @@ namespace ClinicMail.Core.Topics;
 
 /// <summary>Finds the sensitive categories in French and English text. Stateless and thread-safe:
 /// one instance serves every check.</summary>
+/// <remarks>The lexicon (<see cref="LexiconSources"/>) is compiled once into hash tables and a phrase
+/// trie; a check is one pass over the folded, stemmed words of the text with hash lookups, then a few
+/// rules over the (few) phrases found. Per-check memory is rented from the shared array pool.</remarks>
 public sealed class TopicDetector
 {
-    public static TopicDetector Default { get; } = new();
+    /// <summary>Scratch list reused by each thread's checks (one check at a time per thread), so a check
+    /// allocates only its results.</summary>
+    [ThreadStatic]
+    private static List<Hit>? _threadHits;
+
+    private readonly Lexicon _lexicon;
+
+    private TopicDetector(Lexicon lexicon)
+    {
+        _lexicon = lexicon;
+    }
+
+    public static TopicDetector Default { get; } = new(Lexicon.Build(LexiconSources.All));
 
     /// <summary>Sensitive categories (all but <see cref="TopicCategory.PatientDeclared"/>) and the clinical signal.</summary>
-    public TopicAnalysis Analyze(CheckedText text) => throw new NotImplementedException("topic detection: in progress");
+    public TopicAnalysis Analyze(CheckedText text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Segments.Count == 0)
+        {
+            return TopicAnalysis.Empty;
+        }
+
+        using var stream = TokenStream.Read(text, _lexicon);
+        var hits = _threadHits ??= new List<Hit>(256);
+        hits.Clear();
+        try
+        {
+            TopicRules.Match(_lexicon, stream, hits);
+            return TopicRules.Evaluate(_lexicon, stream, hits);
+        }
+        finally
+        {
+            hits.Clear();
+            if (hits.Capacity > 16 * 1024)
+            {
+                // One huge text must not pin a huge buffer to the thread for ever.
+                _threadHits = null;
+            }
+        }
+    }
 
     /// <summary>Terms the given patients declared sensitive, found in the text. Returns one
     /// <see cref="TopicCategory.PatientDeclared"/> finding, or null when none of the terms occur.</summary>
-    public TopicFinding? FindDeclared(CheckedText text, IReadOnlyList<DeclaredTerms> declared) =>
-        throw new NotImplementedException("declared terms: in progress");
+    /// <remarks>« Toute information jugée comme telle par le patient » (seed 000): the terms are matched with the
+    /// same folding as the lexicon (accents, case, plurals, one typo in words of six letters or more), and
+    /// never softened by context: the patient, not the detector, decided they are sensitive.</remarks>
+    public TopicFinding? FindDeclared(CheckedText text, IReadOnlyList<DeclaredTerms> declared)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(declared);
+        if (text.Segments.Count == 0 || declared.Count == 0)
+        {
+            return null;
+        }
+
+        using var stream = TokenStream.Read(text, lexicon: null);
+        return DeclaredTermMatcher.Find(stream, declared);
+    }
 }
 
 /// <summary>The sensitive terms one patient declared.</summary>

@@ -1,6 +1,7 @@
 using ClinicMail.Core.Audit;
 using ClinicMail.Functions.Identity;
 using ClinicMail.Functions.Problems;
+using ClinicMail.Infrastructure.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ClinicMail.Functions.Endpoints;

@@ -2,6 +2,7 @@ using ClinicMail.Core.Audit;
 using ClinicMail.Core.Checking;
 using ClinicMail.Core.Drafts;
 using ClinicMail.Core.Identifiers;
+using ClinicMail.Core.Json;
 using ClinicMail.Core.Policy;
 using ClinicMail.Core.Recipients;
 using ClinicMail.Core.Registry;
@@ -57,16 +58,19 @@ public sealed class CheckHandler(
         {
             result = await checker.CheckAsync(draft, context, cancellationToken).ConfigureAwait(false);
         }
-        catch (RegistryUnavailableException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogWarning("Check {CheckId} failed: registry unavailable", checkId);
+            // Nothing was decided; the failure itself is recorded (ids and a failure kind only) and the
+            // caller gets a 503 or 500 ProblemDetails, which the add-in treats with its failure policy.
+            var failure = ex is RegistryUnavailableException ? "registry_unavailable" : "internal";
+            logger.LogWarning("Check {CheckId} failed: {Failure} ({ExceptionType})", checkId, failure, ex.GetType().Name);
             await audit.AppendAsync(new AuditEntry
             {
                 Event = AuditEventType.CheckFailed,
                 ActorTenantId = actor.TenantId,
                 ActorObjectId = actor.ObjectId,
                 CheckId = checkId,
-                Data = new Dictionary<string, object?> { ["failure"] = "registry_unavailable", ["client"] = client.Name, ["clientVersion"] = client.Version },
+                Data = new Dictionary<string, object?> { ["failure"] = failure, ["client"] = client.Name, ["clientVersion"] = client.Version },
             }, cancellationToken).ConfigureAwait(false);
             throw;
         }

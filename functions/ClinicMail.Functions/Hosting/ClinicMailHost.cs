@@ -46,23 +46,27 @@ public static class ClinicMailHost
     public static WebApplication UseClinicMail(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<ClinicMailOptions>>().Value;
-        app.UseExceptionHandler();
-        if (options.IsDevelopment)
-        {
-            // Every response says the app runs with development identities and keys.
-            app.Use((context, next) =>
-            {
-                context.Response.Headers[DevelopmentHeader] = "true";
-                return next(context);
-            });
-        }
-
+        // Headers set when the response starts, so the exception handler (which clears the response
+        // before writing a problem) cannot drop them.
+        var development = options.IsDevelopment;
         app.Use((context, next) =>
         {
-            context.Response.Headers.XContentTypeOptions = "nosniff";
-            context.Response.Headers["Referrer-Policy"] = "no-referrer";
+            context.Response.OnStarting(() =>
+            {
+                var headers = context.Response.Headers;
+                headers.XContentTypeOptions = "nosniff";
+                headers["Referrer-Policy"] = "no-referrer";
+                if (development)
+                {
+                    // Every response says the app runs with development identities and keys.
+                    headers[DevelopmentHeader] = "true";
+                }
+
+                return Task.CompletedTask;
+            });
             return next(context);
         });
+        app.UseExceptionHandler();
 
         app.UseRequestLocalization(new RequestLocalizationOptions
         {
@@ -71,12 +75,22 @@ public static class ClinicMailHost
             DefaultRequestCulture = new Microsoft.AspNetCore.Localization.RequestCulture(CultureInfo.GetCultureInfo("fr-CA")),
         });
 
-        if (options.AddinDirectory is { } addin && Directory.Exists(addin))
+        // The published zip carries the built add-in next to the executable (functions/publish.sh).
+        var addin = options.AddinDirectory ?? Path.Combine(AppContext.BaseDirectory, "addin");
+        if (Directory.Exists(addin))
         {
             var files = new PhysicalFileProvider(Path.GetFullPath(addin));
             app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
             app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
         }
+
+        // The compliance reviewer's page (wwwroot/review): static and anonymous; its data calls carry a token.
+        // wwwroot beside the binaries (run.sh, the Functions package), else the content root's (dotnet run, tests).
+        app.UseReviewPageRedirect();
+        var besideBinaries = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+        var webRoot = Directory.Exists(besideBinaries) ? new PhysicalFileProvider(besideBinaries) : app.Environment.WebRootFileProvider;
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = webRoot });
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = webRoot });
 
         app.UseRouting();
         app.UseRequestLimits();
@@ -86,6 +100,7 @@ public static class ClinicMailHost
 
         app.MapSystemEndpoints();
         app.MapCheckEndpoints();
+        app.MapAuditEndpoints();
         app.MapSecureMessageEndpoints();
         app.MapOpenApi("/api/openapi.json").AllowAnonymous().WithName("OpenApi");
         if (options.IsDevelopment)

@@ -6,6 +6,7 @@ using ClinicMail.Core.Drafts;
 using ClinicMail.Core.Json;
 using ClinicMail.Core.Policy;
 using ClinicMail.Core.Registry;
+using ClinicMail.Functions.Audit;
 using ClinicMail.Functions.Handlers;
 using ClinicMail.Functions.Identity;
 using ClinicMail.Functions.Problems;
@@ -14,6 +15,7 @@ using ClinicMail.Functions.Validation;
 using ClinicMail.Infrastructure.Audit;
 using ClinicMail.Infrastructure.Demo;
 using ClinicMail.Infrastructure.Files;
+using ClinicMail.Infrastructure.Identity;
 using ClinicMail.Infrastructure.Keys;
 using ClinicMail.Infrastructure.Storage.Sqlite;
 using FluentValidation;
@@ -41,7 +43,7 @@ public static class ServiceRegistration
 
         services.AddClinicMailStorage(settings);
         services.AddClinicMailKeys(configuration, settings);
-        services.AddClinicMailAudit(settings);
+        services.AddClinicMailAudit(configuration, settings);
         services.AddClinicMailSecure(configuration, settings);
 
         services.AddClinicMailIdentity(settings.Identity, settings.ClinicMail.PublicBaseUrl);
@@ -87,6 +89,7 @@ public static class ServiceRegistration
         services.TryAddSingleton<IAuditStore>(sp => sp.GetRequiredService<SqliteAuditStore>());
         services.TryAddSingleton<IAuditReader>(sp => sp.GetRequiredService<IAuditStore>());
         services.TryAddSingleton<IOverrideJustificationStore>(sp => sp.GetRequiredService<SqliteAuditStore>());
+        services.TryAddSingleton<IAuditReviewStore>(sp => sp.GetRequiredService<SqliteAuditStore>());
         services.AddSingleton<IStartupStep>(sp => new DelegateStartupStep(async ct =>
         {
             var applied = await sp.GetRequiredService<SqliteDatabase>().MigrateAsync(ct).ConfigureAwait(false);
@@ -122,8 +125,29 @@ public static class ServiceRegistration
         return services;
     }
 
-    private static IServiceCollection AddClinicMailAudit(this IServiceCollection services, StartupSettings settings)
+    private static IServiceCollection AddClinicMailAudit(this IServiceCollection services, IConfiguration configuration, StartupSettings settings)
     {
+        var audit = configuration.GetSection(AuditOptions.Section).Get<AuditOptions>() ?? new AuditOptions();
+        if (audit.Problems() is { Count: > 0 } problems)
+        {
+            throw new StartupConfigurationException(problems);
+        }
+
+        services.TryAddSingleton(Options.Create(audit));
+        // Singletons: the checkpointer owns the lock that keeps two signings of one head apart; the
+        // verifier, retention and the reviewer handler hold no per-request state.
+        services.TryAddSingleton(sp => new AuditCheckpointer(sp.GetRequiredService<IAuditReviewStore>(), sp.GetRequiredService<IAuditWriter>(),
+            sp.GetRequiredService<IKeyEncryptionKey>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new AuditVerifier(sp.GetRequiredService<IAuditReviewStore>(), sp.GetRequiredService<IKeyEncryptionKey>(),
+            sp.GetRequiredService<IOptions<AuditOptions>>().Value.EffectiveMaxUnsignedRecords));
+        services.TryAddSingleton(sp => new AuditRetention(sp.GetRequiredService<IAuditReviewStore>(), sp.GetRequiredService<AuditCheckpointer>(),
+            sp.GetRequiredService<IAuditWriter>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<AuditReviewHandler>();
+        if (audit.RunMaintenance)
+        {
+            services.AddHostedService<AuditMaintenanceService>();
+        }
+
         // One writer loop per process: group commit needs a single queue.
         services.TryAddSingleton<IAuditWriter>(sp => new BatchingAuditWriter(sp.GetRequiredService<IAuditStore>(), sp.GetRequiredService<TimeProvider>()));
         // The fingerprint key lives as long as the process.

@@ -1,4 +1,5 @@
 using ClinicMail.Functions.Identity;
+using ClinicMail.Infrastructure.Identity;
 
 namespace ClinicMail.Functions.Hosting;
 

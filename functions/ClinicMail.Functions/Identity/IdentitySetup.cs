@@ -1,3 +1,4 @@
+using ClinicMail.Infrastructure.Identity;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.IdentityModel.Tokens;
@@ -12,6 +13,9 @@ public static class IdentitySetup
     public const string ClinicAdminPolicy = "ClinicAdmin";
     public const string ComplianceReviewerPolicy = "ComplianceReviewer";
     public const string RegistryReadPolicy = "RegistryRead";
+
+    /// <summary>Reading the audit log: reviewers see everything, physicians their own records (AuditReviewHandler).</summary>
+    public const string AuditReadPolicy = "AuditRead";
 
     public static IServiceCollection AddClinicMailIdentity(this IServiceCollection services, IdentityOptions identity, string publicBaseUrl)
     {
@@ -74,6 +78,7 @@ public static class IdentitySetup
             .AddPolicy(ClinicAdminPolicy, p => RoleWithScope(p, Roles.ClinicAdmin))
             .AddPolicy(ComplianceReviewerPolicy, p => RoleWithScope(p, Roles.ComplianceReviewer))
             .AddPolicy(RegistryReadPolicy, p => RoleWithScope(p, Roles.ClinicAdmin, Roles.Physician))
+            .AddPolicy(AuditReadPolicy, p => RoleWithScope(p, Roles.ComplianceReviewer, Roles.Physician))
             // Anything not explicitly opened requires an authenticated caller (the route-contract test checks roles).
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         return services;

@@ -13,6 +13,13 @@ public sealed class ProblemMapping(ILogger<ProblemMapping> logger, IHostEnvironm
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        // The exception handler runs outside the localization middleware, whose culture does not flow
+        // back out with the exception: take the caller's language from the request again.
+        if (httpContext.Features.Get<Microsoft.AspNetCore.Localization.IRequestCultureFeature>() is { } culture)
+        {
+            System.Globalization.CultureInfo.CurrentUICulture = culture.RequestCulture.UICulture;
+        }
+
         var problem = exception switch
         {
             ApiProblemException api => Problem.Create(api.Status, api.Code, api.Title, api.Detail, api.Extensions),

@@ -5,11 +5,11 @@ using Microsoft.Data.Sqlite;
 
 namespace ClinicMail.Infrastructure.Storage.Sqlite;
 
-/// <summary>The audit chain in SQLite (schema: Migrations/0002_audit.sql). Appends run in a <c>BEGIN IMMEDIATE</c> transaction, which
+/// <summary>The audit chain in SQLite (schema: Migrations/0002_audit.sql; the reviewer's side in SqliteAuditStore.Review.cs). Appends run in a <c>BEGIN IMMEDIATE</c> transaction, which
 /// takes SQLite's single write lock before reading the head, so two writers (two processes even)
 /// can never link to the same head; the sequence number is the primary key, so a fork could not be
 /// stored anyway.</summary>
-public sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore, IOverrideJustificationStore
+public sealed partial class SqliteAuditStore(SqliteDatabase database) : IAuditStore, IOverrideJustificationStore
 {
     public async Task SaveAsync(OverrideJustification justification, CancellationToken cancellationToken = default)
     {

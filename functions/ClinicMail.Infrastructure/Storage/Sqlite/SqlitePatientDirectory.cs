@@ -16,17 +16,19 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database) : IPatientDi
     private const string PatientJoins =
         " JOIN patients AS p ON p.id = a.patient_id LEFT JOIN consents AS c ON c.id = p.current_consent_id";
 
-    private const string ByAddressSql =
+    internal const string ByAddressSql =
         "SELECT " + MatchColumns + " FROM json_each($addresses) AS wanted " +
         "JOIN patient_addresses AS a ON a.address = wanted.value" + PatientJoins + ";";
 
-    private const string NearMissSql =
+    internal const string NearMissSql =
         "WITH hits(id) AS (" +
         "SELECT a.id FROM json_each($skeletons) AS k JOIN patient_addresses AS a ON a.skeleton = k.value " +
         "UNION SELECT a.id FROM json_each($prefixes) AS k JOIN patient_addresses AS a " +
         "ON a.domain = json_extract(k.value, '$[0]') AND a.local_prefix = json_extract(k.value, '$[1]') " +
+        "AND a.local_length BETWEEN json_extract(k.value, '$[2]') - $maxEdits AND json_extract(k.value, '$[2]') + $maxEdits " +
         "UNION SELECT a.id FROM json_each($suffixes) AS k JOIN patient_addresses AS a " +
-        "ON a.domain = json_extract(k.value, '$[0]') AND a.local_suffix = json_extract(k.value, '$[1]')) " +
+        "ON a.domain = json_extract(k.value, '$[0]') AND a.local_suffix = json_extract(k.value, '$[1]') " +
+        "AND a.local_length BETWEEN json_extract(k.value, '$[2]') - $maxEdits AND json_extract(k.value, '$[2]') + $maxEdits) " +
         "SELECT " + MatchColumns + " FROM hits JOIN patient_addresses AS a ON a.id = hits.id" + PatientJoins + ";";
 
     // A loose index scan: jumps from one distinct domain to the next through the index instead of
@@ -71,8 +73,8 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database) : IPatientDi
         }
 
         var skeletons = keys.Select(k => k.Skeleton).Distinct(StringComparer.Ordinal);
-        var prefixes = keys.Select(k => new[] { k.Domain, k.LocalPrefix }).DistinctBy(p => (p[0], p[1]));
-        var suffixes = keys.Select(k => new[] { k.Domain, k.LocalSuffix }).DistinctBy(p => (p[0], p[1]));
+        var prefixes = keys.Select(k => new object[] { k.Domain, k.LocalPrefix, k.LocalLength }).DistinctBy(p => (p[0], p[1], p[2]));
+        var suffixes = keys.Select(k => new object[] { k.Domain, k.LocalSuffix, k.LocalLength }).DistinctBy(p => (p[0], p[1], p[2]));
         return await QueryMatchesAsync(
             nearMiss: true,
             command =>
@@ -80,6 +82,7 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database) : IPatientDi
                 command.Parameters.AddWithValue("$skeletons", StorageNames.JsonArray(skeletons));
                 command.Parameters.AddWithValue("$prefixes", System.Text.Json.JsonSerializer.Serialize(prefixes.ToArray()));
                 command.Parameters.AddWithValue("$suffixes", System.Text.Json.JsonSerializer.Serialize(suffixes.ToArray()));
+                command.Parameters.AddWithValue("$maxEdits", AddressKeys.MaxEditDistance);
             },
             cancellationToken).ConfigureAwait(false);
     }

@@ -147,11 +147,12 @@ public sealed class SqlitePatientStore(SqliteDatabase database, TimeProvider? ti
         using var update = connection.CreateCommand();
         update.Transaction = transaction;
         update.CommandText = "UPDATE patient_addresses SET skeleton = $skeleton, domain = $domain, local_prefix = $prefix, " +
-            "local_suffix = $suffix, keys_version = $version WHERE id = $id;";
+            "local_suffix = $suffix, local_length = $length, keys_version = $version WHERE id = $id;";
         var skeleton = update.Parameters.Add("$skeleton", SqliteType.Text);
         var domain = update.Parameters.Add("$domain", SqliteType.Text);
         var prefix = update.Parameters.Add("$prefix", SqliteType.Text);
         var suffix = update.Parameters.Add("$suffix", SqliteType.Text);
+        var length = update.Parameters.Add("$length", SqliteType.Integer);
         update.Parameters.AddWithValue("$version", AddressKeys.AlgorithmVersion);
         var id = update.Parameters.Add("$id", SqliteType.Integer);
         foreach (var (rowId, address) in stale)
@@ -161,6 +162,7 @@ public sealed class SqlitePatientStore(SqliteDatabase database, TimeProvider? ti
             domain.Value = keys.Domain;
             prefix.Value = keys.LocalPrefix;
             suffix.Value = keys.LocalSuffix;
+            length.Value = keys.LocalLength;
             id.Value = rowId;
             await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -503,8 +505,8 @@ public sealed class SqlitePatientStore(SqliteDatabase database, TimeProvider? ti
             var keys = AddressKeys.For(address.Address);
             return ExecuteAsync(
                 "INSERT INTO patient_addresses (patient_id, position, address, address_domain, kind, third_party_consented, verified_on, " +
-                "verification_method, skeleton, domain, local_prefix, local_suffix, keys_version) VALUES ($id, $position, $address, " +
-                "$addressDomain, $kind, $tpc, $verified, $method, $skeleton, $domain, $prefix, $suffix, $version);",
+                "verification_method, skeleton, domain, local_prefix, local_suffix, local_length, keys_version) VALUES ($id, $position, " +
+                "$address, $addressDomain, $kind, $tpc, $verified, $method, $skeleton, $domain, $prefix, $suffix, $length, $version);",
                 cancellationToken,
                 ("$id", patientId),
                 ("$position", position),
@@ -518,6 +520,7 @@ public sealed class SqlitePatientStore(SqliteDatabase database, TimeProvider? ti
                 ("$domain", keys.Domain),
                 ("$prefix", keys.LocalPrefix),
                 ("$suffix", keys.LocalSuffix),
+                ("$length", keys.LocalLength),
                 ("$version", AddressKeys.AlgorithmVersion));
         }
 

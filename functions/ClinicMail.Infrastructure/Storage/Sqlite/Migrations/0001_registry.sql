@@ -39,6 +39,7 @@ CREATE TABLE patient_addresses (
     domain                TEXT    NOT NULL,
     local_prefix          TEXT    NOT NULL,
     local_suffix          TEXT    NOT NULL,
+    local_length          INTEGER NOT NULL,
     keys_version          INTEGER NOT NULL,
     UNIQUE (patient_id, address)
 ) STRICT;
@@ -46,8 +47,9 @@ CREATE TABLE patient_addresses (
 -- A family-shared address belongs to several patients: the address alone is not unique.
 CREATE INDEX ix_patient_addresses_address ON patient_addresses (address);
 CREATE INDEX ix_patient_addresses_skeleton ON patient_addresses (skeleton);
-CREATE INDEX ix_patient_addresses_domain_prefix ON patient_addresses (domain, local_prefix);
-CREATE INDEX ix_patient_addresses_domain_suffix ON patient_addresses (domain, local_suffix);
+-- local_length last: a range on it narrows each (domain, affix) bucket to the lengths an edit can reach.
+CREATE INDEX ix_patient_addresses_domain_prefix ON patient_addresses (domain, local_prefix, local_length);
+CREATE INDEX ix_patient_addresses_domain_suffix ON patient_addresses (domain, local_suffix, local_length);
 -- Lets RegisteredDomainsAsync skip from one distinct domain to the next.
 CREATE INDEX ix_patient_addresses_address_domain ON patient_addresses (address_domain);
 CREATE INDEX ix_patient_addresses_keys_version ON patient_addresses (keys_version);

@@ -5,7 +5,7 @@ using ClinicMail.Infrastructure.Files;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace ClinicMail.Functions.Identity;
+namespace ClinicMail.Infrastructure.Identity;
 
 /// <summary>The local development token issuer: an RSA signing key created on first run (owner-only
 /// file), an OpenID discovery document and a JWKS served on loopback, and token minting for
@@ -21,6 +21,9 @@ public sealed class DevelopmentIssuer : IDisposable
 
     /// <summary>The add-in's client id in development (the <c>azp</c> of minted tokens).</summary>
     public const string AddinClientId = "c11c0000-0000-4000-8000-0000000000b2";
+
+    /// <summary>The delegated scope of the API (same as production: <c>access_as_user</c>).</summary>
+    public const string Scope = "access_as_user";
 
     private readonly RSA _rsa;
     private readonly RsaSecurityKey _key;
@@ -133,7 +136,7 @@ public sealed record TokenRequest
 {
     public IReadOnlyList<string> Roles { get; init; } = [];
 
-    public string? Scope { get; init; } = Identity.Roles.Scope;
+    public string? Scope { get; init; } = DevelopmentIssuer.Scope;
 
     public string? TenantId { get; init; }
 

@@ -1,0 +1,85 @@
+using ClinicMail.Core.Crypto;
+
+namespace ClinicMail.Core.Audit;
+
+/// <summary>Signs the chain head and records that it did. Used by the background service (every N
+/// records or T minutes) and on demand before an export or a retention purge, so what leaves or is
+/// removed is always covered by a signature. Serialised within the process: two callers never sign the
+/// same head twice.</summary>
+/// <remarks>A singleton (it owns the lock).</remarks>
+public sealed class AuditCheckpointer(IAuditReviewStore store, IAuditWriter writer, IKeyEncryptionKey key, TimeProvider time) : IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>The newest checkpoint in the store, or null.</summary>
+    public async Task<AuditCheckpoint?> LatestAsync(CancellationToken cancellationToken = default)
+    {
+        var all = await store.ReadCheckpointsAsync(cancellationToken).ConfigureAwait(false);
+        return all.Count == 0 ? null : all[^1];
+    }
+
+    /// <summary>Records appended since the newest checkpoint, not counting the checkpoint's own event.</summary>
+    public async Task<(AuditChainHead? Head, AuditCheckpoint? Latest, long Pending)> PendingAsync(CancellationToken cancellationToken = default)
+    {
+        var head = await store.ReadHeadAsync(cancellationToken).ConfigureAwait(false);
+        var latest = await LatestAsync(cancellationToken).ConfigureAwait(false);
+        if (head is null)
+        {
+            return (null, latest, 0);
+        }
+
+        var pending = head.Sequence - (latest?.Sequence ?? 0);
+        if (pending == 1 && latest is not null)
+        {
+            // The record right after a checkpoint is usually that checkpoint's own event: signing it
+            // alone would make every poll produce a new checkpoint forever.
+            var next = await store.FindAsync(head.Sequence, cancellationToken).ConfigureAwait(false);
+            if (next?.Event == AuditEventType.AuditCheckpointSigned)
+            {
+                pending = 0;
+            }
+        }
+
+        return (head, latest, Math.Max(0, pending));
+    }
+
+    /// <summary>Signs the current head unless it is already covered; returns the checkpoint that covers
+    /// everything appended before this call (new or existing), or null for an empty log.</summary>
+    /// <param name="reason">Why (background, export, retention): recorded in the chain as a code.</param>
+    /// <param name="cancellationToken">Cancels before signing.</param>
+    public async Task<AuditCheckpoint?> CheckpointAsync(string reason, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var (head, latest, pending) = await PendingAsync(cancellationToken).ConfigureAwait(false);
+            if (head is null || pending == 0)
+            {
+                return latest;
+            }
+
+            var checkpoint = await AuditCheckpoints.SignAsync(key, head.Sequence, head.Hash, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            await store.SaveCheckpointAsync(checkpoint, cancellationToken).ConfigureAwait(false);
+            // The chain itself says a checkpoint was made, so deleting its row is detected (AuditVerifier).
+            await writer.AppendAsync(new AuditEntry
+            {
+                Event = AuditEventType.AuditCheckpointSigned,
+                ActorObjectId = "system:checkpoint",
+                Data = new Dictionary<string, object?>
+                {
+                    [AuditVerifier.CheckpointSequenceKey] = checkpoint.Sequence,
+                    ["checkpointHash"] = checkpoint.Hash,
+                    ["keyId"] = checkpoint.KeyId,
+                    ["reason"] = reason,
+                },
+            }, CancellationToken.None).ConfigureAwait(false);
+            return checkpoint;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
+}

@@ -1,0 +1,457 @@
+using System.Globalization;
+using ClinicMail.Core.Text;
+
+namespace ClinicMail.Core.Topics;
+
+/// <summary>What a lexicon phrase says about the sentence it sits in, independent of any category:
+/// a negation, a normal result, a start of treatment, a drug name… The rules read these.</summary>
+[Flags]
+internal enum Marker : ulong
+{
+    None = 0,
+    Negator = 1UL << 0,
+    Contrast = 1UL << 1,
+    Normal = 1UL << 2,
+    Abnormal = 1UL << 3,
+    Vaccine = 1UL << 4,
+    Weather = 1UL << 5,
+    Fundraising = 1UL << 6,
+    Conditional = 1UL << 7,
+    Renewal = 1UL << 8,
+    Hedge = 1UL << 9,
+    Start = 1UL << 10,
+    StartWeak = 1UL << 11,
+    Announce = 1UL << 12,
+    AnnounceStrong = 1UL << 13,
+    Progression = 1UL << 14,
+    Possessive = 1UL << 15,
+    AltMental = 1UL << 16,
+    AltOncology = 1UL << 17,
+    AltSubstance = 1UL << 18,
+    AltSexual = 1UL << 19,
+    DrugUse = 1UL << 20,
+    Titration = 1UL << 21,
+    Schedule = 1UL << 22,
+    Stop = 1UL << 23,
+    Item = 1UL << 24,
+    Drug = 1UL << 25,
+    Disease = 1UL << 26,
+    Clinical = 1UL << 27,
+    InPerson = 1UL << 28,
+    OncologyTest = 1UL << 29,
+    OverTheCounter = 1UL << 30,
+    Unit = 1UL << 31,
+    Results = 1UL << 32,
+    Against = 1UL << 33,
+    Benzo = 1UL << 34,
+    Taper = 1UL << 35,
+    Overdose = 1UL << 36,
+    Intent = 1UL << 37,
+    /// <summary>The name of a test or a department ("prise de sang", "échographie", "cardiologie").</summary>
+    TestName = 1UL << 38,
+}
+
+/// <summary>How a category cue behaves in context.</summary>
+[Flags]
+internal enum CueFlags : byte
+{
+    None = 0,
+    /// <summary>Counts only when another, different cue of the same category is present.</summary>
+    Weak = 1,
+    /// <summary>Dropped after a negation, in a normal-result or vaccination sentence.</summary>
+    Negatable = 2,
+    /// <summary>A drug or word with another common use: dropped when the message names that other use.</summary>
+    Ambiguous = 4,
+    /// <summary>"dépression" of the weather: dropped in a sentence about weather.</summary>
+    WeatherSense = 8,
+    /// <summary>Dropped after "si"/"if": a safety-net instruction, not an event.</summary>
+    Conditional = 16,
+    /// <summary>Counts only in a sentence that reports something abnormal ("le dépistage du cancer est positif").</summary>
+    NeedsAbnormal = 32,
+}
+
+internal readonly record struct Cue(TopicCategory Category, float Confidence, CueFlags Flags);
+
+/// <summary>The compiled lexicon: every word of every phrase gets an id; phrases are a trie over word ids;
+/// one-typo variants of the longer words are precomputed as hashes. Built once (the static detector),
+/// read-only afterwards, hence thread-safe.</summary>
+internal sealed class Lexicon
+{
+    private const int TrigramSpace = 26 * 26 * 26;
+
+    private readonly HashIndex _words = new();
+    private readonly HashIndex _fuzzyWords = new();
+    private readonly HashIndex _deletions = new();
+    private const int LengthSlots = TermNormalizer.MaxWord + 2;
+    private readonly ulong[] _prefixBits = new ulong[((TrigramSpace * LengthSlots) / 64) + 1];
+    private readonly ulong[] _suffixBits = new ulong[((TrigramSpace * LengthSlots) / 64) + 1];
+
+    /// <summary>(first trigram, exact length) and (last trigram, exact length) of the typo-tolerant words: a probe of
+    /// <see cref="FuzzyLookup"/> that would need a word with a trigram and length no word has is skipped.</summary>
+    private readonly ulong[] _exactPrefixBits = new ulong[((TrigramSpace * LengthSlots) / 64) + 1];
+    private readonly ulong[] _exactSuffixBits = new ulong[((TrigramSpace * LengthSlots) / 64) + 1];
+    private readonly HashIndex _edges = new();
+    private readonly List<(ulong Key, int Next)> _edgeList = [];
+    private readonly List<int> _stateTerminal = [-1];
+    private readonly List<Marker> _markers = [];
+    private readonly List<List<Cue>> _cues = [];
+    private readonly List<bool> _caseSensitive = [];
+    private readonly List<string> _wordText = [];
+    private readonly List<ulong> _wordHash = [];
+    private int[] _rootNext = [];
+    private bool[] _hasChildren = [];
+    private int[] _wordLength = [];
+
+    /// <summary>Words of the terms that name a category (diseases, drugs, services). Only these are forgiven a typo:
+    /// a one-letter slip that turns "réveillent" into "révèlent" or "November" into "Movember" must not change
+    /// what a sentence says.</summary>
+    private readonly HashSet<int> _inCueTerm = [];
+
+    /// <summary>Category cues of each terminal (phrase), indexed by terminal id.</summary>
+    public Cue[][] Cues { get; private set; } = [];
+
+    /// <summary>Markers of each terminal.</summary>
+    public Marker[] Markers { get; private set; } = [];
+
+    /// <summary>Whether each terminal counts only when written in capitals.</summary>
+    public bool[] CaseSensitive { get; private set; } = [];
+
+    /// <summary>The terminal (phrase) ending at each trie state, or -1.</summary>
+    public int[] TerminalOfState { get; private set; } = [];
+
+    /// <summary>The next trie state after <paramref name="word"/>, or -1. The first step is an array read.</summary>
+    public int Next(int state, int word)
+    {
+        if (state == 0)
+        {
+            return _rootNext[word];
+        }
+
+        if (!_hasChildren[state])
+        {
+            return -1;
+        }
+
+        return _edges.TryGetValue(((ulong)(uint)state << 32) | (uint)word, out var next) ? next : -1;
+    }
+
+    /// <summary>The word id of a stem, exact or within one typo (for stems of six letters or more).</summary>
+    public int Lookup(ReadOnlySpan<char> stem, ulong hash, out bool fuzzy)
+    {
+        fuzzy = false;
+        if (_words.TryGetValue(hash, out var id))
+        {
+            return id;
+        }
+
+        var n = stem.Length;
+        if (n < 6 || !TermNormalizer.IsAsciiLetters(stem) || !MayBeNearAWord(stem))
+        {
+            return -1;
+        }
+
+        var found = FuzzyLookup(stem, hash);
+        fuzzy = found >= 0;
+        return found;
+    }
+
+    private bool MayBeNearAWord(ReadOnlySpan<char> stem)
+    {
+        // One edit in a word of six letters or more leaves its first three or its last three letters intact,
+        // and changes its length by at most one: a bit per (trigram, length) keeps most words off the slow path.
+        var p = (Trigram(stem[..3]) * LengthSlots) + stem.Length;
+        var s = (Trigram(stem[^3..]) * LengthSlots) + stem.Length;
+        return (_prefixBits[p >> 6] & (1UL << (p & 63))) != 0 || (_suffixBits[s >> 6] & (1UL << (s & 63))) != 0;
+    }
+
+    private int FuzzyLookup(ReadOnlySpan<char> s, ulong hash)
+    {
+        // The text lost a letter: its hash is one of the precomputed deletions of a lexicon word.
+        if (_deletions.TryGetValue(hash, out var w) && w >= 0)
+        {
+            return w;
+        }
+
+        // Which probes can hit at all. A probe that deletes text letter i looks for a word of length n - 1 that
+        // keeps the text's first three letters (i >= 3) or its last three (i < 3, since n >= 6); a swap at i, i + 1
+        // looks for a word of length n that keeps the first three (i >= 3) or the last three (i + 1 <= n - 4).
+        // Skipping the others never changes the word found, and most words of a message skip every probe.
+        var n = s.Length;
+        var prefix3 = Trigram(s[..3]) * LengthSlots;
+        var suffix3 = Trigram(s[^3..]) * LengthSlots;
+        var deletePrefix = HasBit(_exactPrefixBits, prefix3 + n - 1);
+        var deleteSuffix = HasBit(_exactSuffixBits, suffix3 + n - 1);
+        var swapPrefix = HasBit(_exactPrefixBits, prefix3 + n);
+        var swapSuffix = HasBit(_exactSuffixBits, suffix3 + n);
+        if (!deletePrefix && !deleteSuffix && !swapPrefix && !swapSuffix && n != 6)
+        {
+            return -1;
+        }
+
+        Span<ulong> prefix = stackalloc ulong[n + 1];
+        prefix[0] = 0;
+        for (var i = 0; i < n; i++)
+        {
+            prefix[i + 1] = unchecked((prefix[i] * TermNormalizer.HashBase) + s[i]);
+        }
+
+        var powers = TermNormalizer.Powers;
+        for (var i = 0; i < n; i++)
+        {
+            // The text has one letter too many (a doubled key, a slip): delete letter i.
+            if (!(i >= 3 ? deletePrefix : deleteSuffix))
+            {
+                continue;
+            }
+
+            var p = powers[n - 1 - i];
+            var h = unchecked((prefix[i] * p) + (hash - (prefix[i + 1] * p)));
+            if (_fuzzyWords.TryGetValue(h, out w))
+            {
+                return w;
+            }
+        }
+
+        for (var i = 0; i < n; i++)
+        {
+            // One letter replaced by another (the commonest slip on a phone keyboard: "chlamidia"): the text without
+            // letter i is a lexicon word without its letter i, a precomputed deletion of a word of the same length.
+            if ((i >= 3 && !swapPrefix) || (i <= n - 4 && !swapSuffix) || n < 7)
+            {
+                continue;
+            }
+
+            var p = powers[n - 1 - i];
+            var h = unchecked((prefix[i] * p) + (hash - (prefix[i + 1] * p)));
+            if (_deletions.TryGetValue(h, out w) && w >= 0 && _wordLength[w] == n)
+            {
+                return w;
+            }
+        }
+
+        for (var i = 0; i < n - 1; i++)
+        {
+            // Two adjacent letters swapped.
+            if (s[i] == s[i + 1] || (i >= 3 && !swapPrefix) || (i + 1 <= n - 4 && !swapSuffix))
+            {
+                continue;
+            }
+
+            var d = unchecked((ulong)(long)(s[i + 1] - s[i]));
+            var h = unchecked(hash + (d * powers[n - 1 - i]) - (d * powers[n - 2 - i]));
+            if (_fuzzyWords.TryGetValue(h, out w))
+            {
+                return w;
+            }
+        }
+
+        return -1;
+    }
+
+    private static bool HasBit(ulong[] bits, int index) => (bits[index >> 6] & (1UL << (index & 63))) != 0;
+
+    private static int Trigram(ReadOnlySpan<char> t) => ((t[0] - 'a') * 676) + ((t[1] - 'a') * 26) + (t[2] - 'a');
+
+    /// <summary>Compiles the lexicon sources. Each line reads <c>tags | term; term; …</c>; tags are
+    /// a category (mh, onc, sub, sex, dx, tx, emo) with a confidence and flags, and/or @markers.</summary>
+    public static Lexicon Build(IEnumerable<string> sources)
+    {
+        var lexicon = new Lexicon();
+        foreach (var source in sources)
+        {
+            foreach (var rawLine in source.Split('\n'))
+            {
+                var line = rawLine.Trim();
+                if (line.Length == 0 || line.StartsWith("//", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var bar = line.IndexOf('|', StringComparison.Ordinal);
+                if (bar < 0)
+                {
+                    throw new InvalidOperationException("Lexicon line without '|' separator.");
+                }
+
+                var (cue, markers, caseSensitive) = ParseTags(line[..bar]);
+                foreach (var term in line[(bar + 1)..].Split(';'))
+                {
+                    var trimmed = term.Trim();
+                    if (trimmed.Length > 0)
+                    {
+                        lexicon.Add(trimmed, cue, markers, caseSensitive);
+                    }
+                }
+            }
+        }
+
+        lexicon.Freeze();
+        return lexicon;
+    }
+
+    private static (Cue? Cue, Marker Markers, bool CaseSensitive) ParseTags(string tags)
+    {
+        TopicCategory? category = null;
+        var confidence = 0.8f;
+        var flags = CueFlags.None;
+        var markers = Marker.None;
+        var caseSensitive = false;
+        foreach (var tag in tags.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (tag[0] == '@')
+            {
+                markers |= Enum.Parse<Marker>(tag[1..], ignoreCase: true);
+                continue;
+            }
+
+            if (char.IsDigit(tag[0]))
+            {
+                confidence = float.Parse(tag, CultureInfo.InvariantCulture);
+                continue;
+            }
+
+            switch (tag)
+            {
+                case "mh": category = TopicCategory.MentalHealth; break;
+                case "onc": category = TopicCategory.Oncology; break;
+                case "sub": category = TopicCategory.SubstanceUse; break;
+                case "sex": category = TopicCategory.SexualHealth; break;
+                case "dx": category = TopicCategory.NewDiagnosis; break;
+                case "tx": category = TopicCategory.NewTreatment; break;
+                case "emo": category = TopicCategory.Emotional; break;
+                case "weak": flags |= CueFlags.Weak; break;
+                case "neg": flags |= CueFlags.Negatable; break;
+                case "amb": flags |= CueFlags.Ambiguous; break;
+                case "wx": flags |= CueFlags.WeatherSense; break;
+                case "cond": flags |= CueFlags.Conditional; break;
+                case "abn": flags |= CueFlags.NeedsAbnormal; break;
+                case "case": caseSensitive = true; break;
+                default: throw new InvalidOperationException("Unknown lexicon tag.");
+            }
+        }
+
+        Cue? cue = category is { } c ? new Cue(c, confidence, flags) : null;
+        return (cue, markers, caseSensitive);
+    }
+
+    private void Add(string term, Cue? cue, Marker markers, bool caseSensitive)
+    {
+        using var stream = TokenStream.Read(new CheckedText([new TextSegment(TextPart.Body, term)]), null);
+        if (stream.Count == 0)
+        {
+            return;
+        }
+
+        var state = 0;
+        for (var i = 0; i < stream.Count; i++)
+        {
+            var word = WordId(stream.StemOf(stream.Tokens[i]).ToString(), stream.Tokens[i].Hash);
+            if (cue is not null)
+            {
+                _inCueTerm.Add(word);
+            }
+
+            var key = ((ulong)(uint)state << 32) | (uint)word;
+            if (!_edges.TryGetValue(key, out var next))
+            {
+                next = _stateTerminal.Count;
+                _stateTerminal.Add(-1);
+                _edges.Set(key, next);
+                _edgeList.Add((key, next));
+            }
+
+            state = next;
+        }
+
+        var terminal = _stateTerminal[state];
+        if (terminal < 0)
+        {
+            terminal = _markers.Count;
+            _stateTerminal[state] = terminal;
+            _markers.Add(Marker.None);
+            _cues.Add([]);
+            _caseSensitive.Add(false);
+        }
+
+        _markers[terminal] |= markers;
+        _caseSensitive[terminal] |= caseSensitive;
+        if (cue is { } c && !_cues[terminal].Contains(c))
+        {
+            _cues[terminal].Add(c);
+        }
+    }
+
+    private int WordId(string stem, ulong hash)
+    {
+        if (_words.TryGetValue(hash, out var id))
+        {
+            return id;
+        }
+
+        id = _wordText.Count;
+        _wordText.Add(stem);
+        _wordHash.Add(hash);
+        _words.Set(hash, id);
+        return id;
+    }
+
+    private void Freeze()
+    {
+        for (var id = 0; id < _wordText.Count; id++)
+        {
+            var w = _wordText[id];
+            var hash = _wordHash[id];
+            if (w.Length < 5 || !TermNormalizer.IsAsciiLetters(w) || !_inCueTerm.Contains(id))
+            {
+                continue;
+            }
+
+            _fuzzyWords.Set(hash, id);
+            SetBit(_exactPrefixBits, (Trigram(w.AsSpan(0, 3)) * LengthSlots) + w.Length);
+            SetBit(_exactSuffixBits, (Trigram(w.AsSpan(w.Length - 3)) * LengthSlots) + w.Length);
+            for (var length = w.Length - 1; length <= Math.Min(w.Length + 1, TermNormalizer.MaxWord); length++)
+            {
+                SetBit(_prefixBits, (Trigram(w.AsSpan(0, 3)) * LengthSlots) + length);
+                SetBit(_suffixBits, (Trigram(w.AsSpan(w.Length - 3)) * LengthSlots) + length);
+            }
+            if (w.Length < 7)
+            {
+                continue;
+            }
+
+            for (var i = 0; i < w.Length; i++)
+            {
+                var deleted = TermNormalizer.Hash(string.Concat(w.AsSpan(0, i), w.AsSpan(i + 1)));
+                if (_words.ContainsKey(deleted))
+                {
+                    continue;
+                }
+
+                // Two different words one deletion away from the same string: ambiguous, never used.
+                _deletions.Set(deleted, _deletions.TryGetValue(deleted, out var other) && other != id ? -2 : id);
+            }
+        }
+
+        Cues = [.. _cues.Select(c => c.ToArray())];
+        Markers = [.. _markers];
+        CaseSensitive = [.. _caseSensitive];
+        TerminalOfState = [.. _stateTerminal];
+        _wordLength = [.. _wordText.Select(w => w.Length)];
+        _rootNext = new int[_wordText.Count];
+        Array.Fill(_rootNext, -1);
+        _hasChildren = new bool[_stateTerminal.Count];
+        foreach (var (key, next) in _edgeList)
+        {
+            var state = (int)(key >> 32);
+            var word = (int)(key & 0xFFFFFFFF);
+            if (state == 0)
+            {
+                _rootNext[word] = next;
+            }
+
+            _hasChildren[state] = true;
+        }
+    }
+
+    private static void SetBit(ulong[] bits, int index) => bits[index >> 6] |= 1UL << (index & 63);
+}

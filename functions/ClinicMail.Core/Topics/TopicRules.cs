@@ -1,0 +1,621 @@
+using System.Buffers;
+using ClinicMail.Core.Text;
+
+namespace ClinicMail.Core.Topics;
+
+/// <summary>One lexicon phrase found in the text: its terminal, its first and last token, its sentence.</summary>
+internal readonly record struct Hit(int Terminal, int First, int Last, int Sentence, bool Fuzzy, Marker Markers);
+
+/// <summary>Turns lexicon hits into findings: reads each cue in its sentence (negation, normal result,
+/// weather, fund-raising, conditional, other indication of an ambiguous drug), then derives
+/// <see cref="TopicCategory.NewDiagnosis"/> (announcement + disease) and <see cref="TopicCategory.NewTreatment"/>
+/// (start verb + treatment, not a renewal).</summary>
+internal static class TopicRules
+{
+    private const int NegationWindow = 7;
+    private const int AnnounceWindow = 20;
+    private const int StartWindow = 15;
+    private const int MaxClinicalEvidence = 32;
+    private const float FuzzyFactor = 0.9f;
+
+    private const Marker NormalContext = Marker.Normal | Marker.Vaccine;
+    private const Marker AnyAnnounce = Marker.Announce | Marker.AnnounceStrong;
+
+    /// <summary>Finds every phrase, longest first, left to right, never across a sentence.</summary>
+    public static void Match(Lexicon lexicon, TokenStream stream, List<Hit> hits)
+    {
+        var tokens = stream.Tokens;
+        var n = stream.Count;
+        var terminalOfState = lexicon.TerminalOfState;
+        var caseSensitive = lexicon.CaseSensitive;
+        var markers = lexicon.Markers;
+        var i = 0;
+        while (i < n)
+        {
+            ref var t = ref tokens[i];
+            if (t.Word < 0)
+            {
+                i++;
+                continue;
+            }
+
+            int state = 0, best = -1, bestEnd = -1;
+            bool fuzzy = false, bestFuzzy = false;
+            for (var j = i; j < n; j++)
+            {
+                ref var u = ref tokens[j];
+                if (u.Word < 0 || u.Sentence != t.Sentence)
+                {
+                    break;
+                }
+
+                state = lexicon.Next(state, u.Word);
+                if (state < 0)
+                {
+                    break;
+                }
+
+                fuzzy |= (u.Flags & TokenFlags.Fuzzy) != 0;
+                var terminal = terminalOfState[state];
+                if (terminal < 0)
+                {
+                    continue;
+                }
+
+                // Acronyms that are also plain words ("ITS", "PrEP", "AA") count only as written in capitals.
+                if (caseSensitive[terminal] && (fuzzy || (t.Flags & TokenFlags.Upper) == 0))
+                {
+                    continue;
+                }
+
+                best = terminal;
+                bestEnd = j;
+                bestFuzzy = fuzzy;
+            }
+
+            if (best >= 0)
+            {
+                hits.Add(new Hit(best, i, bestEnd, t.Sentence, bestFuzzy, markers[best]));
+                i = bestEnd + 1;
+            }
+            else
+            {
+                i++;
+            }
+        }
+    }
+
+    public static TopicAnalysis Evaluate(Lexicon lexicon, TokenStream stream, List<Hit> hits)
+    {
+        if (hits.Count == 0)
+        {
+            return TopicAnalysis.Empty;
+        }
+
+        var masks = ArrayPool<Marker>.Shared.Rent(stream.SentenceCount + 1);
+        try
+        {
+            Array.Clear(masks, 0, stream.SentenceCount + 1);
+            var message = Marker.None;
+            foreach (var h in hits)
+            {
+                masks[h.Sentence] |= h.Markers;
+                message |= h.Markers;
+            }
+
+            var ctx = new Context(lexicon, stream, hits, masks, message);
+            var found = new List<Candidate>(8);
+            CategoryCues(ctx, found);
+            ResolveWeak(found);
+            Combinations(ctx, found);
+            NewDiagnoses(ctx, found);
+            NewTreatments(ctx, found);
+            InPersonResults(ctx, found);
+            return new TopicAnalysis { Topics = Group(ctx, found), ClinicalEvidence = Clinical(ctx) };
+        }
+        finally
+        {
+            ArrayPool<Marker>.Shared.Return(masks);
+        }
+    }
+
+    private static void CategoryCues(Context ctx, List<Candidate> found)
+    {
+        for (var k = 0; k < ctx.Hits.Count; k++)
+        {
+            var h = ctx.Hits[k];
+            var cues = ctx.Lexicon.Cues[h.Terminal];
+            if (cues.Length == 0)
+            {
+                continue;
+            }
+
+            var sentence = ctx.Masks[h.Sentence];
+
+            // An announcement of a fund-raiser or an awareness campaign names diseases, not a patient's.
+            if ((sentence & Marker.Fundraising) != 0)
+            {
+                continue;
+            }
+
+            // "Ce médicament est aussi utilisé dans certains cancers": a drug's other uses, not the patient's condition.
+            if (ctx.HasBefore(k, Marker.DrugUse, 5))
+            {
+                continue;
+            }
+
+            foreach (var cue in cues)
+            {
+                if ((cue.Flags & CueFlags.Negatable) != 0 && (ctx.IsNegated(k, NegationWindow) || IsNormalSentence(sentence)))
+                {
+                    continue;
+                }
+
+                if ((cue.Flags & CueFlags.Ambiguous) != 0 && (ctx.Message & OtherIndication(cue.Category)) != 0)
+                {
+                    continue;
+                }
+
+                if ((cue.Flags & CueFlags.WeatherSense) != 0 && (sentence & Marker.Weather) != 0)
+                {
+                    continue;
+                }
+
+                if ((cue.Flags & CueFlags.NeedsAbnormal) != 0 && (sentence & Marker.Abnormal) == 0)
+                {
+                    continue;
+                }
+
+                if ((cue.Flags & CueFlags.Conditional) != 0 && ctx.HasBefore(k, Marker.Conditional, 12))
+                {
+                    continue;
+                }
+
+                var confidence = h.Fuzzy ? cue.Confidence * FuzzyFactor : cue.Confidence;
+                found.Add(ctx.CandidateAt(cue.Category, k, confidence, (cue.Flags & CueFlags.Weak) != 0));
+            }
+        }
+    }
+
+    /// <summary>« Informer le patient du résultat normal » is an acceptable use (seed 000): a normal or
+    /// negative result sentence does not carry the disease it tested for, unless it also reports something abnormal.</summary>
+    private static bool IsNormalSentence(Marker sentence) =>
+        (sentence & NormalContext) != 0 && (sentence & Marker.Abnormal) == 0;
+
+    private static Marker OtherIndication(TopicCategory category) => category switch
+    {
+        TopicCategory.MentalHealth => Marker.AltMental,
+        TopicCategory.Oncology => Marker.AltOncology,
+        TopicCategory.SubstanceUse => Marker.AltSubstance,
+        TopicCategory.SexualHealth => Marker.AltSexual,
+        TopicCategory.NewDiagnosis or TopicCategory.NewTreatment or TopicCategory.Emotional or TopicCategory.PatientDeclared => Marker.None,
+    };
+
+    /// <summary>A weak cue ("alcool", "biopsie", "suspect") counts only when another, different cue of its
+    /// category is present: alone it is too often innocent.</summary>
+    private static void ResolveWeak(List<Candidate> found)
+    {
+        Span<int> firstTerminal = stackalloc int[8];
+        Span<bool> confirmed = stackalloc bool[8];
+        firstTerminal.Fill(-1);
+        foreach (var c in found)
+        {
+            var i = (int)c.Category;
+            if (!c.Weak)
+            {
+                confirmed[i] = true;
+            }
+            else if (firstTerminal[i] < 0)
+            {
+                firstTerminal[i] = c.Terminal;
+            }
+            else if (firstTerminal[i] != c.Terminal)
+            {
+                confirmed[i] = true;
+            }
+        }
+
+        for (var i = 0; i < 8; i++)
+        {
+            // Two different weak terms confirm each other only if a non-weak cue or a second weak term exists.
+            if (firstTerminal[i] >= 0 && !confirmed[i])
+            {
+                found.RemoveAll(c => (int)c.Category == i);
+            }
+        }
+    }
+
+    /// <summary>Categories said by two words together that neither says alone: a benzodiazepine with a taper in its
+    /// sentence is substance use (corpus rule: benzodiazepine tapering is substance_use); an overdose taken on purpose
+    /// is self-harm, a mental-health emergency with a heavy emotional charge (seed 000 lists both).</summary>
+    private static void Combinations(Context ctx, List<Candidate> found)
+    {
+        const Marker Needed = Marker.Benzo | Marker.Overdose;
+        if ((ctx.Message & Needed) == 0)
+        {
+            return;
+        }
+
+        var hits = ctx.Hits;
+        for (var k = 0; k < hits.Count; k++)
+        {
+            var h = hits[k];
+            var sentence = ctx.Masks[h.Sentence];
+            if ((h.Markers & Marker.Benzo) != 0 && (sentence & Marker.Taper) != 0 && !ctx.IsNegated(k, NegationWindow))
+            {
+                found.Add(ctx.CandidateAt(TopicCategory.SubstanceUse, k, 0.75f, weak: false));
+            }
+
+            if ((h.Markers & Marker.Overdose) != 0 && (sentence & Marker.Intent) != 0 && !ctx.IsNegated(k, NegationWindow))
+            {
+                found.Add(ctx.CandidateAt(TopicCategory.MentalHealth, k, 0.8f, weak: false));
+                found.Add(ctx.CandidateAt(TopicCategory.Emotional, k, 0.8f, weak: false));
+            }
+        }
+    }
+
+    /// <summary>« Communication d'un nouveau diagnostic »: a disease named next to an announcement
+    /// ("montre", "confirms", "positive for", "correspond à"), not ruled out, not already known
+    /// ("votre diabète"), not a progression of a known disease.</summary>
+    private static void NewDiagnoses(Context ctx, List<Candidate> found)
+    {
+        var hits = ctx.Hits;
+        for (var k = 0; k < hits.Count; k++)
+        {
+            var h = hits[k];
+            var markers = h.Markers;
+            if ((markers & Marker.Disease) == 0)
+            {
+                continue;
+            }
+
+            var sentence = ctx.Masks[h.Sentence];
+            if ((sentence & (Marker.Fundraising | Marker.Progression)) != 0 || IsNormalSentence(sentence) || !IsPatientSense(ctx, k, sentence))
+            {
+                continue;
+            }
+
+            if (ctx.IsNegated(k, NegationWindow) || ctx.HasBefore(k, Marker.Possessive, 1) || ctx.HasBefore(k, Marker.Against, 2)
+                || ctx.HasBefore(k, Marker.Conditional, 8) || ctx.HasBefore(k, Marker.DrugUse, 5))
+            {
+                continue;
+            }
+
+            var announce = ctx.Nearest(k, AnyAnnounce, AnnounceWindow);
+            if (announce < 0)
+            {
+                continue;
+            }
+
+            var strong = (hits[announce].Markers & Marker.AnnounceStrong) != 0;
+            var confidence = strong ? 0.9f : 0.8f;
+            found.Add(ctx.CandidateAt(TopicCategory.NewDiagnosis, k, h.Fuzzy ? confidence * FuzzyFactor : confidence, weak: false));
+        }
+    }
+
+    /// <summary>A disease word used in its weather or ambiguous sense ("dépression" of a storm) is not a diagnosis.</summary>
+    private static bool IsPatientSense(Context ctx, int k, Marker sentence)
+    {
+        foreach (var cue in ctx.Lexicon.Cues[ctx.Hits[k].Terminal])
+        {
+            if ((cue.Flags & CueFlags.WeatherSense) != 0 && (sentence & Marker.Weather) != 0)
+            {
+                return false;
+            }
+
+            if ((cue.Flags & CueFlags.Ambiguous) != 0 && (ctx.Message & OtherIndication(cue.Category)) != 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>« Communication d'un nouveau traitement »: a medication or treatment near a start verb
+    /// ("je vous ai prescrit", "on commence", "switching to"), or in a titration schedule; a renewal
+    /// ("renouvelé", "same dose", "on continue") or an open question ("whether", "on pourrait") is not.</summary>
+    private static void NewTreatments(Context ctx, List<Candidate> found)
+    {
+        var hits = ctx.Hits;
+        for (var k = 0; k < hits.Count; k++)
+        {
+            var h = hits[k];
+            var markers = h.Markers;
+            if ((markers & (Marker.Item | Marker.Drug)) == 0 || (markers & Marker.OverTheCounter) != 0)
+            {
+                continue;
+            }
+
+            var sentence = ctx.Masks[h.Sentence];
+            if ((sentence & (Marker.Fundraising | Marker.Vaccine | Marker.Hedge)) != 0 || ctx.IsNegated(k, 4))
+            {
+                continue;
+            }
+
+            var confidence = 0f;
+            var start = ctx.Nearest(k, Marker.Start, StartWindow);
+            var renewal = ctx.Nearest(k, Marker.Renewal, int.MaxValue);
+            if (start >= 0 && !ctx.IsNegated(start, 3) && (renewal < 0 || ctx.Distance(k, start) < ctx.Distance(k, renewal)))
+            {
+                confidence = 0.8f;
+            }
+            else if (renewal < 0 && ctx.Nearest(k, Marker.StartWeak, StartWindow) is var weak && weak >= 0 && !ctx.IsNegated(weak, 3))
+            {
+                confidence = 0.7f;
+            }
+            else if ((markers & Marker.Drug) != 0 && renewal < 0 && (sentence & Marker.Titration) != 0)
+            {
+                confidence = 0.7f;
+            }
+            else if ((markers & Marker.Drug) != 0 && (ctx.Message & Marker.Renewal) == 0 && (sentence & Marker.Schedule) != 0)
+            {
+                // A dosing schedule for a named drug, in a message that renews nothing.
+                confidence = 0.6f;
+            }
+
+            if (confidence > 0)
+            {
+                found.Add(ctx.CandidateAt(TopicCategory.NewTreatment, k, h.Fuzzy ? confidence * FuzzyFactor : confidence, weak: false));
+            }
+        }
+    }
+
+    /// <summary>Indirect phrasing: "we need to talk about the scan results in person". Results to be given in
+    /// person are bad news; when the test is an oncology work-up (biopsy, scan, mammogram) it is oncology.</summary>
+    private static void InPersonResults(Context ctx, List<Candidate> found)
+    {
+        var hits = ctx.Hits;
+        for (var k = 0; k < hits.Count; k++)
+        {
+            var h = hits[k];
+            if ((h.Markers & Marker.InPerson) == 0)
+            {
+                continue;
+            }
+
+            // Only when nothing else explains the message: "the pathology will be reviewed in person" in a
+            // condolence note is kindness, not a hidden diagnosis.
+            var around = ctx.Masks[h.Sentence];
+            if (found.Exists(c => c.Category != TopicCategory.NewTreatment))
+            {
+                continue;
+            }
+
+            if ((around & Marker.OncologyTest) != 0)
+            {
+                found.Add(ctx.CandidateAt(TopicCategory.Oncology, k, 0.55f, weak: false));
+            }
+            else if ((around & Marker.Results) != 0)
+            {
+                found.Add(ctx.CandidateAt(TopicCategory.NewDiagnosis, k, 0.5f, weak: false));
+            }
+        }
+    }
+
+    private static List<Evidence> Clinical(Context ctx)
+    {
+        var evidence = new List<Evidence>();
+        var hits = ctx.Hits;
+        var tokens = ctx.Stream.Tokens;
+        for (var k = 0; k < hits.Count && evidence.Count < MaxClinicalEvidence; k++)
+        {
+            var h = hits[k];
+            var m = h.Markers;
+            if ((ctx.Masks[h.Sentence] & Marker.Fundraising) != 0)
+            {
+                continue;
+            }
+
+            if ((m & (Marker.Drug | Marker.Disease)) == 0 && (m & Marker.TestName) != 0)
+            {
+                // « Votre rendez-vous pour la prise de sang est jeudi » names a test and says nothing about the
+                // patient's health; « la prise de sang montre une TSH à 12 » does. A test name is clinical only in a
+                // sentence that gives a result (result, normal, abnormal words) or a value right after it.
+                if ((ctx.Masks[h.Sentence] & ResultContext) != 0 || HasValueAfter(ctx, h))
+                {
+                    evidence.Add(ctx.EvidenceOf(h, 0.7f));
+                }
+            }
+            else if ((m & (Marker.Clinical | Marker.Drug | Marker.Disease)) != 0)
+            {
+                evidence.Add(ctx.EvidenceOf(h, (m & Marker.Drug) != 0 ? 0.8f : 0.7f));
+            }
+            else if ((m & Marker.Unit) != 0 && h.First > 0 && tokens[h.First - 1].Sentence == h.Sentence
+                && (tokens[h.First - 1].Flags & TokenFlags.Numeric) != 0)
+            {
+                // A dose or a lab value: "10 mg", "7,6 mmol/L".
+                evidence.Add(ctx.EvidenceOf(h, 0.6f));
+            }
+        }
+
+        return evidence;
+    }
+
+    private const Marker ResultContext = Marker.Results | Marker.Normal | Marker.Abnormal | Marker.Announce | Marker.AnnounceStrong;
+
+    /// <summary>A value right after a test name: "A1c 7.2", "PSA is 9.8", "TSH était 12". Not "à 10 h" nor "le 12":
+    /// appointments are full of times and dates, so only a number that follows the name or a copula counts.</summary>
+    private static bool HasValueAfter(Context ctx, Hit h)
+    {
+        var stream = ctx.Stream;
+        var tokens = stream.Tokens;
+        var next = h.Last + 1;
+        if (next >= stream.Count || tokens[next].Sentence != h.Sentence)
+        {
+            return false;
+        }
+
+        if ((tokens[next].Flags & TokenFlags.Numeric) != 0)
+        {
+            return true;
+        }
+
+        var copula = stream.StemOf(tokens[next]);
+        return next + 1 < stream.Count && tokens[next + 1].Sentence == h.Sentence
+            && (tokens[next + 1].Flags & TokenFlags.Numeric) != 0
+            && (copula.SequenceEqual("is") || copula.SequenceEqual("was") || copula.SequenceEqual("est") || copula.SequenceEqual("etait"));
+    }
+
+    private static List<TopicFinding> Group(Context ctx, List<Candidate> found)
+    {
+        var topics = new List<TopicFinding>();
+        if (found.Count == 0)
+        {
+            return topics;
+        }
+
+        found.Sort(static (a, b) => a.Category != b.Category ? a.Category.CompareTo(b.Category) : a.Hit.CompareTo(b.Hit));
+        var i = 0;
+        while (i < found.Count)
+        {
+            var category = found[i].Category;
+            var evidence = new List<Evidence>();
+            var max = 0f;
+            var lastHit = -1;
+            for (; i < found.Count && found[i].Category == category; i++)
+            {
+                var c = found[i];
+                max = Math.Max(max, c.Confidence);
+                if (c.Hit == lastHit)
+                {
+                    // Same place, same category (two cues of one phrase): keep the stronger one.
+                    if (c.Confidence > evidence[^1].Confidence)
+                    {
+                        evidence[^1] = evidence[^1] with { Confidence = Math.Round(c.Confidence, 2) };
+                    }
+
+                    continue;
+                }
+
+                lastHit = c.Hit;
+                evidence.Add(ctx.EvidenceOf(ctx.Hits[c.Hit], c.Confidence));
+            }
+
+            topics.Add(new TopicFinding { Category = category, Confidence = Math.Round(max, 2), Evidence = evidence });
+        }
+
+        return topics;
+    }
+
+    private readonly record struct Candidate(TopicCategory Category, int Hit, int Terminal, float Confidence, bool Weak);
+
+    /// <summary>What every rule reads: the hits, their tokens, the markers of each sentence and of the message.</summary>
+    private sealed class Context(Lexicon lexicon, TokenStream stream, List<Hit> hits, Marker[] masks, Marker message)
+    {
+        public Lexicon Lexicon { get; } = lexicon;
+
+        public TokenStream Stream { get; } = stream;
+
+        public List<Hit> Hits { get; } = hits;
+
+        public Marker[] Masks { get; } = masks;
+
+        public Marker Message { get; } = message;
+
+        /// <summary>A negation shortly before hit <paramref name="k"/> in its sentence, with no "mais"/"but" between.</summary>
+        public bool IsNegated(int k, int window)
+        {
+            var h = Hits[k];
+            for (var j = k - 1; j >= 0; j--)
+            {
+                var o = Hits[j];
+                if (o.Sentence != h.Sentence || h.First - o.Last > window)
+                {
+                    return false;
+                }
+
+                var m = o.Markers;
+                if ((m & Marker.Contrast) != 0)
+                {
+                    return false;
+                }
+
+                if ((m & Marker.Negator) != 0)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        public bool HasBefore(int k, Marker marker, int window)
+        {
+            var h = Hits[k];
+            for (var j = k - 1; j >= 0; j--)
+            {
+                var o = Hits[j];
+                if (o.Sentence != h.Sentence || h.First - o.Last > window)
+                {
+                    return false;
+                }
+
+                if ((o.Markers & marker) != 0)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The closest hit carrying <paramref name="marker"/> in the same sentence, either side, or -1.</summary>
+        public int Nearest(int k, Marker marker, int window)
+        {
+            var h = Hits[k];
+            int best = -1, bestDistance = int.MaxValue;
+            for (var j = k - 1; j >= 0 && Hits[j].Sentence == h.Sentence; j--)
+            {
+                var d = Distance(k, j);
+                if (d > window)
+                {
+                    break;
+                }
+
+                if ((Hits[j].Markers & marker) != 0)
+                {
+                    best = j;
+                    bestDistance = d;
+                    break;
+                }
+            }
+
+            for (var j = k + 1; j < Hits.Count && Hits[j].Sentence == h.Sentence; j++)
+            {
+                var d = Distance(k, j);
+                if (d > window || d >= bestDistance)
+                {
+                    break;
+                }
+
+                if ((Hits[j].Markers & marker) != 0)
+                {
+                    return j;
+                }
+            }
+
+            return best;
+        }
+
+        public int Distance(int a, int b)
+        {
+            var x = Hits[a];
+            var y = Hits[b];
+            return x.First > y.Last ? x.First - y.Last : y.First - x.Last;
+        }
+
+        public Candidate CandidateAt(TopicCategory category, int k, float confidence, bool weak) =>
+            new(category, k, Hits[k].Terminal, confidence, weak);
+
+        public Evidence EvidenceOf(Hit h, float confidence)
+        {
+            var tokens = Stream.Tokens;
+            var first = tokens[h.First];
+            var last = tokens[h.Last];
+            var segment = Stream.Text.Segments[first.Segment];
+            var length = last.Start + last.Length - first.Start;
+            return new Evidence(segment.Part, first.Start, length, segment.Text.Substring(first.Start, length), Math.Round(confidence, 2));
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using ClinicMail.Functions.Hosting;
+using Microsoft.Extensions.Configuration;
+
+namespace ClinicMail.Functions.Tests;
+
+/// <summary>Production configuration is validated at startup: every missing setting is named, and no
+/// configured value (which may be a secret) ever appears in the message.</summary>
+public sealed class StartupSettingsTests
+{
+    [Test]
+    public void Read_ProductionWithNothingSet_NamesEveryMissingSetting()
+    {
+        var error = Assert.Throws<StartupConfigurationException>(() => StartupSettings.Read(Config(new() { ["ClinicMail:Mode"] = "Production" })));
+
+        Assert.That(error!.Message, Does.Contain("Storage:Provider"));
+        Assert.That(error.Message, Does.Contain("Keys:VaultUri"));
+        Assert.That(error.Message, Does.Contain("ClinicMail:InternalDomains"));
+        Assert.That(error.Message, Does.Contain("Identity:ClientId"));
+        Assert.That(error.Message, Does.Contain("Identity:AllowedTenants"));
+    }
+
+    [Test]
+    public void Read_NoMode_RefusesToGuess()
+    {
+        var error = Assert.Throws<StartupConfigurationException>(() => StartupSettings.Read(Config([])));
+
+        Assert.That(error!.Message, Does.Contain("ClinicMail:Mode"));
+    }
+
+    [Test]
+    public void Read_ProductionWithDevelopmentIssuer_IsRefused()
+    {
+        var error = Assert.Throws<StartupConfigurationException>(() => StartupSettings.Read(Config(new()
+        {
+            ["ClinicMail:Mode"] = "Production",
+            ["Identity:Mode"] = "Development",
+        })));
+
+        Assert.That(error!.Message, Does.Contain("development issuer never runs in production"));
+    }
+
+    [Test]
+    public void Read_InvalidValues_NeverEchoesThem()
+    {
+        const string secret = "Password=hunter2-very-secret";
+        var error = Assert.Throws<StartupConfigurationException>(() => StartupSettings.Read(Config(new()
+        {
+            ["ClinicMail:Mode"] = "Production",
+            ["Storage:Provider"] = "Sqlite",
+            ["Storage:ConnectionString"] = secret,
+            ["Identity:ClientId"] = "not-a-guid-hunter2",
+            ["Identity:AllowedTenants:0"] = "hunter2",
+        })));
+
+        Assert.That(error!.Message, Does.Not.Contain("hunter2"));
+        Assert.That(error.Message, Does.Contain("Storage:Provider must be 'Postgres' in production"));
+    }
+
+    [Test]
+    public void Read_CompleteProduction_IsAccepted()
+    {
+        var settings = StartupSettings.Read(Config(new()
+        {
+            ["ClinicMail:Mode"] = "Production",
+            ["ClinicMail:InternalDomains:0"] = "clinique.med",
+            ["Storage:Provider"] = "Postgres",
+            ["Storage:ConnectionString"] = "Host=db.example;Database=clinicmail;Username=app",
+            ["Keys:VaultUri"] = "https://clinicmail.vault.azure.net/",
+            ["Keys:KeyName"] = "clinicmail-kek",
+            ["Identity:ClientId"] = "6f1c2b9e-4b1a-4f0e-9a55-0c3d2a7b8e11",
+            ["Identity:AllowedTenants:0"] = "0b7f6b2c-9a3e-4c55-9d7e-2f1f4c0a9e11",
+        }));
+
+        Assert.That(settings.Storage.IsPostgres, Is.True);
+        Assert.That(settings.Identity.IsDevelopment, Is.False);
+    }
+
+    private static IConfiguration Config(Dictionary<string, string?> values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+}

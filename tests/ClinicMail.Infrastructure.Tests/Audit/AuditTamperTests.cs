@@ -1,0 +1,336 @@
+using ClinicMail.Core.Audit;
+using ClinicMail.Infrastructure.Keys;
+
+namespace ClinicMail.Infrastructure.Tests.Audit;
+
+/// <summary>Someone with write access to the database, but without the signing key, edits the audit
+/// log; each kind of tampering must be detected and located. Abstract over the store so the same
+/// scripts run on every store (a PostgreSQL subclass supplies its own <see cref="CreateDatabaseAsync"/>).</summary>
+/// <remarks>The chain built for each test: records 1–20, checkpoint at 20 (its event is 21), records
+/// 22–30, checkpoint at 30 (event 31), records 32–35. The policy allows 10 unsigned records.</remarks>
+public abstract class AuditTamperTests
+{
+    private const long MaxUnsigned = 10;
+
+    private string _keyDirectory = "";
+    private LocalKeyFileKek _key = null!;
+    private IAuditTestDatabase _db = null!;
+    private AuditCheckpointer _checkpointer = null!;
+
+    protected abstract Task<IAuditTestDatabase> CreateDatabaseAsync();
+
+    [OneTimeSetUp]
+    public void CreateKey()
+    {
+        // One RSA key per fixture: generating one per test would dominate the run time.
+        _keyDirectory = Directory.CreateTempSubdirectory("clinicmail-audit-key-").FullName;
+        _key = LocalKeyFileKek.OpenOrCreate(Path.Combine(_keyDirectory, "kek.pem"), allowDevelopmentKeys: true);
+    }
+
+    [OneTimeTearDown]
+    public void DeleteKey()
+    {
+        _key.Dispose();
+        Directory.Delete(_keyDirectory, recursive: true);
+    }
+
+    [SetUp]
+    public async Task SetUpAsync()
+    {
+        _db = await CreateDatabaseAsync();
+        var writer = new DirectAuditWriter(_db.Store, TimeProvider.System);
+        _checkpointer = new AuditCheckpointer(_db.Review, writer, _key, TimeProvider.System);
+
+        await AppendAsync(1, 20);
+        await _checkpointer.CheckpointAsync("test");
+        await AppendAsync(22, 30);
+        await _checkpointer.CheckpointAsync("test");
+        await AppendAsync(32, 35);
+    }
+
+    [TearDown]
+    public async Task TearDownAsync()
+    {
+        _checkpointer.Dispose();
+        await _db.DisposeAsync();
+    }
+
+    [Test]
+    public async Task Verify_UntouchedChain_IsIntactWithBothCheckpoints()
+    {
+        var result = await VerifyAsync();
+
+        Assert.That(result.Ok, Is.True, $"{result.Problem} at {result.BrokenAt} ({result.Detail})");
+        Assert.That(result.RecordsVerified, Is.EqualTo(35));
+        Assert.That(result.HeadSequence, Is.EqualTo(35));
+        Assert.That(result.CheckpointsVerified, Is.EqualTo(2));
+        Assert.That(result.LastCheckpointSequence, Is.EqualTo(30));
+        Assert.That(result.UnsignedRecords, Is.EqualTo(5));
+    }
+
+    [Test]
+    public async Task Verify_FieldEdited_AlteredAtThatRecord()
+    {
+        await _db.ExecuteAsync("UPDATE audit_records SET decision = 'allow' WHERE seq = @seq", ("seq", 7L));
+
+        await AssertBrokenAsync(7, AuditBreak.Altered);
+    }
+
+    [Test]
+    public async Task Verify_DataJsonEdited_AlteredAtThatRecord()
+    {
+        await _db.ExecuteAsync("UPDATE audit_records SET data = REPLACE(data, 'P-0013', 'P-9999') WHERE seq = @seq", ("seq", 13L));
+
+        await AssertBrokenAsync(13, AuditBreak.Altered);
+    }
+
+    [Test]
+    public async Task Verify_RowDeleted_MissingAtThatSequence()
+    {
+        await _db.ExecuteAsync("DELETE FROM audit_records WHERE seq = @seq", ("seq", 24L));
+
+        await AssertBrokenAsync(24, AuditBreak.Missing);
+    }
+
+    [Test]
+    public async Task Verify_RowInsertedAndLaterOnesRenumbered_BrokenRightAfterTheInsertion()
+    {
+        // A forged record, correctly linked to record 10 and correctly hashed, slipped in at 11; the
+        // attacker shifted every later record up by one so the numbers stay gapless.
+        var before = (await _db.Review.FindAsync(10))!;
+        await _db.ExecuteAsync("UPDATE audit_records SET seq = seq + 1000000 WHERE seq > @seq", ("seq", 10L));
+        await _db.ExecuteAsync("UPDATE audit_records SET seq = seq - 999999 WHERE seq > @seq", ("seq", 1000000L));
+        var forged = AuditChain.Link(Entry(999), 11, before.At, before.Hash);
+        await InsertAsync(forged);
+
+        // Record 12 (the old 11) still points to record 10's hash: the insertion is located there.
+        await AssertBrokenAsync(12, AuditBreak.PreviousHashMismatch);
+    }
+
+    [Test]
+    public async Task Verify_RowAppendedWithoutMovingTheHead_HeadMismatchAtTheExtraRecord()
+    {
+        var last = (await _db.Review.FindAsync(35))!;
+        await InsertAsync(AuditChain.Link(Entry(36), 36, last.At, last.Hash));
+
+        var result = await AssertBrokenAsync(36, AuditBreak.HeadMismatch);
+        Assert.That(result.Detail, Is.EqualTo("records_after_head"));
+    }
+
+    [Test]
+    public async Task Verify_TailTruncated_HeadMismatchAtFirstMissingRecord()
+    {
+        await _db.ExecuteAsync("DELETE FROM audit_records WHERE seq > @seq", ("seq", 32L));
+
+        var result = await AssertBrokenAsync(33, AuditBreak.HeadMismatch);
+        Assert.That(result.Detail, Is.EqualTo("tail_truncated"));
+    }
+
+    [Test]
+    public async Task Verify_TailTruncatedAndHeadRowRewritten_SignedCheckpointLocatesIt()
+    {
+        // Everything from 26 on is removed and the head row made to agree: the chain alone looks fine,
+        // but the signed checkpoint at 30 vouches for records that are gone.
+        await _db.ExecuteAsync("DELETE FROM audit_records WHERE seq > @seq", ("seq", 25L));
+        var last = (await _db.Review.FindAsync(25))!;
+        await _db.ExecuteAsync("UPDATE audit_chain_head SET seq = @seq, hash = @hash WHERE id = 1", ("seq", 25L), ("hash", last.Hash));
+
+        var result = await AssertBrokenAsync(26, AuditBreak.Missing);
+        Assert.That(result.Detail, Is.EqualTo("tail_truncated_before_checkpoint"));
+    }
+
+    [Test]
+    public async Task Verify_WholeChainRewrittenConsistentlyWithoutKey_CheckpointMismatchAtFirstSignedRecord()
+    {
+        // Record 5's decision changed, then every hash from 5 to the head recomputed and the head row
+        // updated: the chain verifies on its own. Only the signature at 20 can tell.
+        Assert.That((await AuditChain.VerifyAsync(_db.Review)).Ok, Is.True, "sanity: the rewrite helper keeps the chain consistent");
+        await RewriteAsync(r => r.Sequence == 5 ? r with { Decision = "allow" } : r);
+        Assert.That((await AuditChain.VerifyAsync(_db.Review)).Ok, Is.True, "the rewritten chain links on its own");
+
+        var result = await AssertBrokenAsync(20, AuditBreak.CheckpointMismatch);
+        Assert.That(result.Detail, Is.EqualTo("hash_mismatch"));
+    }
+
+    [Test]
+    public async Task Verify_RewrittenAndCheckpointsResignedWithAnotherKey_SignatureInvalid()
+    {
+        await RewriteAsync(r => r.Sequence == 5 ? r with { Decision = "allow" } : r);
+        var path = Path.Combine(_keyDirectory, "attacker-" + Guid.NewGuid().ToString("N") + ".pem");
+        using (var attacker = LocalKeyFileKek.OpenOrCreate(path, allowDevelopmentKeys: true))
+        {
+            foreach (var seq in new[] { 20L, 30L })
+            {
+                var record = (await _db.Review.FindAsync(seq))!;
+                var forged = await AuditCheckpoints.SignAsync(attacker, seq, record.Hash, DateTimeOffset.UtcNow);
+                await _db.ExecuteAsync("UPDATE audit_checkpoints SET hash = @hash, at = @at, key_id = @key, signature = @sig WHERE seq = @seq",
+                    ("hash", forged.Hash), ("at", forged.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture)),
+                    ("key", forged.KeyId), ("sig", forged.Signature), ("seq", seq));
+            }
+        }
+
+        var result = await AssertBrokenAsync(20, AuditBreak.CheckpointMismatch);
+        Assert.That(result.Detail, Is.EqualTo("signature_invalid"));
+    }
+
+    [Test]
+    public async Task Verify_CheckpointHashEdited_SignatureInvalid()
+    {
+        await _db.ExecuteAsync("UPDATE audit_checkpoints SET hash = @hash WHERE seq = @seq", ("hash", new string('a', 64)), ("seq", 30L));
+
+        var result = await AssertBrokenAsync(30, AuditBreak.CheckpointMismatch);
+        Assert.That(result.Detail, Is.EqualTo("signature_invalid"));
+    }
+
+    [Test]
+    public async Task Verify_CheckpointRowDeleted_TheChainStillNamesIt()
+    {
+        await _db.ExecuteAsync("DELETE FROM audit_checkpoints WHERE seq = @seq", ("seq", 30L));
+
+        var result = await AssertBrokenAsync(30, AuditBreak.CheckpointMismatch);
+        Assert.That(result.Detail, Is.EqualTo("checkpoint_deleted"));
+    }
+
+    [Test]
+    public async Task Verify_ChainRebuiltWithoutAnyCheckpoint_UnsignedTailDetected()
+    {
+        // The thorough attacker: every checkpoint row and checkpoint event gone, the rest renumbered,
+        // rehashed and the head row updated. Nothing links wrongly; what is missing is the signatures
+        // the checkpoint policy promises.
+        await _db.ExecuteAsync("DELETE FROM audit_checkpoints");
+        var kept = new List<AuditRecord>();
+        await foreach (var record in _db.Review.ReadAllAsync())
+        {
+            if (record.Event != AuditEventType.AuditCheckpointSigned)
+            {
+                kept.Add(record);
+            }
+        }
+
+        await _db.ExecuteAsync("DELETE FROM audit_records");
+        var previous = AuditChain.GenesisHash;
+        for (var i = 0; i < kept.Count; i++)
+        {
+            var relinked = kept[i] with { Sequence = i + 1, PreviousHash = previous, Hash = "" };
+            relinked = relinked with { Hash = AuditChain.ComputeHash(relinked) };
+            await InsertAsync(relinked);
+            previous = relinked.Hash;
+        }
+
+        await _db.ExecuteAsync("UPDATE audit_chain_head SET seq = @seq, hash = @hash WHERE id = 1", ("seq", (long)kept.Count), ("hash", previous));
+
+        var result = await AssertBrokenAsync(1, AuditBreak.Unsigned);
+        Assert.That(result.UnsignedRecords, Is.EqualTo(kept.Count));
+    }
+
+    [Test]
+    public async Task Purge_ThroughSignedCheckpoint_VerificationStartsThereAndStillHolds()
+    {
+        var purge = await _db.Review.PurgeThroughAsync((await _db.Review.ReadCheckpointsAsync())[0], DateTimeOffset.UtcNow.AddDays(-1));
+
+        Assert.That(purge.RecordsRemoved, Is.EqualTo(20));
+        var result = await VerifyAsync();
+        Assert.That(result.Ok, Is.True, $"{result.Problem} at {result.BrokenAt} ({result.Detail})");
+        Assert.That(result.AnchorSequence, Is.EqualTo(20));
+        Assert.That(result.RecordsVerified, Is.EqualTo(15));
+    }
+
+    [Test]
+    public async Task Purge_AnchorRowEdited_AnchorNotSigned()
+    {
+        await _db.Review.PurgeThroughAsync((await _db.Review.ReadCheckpointsAsync())[0], DateTimeOffset.UtcNow.AddDays(-1));
+        await _db.ExecuteAsync("UPDATE audit_anchor SET seq = 22 WHERE id = 1");
+
+        var result = await AssertBrokenAsync(22, AuditBreak.CheckpointMismatch);
+        Assert.That(result.Detail, Is.EqualTo("anchor_not_signed"));
+    }
+
+    [Test]
+    public async Task Purge_FirstKeptRecordDeletedAfterwards_MissingRightAfterTheAnchor()
+    {
+        await _db.Review.PurgeThroughAsync((await _db.Review.ReadCheckpointsAsync())[0], DateTimeOffset.UtcNow.AddDays(-1));
+        await _db.ExecuteAsync("DELETE FROM audit_records WHERE seq = 21");
+
+        await AssertBrokenAsync(21, AuditBreak.Missing);
+    }
+
+    [Test]
+    public async Task Purge_AnchorRowDeleted_MissingAtTheGenesis()
+    {
+        await _db.Review.PurgeThroughAsync((await _db.Review.ReadCheckpointsAsync())[0], DateTimeOffset.UtcNow.AddDays(-1));
+        await _db.ExecuteAsync("DELETE FROM audit_anchor");
+
+        await AssertBrokenAsync(1, AuditBreak.Missing);
+    }
+
+    private Task<AuditVerification> VerifyAsync() => new AuditVerifier(_db.Review, _key, MaxUnsigned).VerifyAsync();
+
+    private async Task<AuditVerification> AssertBrokenAsync(long at, AuditBreak problem)
+    {
+        var result = await VerifyAsync();
+        Assert.That(result.Ok, Is.False, "tampering went undetected");
+        Assert.That((result.Problem, result.BrokenAt), Is.EqualTo(((AuditBreak?)problem, (long?)at)), $"detail: {result.Detail}");
+        return result;
+    }
+
+    private async Task AppendAsync(int from, int to)
+    {
+        // Several entries per transaction, as the group-commit writer does.
+        var entries = Enumerable.Range(from, to - from + 1).Select(Entry).ToList();
+        foreach (var chunk in entries.Chunk(4))
+        {
+            await _db.Store.AppendBatchAsync(chunk, DateTimeOffset.UtcNow);
+        }
+    }
+
+    private static AuditEntry Entry(int i) => new()
+    {
+        Event = AuditEventType.CheckPerformed,
+        ActorTenantId = "tenant-1",
+        ActorObjectId = "oid-" + (i % 3).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        CheckId = "chk_" + i.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        Decision = (i % 3) switch { 0 => "allow", 1 => "warn", _ => "block" },
+        Data = new Dictionary<string, object?>
+        {
+            ["patientIds"] = new[] { "P-" + i.ToString("0000", System.Globalization.CultureInfo.InvariantCulture) },
+            ["reasonCodes"] = i % 2 == 0 ? new[] { "CONSENT_MISSING" } : Array.Empty<string>(),
+            ["categories"] = i % 5 == 0 ? new[] { "mental_health" } : Array.Empty<string>(),
+        },
+    };
+
+    private Task InsertAsync(AuditRecord r) => _db.ExecuteAsync(
+        "INSERT INTO audit_records (seq, at, event, actor_tid, actor_oid, check_id, subject_id, decision, data, prev_hash, hash) " +
+        "VALUES (@seq, @at, @event, @tid, @oid, @check, @subject, @decision, @data, @prev, @hash)",
+        ("seq", r.Sequence), ("at", r.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture)),
+        ("event", (int)r.Event), ("tid", r.ActorTenantId), ("oid", r.ActorObjectId), ("check", r.CheckId), ("subject", r.SubjectId),
+        ("decision", r.Decision), ("data", r.DataJson), ("prev", r.PreviousHash), ("hash", r.Hash));
+
+    /// <summary>Applies <paramref name="change"/> to every record, relinks and rehashes the whole chain and
+    /// moves the head row: a consistent rewrite, as someone with the algorithm but not the key would do.</summary>
+    private async Task RewriteAsync(Func<AuditRecord, AuditRecord> change)
+    {
+        var records = new List<AuditRecord>();
+        await foreach (var record in _db.Review.ReadAllAsync())
+        {
+            records.Add(record);
+        }
+
+        var previous = AuditChain.GenesisHash;
+        foreach (var original in records)
+        {
+            var changed = change(original) with { PreviousHash = previous, Hash = "" };
+            changed = changed with { Hash = AuditChain.ComputeHash(changed) };
+            await _db.ExecuteAsync("UPDATE audit_records SET decision = @decision, data = @data, prev_hash = @prev, hash = @hash WHERE seq = @seq",
+                ("decision", changed.Decision), ("data", changed.DataJson), ("prev", changed.PreviousHash), ("hash", changed.Hash), ("seq", changed.Sequence));
+            previous = changed.Hash;
+        }
+
+        await _db.ExecuteAsync("UPDATE audit_chain_head SET seq = @seq, hash = @hash WHERE id = 1", ("seq", records[^1].Sequence), ("hash", previous));
+    }
+}
+
+/// <summary>The tamper scripts on the embedded SQLite store.</summary>
+public sealed class SqliteAuditTamperTests : AuditTamperTests
+{
+    protected override async Task<IAuditTestDatabase> CreateDatabaseAsync() => await SqliteAuditTestDatabase.CreateAsync();
+}

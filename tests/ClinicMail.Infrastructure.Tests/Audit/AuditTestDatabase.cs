@@ -1,0 +1,83 @@
+using ClinicMail.Core.Audit;
+using ClinicMail.Infrastructure.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace ClinicMail.Infrastructure.Tests.Audit;
+
+/// <summary>A real audit store for a tamper test, plus raw SQL access to the same database — what an
+/// attacker with database access (but not the signing key) has. Parameters are written <c>@name</c>,
+/// which both SQLite and PostgreSQL (Npgsql) accept, so tamper scripts are shared by the stores.</summary>
+public interface IAuditTestDatabase : IAsyncDisposable
+{
+    IAuditStore Store { get; }
+
+    IAuditReviewStore Review { get; }
+
+    Task<int> ExecuteAsync(string sql, params (string Name, object? Value)[] parameters);
+}
+
+/// <summary>The writer without group commit: each entry is its own append, which keeps tests deterministic.</summary>
+public sealed class DirectAuditWriter(IAuditStore store, TimeProvider time) : IAuditWriter
+{
+    public async Task<AuditRecord> AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default) =>
+        (await store.AppendBatchAsync([entry], time.GetUtcNow(), cancellationToken).ConfigureAwait(false))[0];
+}
+
+public sealed class SqliteAuditTestDatabase : IAuditTestDatabase
+{
+    private readonly string _directory;
+    private readonly SqliteDatabase _database;
+
+    private SqliteAuditTestDatabase(string directory, SqliteDatabase database)
+    {
+        _directory = directory;
+        _database = database;
+        var store = new SqliteAuditStore(database);
+        Store = store;
+        Review = store;
+    }
+
+    public IAuditStore Store { get; }
+
+    public IAuditReviewStore Review { get; }
+
+    public string Path => _database.DatabasePath;
+
+    public static async Task<SqliteAuditTestDatabase> CreateAsync()
+    {
+        var directory = Directory.CreateTempSubdirectory("clinicmail-audit-").FullName;
+        var database = new SqliteDatabase(System.IO.Path.Combine(directory, "audit.db"));
+        await database.MigrateAsync();
+        return new SqliteAuditTestDatabase(directory, database);
+    }
+
+    public async Task<int> ExecuteAsync(string sql, params (string Name, object? Value)[] parameters)
+    {
+        await using var connection = await _database.OpenConnectionAsync();
+        await using var command = connection.CreateCommand();
+#pragma warning disable CA2100 // Test tamper scripts, constant in the tests.
+        command.CommandText = sql;
+#pragma warning restore CA2100
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue("@" + name, value ?? DBNull.Value);
+        }
+
+        return await command.ExecuteNonQueryAsync();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left to the OS temp cleaner.
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,186 @@
+using ClinicMail.Core.Drafts;
+using ClinicMail.Core.Recipients;
+using ClinicMail.Core.Registry;
+using ClinicMail.Core.Tests.Builders;
+using ClinicMail.Infrastructure.Demo;
+
+namespace ClinicMail.Infrastructure.Tests.Storage;
+
+/// <summary>What every <see cref="IPatientDirectory"/> must answer, checked against the in-memory
+/// directory on the same generated registry. A store subclass only says how to build itself from
+/// patients (SQLite here; a PostgreSQL subclass needs nothing more than its own factory).</summary>
+public abstract class PatientDirectoryContractTests
+{
+    private const int GeneratedCount = 3000;
+    private const int Seed = 20250601;
+
+    private static readonly Patient[] Explicit =
+    [
+        PatientBuilder.Patient("c-andre").WithAddress("famille.pelletier@videotron.ca", AddressKind.FamilyShared, true).Build(),
+        PatientBuilder.Patient("c-louise").WithAddress("famille.pelletier@videotron.ca", AddressKind.FamilyShared, true)
+            .WithConsent(ConsentBuilder.Refused()).Build(),
+        PatientBuilder.Patient("c-jean").WithAddress("jean.gagnon@gmail.com").WithAddress("j.gagnon@employeur.example.com", AddressKind.Employer).Build(),
+    ];
+
+    private IReadOnlyList<Patient> _patients = null!;
+    private InMemoryPatientDirectory _reference = null!;
+    private IPatientDirectory _directory = null!;
+
+    /// <summary>Builds the directory under test holding exactly these patients.</summary>
+    protected abstract Task<IPatientDirectory> CreateDirectoryAsync(IReadOnlyList<Patient> patients);
+
+    /// <summary>Releases what <see cref="CreateDirectoryAsync"/> created.</summary>
+    protected virtual void ReleaseDirectory()
+    {
+    }
+
+    [OneTimeSetUp]
+    public async Task CreateAsync()
+    {
+        _patients = [.. RegistryGenerator.Generate(GeneratedCount, Seed), .. Explicit];
+        _reference = new InMemoryPatientDirectory(_patients);
+        _directory = await CreateDirectoryAsync(_patients);
+    }
+
+    [OneTimeTearDown]
+    public void Release() => ReleaseDirectory();
+
+    private IEnumerable<string> SampleAddresses() =>
+        _patients.Where((_, i) => i % 15 == 0).SelectMany(p => p.Addresses).Select(a => AddressNormalizer.Normalize(a.Address)!);
+
+    /// <summary>Deterministic typos of registered addresses: swapped letters, a dropped letter, a
+    /// provider typo, a Cyrillic letter.</summary>
+    private IEnumerable<string> Typos() => SampleAddresses().Select((address, i) =>
+    {
+        var local = AddressNormalizer.LocalPart(address);
+        var domain = AddressNormalizer.Domain(address);
+        return (i % 4) switch
+        {
+            0 => string.Concat(local[1].ToString(), local[0].ToString(), local[2..], "@", domain),
+            1 => string.Concat(local[..^1], "@", domain),
+            2 => string.Concat(local, "@", domain.Replace("gmail", "gmial", StringComparison.Ordinal)),
+            _ => AddressNormalizer.Normalize(address.Replace('a', '\u0430'))!,
+        };
+    });
+
+    private static string Describe(DirectoryMatch match) =>
+        string.Join("|", match.Patient.Id, match.Address.Address, match.Address.Kind, match.Address.ThirdPartyConsented,
+            match.Patient.Consent?.Status.ToString() ?? "none", match.Patient.Addresses.Count);
+
+    [Test]
+    public async Task FindByAddressesAsync_SampleAndAbsent_SameAsReference()
+    {
+        string[] addresses = [.. SampleAddresses(), "absent.person@example.com", "personne@gmial.com"];
+
+        var expected = await _reference.FindByAddressesAsync(addresses);
+        var actual = await _directory.FindByAddressesAsync(addresses);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(actual.Keys, Is.EquivalentTo(expected.Keys));
+            foreach (var (address, matches) in expected)
+            {
+                Assert.That(actual[address].Select(Describe), Is.EquivalentTo(matches.Select(Describe)));
+            }
+        });
+    }
+
+    [Test]
+    public async Task FindByAddressesAsync_FamilyAddress_EveryPatientComplete()
+    {
+        var found = await _directory.FindByAddressesAsync(["famille.pelletier@videotron.ca", "jean.gagnon@gmail.com"]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(found["famille.pelletier@videotron.ca"].Select(m => m.Patient.Id), Is.EquivalentTo(new[] { "c-andre", "c-louise" }));
+            Assert.That(found["jean.gagnon@gmail.com"].Single().Patient.Addresses, Has.Count.EqualTo(2), "the patient comes with all its addresses");
+        });
+    }
+
+    [Test]
+    public async Task FindByAddressesAsync_Empty_Empty()
+    {
+        var found = await _directory.FindByAddressesAsync([]);
+
+        Assert.That(found, Is.Empty);
+    }
+
+    [Test]
+    public async Task FindNearMissCandidatesAsync_Typos_SameCandidatesAsReference()
+    {
+        var keys = Typos().Select(AddressKeys.For).ToList();
+
+        var expected = await _reference.FindNearMissCandidatesAsync(keys);
+        var actual = await _directory.FindNearMissCandidatesAsync(keys);
+
+        // A store may return a candidate once even when several keys lead to it.
+        Assert.Multiple(() =>
+        {
+            Assert.That(expected, Is.Not.Empty);
+            Assert.That(actual.Select(Describe).Distinct(), Is.EquivalentTo(expected.Select(Describe).Distinct()));
+            Assert.That(actual.Select(m => m.Keys ?? AddressKeys.For(m.Address.Address)),
+                Is.EqualTo(actual.Select(m => AddressKeys.For(m.Address.Address))), "stored keys are the current keys");
+        });
+    }
+
+    [Test]
+    public async Task FindNearMissCandidatesAsync_Empty_Empty()
+    {
+        var found = await _directory.FindNearMissCandidatesAsync([]);
+
+        Assert.That(found, Is.Empty);
+    }
+
+    [Test]
+    public async Task RegisteredDomainsAsync_SameAsReference()
+    {
+        var expected = await _reference.RegisteredDomainsAsync();
+        var actual = await _directory.RegisteredDomainsAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(actual, Is.EquivalentTo(expected));
+            Assert.That(actual, Does.Contain("gmail.com").And.Contain("videotron.ca"));
+        });
+    }
+
+    [Test]
+    public async Task ResolveAsync_DraftsOfRegisteredAndTypos_SameReportsAsReference()
+    {
+        var recipients = SampleAddresses().Take(40).Concat(Typos().Take(40)).Select(a => new DraftRecipient(a)).ToList();
+        var draft = new Draft { To = recipients[..20], Cc = recipients[20..40], Bcc = recipients[40..] };
+        var today = new DateOnly(2025, 6, 1);
+
+        var expected = await RecipientResolver.Default.ResolveAsync(draft, _reference, ["clinique-exemple.med"], today);
+        var actual = await RecipientResolver.Default.ResolveAsync(draft, _directory, ["clinique-exemple.med"], today);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(expected.Select(r => r.Status), Does.Contain(RecipientStatus.Lookalike));
+            Assert.That(actual.Select(r => (r.Address, r.Status, r.PatientId, r.Consent?.State, r.Lookalike)),
+                Is.EqualTo(expected.Select(r => (r.Address, r.Status, r.PatientId, r.Consent?.State, r.Lookalike))));
+        });
+    }
+}
+
+[TestFixture]
+public sealed class InMemoryPatientDirectoryContractTests : PatientDirectoryContractTests
+{
+    protected override Task<IPatientDirectory> CreateDirectoryAsync(IReadOnlyList<Patient> patients) =>
+        Task.FromResult<IPatientDirectory>(new InMemoryPatientDirectory(patients));
+}
+
+[TestFixture]
+public sealed class SqlitePatientDirectoryContractTests : PatientDirectoryContractTests
+{
+    private TempSqliteDatabase? _temp;
+
+    protected override async Task<IPatientDirectory> CreateDirectoryAsync(IReadOnlyList<Patient> patients)
+    {
+        _temp = await TempSqliteDatabase.CreateMigratedAsync();
+        await new Infrastructure.Storage.Sqlite.SqlitePatientStore(_temp.Database).UpsertManyAsync(patients, "actor-test");
+        return new Infrastructure.Storage.Sqlite.SqlitePatientDirectory(_temp.Database);
+    }
+
+    protected override void ReleaseDirectory() => _temp?.Dispose();
+}
