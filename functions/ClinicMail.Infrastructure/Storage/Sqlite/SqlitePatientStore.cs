@@ -36,6 +36,7 @@ public sealed class SqlitePatientStore(SqliteDatabase database, TimeProvider? ti
     {
         ArgumentNullException.ThrowIfNull(patients);
         ArgumentException.ThrowIfNullOrWhiteSpace(actorId);
+        Postgres.RegistryWrites.RejectRepeatedIds(patients);
 
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -52,8 +53,6 @@ public sealed class SqlitePatientStore(SqliteDatabase database, TimeProvider? ti
                 {
                     ArgumentNullException.ThrowIfNull(patient);
                     var diff = PatientDiff.Compute(stored.GetValueOrDefault(patient.Id ?? ""), patient);
-                    // A patient listed twice in one call: the second sees the first's state.
-                    stored[diff.Patient.Id] = diff.Patient;
                     await writer.ApplyAsync(diff, cancellationToken).ConfigureAwait(false);
                     touched.UnionWith(diff.TouchedAddresses());
                     diffs.Add(diff);
