@@ -236,8 +236,8 @@ public sealed class PostgresPatientStore(PostgresDatabase database, TimeProvider
         {
             BatchCommands =
             {
-                PostgresRows.Command(byClinicId ? PatientsByClinicId : PatientsById, keys),
-                PostgresRows.Command(byClinicId ? AddressesByClinicId : AddressesById, keys),
+                PostgresRows.Command(byClinicId ? PatientsByClinicId : PatientsById, (object)keys),
+                PostgresRows.Command(byClinicId ? AddressesByClinicId : AddressesById, (object)keys),
             },
         };
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

@@ -107,6 +107,8 @@ internal static class PostgresRows
         return patients;
     }
 
+    /// <summary>A batch statement with positional parameters. An array argument meant as ONE
+    /// parameter must be passed cast to object, or C# spreads it over the params array.</summary>
     public static NpgsqlBatchCommand Command(string sql, params object?[] values)
     {
 #pragma warning disable CA2100 // Callers pass this assembly's literal statements; values are bound as parameters.
