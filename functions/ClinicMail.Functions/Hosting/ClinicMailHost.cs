@@ -89,6 +89,7 @@ public static class ClinicMailHost
 
         app.MapSystemEndpoints();
         app.MapCheckEndpoints();
+        app.MapRegistryEndpoints();
         app.MapOpenApi("/api/openapi.json").AllowAnonymous().WithName("OpenApi");
         if (options.IsDevelopment)
         {

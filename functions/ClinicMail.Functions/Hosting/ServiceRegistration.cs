@@ -58,6 +58,15 @@ public static class ServiceRegistration
         services.TryAddSingleton<IValidator<OverrideRequest>, OverrideRequestValidator>();
         services.TryAddSingleton<CheckHandler>();
         services.TryAddSingleton<OverrideHandler>();
+        services.TryAddSingleton<IValidator<PatientRequest>, PatientRequestValidator>();
+        services.TryAddSingleton<IValidator<AddressRequest>, AddressRequestValidator>();
+        services.TryAddSingleton<IValidator<ConsentRequest>, ConsentRequestValidator>();
+        services.TryAddSingleton<IValidator<RemoveAddressRequest>, RemoveAddressRequestValidator>();
+        services.TryAddSingleton<IValidator<RestrictRequest>, RestrictRequestValidator>();
+        services.TryAddSingleton<IValidator<SearchRequest>, SearchRequestValidator>();
+        services.TryAddSingleton<IValidator<LookupRequest>, LookupRequestValidator>();
+        services.TryAddSingleton<RegistryHandler>();
+        services.TryAddSingleton<RegistryImportHandler>();
 
         services.AddExceptionHandler<ProblemMapping>();
         services.AddProblemDetails();
