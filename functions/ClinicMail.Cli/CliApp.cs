@@ -13,6 +13,8 @@ internal static class CliApp
             CheckCommand.Create(io),
             DemoSeedCommand.Create(io),
             TokenCommand.Create(io),
+            RegistryImportCommand.Create(io),
+            DbMigrateCommand.Create(io),
         };
 
         var parse = root.Parse(args);
