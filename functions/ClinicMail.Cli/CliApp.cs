@@ -15,6 +15,8 @@ internal static class CliApp
             TokenCommand.Create(io),
             AuditCommand.Create(io),
             KeysCommand.Create(io),
+            RegistryImportCommand.Create(io),
+            DbMigrateCommand.Create(io),
         };
 
         var parse = root.Parse(args);

@@ -1,4 +1,5 @@
 using ClinicMail.Core.Registry;
+using ClinicMail.Infrastructure.Storage;
 using ClinicMail.Infrastructure.Storage.Sqlite;
 
 namespace ClinicMail.Cli;
@@ -24,10 +25,10 @@ internal sealed class RegistryAccess : IAsyncDisposable
             return null;
         }
 
-        var database = new SqliteDatabase(dbPath);
-        // Reading an older file: bring its schema up to date first (idempotent, versioned).
-        await database.MigrateAsync(ct).ConfigureAwait(false);
-        return new RegistryAccess(new SqlitePatientDirectory(database));
+        var backend = StorageBackend.ForSqlite(new SqliteDatabase(dbPath));
+        // Reading an older file: bring its schema and near-miss keys up to date first (idempotent, versioned).
+        await backend.MigrateAsync(ct).ConfigureAwait(false);
+        return new RegistryAccess(backend.Directory);
     }
 
     public ValueTask DisposeAsync()

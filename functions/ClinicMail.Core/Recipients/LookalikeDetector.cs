@@ -11,12 +11,7 @@ namespace ClinicMail.Core.Recipients;
 /// never flag each other.</remarks>
 internal static class LookalikeDetector
 {
-    /// <summary>A local part this short differs from many others by one letter: "jo" and "jp" are
-    /// more likely two people than a typo, so edits on it are not reported.</summary>
-    private const int MinLocalLengthForEdits = 4;
-
-    /// <summary>From this length on, two edits are still far more likely a typo than another person.</summary>
-    private const int LongLocalLength = 10;
+    private const int MinLocalLengthForEdits = NearMiss.MinLocalLengthForEdits;
 
     /// <summary>A domain label shorter than this ("me.com", "pm.me") is one edit away from too many
     /// real domains for a distance to mean anything.</summary>
@@ -52,7 +47,7 @@ internal static class LookalikeDetector
             }
 
             var probeLocal = LocalOf(probe.Keys.Skeleton);
-            var bound = probeLocal.Length >= LongLocalLength ? 2 : 1;
+            var bound = NearMiss.EditBound(probeLocal.Length);
             foreach (var (match, keys) in onDomain)
             {
                 int score;

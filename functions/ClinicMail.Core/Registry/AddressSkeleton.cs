@@ -14,12 +14,11 @@ internal static class AddressSkeleton
 
         var domain = SkeletonDomain(normalizedAddress.AsSpan(at + 1));
         var local = SkeletonLocal(normalizedAddress.AsSpan(0, at), domain);
-        var affix = Math.Min(AddressKeys.AffixLength, local.Length);
         return new AddressKeys(
             string.Concat(local, "@", domain),
             domain,
-            local[..affix],
-            local[^affix..]);
+            local[..AddressKeys.PrefixLength(local.Length)],
+            local[^AddressKeys.SuffixLength(local.Length)..]);
     }
 
     /// <summary>The folded domain: punycode labels decoded first, so "xn--gmil-63d.com" (a

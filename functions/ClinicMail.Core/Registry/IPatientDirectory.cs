@@ -13,9 +13,11 @@ public interface IPatientDirectory
         IReadOnlyCollection<string> normalizedAddresses, CancellationToken cancellationToken = default);
 
     /// <summary>Registered addresses that could be a near miss of one of these keys: same
-    /// skeleton, or same key domain and same local-part prefix or suffix with a local length
-    /// within <see cref="AddressKeys.MaxEditDistance"/> of the key's. The caller
-    /// decides which are real look-alikes; a store may return more candidates than needed, never fewer.</summary>
+    /// skeleton, or same key domain, a local length within <see cref="AddressKeys.MaxEditDistance"/>
+    /// of the key's and the prefix or suffix key of that length (<see cref="AddressKeys.Probes"/>),
+    /// kept only when <see cref="NearMiss.IsCandidate"/> accepts them against the key's skeleton
+    /// (filtered where the addresses are, so only survivors are loaded with their patient). The
+    /// caller decides which are real look-alikes; a store may return a candidate more than once.</summary>
     Task<IReadOnlyList<DirectoryMatch>> FindNearMissCandidatesAsync(
         IReadOnlyCollection<AddressKeys> keys, CancellationToken cancellationToken = default);
 

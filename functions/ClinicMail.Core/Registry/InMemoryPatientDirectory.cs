@@ -74,12 +74,18 @@ public sealed class InMemoryPatientDirectory : IPatientDirectory
         var candidates = new List<DirectoryMatch>();
         foreach (var key in keys)
         {
-            AddAll(_bySkeleton, key.Skeleton, candidates);
-            var length = key.LocalLength;
-            for (var l = Math.Max(1, length - AddressKeys.MaxEditDistance); l <= length + AddressKeys.MaxEditDistance; l++)
+            AddAll(_bySkeleton, key.Skeleton, key.Skeleton, candidates);
+            foreach (var probe in key.Probes())
             {
-                AddAll(_byPrefix, (key.Domain, key.LocalPrefix, l), candidates);
-                AddAll(_bySuffix, (key.Domain, key.LocalSuffix, l), candidates);
+                if (probe.Prefix is not null)
+                {
+                    AddAll(_byPrefix, (key.Domain, probe.Prefix, probe.Length), key.Skeleton, candidates);
+                }
+
+                if (probe.Suffix is not null)
+                {
+                    AddAll(_bySuffix, (key.Domain, probe.Suffix, probe.Length), key.Skeleton, candidates);
+                }
             }
         }
 
@@ -104,12 +110,20 @@ public sealed class InMemoryPatientDirectory : IPatientDirectory
         list.Add(match);
     }
 
-    private static void AddAll<TKey>(Dictionary<TKey, List<DirectoryMatch>> index, TKey key, List<DirectoryMatch> into)
+    /// <summary>Adds the bucket's addresses that pass <see cref="NearMiss.IsCandidate"/> (the same
+    /// filter the stores apply before loading patients, so every directory answers alike).</summary>
+    private static void AddAll<TKey>(Dictionary<TKey, List<DirectoryMatch>> index, TKey key, string probeSkeleton, List<DirectoryMatch> into)
         where TKey : notnull
     {
         if (index.TryGetValue(key, out var list))
         {
-            into.AddRange(list);
+            foreach (var match in list)
+            {
+                if (NearMiss.IsCandidate(probeSkeleton, match.Keys!.Skeleton))
+                {
+                    into.Add(match);
+                }
+            }
         }
     }
 }

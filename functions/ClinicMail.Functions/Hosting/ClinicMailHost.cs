@@ -102,6 +102,7 @@ public static class ClinicMailHost
         app.MapCheckEndpoints();
         app.MapAuditEndpoints();
         app.MapSecureMessageEndpoints();
+        app.MapRegistryEndpoints();
         app.MapOpenApi("/api/openapi.json").AllowAnonymous().WithName("OpenApi");
         if (options.IsDevelopment)
         {

@@ -55,6 +55,10 @@ public sealed class LimitsOptions
 
     public int MaxAttachments { get; set; } = 100;
 
+    /// <summary>Largest body of <c>POST /api/v1/registry/import</c> (a CSV export), in bytes: 64 MiB
+    /// is about 400,000 rows; larger registries are imported with the CLI.</summary>
+    public long MaxImportRequestBytes { get; set; } = 64L * 1024 * 1024;
+
     public int MaxAddressChars { get; set; } = 320;
 
     public int MaxJustificationChars { get; set; } = 2_000;

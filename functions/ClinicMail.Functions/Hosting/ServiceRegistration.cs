@@ -1,11 +1,11 @@
 using System.Security.Cryptography;
+using Azure.Identity;
 using ClinicMail.Core.Audit;
 using ClinicMail.Core.Checking;
 using ClinicMail.Core.Crypto;
 using ClinicMail.Core.Drafts;
 using ClinicMail.Core.Json;
 using ClinicMail.Core.Policy;
-using ClinicMail.Core.Registry;
 using ClinicMail.Functions.Audit;
 using ClinicMail.Functions.Handlers;
 using ClinicMail.Functions.Identity;
@@ -17,6 +17,8 @@ using ClinicMail.Infrastructure.Demo;
 using ClinicMail.Infrastructure.Files;
 using ClinicMail.Infrastructure.Identity;
 using ClinicMail.Infrastructure.Keys;
+using ClinicMail.Infrastructure.Storage;
+using ClinicMail.Infrastructure.Storage.Postgres;
 using ClinicMail.Infrastructure.Storage.Sqlite;
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -59,6 +61,15 @@ public static class ServiceRegistration
         services.TryAddSingleton<IValidator<OverrideRequest>, OverrideRequestValidator>();
         services.TryAddSingleton<CheckHandler>();
         services.TryAddSingleton<OverrideHandler>();
+        services.TryAddSingleton<IValidator<PatientRequest>, PatientRequestValidator>();
+        services.TryAddSingleton<IValidator<AddressRequest>, AddressRequestValidator>();
+        services.TryAddSingleton<IValidator<ConsentRequest>, ConsentRequestValidator>();
+        services.TryAddSingleton<IValidator<RemoveAddressRequest>, RemoveAddressRequestValidator>();
+        services.TryAddSingleton<IValidator<RestrictRequest>, RestrictRequestValidator>();
+        services.TryAddSingleton<IValidator<SearchRequest>, SearchRequestValidator>();
+        services.TryAddSingleton<IValidator<LookupRequest>, LookupRequestValidator>();
+        services.TryAddSingleton<RegistryHandler>();
+        services.TryAddSingleton<RegistryImportHandler>();
 
         services.AddExceptionHandler<ProblemMapping>();
         services.AddProblemDetails();
@@ -74,30 +85,50 @@ public static class ServiceRegistration
         return services;
     }
 
+    /// <summary>The one place that chooses the provider (STYLE.md §6). Each provider registers its
+    /// database and a <see cref="StorageBackend"/>; the store interfaces are mapped from the
+    /// backend, so a new store is added to <see cref="StorageBackend"/> once per provider.</summary>
     private static IServiceCollection AddClinicMailStorage(this IServiceCollection services, StartupSettings settings)
     {
-        if (!settings.Storage.IsSqlite)
+        var storage = settings.Storage;
+        if (storage.IsPostgres)
         {
-            throw new StartupConfigurationException(["Storage:Provider 'Postgres' is not available in this build yet; use 'Sqlite'."]);
+            // One data source (connection pool, Entra token refresh) per process.
+            services.TryAddSingleton(sp => new PostgresDatabase(
+                storage.ConnectionString,
+                storage.UsesEntraAuthentication(settings.ClinicMail) ? new DefaultAzureCredential() : null,
+                sp.GetRequiredService<TimeProvider>()));
+            services.TryAddSingleton(sp => StorageBackend.ForPostgres(sp.GetRequiredService<PostgresDatabase>(), sp.GetRequiredService<TimeProvider>()));
+        }
+        else
+        {
+            // One database object per file: it opens pooled connections per operation.
+            services.TryAddSingleton(sp => new SqliteDatabase(storage.ConnectionString, sp.GetRequiredService<TimeProvider>()));
+            services.TryAddSingleton(sp => StorageBackend.ForSqlite(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
         }
 
-        // One database object per file: it opens pooled connections per operation.
-        services.TryAddSingleton(sp => new SqliteDatabase(settings.Storage.ConnectionString, sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<IPatientDirectory>(sp => new SqlitePatientDirectory(sp.GetRequiredService<SqliteDatabase>()));
-        services.TryAddSingleton(sp => new SqlitePatientStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton(sp => new SqliteAuditStore(sp.GetRequiredService<SqliteDatabase>()));
-        services.TryAddSingleton<IAuditStore>(sp => sp.GetRequiredService<SqliteAuditStore>());
+        // Stateless adapters over the pooled database: singletons.
+        services.TryAddSingleton(sp => sp.GetRequiredService<StorageBackend>().Directory);
+        services.TryAddSingleton(sp => sp.GetRequiredService<StorageBackend>().Patients);
+        services.TryAddSingleton(sp => sp.GetRequiredService<StorageBackend>().Audit);
         services.TryAddSingleton<IAuditReader>(sp => sp.GetRequiredService<IAuditStore>());
-        services.TryAddSingleton<IOverrideJustificationStore>(sp => sp.GetRequiredService<SqliteAuditStore>());
-        services.TryAddSingleton<IAuditReviewStore>(sp => sp.GetRequiredService<SqliteAuditStore>());
+        services.TryAddSingleton(sp => sp.GetRequiredService<StorageBackend>().Justifications);
+        // Audit review runs on SQLite; its PostgreSQL store is not written yet, and startup says so.
+        services.TryAddSingleton<IAuditReviewStore>(sp => sp.GetRequiredService<StorageBackend>().AuditReview
+            ?? throw new StartupConfigurationException(["Audit review (search, export, verification) is not available on Storage:Provider 'Postgres' in this build yet."]));
         services.AddSingleton<IStartupStep>(sp => new DelegateStartupStep(async ct =>
         {
-            var applied = await sp.GetRequiredService<SqliteDatabase>().MigrateAsync(ct).ConfigureAwait(false);
+            if (!storage.MigratesOnStartup(settings.ClinicMail))
+            {
+                return;
+            }
+
+            var (applied, _) = await sp.GetRequiredService<StorageBackend>().MigrateAsync(ct).ConfigureAwait(false);
             // Embedded default: the demo registry is seeded when the database is created, never again
             // (an administrator's later edits to demo patients are not undone by a restart).
             if (settings.ClinicMail.IsDevelopment && applied.Contains(1) && settings.ClinicMail.SeedDemoRegistry)
             {
-                await DemoRegistry.SeedAsync(sp.GetRequiredService<SqlitePatientStore>(), ct).ConfigureAwait(false);
+                await DemoRegistry.SeedAsync(sp.GetRequiredService<IPatientStore>(), ct).ConfigureAwait(false);
             }
         }));
         return services;

@@ -14,6 +14,19 @@ public sealed class StorageOptions
     /// <summary>SQLite: a file path or <c>Data Source=…</c>; PostgreSQL: an Npgsql connection string.</summary>
     public string ConnectionString { get; set; } = "";
 
+    /// <summary>Apply schema migrations (and re-key addresses) at startup. Unset: yes in Development,
+    /// no in Production, where <c>clinicmail db migrate</c> runs at deployment (the app's role
+    /// then needs no DDL rights at run time).</summary>
+    public bool? MigrateOnStartup { get; set; }
+
+    /// <summary>PostgreSQL: authenticate with an Entra access token (managed identity) when the
+    /// connection string has no password. Unset: yes in Production, no in Development.</summary>
+    public bool? UseEntraAuthentication { get; set; }
+
+    public bool MigratesOnStartup(ClinicMailOptions clinic) => MigrateOnStartup ?? clinic.IsDevelopment;
+
+    public bool UsesEntraAuthentication(ClinicMailOptions clinic) => UseEntraAuthentication ?? clinic.IsProduction;
+
     public bool IsSqlite => string.Equals(Provider, "Sqlite", StringComparison.OrdinalIgnoreCase);
 
     public bool IsPostgres => string.Equals(Provider, "Postgres", StringComparison.OrdinalIgnoreCase);

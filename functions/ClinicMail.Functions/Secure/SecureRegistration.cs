@@ -12,6 +12,7 @@ using ClinicMail.Functions.Hosting;
 using ClinicMail.Functions.Validation;
 using ClinicMail.Infrastructure.Mail;
 using ClinicMail.Infrastructure.Secure;
+using ClinicMail.Infrastructure.Storage;
 using ClinicMail.Infrastructure.Storage.Sqlite;
 using FluentValidation;
 using Microsoft.AspNetCore.RateLimiting;
@@ -31,7 +32,9 @@ public static class SecureRegistration
         // Stateless apart from the key-encryption key, itself a singleton.
         services.TryAddSingleton(sp => new EnvelopeEncryptor(sp.GetRequiredService<IKeyEncryptionKey>()));
         // The store opens a pooled connection per operation: one instance per database.
-        services.TryAddSingleton<ISecureMessageStore>(sp => new SqliteSecureMessageStore(sp.GetRequiredService<SqliteDatabase>()));
+        services.TryAddSingleton<ISecureMessageStore>(sp => sp.GetRequiredService<StorageBackend>().Sqlite is { } sqlite
+            ? new SqliteSecureMessageStore(sqlite)
+            : throw new StartupConfigurationException(["Secure messages are not available on Storage:Provider 'Postgres' in this build yet."]));
         services.TryAddSingleton(sp => new SecureMessagePurger(sp.GetRequiredService<ISecureMessageStore>(), sp.GetRequiredService<Core.Audit.IAuditWriter>(), sp.GetRequiredService<TimeProvider>()));
         services.AddClinicMailMail(configuration, settings);
 

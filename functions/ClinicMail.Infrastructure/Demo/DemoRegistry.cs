@@ -1,7 +1,6 @@
 using ClinicMail.Core.Registry;
 using ClinicMail.Core.Topics;
 using ClinicMail.Infrastructure.Storage;
-using ClinicMail.Infrastructure.Storage.Sqlite;
 
 namespace ClinicMail.Infrastructure.Demo;
 
@@ -69,7 +68,7 @@ public static class DemoRegistry
     ];
 
     /// <summary>Writes the demo patients. Idempotent: a second run changes nothing and writes no history.</summary>
-    public static Task<UpsertSummary> SeedAsync(SqlitePatientStore store, CancellationToken cancellationToken = default)
+    public static Task<UpsertSummary> SeedAsync(IPatientStore store, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         return store.UpsertManyAsync(Patients, SeedActorId, cancellationToken);

@@ -34,14 +34,15 @@ public sealed class AddressKeysTests
         Assert.That(KeysOf(a).Skeleton, Is.Not.EqualTo(KeysOf(b).Skeleton));
 
     [Test]
-    public void For_LongLocalPart_AffixesAreFirstAndLastFourOfSkeletonLocal()
+    public void For_LongLocalPart_AffixesSplitTheSkeletonLocalMinusOne()
     {
         var keys = KeysOf("marie.tremblay@videotron.ca");
 
         Assert.Multiple(() =>
         {
-            Assert.That(keys.LocalPrefix, Is.EqualTo("mari"));
-            Assert.That(keys.LocalSuffix, Is.EqualTo("biay"), "the 'l' is folded to the i-class");
+            // 14 characters: 6 + 7 = 13, so one edit anywhere leaves one of them whole.
+            Assert.That(keys.LocalPrefix, Is.EqualTo("marie."));
+            Assert.That(keys.LocalSuffix, Is.EqualTo("rembiay"), "the 'l' is folded to the i-class");
             Assert.That(keys.Domain, Is.EqualTo("videotron.ca"));
             Assert.That(keys.Skeleton, Is.EqualTo("marie.trembiay@videotron.ca"));
         });
@@ -71,6 +72,33 @@ public sealed class AddressKeysTests
             Assert.That(typoAtStart.LocalSuffix, Is.EqualTo(registered.LocalSuffix));
             Assert.That(typoAtEnd.LocalPrefix, Is.EqualTo(registered.LocalPrefix));
         });
+    }
+
+    [Test]
+    public void For_MediumLocalPart_AffixesAreFourCharacters()
+    {
+        var keys = KeysOf("sophie.roy@example.com");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(keys.LocalPrefix, Is.EqualTo("soph"));
+            Assert.That(keys.LocalSuffix, Is.EqualTo("e.roy"), "10 characters: 4 + 5 = 9");
+        });
+    }
+
+    [TestCase("catherine.bergeron@example.org", "catherine.bregeron@example.org", TestName = "Probes_SwapInSecondHalf_PrefixProbeMatches")]
+    [TestCase("catherine.bergeron@example.org", "cahterine.bergeron@example.org", TestName = "Probes_SwapInFirstHalf_SuffixProbeMatches")]
+    [TestCase("catherine.bergeron@example.org", "catherine.bergero@example.org", TestName = "Probes_DroppedLastLetter_PrefixProbeMatches")]
+    [TestCase("catherine.bergeron@example.org", "xcatherine.bergeron@example.org", TestName = "Probes_AddedFirstLetter_SuffixProbeMatches")]
+    [TestCase("catherine.bergeron@example.org", "catherinebergeron@example.org", TestName = "Probes_DroppedMiddleLetter_OneProbeMatches")]
+    public void Probes_OneEdit_SomeProbeOfTheRegisteredLengthMatches(string registered, string typed)
+    {
+        var stored = KeysOf(registered);
+        var probe = KeysOf(typed);
+
+        var atLength = probe.Probes().Single(p => p.Length == stored.LocalLength);
+
+        Assert.That(atLength.Prefix == stored.LocalPrefix || atLength.Suffix == stored.LocalSuffix, Is.True);
     }
 
     [Test]

@@ -3,6 +3,7 @@ using ClinicMail.Core.Recipients;
 using ClinicMail.Core.Registry;
 using ClinicMail.Core.Tests.Builders;
 using ClinicMail.Infrastructure.Demo;
+using ClinicMail.Infrastructure.Storage;
 
 namespace ClinicMail.Infrastructure.Tests.Storage;
 
@@ -183,4 +184,25 @@ public sealed class SqlitePatientDirectoryContractTests : PatientDirectoryContra
     }
 
     protected override void ReleaseDirectory() => _temp?.Dispose();
+}
+
+[TestFixture]
+public sealed class PostgresPatientDirectoryContractTests : PatientDirectoryContractTests
+{
+    private TempPostgresDatabase? _temp;
+
+    protected override async Task<IPatientDirectory> CreateDirectoryAsync(IReadOnlyList<Patient> patients)
+    {
+        _temp = await TempPostgresDatabase.CreateAsync();
+        await new Infrastructure.Storage.Postgres.PostgresPatientStore(_temp.Database).UpsertManyAsync(patients, "actor-test");
+        return new Infrastructure.Storage.Postgres.PostgresPatientDirectory(_temp.Database);
+    }
+
+    protected override void ReleaseDirectory()
+    {
+        if (_temp is not null)
+        {
+            _temp.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
 }

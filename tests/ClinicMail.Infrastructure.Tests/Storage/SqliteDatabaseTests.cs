@@ -101,7 +101,7 @@ public sealed class SqliteDatabaseTests
         {
             "schema_migrations", "patients", "patient_addresses", "consents", "registry_changes",
             "ix_patient_addresses_address", "ix_patient_addresses_skeleton",
-            "ix_patient_addresses_domain_prefix", "ix_patient_addresses_domain_suffix",
+            "ix_patient_addresses_near_prefix", "ix_patient_addresses_near_suffix", "ix_patients_family_key",
         }));
     }
 

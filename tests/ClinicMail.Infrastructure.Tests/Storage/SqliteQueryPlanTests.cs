@@ -26,9 +26,8 @@ public sealed class SqliteQueryPlanTests
         var keys = AddressKeys.For("marie.tremblay@videotron.ca");
         command.Parameters.AddWithValue("$addresses", "[\"marie.tremblay@videotron.ca\"]");
         command.Parameters.AddWithValue("$skeletons", "[\"" + keys.Skeleton + "\"]");
-        command.Parameters.AddWithValue("$prefixes", "[[\"" + keys.Domain + "\",\"" + keys.LocalPrefix + "\"]]");
-        command.Parameters.AddWithValue("$suffixes", "[[\"" + keys.Domain + "\",\"" + keys.LocalSuffix + "\"]]");
-        command.Parameters.AddWithValue("$maxEdits", 2);
+        command.Parameters.AddWithValue("$prefixes", System.Text.Json.JsonSerializer.Serialize(new object[][] { [keys.Domain, keys.LocalLength, keys.LocalPrefix, keys.Skeleton] }));
+        command.Parameters.AddWithValue("$suffixes", System.Text.Json.JsonSerializer.Serialize(new object[][] { [keys.Domain, keys.LocalLength, keys.LocalSuffix, keys.Skeleton] }));
         var details = new List<string>();
         await using (var reader = await command.ExecuteReaderAsync())
         {

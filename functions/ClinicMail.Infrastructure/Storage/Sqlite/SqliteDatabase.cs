@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using ClinicMail.Core.Registry;
 using Microsoft.Data.Sqlite;
 
 namespace ClinicMail.Infrastructure.Storage.Sqlite;
@@ -44,6 +45,10 @@ public sealed class SqliteDatabase
     public async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken = default)
     {
         var connection = new SqliteConnection(ConnectionString);
+        // C# functions the SQL uses: the near-miss filter runs where the candidates are (on index
+        // entries), so only survivors are loaded; the name fold backfills search keys in 0005.
+        connection.CreateFunction("clinicmail_near", (string probe, string candidate) => NearMiss.IsCandidate(probe, candidate), isDeterministic: true);
+        connection.CreateFunction("clinicmail_fold", (string? name) => NameKey.Fold(name), isDeterministic: true);
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -20,15 +20,19 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database) : IPatientDi
         "SELECT " + MatchColumns + " FROM json_each($addresses) AS wanted " +
         "JOIN patient_addresses AS a ON a.address = wanted.value" + PatientJoins + ";";
 
+    /// <summary>Near-miss candidates in one statement: skeleton seeks, then (domain, length, affix)
+    /// seeks on covering indexes where <c>clinicmail_near</c> (<see cref="NearMiss.IsCandidate"/>)
+    /// drops the non-candidates on the index entries themselves; only the survivors (a handful) are
+    /// joined to their rows and patients. Each key is <c>[domain, length, affix, probe skeleton]</c>.</summary>
     internal const string NearMissSql =
         "WITH hits(id) AS (" +
         "SELECT a.id FROM json_each($skeletons) AS k JOIN patient_addresses AS a ON a.skeleton = k.value " +
-        "UNION SELECT a.id FROM json_each($prefixes) AS k JOIN patient_addresses AS a " +
-        "ON a.domain = json_extract(k.value, '$[0]') AND a.local_prefix = json_extract(k.value, '$[1]') " +
-        "AND a.local_length BETWEEN json_extract(k.value, '$[2]') - $maxEdits AND json_extract(k.value, '$[2]') + $maxEdits " +
-        "UNION SELECT a.id FROM json_each($suffixes) AS k JOIN patient_addresses AS a " +
-        "ON a.domain = json_extract(k.value, '$[0]') AND a.local_suffix = json_extract(k.value, '$[1]') " +
-        "AND a.local_length BETWEEN json_extract(k.value, '$[2]') - $maxEdits AND json_extract(k.value, '$[2]') + $maxEdits) " +
+        "UNION SELECT a.id FROM json_each($prefixes) AS k JOIN patient_addresses AS a INDEXED BY ix_patient_addresses_near_prefix " +
+        "ON a.domain = k.value ->> 0 AND a.local_length = k.value ->> 1 AND a.local_prefix = k.value ->> 2 " +
+        "WHERE clinicmail_near(k.value ->> 3, a.skeleton) " +
+        "UNION SELECT a.id FROM json_each($suffixes) AS k JOIN patient_addresses AS a INDEXED BY ix_patient_addresses_near_suffix " +
+        "ON a.domain = k.value ->> 0 AND a.local_length = k.value ->> 1 AND a.local_suffix = k.value ->> 2 " +
+        "WHERE clinicmail_near(k.value ->> 3, a.skeleton)) " +
         "SELECT " + MatchColumns + " FROM hits JOIN patient_addresses AS a ON a.id = hits.id" + PatientJoins + ";";
 
     // A loose index scan: jumps from one distinct domain to the next through the index instead of
@@ -73,16 +77,31 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database) : IPatientDi
         }
 
         var skeletons = keys.Select(k => k.Skeleton).Distinct(StringComparer.Ordinal);
-        var prefixes = keys.Select(k => new object[] { k.Domain, k.LocalPrefix, k.LocalLength }).DistinctBy(p => (p[0], p[1], p[2]));
-        var suffixes = keys.Select(k => new object[] { k.Domain, k.LocalSuffix, k.LocalLength }).DistinctBy(p => (p[0], p[1], p[2]));
+        var prefixes = new List<object[]>();
+        var suffixes = new List<object[]>();
+        foreach (var key in keys.Distinct())
+        {
+            foreach (var probe in key.Probes())
+            {
+                if (probe.Prefix is not null)
+                {
+                    prefixes.Add([key.Domain, probe.Length, probe.Prefix, key.Skeleton]);
+                }
+
+                if (probe.Suffix is not null)
+                {
+                    suffixes.Add([key.Domain, probe.Length, probe.Suffix, key.Skeleton]);
+                }
+            }
+        }
+
         return await QueryMatchesAsync(
             nearMiss: true,
             command =>
             {
                 command.Parameters.AddWithValue("$skeletons", StorageNames.JsonArray(skeletons));
-                command.Parameters.AddWithValue("$prefixes", System.Text.Json.JsonSerializer.Serialize(prefixes.ToArray()));
-                command.Parameters.AddWithValue("$suffixes", System.Text.Json.JsonSerializer.Serialize(suffixes.ToArray()));
-                command.Parameters.AddWithValue("$maxEdits", AddressKeys.MaxEditDistance);
+                command.Parameters.AddWithValue("$prefixes", System.Text.Json.JsonSerializer.Serialize(prefixes));
+                command.Parameters.AddWithValue("$suffixes", System.Text.Json.JsonSerializer.Serialize(suffixes));
             },
             cancellationToken).ConfigureAwait(false);
     }

@@ -1,0 +1,184 @@
+using ClinicMail.Core.Registry;
+using Npgsql;
+
+namespace ClinicMail.Infrastructure.Storage.Postgres;
+
+/// <summary><see cref="IPatientDirectory"/> on PostgreSQL. Exact look-ups are one round trip (the
+/// matches and their patients' addresses as two statements of one batch). Near misses are two:
+/// the key seeks return only (row id, patient id, skeleton, probe) from covering indexes, the
+/// candidate test (<see cref="NearMiss.IsCandidate"/>, the same as everywhere) runs here, and only
+/// the survivors are loaded with their patients. pg_trgm/fuzzystrmatch would need an extension
+/// the application role may not create on Azure; the exact-key seeks need none.</summary>
+/// <remarks>Stateless apart from the data source: safe as a singleton.</remarks>
+public sealed class PostgresPatientDirectory(PostgresDatabase database) : IPatientDirectory
+{
+    private const string MatchColumns = PostgresRows.AddressColumns + ", " + PostgresRows.PatientColumns;
+
+    private const string PatientJoins = " JOIN patients AS p ON p.id = a.patient_id" + PostgresRows.ConsentJoin;
+
+    internal const string ByAddressSql =
+        "SELECT " + MatchColumns + " FROM patient_addresses AS a" + PatientJoins + " WHERE a.address = ANY($1);";
+
+    private const string AddressesOfMatchesSql =
+        "SELECT " + PostgresRows.AddressColumns + " FROM patient_addresses AS a WHERE a.patient_id IN " +
+        "(SELECT m.patient_id FROM patient_addresses AS m WHERE m.address = ANY($1)) ORDER BY a.patient_id, a.position;";
+
+    internal const string NearMissKeysSql =
+        "SELECT a.id, a.skeleton, k.probe FROM unnest($1::text[]) AS k(probe) JOIN patient_addresses AS a ON a.skeleton = k.probe " +
+        "UNION ALL SELECT a.id, a.skeleton, k.probe FROM unnest($2::text[], $3::integer[], $4::text[], $5::text[]) AS k(domain, length, affix, probe) " +
+        "JOIN patient_addresses AS a ON a.domain = k.domain AND a.local_length = k.length AND a.local_prefix = k.affix " +
+        "UNION ALL SELECT a.id, a.skeleton, k.probe FROM unnest($6::text[], $7::integer[], $8::text[], $9::text[]) AS k(domain, length, affix, probe) " +
+        "JOIN patient_addresses AS a ON a.domain = k.domain AND a.local_length = k.length AND a.local_suffix = k.affix;";
+
+    private const string MatchesByRowIdSql =
+        "SELECT " + MatchColumns + " FROM patient_addresses AS a" + PatientJoins + " WHERE a.id = ANY($1);";
+
+    private const string AddressesOfRowsSql =
+        "SELECT " + PostgresRows.AddressColumns + " FROM patient_addresses AS a WHERE a.patient_id IN " +
+        "(SELECT m.patient_id FROM patient_addresses AS m WHERE m.id = ANY($1)) ORDER BY a.patient_id, a.position;";
+
+    // A loose index scan: jumps from one distinct domain to the next through the index.
+    private const string DomainsSql =
+        "WITH RECURSIVE d(domain) AS (" +
+        "SELECT MIN(address_domain) FROM patient_addresses " +
+        "UNION ALL SELECT (SELECT MIN(address_domain) FROM patient_addresses WHERE address_domain > d.domain) " +
+        "FROM d WHERE d.domain IS NOT NULL) " +
+        "SELECT domain FROM d WHERE domain IS NOT NULL;";
+
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<DirectoryMatch>>> FindByAddressesAsync(
+        IReadOnlyCollection<string> normalizedAddresses, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(normalizedAddresses);
+        var found = new Dictionary<string, IReadOnlyList<DirectoryMatch>>(StringComparer.Ordinal);
+        if (normalizedAddresses.Count == 0)
+        {
+            return found;
+        }
+
+        var addresses = normalizedAddresses.Distinct(StringComparer.Ordinal).ToArray();
+        var matches = await QueryMatchesAsync(ByAddressSql, AddressesOfMatchesSql, addresses, cancellationToken).ConfigureAwait(false);
+        foreach (var group in matches.GroupBy(m => m.Address.Address, StringComparer.Ordinal))
+        {
+            found[group.Key] = [.. group];
+        }
+
+        return found;
+    }
+
+    public async Task<IReadOnlyList<DirectoryMatch>> FindNearMissCandidatesAsync(
+        IReadOnlyCollection<AddressKeys> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        if (keys.Count == 0)
+        {
+            return [];
+        }
+
+        var distinct = keys.Distinct().ToList();
+        var prefixes = new List<(string Domain, int Length, string Affix, string Probe)>();
+        var suffixes = new List<(string Domain, int Length, string Affix, string Probe)>();
+        foreach (var key in distinct)
+        {
+            foreach (var probe in key.Probes())
+            {
+                if (probe.Prefix is not null)
+                {
+                    prefixes.Add((key.Domain, probe.Length, probe.Prefix, key.Skeleton));
+                }
+
+                if (probe.Suffix is not null)
+                {
+                    suffixes.Add((key.Domain, probe.Length, probe.Suffix, key.Skeleton));
+                }
+            }
+        }
+
+        var survivors = new HashSet<long>();
+        await using (var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await using var command = new NpgsqlCommand(NearMissKeysSql, connection);
+            command.Parameters.Add(new NpgsqlParameter { Value = distinct.Select(k => k.Skeleton).Distinct(StringComparer.Ordinal).ToArray() });
+            AddKeys(command, prefixes);
+            AddKeys(command, suffixes);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (NearMiss.IsCandidate(reader.GetString(2), reader.GetString(1)))
+                {
+                    survivors.Add(reader.GetInt64(0));
+                }
+            }
+        }
+
+        return survivors.Count == 0
+            ? []
+            : await QueryMatchesAsync(MatchesByRowIdSql, AddressesOfRowsSql, survivors.ToArray(), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlySet<string>> RegisteredDomainsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(DomainsSql, connection);
+        var domains = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            domains.Add(reader.GetString(0));
+        }
+
+        return domains;
+    }
+
+    private static void AddKeys(NpgsqlCommand command, List<(string Domain, int Length, string Affix, string Probe)> keys)
+    {
+        command.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k.Domain).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k.Length).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k.Affix).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k.Probe).ToArray() });
+    }
+
+    /// <summary>The matching address rows with their patients complete, in one round trip.</summary>
+    private async Task<List<DirectoryMatch>> QueryMatchesAsync(string matchesSql, string addressesSql, Array keys, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands = { PostgresRows.Command(matchesSql, keys), PostgresRows.Command(addressesSql, keys) },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var rows = new List<(string PatientId, PatientAddress Address, AddressKeys Keys)>();
+        var patients = new Dictionary<string, Patient>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var row = PostgresRows.ReadAddress(reader, 0);
+            rows.Add(row);
+            if (!patients.ContainsKey(row.PatientId))
+            {
+                patients.Add(row.PatientId, PostgresRows.ReadPatient(reader, PostgresRows.AddressColumnCount));
+            }
+        }
+
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        var addresses = new Dictionary<string, List<PatientAddress>>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var (patientId, address, _) = PostgresRows.ReadAddress(reader, 0);
+            if (!addresses.TryGetValue(patientId, out var list))
+            {
+                list = [];
+                addresses.Add(patientId, list);
+            }
+
+            list.Add(address);
+        }
+
+        var matches = new List<DirectoryMatch>(rows.Count);
+        foreach (var (patientId, address, keys2) in rows)
+        {
+            var patient = patients[patientId];
+            matches.Add(new DirectoryMatch(addresses.TryGetValue(patientId, out var list) ? patient with { Addresses = list } : patient, address) { Keys = keys2 });
+        }
+
+        return matches;
+    }
+}

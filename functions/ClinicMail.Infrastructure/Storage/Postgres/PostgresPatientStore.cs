@@ -1,0 +1,409 @@
+using ClinicMail.Core.Registry;
+using ClinicMail.Core.Topics;
+using Npgsql;
+
+namespace ClinicMail.Infrastructure.Storage.Postgres;
+
+/// <summary><see cref="IPatientStore"/> on PostgreSQL. The same diff as SQLite
+/// (<see cref="PatientDiff"/>), applied in bulk: per chunk of patients, one round trip loads the
+/// stored state and one <see cref="NpgsqlBatch"/> writes every change as a handful of set-based
+/// statements over <c>unnest</c>ed arrays (patients, addresses, consents, history), so a 100,000-row
+/// import costs a few hundred round trips, not a million.</summary>
+public sealed class PostgresPatientStore(PostgresDatabase database, TimeProvider? timeProvider = null) : IPatientStore
+{
+    private const int Chunk = 2000;
+
+    private const string PatientsById = "SELECT " + PostgresRows.PatientColumns + " FROM patients AS p" + PostgresRows.ConsentJoin + " WHERE p.id = ANY($1);";
+    private const string AddressesById = "SELECT " + PostgresRows.AddressColumns + " FROM patient_addresses AS a WHERE a.patient_id = ANY($1) ORDER BY a.patient_id, a.position;";
+    private const string PatientsByClinicId = "SELECT " + PostgresRows.PatientColumns + " FROM patients AS p" + PostgresRows.ConsentJoin + " WHERE p.clinic_patient_id = ANY($1);";
+    private const string AddressesByClinicId = "SELECT " + PostgresRows.AddressColumns + " FROM patient_addresses AS a JOIN patients AS p ON p.id = a.patient_id " +
+        "WHERE p.clinic_patient_id = ANY($1) ORDER BY a.patient_id, a.position;";
+
+    private const string PatientUnnest =
+        "unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[]) " +
+        "AS u(id, clinic, family, given, language, restricted, reason, since, terms, categories, family_key, given_key)";
+
+    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+
+    public async Task<IReadOnlyList<PatientDiff>> WriteAsync(IReadOnlyList<Patient> patients, string actorId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(patients);
+        ArgumentException.ThrowIfNullOrWhiteSpace(actorId);
+        RegistryWrites.RejectRepeatedIds(patients);
+
+        var now = _time.GetUtcNow().ToUniversalTime();
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var diffs = new List<PatientDiff>(patients.Count);
+        var touched = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            for (var start = 0; start < patients.Count; start += Chunk)
+            {
+                var chunk = patients.Skip(start).Take(Chunk).ToList();
+                var stored = await LoadAsync(connection, transaction, [.. chunk.Select(p => p.Id)], byClinicId: false, cancellationToken).ConfigureAwait(false);
+                var chunkDiffs = chunk.Select(p => PatientDiff.Compute(stored.GetValueOrDefault(p.Id), p)).ToList();
+                await ApplyAsync(connection, transaction, chunkDiffs, actorId, now, cancellationToken).ConfigureAwait(false);
+                foreach (var diff in chunkDiffs)
+                {
+                    touched.UnionWith(diff.TouchedAddresses());
+                }
+
+                diffs.AddRange(chunkDiffs);
+            }
+
+            if (touched.Count > 0)
+            {
+                await using var check = new NpgsqlCommand(
+                    "SELECT a.address FROM patient_addresses AS a WHERE a.address = ANY($1) GROUP BY a.address " +
+                    "HAVING COUNT(*) > 1 AND bool_or(a.kind <> 'family_shared') LIMIT 1;", connection, transaction);
+                check.Parameters.Add(new NpgsqlParameter { Value = touched.ToArray() });
+                if (await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null)
+                {
+                    throw new RegistryConflictException(RegistryConflict.Address);
+                }
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation && exception.ConstraintName == "patients_clinic_patient_id_key")
+        {
+            throw new RegistryConflictException(RegistryConflict.ClinicPatientId, exception);
+        }
+
+        return diffs;
+    }
+
+    public async Task<Patient?> GetAsync(string id, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return (await LoadAsync(connection, null, [id], byClinicId: false, cancellationToken).ConfigureAwait(false)).GetValueOrDefault(id);
+    }
+
+    public async Task<Patient?> GetByClinicIdAsync(string clinicPatientId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(clinicPatientId);
+        return (await GetManyByClinicIdsAsync([clinicPatientId], cancellationToken).ConfigureAwait(false)).GetValueOrDefault(clinicPatientId);
+    }
+
+    public async Task<IReadOnlyDictionary<string, Patient>> GetManyByClinicIdsAsync(IReadOnlyCollection<string> clinicPatientIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(clinicPatientIds);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var result = new Dictionary<string, Patient>(StringComparer.Ordinal);
+        foreach (var chunk in clinicPatientIds.Distinct(StringComparer.Ordinal).Chunk(Chunk))
+        {
+            foreach (var patient in (await LoadAsync(connection, null, chunk, byClinicId: true, cancellationToken).ConfigureAwait(false)).Values)
+            {
+                result[patient.ClinicPatientId] = patient;
+            }
+        }
+
+        return result;
+    }
+
+    public async Task<IReadOnlyList<RegistryChange>> HistoryAsync(string patientId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(patientId);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            "SELECT at, actor_id, entity, entity_id, operation, fields::text FROM registry_changes WHERE entity_id = $1 ORDER BY id;", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = patientId });
+        var changes = new List<RegistryChange>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            changes.Add(new RegistryChange(
+                await reader.GetFieldValueAsync<DateTimeOffset>(0, cancellationToken).ConfigureAwait(false),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.GetString(3),
+                reader.GetString(4),
+                StorageNames.ParseStrings(reader.GetString(5))));
+        }
+
+        return changes;
+    }
+
+    internal const string SearchByNameSql =
+        "SELECT " + PostgresRows.PatientColumns + ", COUNT(*) OVER () FROM patients AS p" + PostgresRows.ConsentJoin +
+        " WHERE (p.family_key LIKE $1 OR p.given_key LIKE $1) " +
+        "AND NOT EXISTS (SELECT 1 FROM unnest($2::text[]) AS w WHERE strpos(' ' || p.family_key || ' ' || p.given_key, ' ' || w) = 0) " +
+        "ORDER BY p.family_key, p.given_key, p.id LIMIT $3 OFFSET $4;";
+
+    private const string SearchByClinicIdSql =
+        "SELECT " + PostgresRows.PatientColumns + ", COUNT(*) OVER () FROM patients AS p" + PostgresRows.ConsentJoin +
+        " WHERE p.clinic_patient_id = $1 LIMIT $2 OFFSET $3;";
+
+    public async Task<PatientPage> SearchAsync(PatientSearch search, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(search);
+        var words = search.NameWords();
+        if (string.IsNullOrEmpty(search.ClinicPatientId) && words.Count == 0)
+        {
+            return new PatientPage([], 0, search.Page, search.PageSize);
+        }
+
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var offset = (long)(search.Page - 1) * search.PageSize;
+        var command = new NpgsqlCommand(null, connection);
+        await using (command.ConfigureAwait(false))
+        {
+            if (!string.IsNullOrEmpty(search.ClinicPatientId))
+            {
+                command.CommandText = SearchByClinicIdSql;
+                command.Parameters.Add(new NpgsqlParameter { Value = search.ClinicPatientId });
+            }
+            else
+            {
+                command.CommandText = SearchByNameSql;
+                // Folded words hold letters and digits only: no LIKE wildcard to escape.
+                command.Parameters.Add(new NpgsqlParameter { Value = words[0] + "%" });
+                command.Parameters.Add(new NpgsqlParameter { Value = words.ToArray() });
+            }
+
+            command.Parameters.Add(new NpgsqlParameter { Value = search.PageSize });
+            command.Parameters.Add(new NpgsqlParameter { Value = offset });
+            var order = new List<string>();
+            var found = new Dictionary<string, Patient>(StringComparer.Ordinal);
+            long total = 0;
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var patient = PostgresRows.ReadPatient(reader, 0);
+                    found[patient.Id] = patient;
+                    order.Add(patient.Id);
+                    total = reader.GetInt64(PostgresRows.PatientColumnCount);
+                }
+            }
+
+            if (order.Count == 0 && search.Page > 1)
+            {
+                var first = await SearchAsync(search with { Page = 1, PageSize = 1 }, cancellationToken).ConfigureAwait(false);
+                total = first.Total;
+            }
+
+            var complete = order.Count == 0 ? found : await LoadAsync(connection, null, [.. order], byClinicId: false, cancellationToken).ConfigureAwait(false);
+            return new PatientPage([.. order.Select(id => complete[id])], (int)total, search.Page, search.PageSize);
+        }
+    }
+
+    public async Task<int> RefreshAddressKeysAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var ids = new List<long>();
+        var addresses = new List<string>();
+        await using (var select = new NpgsqlCommand("SELECT id, address FROM patient_addresses WHERE keys_version <> $1 FOR UPDATE;", connection, transaction))
+        {
+            select.Parameters.Add(new NpgsqlParameter { Value = AddressKeys.AlgorithmVersion });
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                ids.Add(reader.GetInt64(0));
+                addresses.Add(reader.GetString(1));
+            }
+        }
+
+        if (ids.Count > 0)
+        {
+            var keys = addresses.Select(AddressKeys.For).ToList();
+            await using var update = new NpgsqlCommand(
+                "UPDATE patient_addresses AS a SET skeleton = u.skeleton, domain = u.domain, local_prefix = u.prefix, local_suffix = u.suffix, " +
+                "local_length = u.length, keys_version = $7 FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::integer[]) " +
+                "AS u(id, skeleton, domain, prefix, suffix, length) WHERE a.id = u.id;", connection, transaction);
+            update.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray() });
+            update.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k.Skeleton).ToArray() });
+            update.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k.Domain).ToArray() });
+            update.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k.LocalPrefix).ToArray() });
+            update.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k.LocalSuffix).ToArray() });
+            update.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k.LocalLength).ToArray() });
+            update.Parameters.Add(new NpgsqlParameter { Value = AddressKeys.AlgorithmVersion });
+            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return ids.Count;
+    }
+
+    /// <summary>Complete patients by registry id or clinic id, in one round trip (two statements in a batch).</summary>
+    private static async Task<Dictionary<string, Patient>> LoadAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, string[] keys, bool byClinicId, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                PostgresRows.Command(byClinicId ? PatientsByClinicId : PatientsById, (object)keys),
+                PostgresRows.Command(byClinicId ? AddressesByClinicId : AddressesById, (object)keys),
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await PostgresRows.ReadCompleteAsync(reader, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes a chunk's diffs: one batch, at most nine set-based statements, in the order
+    /// that keeps every constraint true (patients before their rows, removed addresses before added ones).</summary>
+    private static async Task ApplyAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, List<PatientDiff> diffs, string actorId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var changed = diffs.Where(d => !d.IsEmpty).ToList();
+        if (changed.Count == 0)
+        {
+            return;
+        }
+
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var inserts = changed.Where(d => d.IsInsert).Select(d => d.Patient).ToList();
+        if (inserts.Count > 0)
+        {
+            batch.BatchCommands.Add(PostgresRows.Command(
+                "INSERT INTO patients (id, clinic_patient_id, family_name, given_name, language, restricted, restriction_reason, restricted_on, " +
+                "declared_terms, declared_categories, family_key, given_key, created_at, updated_at) SELECT u.id, u.clinic, u.family, u.given, " +
+                "u.language, u.restricted, u.reason, u.since::date, u.terms::jsonb, u.categories::jsonb, u.family_key, u.given_key, $13, $13 FROM " + PatientUnnest + ";",
+                [.. PatientArrays(inserts), now]));
+        }
+
+        var updates = changed.Where(d => !d.IsInsert).Select(d => d.Patient).ToList();
+        if (updates.Count > 0)
+        {
+            batch.BatchCommands.Add(PostgresRows.Command(
+                "UPDATE patients AS p SET clinic_patient_id = u.clinic, family_name = u.family, given_name = u.given, language = u.language, " +
+                "restricted = u.restricted, restriction_reason = u.reason, restricted_on = u.since::date, declared_terms = u.terms::jsonb, " +
+                "declared_categories = u.categories::jsonb, family_key = u.family_key, given_key = u.given_key, updated_at = $13 FROM " + PatientUnnest +
+                " WHERE p.id = u.id;",
+                [.. PatientArrays(updates), now]));
+        }
+
+        var removed = changed.SelectMany(d => d.AddressesRemoved.Select(a => (d.Patient.Id, a.Address))).ToList();
+        if (removed.Count > 0)
+        {
+            batch.BatchCommands.Add(PostgresRows.Command(
+                "DELETE FROM patient_addresses AS a USING unnest($1::text[], $2::text[]) AS d(patient_id, address) " +
+                "WHERE a.patient_id = d.patient_id AND a.address = d.address;",
+                removed.Select(r => r.Id).ToArray(), removed.Select(r => r.Address).ToArray()));
+        }
+
+        var updated = changed.SelectMany(d => d.AddressesUpdated.Select(a => (d.Patient.Id, a.Position, a.Address))).ToList();
+        if (updated.Count > 0)
+        {
+            batch.BatchCommands.Add(PostgresRows.Command(
+                "UPDATE patient_addresses AS a SET position = u.position, kind = u.kind, third_party_consented = u.tpc, verified_on = u.verified::date, " +
+                "verification_method = u.method FROM unnest($1::text[], $2::text[], $3::integer[], $4::text[], $5::boolean[], $6::text[], $7::text[]) " +
+                "AS u(patient_id, address, position, kind, tpc, verified, method) WHERE a.patient_id = u.patient_id AND a.address = u.address;",
+                updated.Select(u => u.Id).ToArray(),
+                updated.Select(u => u.Address.Address).ToArray(),
+                updated.Select(u => u.Position).ToArray(),
+                updated.Select(u => StorageNames.Of(u.Address.Kind)).ToArray(),
+                updated.Select(u => u.Address.ThirdPartyConsented).ToArray(),
+                updated.Select(u => u.Address.VerifiedOn is { } v ? StorageNames.Date(v) : null).ToArray(),
+                updated.Select(u => u.Address.VerificationMethod).ToArray()));
+        }
+
+        var added = changed.SelectMany(d => d.AddressesAdded.Select(a => (d.Patient.Id, a.Position, a.Address, Keys: AddressKeys.For(a.Address.Address)))).ToList();
+        if (added.Count > 0)
+        {
+            batch.BatchCommands.Add(PostgresRows.Command(
+                "INSERT INTO patient_addresses (patient_id, position, address, address_domain, kind, third_party_consented, verified_on, " +
+                "verification_method, skeleton, domain, local_prefix, local_suffix, local_length, keys_version) SELECT u.patient_id, u.position, " +
+                "u.address, u.address_domain, u.kind, u.tpc, u.verified::date, u.method, u.skeleton, u.domain, u.prefix, u.suffix, u.length, $14 FROM " +
+                "unnest($1::text[], $2::integer[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::text[], $9::text[], $10::text[], " +
+                "$11::text[], $12::text[], $13::integer[]) AS u(patient_id, position, address, address_domain, kind, tpc, verified, method, skeleton, " +
+                "domain, prefix, suffix, length);",
+                added.Select(a => a.Id).ToArray(),
+                added.Select(a => a.Position).ToArray(),
+                added.Select(a => a.Address.Address).ToArray(),
+                added.Select(a => AddressNormalizer.Domain(a.Address.Address)).ToArray(),
+                added.Select(a => StorageNames.Of(a.Address.Kind)).ToArray(),
+                added.Select(a => a.Address.ThirdPartyConsented).ToArray(),
+                added.Select(a => a.Address.VerifiedOn is { } v ? StorageNames.Date(v) : null).ToArray(),
+                added.Select(a => a.Address.VerificationMethod).ToArray(),
+                added.Select(a => a.Keys.Skeleton).ToArray(),
+                added.Select(a => a.Keys.Domain).ToArray(),
+                added.Select(a => a.Keys.LocalPrefix).ToArray(),
+                added.Select(a => a.Keys.LocalSuffix).ToArray(),
+                added.Select(a => a.Keys.LocalLength).ToArray(),
+                AddressKeys.AlgorithmVersion));
+        }
+
+        var cleared = changed.Where(d => d.ConsentOperation is "delete").Select(d => d.Patient.Id).ToArray();
+        if (cleared.Length > 0)
+        {
+            batch.BatchCommands.Add(PostgresRows.Command("UPDATE patients SET current_consent_id = NULL WHERE id = ANY($1);", [cleared]));
+        }
+
+        var consents = changed.Where(d => d.ConsentOperation is "insert" or "update").Select(d => (d.Patient.Id, Consent: d.Patient.Consent!)).ToList();
+        if (consents.Count > 0)
+        {
+            batch.BatchCommands.Add(PostgresRows.Command(
+                "WITH ins AS (INSERT INTO consents (patient_id, status, method, recorded_on, recorded_by, document_reference, email, sms, uses, " +
+                "categories, expires_on, created_at) SELECT u.patient_id, u.status, u.method, u.recorded_on::date, u.recorded_by, u.document, u.email, " +
+                "u.sms, u.uses::jsonb, u.categories::jsonb, u.expires::date, $12 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], " +
+                "$6::text[], $7::boolean[], $8::boolean[], $9::text[], $10::text[], $11::text[]) AS u(patient_id, status, method, recorded_on, " +
+                "recorded_by, document, email, sms, uses, categories, expires) RETURNING id, patient_id) " +
+                "UPDATE patients AS p SET current_consent_id = ins.id FROM ins WHERE p.id = ins.patient_id;",
+                consents.Select(c => c.Id).ToArray(),
+                consents.Select(c => StorageNames.Of(c.Consent.Status)).ToArray(),
+                consents.Select(c => c.Consent.Method is { } m ? StorageNames.Of(m) : null).ToArray(),
+                consents.Select(c => c.Consent.RecordedOn is { } d ? StorageNames.Date(d) : null).ToArray(),
+                consents.Select(c => c.Consent.RecordedBy).ToArray(),
+                consents.Select(c => c.Consent.DocumentReference).ToArray(),
+                consents.Select(c => c.Consent.Email).ToArray(),
+                consents.Select(c => c.Consent.Sms).ToArray(),
+                consents.Select(c => StorageNames.JsonArray<ConsentUse>(c.Consent.Uses)).ToArray(),
+                consents.Select(c => StorageNames.JsonArray<TopicCategory>(c.Consent.Categories)).ToArray(),
+                consents.Select(c => c.Consent.ExpiresOn is { } e ? StorageNames.Date(e) : null).ToArray(),
+                now));
+        }
+
+        var history = changed.SelectMany(d => d.HistoryRows().Select(h => (d.Patient.Id, h.Entity, h.Operation, h.Fields))).ToList();
+        batch.BatchCommands.Add(PostgresRows.Command(
+            "INSERT INTO registry_changes (at, actor_id, entity, entity_id, operation, fields) SELECT $5, $6, u.entity, u.entity_id, u.operation, " +
+            "u.fields::jsonb FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(entity, entity_id, operation, fields);",
+            history.Select(h => h.Entity).ToArray(),
+            history.Select(h => h.Id).ToArray(),
+            history.Select(h => h.Operation).ToArray(),
+            history.Select(h => StorageNames.JsonArray(h.Fields)).ToArray(),
+            now,
+            actorId));
+
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static object[] PatientArrays(List<Patient> patients) =>
+    [
+        patients.Select(p => p.Id).ToArray(),
+        patients.Select(p => p.ClinicPatientId).ToArray(),
+        patients.Select(p => p.FamilyName).ToArray(),
+        patients.Select(p => p.GivenName).ToArray(),
+        patients.Select(p => p.Language).ToArray(),
+        patients.Select(p => p.Restriction is not null).ToArray(),
+        patients.Select(p => p.Restriction?.Reason).ToArray(),
+        patients.Select(p => p.Restriction is { } r ? StorageNames.Date(r.Since) : null).ToArray(),
+        patients.Select(p => StorageNames.JsonArray(p.DeclaredSensitiveTerms)).ToArray(),
+        patients.Select(p => StorageNames.JsonArray<TopicCategory>(p.DeclaredSensitiveCategories)).ToArray(),
+        patients.Select(p => NameKey.Fold(p.FamilyName)).ToArray(),
+        patients.Select(p => NameKey.Fold(p.GivenName)).ToArray(),
+    ];
+}
+
+/// <summary>Checks shared by the stores' write paths.</summary>
+internal static class RegistryWrites
+{
+    /// <summary>One state per patient per call: a patient listed twice is ambiguous (which wins?),
+    /// and a set-based writer could not apply both in order.</summary>
+    public static void RejectRepeatedIds(IReadOnlyList<Patient> patients)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var patient in patients)
+        {
+            ArgumentNullException.ThrowIfNull(patient);
+            if (patient.Id is not null && !seen.Add(patient.Id))
+            {
+                throw new ArgumentException("A patient is listed twice in one write.", nameof(patients));
+            }
+        }
+    }
+}

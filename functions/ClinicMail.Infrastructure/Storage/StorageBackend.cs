@@ -1,0 +1,110 @@
+using Azure.Core;
+using ClinicMail.Core.Audit;
+using ClinicMail.Core.Registry;
+using ClinicMail.Infrastructure.Storage.Postgres;
+using ClinicMail.Infrastructure.Storage.Sqlite;
+
+namespace ClinicMail.Infrastructure.Storage;
+
+/// <summary>Every store of one provider, built in one place: the HTTP app's DI and the CLI both
+/// start here, so a new store (secure messages, audit review…) is added once per provider.</summary>
+public sealed class StorageBackend : IAsyncDisposable
+{
+    private readonly Func<CancellationToken, Task<IReadOnlyList<int>>> _migrate;
+    private readonly IAsyncDisposable? _owner;
+
+    private StorageBackend(
+        string provider,
+        IPatientStore patients,
+        IPatientDirectory directory,
+        IAuditStore audit,
+        IOverrideJustificationStore justifications,
+        Func<CancellationToken, Task<IReadOnlyList<int>>> migrate,
+        IAsyncDisposable? owner)
+    {
+        Provider = provider;
+        Patients = patients;
+        Directory = directory;
+        Audit = audit;
+        Justifications = justifications;
+        _migrate = migrate;
+        _owner = owner;
+    }
+
+    /// <summary>"Sqlite" or "Postgres".</summary>
+    public string Provider { get; }
+
+    public IPatientStore Patients { get; }
+
+    public IPatientDirectory Directory { get; }
+
+    public IAuditStore Audit { get; }
+
+    public IOverrideJustificationStore Justifications { get; }
+
+    /// <summary>Audit search, export, checkpoints and retention; null where the provider has none yet.</summary>
+    public IAuditReviewStore? AuditReview { get; private init; }
+
+    /// <summary>The SQLite database, when that is the provider (for stores others add on it).</summary>
+    public SqliteDatabase? Sqlite { get; private init; }
+
+    /// <summary>The PostgreSQL database, when that is the provider.</summary>
+    public PostgresDatabase? Postgres { get; private init; }
+
+    public static StorageBackend ForSqlite(SqliteDatabase database, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        var audit = new SqliteAuditStore(database);
+        return new StorageBackend("Sqlite", new SqlitePatientStore(database, time), new SqlitePatientDirectory(database), audit, audit, database.MigrateAsync, null)
+        {
+            Sqlite = database,
+            AuditReview = audit,
+        };
+    }
+
+    public static StorageBackend ForPostgres(PostgresDatabase database, TimeProvider? time = null, bool ownsDatabase = false)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        var audit = new PostgresAuditStore(database);
+        return new StorageBackend("Postgres", new PostgresPatientStore(database, time), new PostgresPatientDirectory(database), audit, audit, database.MigrateAsync, ownsDatabase ? database : null)
+        {
+            Postgres = database,
+        };
+    }
+
+    /// <summary>Opens a store from a CLI-style target: a SQLite file path or a PostgreSQL connection string.</summary>
+    public static StorageBackend Open(string? sqlitePath, string? postgresConnectionString, TokenCredential? entraCredential = null, TimeProvider? time = null)
+    {
+        if (!string.IsNullOrEmpty(postgresConnectionString))
+        {
+            return ForPostgres(new PostgresDatabase(postgresConnectionString, entraCredential, time), time, ownsDatabase: true);
+        }
+
+        ArgumentException.ThrowIfNullOrWhiteSpace(sqlitePath);
+        return ForSqlite(new SqliteDatabase(sqlitePath, time), time);
+    }
+
+    /// <summary>Applies the schema scripts not yet applied, then re-keys addresses written under an
+    /// older <see cref="AddressKeys.AlgorithmVersion"/> (so near-miss look-ups never miss them).</summary>
+    /// <returns>The schema versions applied and the number of addresses re-keyed.</returns>
+    public async Task<(IReadOnlyList<int> Applied, int Rekeyed)> MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        var applied = await _migrate(cancellationToken).ConfigureAwait(false);
+        var rekeyed = await Patients.RefreshAddressKeysAsync(cancellationToken).ConfigureAwait(false);
+        return (applied, rekeyed);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_owner is not null)
+        {
+            await _owner.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (Sqlite is not null)
+        {
+            // Release pooled handles so the file can be moved or deleted right after a CLI command.
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        }
+    }
+}
