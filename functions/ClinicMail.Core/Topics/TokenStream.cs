@@ -141,9 +141,10 @@ internal sealed class TokenStream : IDisposable
             if (cache is not null && wordLength <= WordCache.MaxLength)
             {
                 var slot = WordCache.SlotOf(rawHash);
-                if (cache.TryGet(slot, rawHash, written, out result))
+                var found = cache.Find(slot, rawHash, written, out result);
+                if (found >= 0)
                 {
-                    cache.StemAt(slot, result.StemLength).CopyTo(stems[pos..]);
+                    cache.StemAt(found, result.StemLength).CopyTo(stems[pos..]);
                 }
                 else
                 {
@@ -156,7 +157,7 @@ internal sealed class TokenStream : IDisposable
 
                     if (folded <= WordCache.MaxLength)
                     {
-                        cache.Set(slot, rawHash, written, stems.Slice(pos, result.StemLength), result);
+                        cache.Add(slot, rawHash, written, stems.Slice(pos, result.StemLength), result);
                     }
                 }
             }

@@ -29,9 +29,11 @@ internal enum WordTraits : byte
 internal sealed class WordCache
 {
     /// <summary>Longest word (as written, and once folded) kept: longer words are rare and simply recomputed.</summary>
-    public const int MaxLength = 24;
+    public const int MaxLength = 20;
 
-    private const int SlotBits = 12;
+    /// <summary>8192 slots in pairs (two-way): room for a few thousand distinct words (the 160 messages of the dev
+    /// corpus hold about 3,400) in well under a megabyte per thread.</summary>
+    private const int SlotBits = 13;
     private const int Slots = 1 << SlotBits;
 
     [ThreadStatic]
@@ -64,21 +66,41 @@ internal sealed class WordCache
     /// <summary>The slot of a word from the hash of its written characters (taken while the tokenizer scanned it).</summary>
     public static int SlotOf(ulong rawHash) => (int)((rawHash ^ (rawHash >> 29) ^ (rawHash >> 43)) * 0x9E3779B97F4A7C15UL >> (64 - SlotBits));
 
-    /// <summary>True when <paramref name="slot"/> holds <paramref name="raw"/>; then <paramref name="entry"/> is its result.</summary>
-    public bool TryGet(int slot, ulong rawHash, ReadOnlySpan<char> raw, out Entry entry)
+    /// <summary>The slot holding <paramref name="raw"/> (the slot of its hash or its pair), or -1; then
+    /// <paramref name="entry"/> is its result.</summary>
+    public int Find(int slot, ulong rawHash, ReadOnlySpan<char> raw, out Entry entry)
     {
         entry = _entries[slot];
-        return entry.RawHash == rawHash && entry.RawLength == raw.Length && entry.RawLength != 0
-            && _raw.AsSpan(slot * MaxLength, raw.Length).SequenceEqual(raw);
+        if (entry.RawHash == rawHash && entry.RawLength == raw.Length && _raw.AsSpan(slot * MaxLength, raw.Length).SequenceEqual(raw))
+        {
+            return slot;
+        }
+
+        slot ^= 1;
+        entry = _entries[slot];
+        if (entry.RawHash == rawHash && entry.RawLength == raw.Length && _raw.AsSpan(slot * MaxLength, raw.Length).SequenceEqual(raw))
+        {
+            return slot;
+        }
+
+        return -1;
     }
 
     public ReadOnlySpan<char> StemAt(int slot, int length) => _stems.AsSpan(slot * MaxLength, length);
 
-    public void Set(int slot, ulong rawHash, ReadOnlySpan<char> raw, ReadOnlySpan<char> stem, in Entry entry)
+    /// <summary>Keeps a word's result in the first free slot of its pair, or else in place of the entry of the pair
+    /// that was written less recently.</summary>
+    public void Add(int slot, ulong rawHash, ReadOnlySpan<char> raw, ReadOnlySpan<char> stem, in Entry entry)
     {
+        if (_entries[slot].RawLength != 0 && (_entries[slot ^ 1].RawLength == 0 || _entries[slot].Newer))
+        {
+            slot ^= 1;
+        }
+
+        _entries[slot ^ 1].Newer = false;
         raw.CopyTo(_raw.AsSpan(slot * MaxLength, MaxLength));
         stem.CopyTo(_stems.AsSpan(slot * MaxLength, MaxLength));
-        _entries[slot] = entry with { RawHash = rawHash, RawLength = (byte)raw.Length };
+        _entries[slot] = entry with { RawHash = rawHash, RawLength = (byte)raw.Length, Newer = true };
     }
 
     internal struct Entry
@@ -89,5 +111,6 @@ internal sealed class WordCache
         public byte RawLength;
         public byte StemLength;
         public WordTraits Traits;
+        public bool Newer;
     }
 }
