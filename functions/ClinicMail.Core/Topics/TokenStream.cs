@@ -122,19 +122,7 @@ internal sealed class TokenStream : IDisposable
 
             // A word: letters and digits kept together ("VPH16", "CR2032").
             var start = i;
-            ulong rawHash = 0;
-            while (i < s.Length)
-            {
-                c = s[i];
-                if (c < 128 ? ascii[c] == 0 : TermNormalizer.FoldChar(c) == '\0')
-                {
-                    break;
-                }
-
-                rawHash = unchecked((rawHash * TermNormalizer.HashBase) + c);
-                i++;
-            }
-
+            i = ScanWord(s, i, out var rawHash);
             var wordLength = i - start;
             var written = s.Slice(start, wordLength);
             WordCache.Entry result;
@@ -203,6 +191,51 @@ internal sealed class TokenStream : IDisposable
 
         Count = count;
         _stemPosition = pos;
+    }
+
+    /// <summary>The end of the word starting at <paramref name="i"/>, and the hash of its written characters. Its own
+    /// small method, with no call in its ASCII loop, so that the per-character loop keeps its variables in registers.</summary>
+    private static int ScanWord(ReadOnlySpan<char> s, int i, out ulong hash)
+    {
+        ReadOnlySpan<byte> ascii = Ascii;
+        ulong h = 0;
+        for (; i < s.Length; i++)
+        {
+            var c = s[i];
+            if (c >= 128)
+            {
+                return ScanWordFrom(s, i, h, out hash);
+            }
+
+            if (ascii[c] == 0)
+            {
+                break;
+            }
+
+            h = unchecked((h * TermNormalizer.HashBase) + c);
+        }
+
+        hash = h;
+        return i;
+    }
+
+    /// <summary><see cref="ScanWord"/> from a non-ASCII character on (accents, ligatures, other scripts).</summary>
+    private static int ScanWordFrom(ReadOnlySpan<char> s, int i, ulong h, out ulong hash)
+    {
+        ReadOnlySpan<byte> ascii = Ascii;
+        for (; i < s.Length; i++)
+        {
+            var c = s[i];
+            if (c < 128 ? ascii[c] == 0 : TermNormalizer.FoldChar(c) == '\0')
+            {
+                break;
+            }
+
+            h = unchecked((h * TermNormalizer.HashBase) + c);
+        }
+
+        hash = h;
+        return i;
     }
 
     /// <summary>Folds, stems, hashes and looks up one written word (a maximal run of word characters) into
