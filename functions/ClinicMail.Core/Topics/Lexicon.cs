@@ -100,6 +100,10 @@ internal sealed class Lexicon
     private readonly List<ulong> _wordHash = [];
     private int[] _rootNext = [];
     private bool[] _hasChildren = [];
+
+    /// <summary>Whether each word follows another in some phrase: most words of a message that start no phrase
+    /// continue none either, and this spares their hash probe of the trie edges.</summary>
+    private bool[] _continues = [];
     private int[] _wordLength = [];
 
     /// <summary>Words of the terms that name a category (diseases, drugs, services). Only these are forgiven a typo:
@@ -127,7 +131,7 @@ internal sealed class Lexicon
             return _rootNext[word];
         }
 
-        if (!_hasChildren[state])
+        if (!_hasChildren[state] || !_continues[word])
         {
             return -1;
         }
@@ -440,6 +444,7 @@ internal sealed class Lexicon
         _rootNext = new int[_wordText.Count];
         Array.Fill(_rootNext, -1);
         _hasChildren = new bool[_stateTerminal.Count];
+        _continues = new bool[_wordText.Count];
         foreach (var (key, next) in _edgeList)
         {
             var state = (int)(key >> 32);
@@ -447,6 +452,10 @@ internal sealed class Lexicon
             if (state == 0)
             {
                 _rootNext[word] = next;
+            }
+            else
+            {
+                _continues[word] = true;
             }
 
             _hasChildren[state] = true;

@@ -86,12 +86,15 @@ internal sealed class TokenStream : IDisposable
 
     private void ReadSegment(int segment, string source, Lexicon? lexicon, ref int sentence)
     {
-        // Hot loop: spans and locals only (no property, static-field or string-indexer access per character),
-        // and each word is folded, stemmed, hashed and looked up in place in the rented stems buffer.
+        // Hot loop: spans and locals only (no property, static-field or string-indexer access per character).
+        // A word is first only delimited (and its written characters hashed); what it folds, stems and looks up
+        // to comes from this thread's word cache when the word was seen before, and is computed in place in the
+        // rented stems buffer otherwise.
         ReadOnlySpan<char> s = source;
         ReadOnlySpan<byte> ascii = Ascii;
         var stems = Stems.AsSpan();
         var tokens = Tokens.AsSpan();
+        var cache = lexicon is null ? null : WordCache.ForThread(lexicon);
         var count = Count;
         var pos = _stemPosition;
         var i = 0;
@@ -119,130 +122,224 @@ internal sealed class TokenStream : IDisposable
 
             // A word: letters and digits kept together ("VPH16", "CR2032").
             var start = i;
-            var stemStart = pos;
-            var word = stems.Slice(pos, TermNormalizer.MaxWord);
-            var len = 0;
-            var upper = 0;
-            var notDigit = 0;
-            var digit = 0;
-            while (i < s.Length)
+            i = ScanWord(s, i, out var rawHash);
+            var wordLength = i - start;
+            var written = s.Slice(start, wordLength);
+            WordCache.Entry result;
+            if (cache is not null && wordLength <= WordCache.MaxLength)
             {
-                c = s[i];
-                char f;
-                if (c < 128)
+                var slot = WordCache.SlotOf(rawHash);
+                var found = cache.Find(slot, rawHash, written, out result);
+                if (found >= 0)
                 {
-                    // Fast path: plain ASCII is most of every message.
-                    var cls = ascii[c];
-                    if (cls == 0)
-                    {
-                        break;
-                    }
-
-                    if (cls == 2)
-                    {
-                        upper++;
-                        f = (char)(c | 0x20);
-                    }
-                    else
-                    {
-                        f = c;
-                    }
+                    cache.StemAt(found, result.StemLength).CopyTo(stems[pos..]);
                 }
                 else
                 {
-                    f = TermNormalizer.FoldChar(c);
-                    if (f == '\0')
+                    // Ligatures fold to two letters: a short written word can still fold too long to keep or to use.
+                    var folded = Analyze(written, stems.Slice(pos, TermNormalizer.MaxWord), lexicon, out result);
+                    if (folded > TermNormalizer.MaxWord)
                     {
-                        break;
+                        continue;
                     }
 
-                    if (char.IsUpper(c))
+                    if (folded <= WordCache.MaxLength)
                     {
-                        upper++;
+                        cache.Add(slot, rawHash, written, stems.Slice(pos, result.StemLength), result);
                     }
                 }
-
-                if ((uint)(f - '0') > 9)
-                {
-                    notDigit = 1;
-                }
-                else
-                {
-                    digit = 1;
-                }
-
-                if (len < TermNormalizer.MaxWord)
-                {
-                    word[len++] = f;
-                    if (c >= 128 && TermNormalizer.FoldsToTwo(c) && len < TermNormalizer.MaxWord)
-                    {
-                        word[len++] = 'e';
-                    }
-                }
-                else
-                {
-                    len = TermNormalizer.MaxWord + 1;
-                }
-
-                i++;
             }
-
-            if (len > TermNormalizer.MaxWord)
+            else if (Analyze(written, stems.Slice(pos, TermNormalizer.MaxWord), lexicon, out result) > TermNormalizer.MaxWord)
             {
                 continue;
             }
 
-            var wordLength = i - start;
-            var raw = word[..len];
+            var traits = result.Traits;
 
             // Apostrophes are rare: test them only where one sits next to the word.
-            if (i + 1 < s.Length && TermNormalizer.IsApostrophe(s[i]) && TermNormalizer.FoldChar(s[i + 1]) != '\0' && IsElision(raw))
+            if ((traits & WordTraits.Elision) != 0 && i + 1 < s.Length && TermNormalizer.IsApostrophe(s[i]) && TermNormalizer.FoldChar(s[i + 1]) != '\0')
             {
                 // French elision ("l'", "d'", "qu'") carries no meaning of its own: "d'alcool" reads "alcool".
                 continue;
             }
 
             // "de" and its elided "d'" read the same: "trouble de l'humeur" / "trouble d'anxiété", "on parle d'insuffisance".
-            if (len == 2 && raw[0] == 'd' && raw[1] == 'e')
+            if ((traits & WordTraits.De) != 0)
             {
                 continue;
             }
 
             // English possessive: "Crohn's disease" reads "crohn disease".
-            if (len == 1 && raw[0] == 's' && start > 0 && TermNormalizer.IsApostrophe(s[start - 1]))
+            if ((traits & WordTraits.LoneS) != 0 && start > 0 && TermNormalizer.IsApostrophe(s[start - 1]))
             {
                 continue;
             }
 
-            var digitsOnly = notDigit == 0;
-            var stemLength = digitsOnly || (digit != 0 && len >= 5) ? len : TermNormalizer.StemLetters(raw);
-            var stem = raw[..stemLength];
             ref var t = ref tokens[count++];
             t.Segment = segment;
             t.Start = start;
             t.Length = wordLength;
             t.Sentence = sentence;
-            t.StemStart = stemStart;
-            t.StemLength = (byte)stemLength;
-            t.Hash = TermNormalizer.Hash(stem);
-            t.Flags = (digitsOnly ? TokenFlags.Numeric : TokenFlags.None)
-                | (upper >= 2 || (upper == 1 && wordLength == 1) ? TokenFlags.Upper : TokenFlags.None);
-            t.Word = -1;
-            if (lexicon is not null)
-            {
-                t.Word = lexicon.Lookup(stem, t.Hash, out var fuzzy);
-                if (fuzzy)
-                {
-                    t.Flags |= TokenFlags.Fuzzy;
-                }
-            }
-
+            t.StemStart = pos;
+            t.StemLength = result.StemLength;
+            t.Hash = result.StemHash;
+            t.Flags = (TokenFlags)(traits & (WordTraits.Numeric | WordTraits.Upper | WordTraits.Fuzzy));
+            t.Word = result.Word;
             sentenceHasWords = true;
-            pos += stemLength;
+            pos += result.StemLength;
         }
 
         Count = count;
         _stemPosition = pos;
+    }
+
+    /// <summary>The end of the word starting at <paramref name="i"/>, and the hash of its written characters. Its own
+    /// small method, with no call in its ASCII loop, so that the per-character loop keeps its variables in registers.</summary>
+    private static int ScanWord(ReadOnlySpan<char> s, int i, out ulong hash)
+    {
+        ReadOnlySpan<byte> ascii = Ascii;
+        ulong h = 0;
+        for (; i < s.Length; i++)
+        {
+            var c = s[i];
+            if (c >= 128)
+            {
+                return ScanWordFrom(s, i, h, out hash);
+            }
+
+            if (ascii[c] == 0)
+            {
+                break;
+            }
+
+            h = unchecked((h * TermNormalizer.HashBase) + c);
+        }
+
+        hash = h;
+        return i;
+    }
+
+    /// <summary><see cref="ScanWord"/> from a non-ASCII character on (accents, ligatures, other scripts).</summary>
+    private static int ScanWordFrom(ReadOnlySpan<char> s, int i, ulong h, out ulong hash)
+    {
+        ReadOnlySpan<byte> ascii = Ascii;
+        for (; i < s.Length; i++)
+        {
+            var c = s[i];
+            if (c < 128 ? ascii[c] == 0 : TermNormalizer.FoldChar(c) == '\0')
+            {
+                break;
+            }
+
+            h = unchecked((h * TermNormalizer.HashBase) + c);
+        }
+
+        hash = h;
+        return i;
+    }
+
+    /// <summary>Folds, stems, hashes and looks up one written word (a maximal run of word characters) into
+    /// <paramref name="word"/>, which receives the stem. Returns the folded length: above
+    /// <see cref="TermNormalizer.MaxWord"/> the word is never a term and <paramref name="result"/> is meaningless.
+    /// A pure function of the written characters (and the lexicon), which is what lets <see cref="WordCache"/> keep it.</summary>
+    private static int Analyze(ReadOnlySpan<char> written, Span<char> word, Lexicon? lexicon, out WordCache.Entry result)
+    {
+        result = default;
+        var len = 0;
+        var upper = 0;
+        var notDigit = 0;
+        var digit = 0;
+        foreach (var c in written)
+        {
+            char f;
+            if (c < 128)
+            {
+                if (c is >= 'A' and <= 'Z')
+                {
+                    upper++;
+                    f = (char)(c | 0x20);
+                }
+                else
+                {
+                    f = c;
+                }
+            }
+            else
+            {
+                f = TermNormalizer.FoldChar(c);
+                if (char.IsUpper(c))
+                {
+                    upper++;
+                }
+            }
+
+            if ((uint)(f - '0') > 9)
+            {
+                notDigit = 1;
+            }
+            else
+            {
+                digit = 1;
+            }
+
+            if (len < TermNormalizer.MaxWord)
+            {
+                word[len++] = f;
+                if (c >= 128 && TermNormalizer.FoldsToTwo(c) && len < TermNormalizer.MaxWord)
+                {
+                    word[len++] = 'e';
+                }
+            }
+            else
+            {
+                return TermNormalizer.MaxWord + 1;
+            }
+        }
+
+        var raw = word[..len];
+        var traits = WordTraits.None;
+        if (IsElision(raw))
+        {
+            traits |= WordTraits.Elision;
+        }
+
+        if (len == 2 && raw[0] == 'd' && raw[1] == 'e')
+        {
+            traits |= WordTraits.De;
+        }
+
+        if (len == 1 && raw[0] == 's')
+        {
+            traits |= WordTraits.LoneS;
+        }
+
+        var digitsOnly = notDigit == 0;
+        var stemLength = digitsOnly || (digit != 0 && len >= 5) ? len : TermNormalizer.StemLetters(raw);
+        var stem = raw[..stemLength];
+        result.StemLength = (byte)stemLength;
+        result.StemHash = TermNormalizer.Hash(stem);
+        if (digitsOnly)
+        {
+            traits |= WordTraits.Numeric;
+        }
+
+        if (upper >= 2 || (upper == 1 && written.Length == 1))
+        {
+            traits |= WordTraits.Upper;
+        }
+
+        result.Word = -1;
+        if (lexicon is not null)
+        {
+            result.Word = lexicon.Lookup(stem, result.StemHash, out var fuzzy);
+            if (fuzzy)
+            {
+                traits |= WordTraits.Fuzzy;
+            }
+        }
+
+        result.Traits = traits;
+        return len;
     }
 
     private static byte[] BuildAscii()

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using ClinicMail.Core.Text;
 
 namespace ClinicMail.Core.Topics;
@@ -121,9 +122,10 @@ internal static class TopicRules
 
     private static void CategoryCues(Context ctx, List<Candidate> found)
     {
-        for (var k = 0; k < ctx.Hits.Count; k++)
+        var hits = CollectionsMarshal.AsSpan(ctx.Hits);
+        for (var k = 0; k < hits.Length; k++)
         {
-            var h = ctx.Hits[k];
+            var h = hits[k];
             var cues = ctx.Lexicon.Cues[h.Terminal];
             if (cues.Length == 0)
             {
@@ -236,8 +238,8 @@ internal static class TopicRules
             return;
         }
 
-        var hits = ctx.Hits;
-        for (var k = 0; k < hits.Count; k++)
+        var hits = CollectionsMarshal.AsSpan(ctx.Hits);
+        for (var k = 0; k < hits.Length; k++)
         {
             var h = hits[k];
             var sentence = ctx.Masks[h.Sentence];
@@ -259,8 +261,8 @@ internal static class TopicRules
     /// ("votre diabète"), not a progression of a known disease.</summary>
     private static void NewDiagnoses(Context ctx, List<Candidate> found)
     {
-        var hits = ctx.Hits;
-        for (var k = 0; k < hits.Count; k++)
+        var hits = CollectionsMarshal.AsSpan(ctx.Hits);
+        for (var k = 0; k < hits.Length; k++)
         {
             var h = hits[k];
             var markers = h.Markers;
@@ -317,8 +319,8 @@ internal static class TopicRules
     /// ("renouvelé", "same dose", "on continue") or an open question ("whether", "on pourrait") is not.</summary>
     private static void NewTreatments(Context ctx, List<Candidate> found)
     {
-        var hits = ctx.Hits;
-        for (var k = 0; k < hits.Count; k++)
+        var hits = CollectionsMarshal.AsSpan(ctx.Hits);
+        for (var k = 0; k < hits.Length; k++)
         {
             var h = hits[k];
             var markers = h.Markers;
@@ -365,8 +367,8 @@ internal static class TopicRules
     /// person are bad news; when the test is an oncology work-up (biopsy, scan, mammogram) it is oncology.</summary>
     private static void InPersonResults(Context ctx, List<Candidate> found)
     {
-        var hits = ctx.Hits;
-        for (var k = 0; k < hits.Count; k++)
+        var hits = CollectionsMarshal.AsSpan(ctx.Hits);
+        for (var k = 0; k < hits.Length; k++)
         {
             var h = hits[k];
             if ((h.Markers & Marker.InPerson) == 0)
@@ -396,9 +398,9 @@ internal static class TopicRules
     private static List<Evidence> Clinical(Context ctx)
     {
         var evidence = new List<Evidence>();
-        var hits = ctx.Hits;
+        var hits = CollectionsMarshal.AsSpan(ctx.Hits);
         var tokens = ctx.Stream.Tokens;
-        for (var k = 0; k < hits.Count && evidence.Count < MaxClinicalEvidence; k++)
+        for (var k = 0; k < hits.Length && evidence.Count < MaxClinicalEvidence; k++)
         {
             var h = hits[k];
             var m = h.Markers;
@@ -516,10 +518,12 @@ internal static class TopicRules
         /// <summary>A negation shortly before hit <paramref name="k"/> in its sentence, with no "mais"/"but" between.</summary>
         public bool IsNegated(int k, int window)
         {
-            var h = Hits[k];
+            // The list's backing span: its indexer is not inlined for a struct this size, and these loops are hot.
+            var hits = CollectionsMarshal.AsSpan(Hits);
+            ref readonly var h = ref hits[k];
             for (var j = k - 1; j >= 0; j--)
             {
-                var o = Hits[j];
+                ref readonly var o = ref hits[j];
                 if (o.Sentence != h.Sentence || h.First - o.Last > window)
                 {
                     return false;
@@ -542,10 +546,11 @@ internal static class TopicRules
 
         public bool HasBefore(int k, Marker marker, int window)
         {
-            var h = Hits[k];
+            var hits = CollectionsMarshal.AsSpan(Hits);
+            ref readonly var h = ref hits[k];
             for (var j = k - 1; j >= 0; j--)
             {
-                var o = Hits[j];
+                ref readonly var o = ref hits[j];
                 if (o.Sentence != h.Sentence || h.First - o.Last > window)
                 {
                     return false;
@@ -563,9 +568,10 @@ internal static class TopicRules
         /// <summary>The closest hit carrying <paramref name="marker"/> in the same sentence, either side, or -1.</summary>
         public int Nearest(int k, Marker marker, int window)
         {
-            var h = Hits[k];
+            var hits = CollectionsMarshal.AsSpan(Hits);
+            var sentence = hits[k].Sentence;
             int best = -1, bestDistance = int.MaxValue;
-            for (var j = k - 1; j >= 0 && Hits[j].Sentence == h.Sentence; j--)
+            for (var j = k - 1; j >= 0 && hits[j].Sentence == sentence; j--)
             {
                 var d = Distance(k, j);
                 if (d > window)
@@ -573,7 +579,7 @@ internal static class TopicRules
                     break;
                 }
 
-                if ((Hits[j].Markers & marker) != 0)
+                if ((hits[j].Markers & marker) != 0)
                 {
                     best = j;
                     bestDistance = d;
@@ -581,7 +587,7 @@ internal static class TopicRules
                 }
             }
 
-            for (var j = k + 1; j < Hits.Count && Hits[j].Sentence == h.Sentence; j++)
+            for (var j = k + 1; j < hits.Length && hits[j].Sentence == sentence; j++)
             {
                 var d = Distance(k, j);
                 if (d > window || d >= bestDistance)
@@ -589,7 +595,7 @@ internal static class TopicRules
                     break;
                 }
 
-                if ((Hits[j].Markers & marker) != 0)
+                if ((hits[j].Markers & marker) != 0)
                 {
                     return j;
                 }
@@ -600,8 +606,9 @@ internal static class TopicRules
 
         public int Distance(int a, int b)
         {
-            var x = Hits[a];
-            var y = Hits[b];
+            var hits = CollectionsMarshal.AsSpan(Hits);
+            ref readonly var x = ref hits[a];
+            ref readonly var y = ref hits[b];
             return x.First > y.Last ? x.First - y.Last : y.First - x.Last;
         }
 
