@@ -169,7 +169,7 @@ var coreSettings = {
   Identity__AllowedTenants__0: tenant().tenantId
   Mail__Provider: 'Graph'
   Mail__SenderAddress: senderAddress
-  SecureReader__PublicBaseUrl: 'https://${publicHost}'
+  ClinicMail__PublicBaseUrl: 'https://${publicHost}'
 }
 
 // ClinicMail__InternalDomains__0..n, one setting per verified domain.

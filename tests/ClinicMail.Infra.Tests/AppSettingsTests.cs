@@ -28,7 +28,7 @@ public sealed class AppSettingsTests
     [TestCase("Identity__Audience")]
     [TestCase("Identity__AllowedTenants__0")]
     [TestCase("Mail__SenderAddress")]
-    [TestCase("SecureReader__PublicBaseUrl")]
+    [TestCase("ClinicMail__PublicBaseUrl")]
     [TestCase("APPLICATIONINSIGHTS_CONNECTION_STRING")]
     [TestCase("AzureWebJobsStorage__accountName")]
     public void CoreSettings_WiredSetting_IsPresent(string name)
@@ -46,7 +46,7 @@ public sealed class AppSettingsTests
             Assert.That(BicepAssert.Expression(CoreSettings["Identity__ClientId"], "Identity__ClientId"), Is.EqualTo("entraClientId"));
             Assert.That(BicepAssert.Expression(CoreSettings["Identity__Audience"], "Identity__Audience"), Is.EqualTo("'api://${entraClientId}'"));
             Assert.That(BicepAssert.Expression(CoreSettings["Identity__AllowedTenants__0"], "tenant"), Is.EqualTo("tenant().tenantId"));
-            Assert.That(BicepAssert.Expression(CoreSettings["SecureReader__PublicBaseUrl"], "public URL"), Does.StartWith("'https://"));
+            Assert.That(BicepAssert.Expression(CoreSettings["ClinicMail__PublicBaseUrl"], "public URL"), Does.StartWith("'https://"));
             Assert.That(BicepAssert.Expression(CoreSettings["APPLICATIONINSIGHTS_CONNECTION_STRING"], "App Insights"),
                 Is.EqualTo("appInsights.properties.ConnectionString"));
         });

@@ -38,13 +38,15 @@ let token = "";
 
 beforeAll(async () => {
   if (skip) return;
-  if (!available) throw new Error(`CLINICMAIL_BASE_URL=${base} is set but ${base}/api/health does not answer.`);
+  if (!available)
+    throw new Error(`CLINICMAIL_BASE_URL=${base} is set but ${base}/api/health does not answer.`);
   const minted = await fetch(`${base}/api/dev/token`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ role: "Physician" }),
   });
-  if (!minted.ok) throw new Error(`development token: HTTP ${minted.status} (the API must run in Development mode)`);
+  if (!minted.ok)
+    throw new Error(`development token: HTTP ${minted.status} (the API must run in Development mode)`);
   token = ((await minted.json()) as { accessToken: string }).accessToken;
   browser = await launch();
 });
@@ -55,7 +57,11 @@ afterAll(async () => {
 async function api(method: string, url: string, body?: unknown): Promise<Response> {
   return fetch(`${base}${url}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "accept-language": "en" },
+    headers: {
+      authorization: `Bearer ${token}`,
+      "content-type": "application/json",
+      "accept-language": "en",
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
 }
@@ -71,7 +77,13 @@ async function createMessage(): Promise<{ messageId: string; link: string }> {
     body: `<p>Bonjour <b>Marie</b>,</p><p>${secret}</p><script>document.title='pwned'</script>`,
     bodyFormat: "html",
     recipients: [marie],
-    attachments: [{ name: "biopsie.txt", contentType: "text/plain", contentBase64: Buffer.from("rapport fictif").toString("base64") }],
+    attachments: [
+      {
+        name: "biopsie.txt",
+        contentType: "text/plain",
+        contentBase64: Buffer.from("rapport fictif").toString("base64"),
+      },
+    ],
   });
   expect(created.status, await created.clone().text()).toBe(201);
   return (await created.json()) as { messageId: string; link: string };
