@@ -162,13 +162,7 @@ public sealed class CheckApiTests
         using var factory = new ClinicMailFactory();
         using var client = factory.ClientWithRoles(Physician);
         await CheckAsync(client, Drafts.Appointment("marie.tremblay@videotron.ca"));
-        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={factory.DatabasePath}"))
-        {
-            await connection.OpenAsync();
-            await using var drop = connection.CreateCommand();
-            drop.CommandText = "DROP TABLE audit_records";
-            await drop.ExecuteNonQueryAsync();
-        }
+        await ExecuteOnDatabaseAsync(factory, "DROP TABLE audit_records");
 
         var response = await client.PostAsJsonAsync("/api/v1/check", Drafts.Appointment("marie.tremblay@videotron.ca"));
         var text = await response.Content.ReadAsStringAsync();
@@ -184,14 +178,8 @@ public sealed class CheckApiTests
         using var factory = new ClinicMailFactory();
         using var client = factory.ClientWithRoles(Physician);
         await CheckAsync(client, Drafts.Appointment("marie.tremblay@videotron.ca"));
-        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={factory.DatabasePath}"))
-        {
-            // The registry's tables disappear (a botched restore, say); the audit tables stay.
-            await connection.OpenAsync();
-            await using var drop = connection.CreateCommand();
-            drop.CommandText = "PRAGMA foreign_keys = OFF; DROP TABLE patient_addresses;";
-            await drop.ExecuteNonQueryAsync();
-        }
+        // The registry's tables disappear (a botched restore, say); the audit tables stay.
+        await ExecuteOnDatabaseAsync(factory, "PRAGMA foreign_keys = OFF; DROP TABLE patient_addresses;");
 
         var response = await client.PostAsJsonAsync("/api/v1/check", Drafts.Appointment("marie.tremblay@videotron.ca"));
         var text = await response.Content.ReadAsStringAsync();
@@ -227,6 +215,18 @@ public sealed class CheckApiTests
         var verification = AuditChain.Verify(records);
         Assert.That(verification.Ok, Is.True, $"broken at {verification.BrokenAt}: {verification.Problem}");
         Assert.That(records.Count(r => r.Event == AuditEventType.CheckPerformed), Is.EqualTo(40));
+    }
+
+    /// <summary>Breaks the app's own SQLite file from outside, as an operator's mistake would.</summary>
+    private static async Task ExecuteOnDatabaseAsync(ClinicMailFactory factory, string sql)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={factory.DatabasePath}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+#pragma warning disable CA2100 // Fixed statements written in this file, never input.
+        command.CommandText = sql;
+#pragma warning restore CA2100
+        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task<JsonElement> CheckAsync(HttpClient client, object draft)
