@@ -13,7 +13,6 @@ using ClinicMail.Functions.Validation;
 using ClinicMail.Infrastructure.Mail;
 using ClinicMail.Infrastructure.Secure;
 using ClinicMail.Infrastructure.Storage;
-using ClinicMail.Infrastructure.Storage.Sqlite;
 using FluentValidation;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -32,9 +31,7 @@ public static class SecureRegistration
         // Stateless apart from the key-encryption key, itself a singleton.
         services.TryAddSingleton(sp => new EnvelopeEncryptor(sp.GetRequiredService<IKeyEncryptionKey>()));
         // The store opens a pooled connection per operation: one instance per database.
-        services.TryAddSingleton<ISecureMessageStore>(sp => sp.GetRequiredService<StorageBackend>().Sqlite is { } sqlite
-            ? new SqliteSecureMessageStore(sqlite)
-            : throw new StartupConfigurationException(["Secure messages are not available on Storage:Provider 'Postgres' in this build yet."]));
+        services.TryAddSingleton(sp => sp.GetRequiredService<StorageBackend>().SecureMessages);
         services.TryAddSingleton(sp => new SecureMessagePurger(sp.GetRequiredService<ISecureMessageStore>(), sp.GetRequiredService<Core.Audit.IAuditWriter>(), sp.GetRequiredService<TimeProvider>()));
         services.AddClinicMailMail(configuration, settings);
 

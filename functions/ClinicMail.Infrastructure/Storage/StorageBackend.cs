@@ -1,6 +1,7 @@
 using Azure.Core;
 using ClinicMail.Core.Audit;
 using ClinicMail.Core.Registry;
+using ClinicMail.Core.Secure;
 using ClinicMail.Infrastructure.Storage.Postgres;
 using ClinicMail.Infrastructure.Storage.Sqlite;
 
@@ -19,6 +20,7 @@ public sealed class StorageBackend : IAsyncDisposable
         IPatientDirectory directory,
         IAuditStore audit,
         IOverrideJustificationStore justifications,
+        ISecureMessageStore secureMessages,
         Func<CancellationToken, Task<IReadOnlyList<int>>> migrate,
         IAsyncDisposable? owner)
     {
@@ -27,6 +29,7 @@ public sealed class StorageBackend : IAsyncDisposable
         Directory = directory;
         Audit = audit;
         Justifications = justifications;
+        SecureMessages = secureMessages;
         _migrate = migrate;
         _owner = owner;
     }
@@ -42,6 +45,9 @@ public sealed class StorageBackend : IAsyncDisposable
 
     public IOverrideJustificationStore Justifications { get; }
 
+    /// <summary>Secure messages (envelopes, wrapped data keys, access records), on both providers.</summary>
+    public ISecureMessageStore SecureMessages { get; }
+
     /// <summary>Audit search, export, checkpoints and retention; null where the provider has none yet.</summary>
     public IAuditReviewStore? AuditReview { get; private init; }
 
@@ -55,7 +61,7 @@ public sealed class StorageBackend : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(database);
         var audit = new SqliteAuditStore(database);
-        return new StorageBackend("Sqlite", new SqlitePatientStore(database, time), new SqlitePatientDirectory(database), audit, audit, database.MigrateAsync, null)
+        return new StorageBackend("Sqlite", new SqlitePatientStore(database, time), new SqlitePatientDirectory(database), audit, audit, new SqliteSecureMessageStore(database), database.MigrateAsync, null)
         {
             Sqlite = database,
             AuditReview = audit,
@@ -66,7 +72,7 @@ public sealed class StorageBackend : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(database);
         var audit = new PostgresAuditStore(database);
-        return new StorageBackend("Postgres", new PostgresPatientStore(database, time), new PostgresPatientDirectory(database), audit, audit, database.MigrateAsync, ownsDatabase ? database : null)
+        return new StorageBackend("Postgres", new PostgresPatientStore(database, time), new PostgresPatientDirectory(database), audit, audit, new PostgresSecureMessageStore(database), database.MigrateAsync, ownsDatabase ? database : null)
         {
             Postgres = database,
         };
