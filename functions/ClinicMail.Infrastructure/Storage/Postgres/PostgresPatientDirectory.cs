@@ -28,7 +28,9 @@ public sealed class PostgresPatientDirectory(PostgresDatabase database) : IPatie
         "UNION ALL SELECT a.id, a.skeleton, k.probe FROM unnest($2::text[], $3::integer[], $4::text[], $5::text[]) AS k(domain, length, affix, probe) " +
         "JOIN patient_addresses AS a ON a.domain = k.domain AND a.local_length = k.length AND a.local_prefix = k.affix " +
         "UNION ALL SELECT a.id, a.skeleton, k.probe FROM unnest($6::text[], $7::integer[], $8::text[], $9::text[]) AS k(domain, length, affix, probe) " +
-        "JOIN patient_addresses AS a ON a.domain = k.domain AND a.local_length = k.length AND a.local_suffix = k.affix;";
+        "JOIN patient_addresses AS a ON a.domain = k.domain AND a.local_length = k.length AND a.local_suffix = k.affix " +
+        "UNION ALL SELECT a.id, a.skeleton, k.probe FROM unnest($10::text[], $11::integer[], $12::text[], $13::text[]) AS k(domain, length, affix, probe) " +
+        "JOIN patient_addresses AS a ON a.domain = k.domain AND a.local_length = k.length AND a.local_outer = k.affix;";
 
     private const string MatchesByRowIdSql =
         "SELECT " + MatchColumns + " FROM patient_addresses AS a" + PatientJoins + " WHERE a.id = ANY($1);";
@@ -77,6 +79,7 @@ public sealed class PostgresPatientDirectory(PostgresDatabase database) : IPatie
         var distinct = keys.Distinct().ToList();
         var prefixes = new List<(string Domain, int Length, string Affix, string Probe)>();
         var suffixes = new List<(string Domain, int Length, string Affix, string Probe)>();
+        var outers = new List<(string Domain, int Length, string Affix, string Probe)>();
         foreach (var key in distinct)
         {
             foreach (var probe in key.Probes())
@@ -90,6 +93,11 @@ public sealed class PostgresPatientDirectory(PostgresDatabase database) : IPatie
                 {
                     suffixes.Add((key.Domain, probe.Length, probe.Suffix, key.Skeleton));
                 }
+
+                if (probe.Outer is not null)
+                {
+                    outers.Add((key.Domain, probe.Length, probe.Outer, key.Skeleton));
+                }
             }
         }
 
@@ -100,6 +108,7 @@ public sealed class PostgresPatientDirectory(PostgresDatabase database) : IPatie
             command.Parameters.Add(new NpgsqlParameter { Value = distinct.Select(k => k.Skeleton).Distinct(StringComparer.Ordinal).ToArray() });
             AddKeys(command, prefixes);
             AddKeys(command, suffixes);
+            AddKeys(command, outers);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
