@@ -52,7 +52,7 @@ public sealed class StorageBackend : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(database);
         var audit = new SqliteAuditStore(database);
-        return new StorageBackend("Sqlite", new SqlitePatientStore(database, time), new SqlitePatientDirectory(database), audit, audit, database.MigrateAsync, null)
+        return new StorageBackend("Sqlite", new SqlitePatientStore(database, time), new SqlitePatientDirectory(database, time), audit, audit, database.MigrateAsync, null)
         {
             Sqlite = database,
         };
@@ -62,7 +62,7 @@ public sealed class StorageBackend : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(database);
         var audit = new PostgresAuditStore(database);
-        return new StorageBackend("Postgres", new PostgresPatientStore(database, time), new PostgresPatientDirectory(database), audit, audit, database.MigrateAsync, ownsDatabase ? database : null)
+        return new StorageBackend("Postgres", new PostgresPatientStore(database, time), new PostgresPatientDirectory(database, time), audit, audit, database.MigrateAsync, ownsDatabase ? database : null)
         {
             Postgres = database,
         };

@@ -9,7 +9,7 @@ namespace ClinicMail.Infrastructure.Storage.Sqlite;
 /// connection, no 999-parameter ceiling) and every look-up is an index seek on the keys the store
 /// persisted.</summary>
 /// <remarks>Stateless apart from the database handle: safe as a singleton.</remarks>
-public sealed class SqlitePatientDirectory(SqliteDatabase database) : IPatientDirectory
+public sealed class SqlitePatientDirectory(SqliteDatabase database, TimeProvider? time = null) : IPatientDirectory
 {
     private const string MatchColumns = PatientRows.AddressColumns + ", " + PatientRows.PatientColumns;
 
@@ -116,7 +116,12 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database) : IPatientDi
             cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlySet<string>> RegisteredDomainsAsync(CancellationToken cancellationToken = default)
+    public Task<IReadOnlySet<string>> RegisteredDomainsAsync(CancellationToken cancellationToken = default) =>
+        _domains.GetAsync(LoadDomainsAsync, cancellationToken);
+
+    private readonly RegisteredDomainsCache _domains = new(time);
+
+    private async Task<IReadOnlySet<string>> LoadDomainsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         using var command = connection.CreateCommand();
