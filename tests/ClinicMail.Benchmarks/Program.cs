@@ -7,6 +7,12 @@ if (args.Length > 0 && args[0] == "rewrap")
     return await RewrapRun.RunAsync(args);
 }
 
+// "registry-scale …": registry import and look-ups at 100,000–1,000,000 patients on both stores (RegistryScale).
+if (args.Length > 0 && args[0] == "registry-scale")
+{
+    return await RegistryScale.RunAsync(args);
+}
+
 // "audit ..." runs the full-scale timed runs (AuditTimedRuns explains why they are not BenchmarkDotNet).
 if (args.Length > 0 && args[0] == "audit")
 {

@@ -6,14 +6,16 @@ namespace ClinicMail.Core.Registry;
 /// <item><see cref="Skeleton"/>: the address with confusable characters folded (Cyrillic "а" → "a",
 /// "rn" → "m", "0" → "o"…), punycode decoded, and provider-insignificant dots removed; two
 /// addresses with the same skeleton look the same to a human.</item>
-/// <item><see cref="Domain"/> + <see cref="LocalLength"/> + <see cref="LocalPrefix"/> or
-/// <see cref="LocalSuffix"/>: one edit (typo, missing or doubled letter, swapped letters) leaves
-/// either the first <see cref="PrefixLength"/> or the last <see cref="SuffixLength"/> characters of
-/// the local part intact (the two lengths add up to the local length minus one, the most a
-/// single edit can break), so candidates for an edit-distance check are found by prefix or suffix
+/// <item><see cref="Domain"/> + <see cref="LocalLength"/> + one of three affix keys of the local
+/// part: <see cref="LocalPrefix"/> (its first two thirds or so), <see cref="LocalSuffix"/> (its last
+/// two thirds) and <see cref="LocalOuter"/> (its first and last characters, without the middle).
+/// One edit (typo, missing or doubled letter, swapped letters) falls in the last part, the first
+/// part or the middle, and leaves the matching key whole (the lengths are chosen so that even a
+/// swap across a boundary does), so candidates for an edit-distance check are found by equality
 /// on the same domain and length. Version 1 used four characters whatever the length: with
-/// 1,000,000 patients "mari…" on gmail.com is thousands of addresses; half a local part plus its
-/// exact length is a handful. Two edits are still found when they fall on the same half.</item>
+/// 1,000,000 patients "mari…" on gmail.com is thousands of addresses; two thirds of a local part
+/// plus its exact length is a handful. Two edits are found when both fall in one key's gap.
+/// Local parts under 7 characters keep the version-1 four-character prefix and suffix.</item>
 /// </list>
 /// Computed by <see cref="AddressKeys.For"/>; stores persist them next to the address.</summary>
 public sealed record AddressKeys(string Skeleton, string Domain, string LocalPrefix, string LocalSuffix)
@@ -37,15 +39,28 @@ public sealed record AddressKeys(string Skeleton, string Domain, string LocalPre
     /// <summary>Keys for a normalized address (see <see cref="AddressNormalizer.Normalize"/>).</summary>
     public static AddressKeys For(string normalizedAddress) => AddressSkeleton.KeysFor(normalizedAddress);
 
-    /// <summary>Characters of the prefix key of a local part of <paramref name="localLength"/> characters.</summary>
+    /// <summary>Shortest local part that gets the three-key split (shorter ones: 4-character prefix and suffix).</summary>
+    public const int MinLengthForOuterKey = 7;
+
+    /// <summary>The outer key (first and last characters, middle removed); empty for short local parts.</summary>
+    public string LocalOuter { get; init; } = "";
+
+    /// <summary>Characters of the prefix key (and of the suffix key) of a local part of <paramref name="localLength"/> characters.</summary>
+    /// <remarks>With prefix and suffix keys of k characters, the outer key keeps the first l-k-1 and
+    /// the last l-k-1 characters: an edit window [p, p+2) either starts at or after k (prefix whole),
+    /// ends at or before l-k (suffix whole), or lies between l-k-1 and k+1 (outer whole). k ≈ 2(l-1)/3
+    /// makes the three keys about equally long.</remarks>
     public static int PrefixLength(int localLength) =>
-        Math.Min(localLength, Math.Max(AffixLength, (localLength - 1) / 2));
+        localLength < MinLengthForOuterKey ? Math.Min(localLength, AffixLength) : (2 * localLength - 2) / 3;
 
-    /// <summary>Characters of the suffix key of a local part of <paramref name="localLength"/> characters.</summary>
-    public static int SuffixLength(int localLength) =>
-        Math.Min(localLength, Math.Max(AffixLength, localLength - 1 - ((localLength - 1) / 2)));
+    /// <summary>Characters of the suffix key: the same as the prefix key.</summary>
+    public static int SuffixLength(int localLength) => PrefixLength(localLength);
 
-    /// <summary>The prefix and suffix keys to look up for these (probe) keys: one pair per local
+    /// <summary>Characters kept at each end by the outer key (0: no outer key).</summary>
+    public static int OuterEndLength(int localLength) =>
+        localLength < MinLengthForOuterKey ? 0 : localLength - PrefixLength(localLength) - 1;
+
+    /// <summary>The prefix, suffix and outer keys to look up for these (probe) keys: one set per local
     /// length within <see cref="MaxEditDistance"/> of the probe's, cut at the lengths a registered
     /// address of that length was keyed with. A key longer than the probe's local part is null (no
     /// registered address of that length can share it).</summary>
@@ -55,18 +70,20 @@ public sealed record AddressKeys(string Skeleton, string Domain, string LocalPre
         var probes = new List<AffixProbe>(2 * MaxEditDistance + 1);
         for (var length = Math.Max(1, local.Length - MaxEditDistance); length <= local.Length + MaxEditDistance; length++)
         {
-            var prefix = PrefixLength(length);
-            var suffix = SuffixLength(length);
+            var affix = PrefixLength(length);
+            var end = OuterEndLength(length);
             probes.Add(new AffixProbe(
                 length,
-                prefix <= local.Length ? local[..prefix].ToString() : null,
-                suffix <= local.Length ? local[^suffix..].ToString() : null));
+                affix <= local.Length ? local[..affix].ToString() : null,
+                affix <= local.Length ? local[^affix..].ToString() : null,
+                end > 0 && 2 * end <= local.Length ? string.Concat(local[..end], local[^end..]) : null));
         }
 
         return probes;
     }
 }
 
-/// <summary>The prefix and suffix keys a registered local part of <paramref name="Length"/>
-/// characters would need to share with a probe (see <see cref="AddressKeys.Probes"/>).</summary>
-public sealed record AffixProbe(int Length, string? Prefix, string? Suffix);
+/// <summary>The prefix, suffix and outer keys a registered local part of <paramref name="Length"/>
+/// characters would need to share with a probe (see <see cref="AddressKeys.Probes"/>); null: that
+/// key cannot match at this length.</summary>
+public sealed record AffixProbe(int Length, string? Prefix, string? Suffix, string? Outer);

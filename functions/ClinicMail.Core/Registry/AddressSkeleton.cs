@@ -14,11 +14,15 @@ internal static class AddressSkeleton
 
         var domain = SkeletonDomain(normalizedAddress.AsSpan(at + 1));
         var local = SkeletonLocal(normalizedAddress.AsSpan(0, at), domain);
+        var end = AddressKeys.OuterEndLength(local.Length);
         return new AddressKeys(
             string.Concat(local, "@", domain),
             domain,
             local[..AddressKeys.PrefixLength(local.Length)],
-            local[^AddressKeys.SuffixLength(local.Length)..]);
+            local[^AddressKeys.SuffixLength(local.Length)..])
+        {
+            LocalOuter = end == 0 ? "" : string.Concat(local.AsSpan(0, end), local.AsSpan(local.Length - end)),
+        };
     }
 
     /// <summary>The folded domain: punycode labels decoded first, so "xn--gmil-63d.com" (a

@@ -13,6 +13,7 @@ public sealed class InMemoryPatientDirectory : IPatientDirectory
     // Keyed by length too, so a look-up only touches local parts within reach of an edit.
     private readonly Dictionary<(string Domain, string Affix, int Length), List<DirectoryMatch>> _byPrefix = [];
     private readonly Dictionary<(string Domain, string Affix, int Length), List<DirectoryMatch>> _bySuffix = [];
+    private readonly Dictionary<(string Domain, string Affix, int Length), List<DirectoryMatch>> _byOuter = [];
     private readonly HashSet<string> _domains = new(StringComparer.Ordinal);
     private readonly Task<IReadOnlySet<string>> _domainsTask;
 
@@ -39,6 +40,10 @@ public sealed class InMemoryPatientDirectory : IPatientDirectory
                 Add(_bySkeleton, keys.Skeleton, match);
                 Add(_byPrefix, (keys.Domain, keys.LocalPrefix, keys.LocalLength), match);
                 Add(_bySuffix, (keys.Domain, keys.LocalSuffix, keys.LocalLength), match);
+                if (keys.LocalOuter.Length > 0)
+                {
+                    Add(_byOuter, (keys.Domain, keys.LocalOuter, keys.LocalLength), match);
+                }
                 _domains.Add(AddressNormalizer.Domain(normalized));
             }
         }
@@ -85,6 +90,11 @@ public sealed class InMemoryPatientDirectory : IPatientDirectory
                 if (probe.Suffix is not null)
                 {
                     AddAll(_bySuffix, (key.Domain, probe.Suffix, probe.Length), key.Skeleton, candidates);
+                }
+
+                if (probe.Outer is not null)
+                {
+                    AddAll(_byOuter, (key.Domain, probe.Outer, probe.Length), key.Skeleton, candidates);
                 }
             }
         }

@@ -52,6 +52,8 @@ public static class RegistryCsv
     ];
 
     private const int MaxIdLength = 64;
+
+    private static readonly string AllCategories = string.Join('|', Enum.GetValues<TopicCategory>().Select(StorageNames.Of));
     private const int MaxNameLength = 200;
 
     /// <summary>Parses and validates the whole file. Patients come back in first-appearance order.</summary>
@@ -253,7 +255,7 @@ public static class RegistryCsv
         }
 
         var uses = List<ConsentUse>(field("consent_uses"), "consent_uses", "appointments|general_advice|normal_results|results_follow_up|patient_health_data|treatment_adjustment", errors, line);
-        var categories = List<TopicCategory>(field("consent_categories"), "consent_categories", string.Join('|', Enum.GetValues<TopicCategory>().Select(StorageNames.Of)), errors, line);
+        var categories = List<TopicCategory>(field("consent_categories"), "consent_categories", AllCategories, errors, line);
         var sms = YesNo(field("sms_consent"), "sms_consent", errors, line, emptyIs: false);
         var restricted = YesNo(field("restricted"), "restricted", errors, line, emptyIs: false);
         var terms = new List<string>();
@@ -318,19 +320,13 @@ public static class RegistryCsv
     }
 
     private static bool TryVocabulary<TEnum>(string text, out TEnum value)
+        where TEnum : struct, Enum => VocabularyOf<TEnum>.Values.TryGetValue(text.Trim(), out value);
+
+    private static class VocabularyOf<TEnum>
         where TEnum : struct, Enum
     {
-        foreach (var candidate in Enum.GetValues<TEnum>())
-        {
-            if (string.Equals(StorageNames.Of(candidate), text.Trim(), StringComparison.OrdinalIgnoreCase))
-            {
-                value = candidate;
-                return true;
-            }
-        }
-
-        value = default;
-        return false;
+        public static readonly Dictionary<string, TEnum> Values =
+            Enum.GetValues<TEnum>().ToDictionary(v => StorageNames.Of(v), v => v, StringComparer.OrdinalIgnoreCase);
     }
 
     private static TEnum? Vocabulary<TEnum>(string text, string column, string allowed, List<ImportError> errors, int line)

@@ -61,7 +61,7 @@ public sealed class StorageBackend : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(database);
         var audit = new SqliteAuditStore(database);
-        return new StorageBackend("Sqlite", new SqlitePatientStore(database, time), new SqlitePatientDirectory(database), audit, audit, new SqliteSecureMessageStore(database), database.MigrateAsync, null)
+        return new StorageBackend("Sqlite", new SqlitePatientStore(database, time), new SqlitePatientDirectory(database, time), audit, audit, new SqliteSecureMessageStore(database), database.MigrateAsync, null)
         {
             Sqlite = database,
             AuditReview = audit,
@@ -72,7 +72,7 @@ public sealed class StorageBackend : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(database);
         var audit = new PostgresAuditStore(database);
-        return new StorageBackend("Postgres", new PostgresPatientStore(database, time), new PostgresPatientDirectory(database), audit, audit, new PostgresSecureMessageStore(database), database.MigrateAsync, ownsDatabase ? database : null)
+        return new StorageBackend("Postgres", new PostgresPatientStore(database, time), new PostgresPatientDirectory(database, time), audit, audit, new PostgresSecureMessageStore(database), database.MigrateAsync, ownsDatabase ? database : null)
         {
             Postgres = database,
         };

@@ -34,15 +34,16 @@ public sealed class AddressKeysTests
         Assert.That(KeysOf(a).Skeleton, Is.Not.EqualTo(KeysOf(b).Skeleton));
 
     [Test]
-    public void For_LongLocalPart_AffixesSplitTheSkeletonLocalMinusOne()
+    public void For_LongLocalPart_KeysAreTwoThirdsAndTheOuterEnds()
     {
         var keys = KeysOf("marie.tremblay@videotron.ca");
 
         Assert.Multiple(() =>
         {
-            // 14 characters: 6 + 7 = 13, so one edit anywhere leaves one of them whole.
-            Assert.That(keys.LocalPrefix, Is.EqualTo("marie."));
-            Assert.That(keys.LocalSuffix, Is.EqualTo("rembiay"), "the 'l' is folded to the i-class");
+            // 14 characters: prefix and suffix keep 8, the outer key the first and last 5.
+            Assert.That(keys.LocalPrefix, Is.EqualTo("marie.tr"));
+            Assert.That(keys.LocalSuffix, Is.EqualTo("trembiay"), "the 'l' is folded to the i-class");
+            Assert.That(keys.LocalOuter, Is.EqualTo("mariembiay"));
             Assert.That(keys.Domain, Is.EqualTo("videotron.ca"));
             Assert.That(keys.Skeleton, Is.EqualTo("marie.trembiay@videotron.ca"));
         });
@@ -75,15 +76,46 @@ public sealed class AddressKeysTests
     }
 
     [Test]
-    public void For_MediumLocalPart_AffixesAreFourCharacters()
+    public void For_SixCharacterLocalPart_FourCharacterAffixesNoOuterKey()
     {
-        var keys = KeysOf("sophie.roy@example.com");
+        var keys = KeysOf("sophie@example.com");
 
         Assert.Multiple(() =>
         {
             Assert.That(keys.LocalPrefix, Is.EqualTo("soph"));
-            Assert.That(keys.LocalSuffix, Is.EqualTo("e.roy"), "10 characters: 4 + 5 = 9");
+            Assert.That(keys.LocalSuffix, Is.EqualTo("phie"));
+            Assert.That(keys.LocalOuter, Is.Empty);
         });
+    }
+
+    [Test]
+    public void Probes_EveryEditOfEveryPosition_SomeKeyMatches()
+    {
+        // Exhaustive over one 16-character local part: every substitution, deletion, insertion and
+        // swap, at every position, must leave a key the probe of the registered length shares.
+        const string Local = "jeanfrancois.roy";
+        var stored = KeysOf(Local + "@example.com");
+        var typos = new List<string>();
+        for (var p = 0; p <= Local.Length; p++)
+        {
+            typos.Add(Local.Insert(p, "x"));
+            if (p < Local.Length)
+            {
+                typos.Add(Local.Remove(p, 1));
+                typos.Add(Local.Remove(p, 1).Insert(p, "x"));
+            }
+
+            if (p < Local.Length - 1)
+            {
+                typos.Add(string.Concat(Local[..p], Local[p + 1].ToString(), Local[p].ToString(), Local[(p + 2)..]));
+            }
+        }
+
+        Assert.That(typos.Where(t => t != Local).Where(t =>
+        {
+            var probe = KeysOf(t + "@example.com").Probes().Single(x => x.Length == stored.LocalLength);
+            return probe.Prefix != stored.LocalPrefix && probe.Suffix != stored.LocalSuffix && probe.Outer != stored.LocalOuter;
+        }), Is.Empty);
     }
 
     [TestCase("catherine.bergeron@example.org", "catherine.bregeron@example.org", TestName = "Probes_SwapInSecondHalf_PrefixProbeMatches")]
@@ -98,7 +130,7 @@ public sealed class AddressKeysTests
 
         var atLength = probe.Probes().Single(p => p.Length == stored.LocalLength);
 
-        Assert.That(atLength.Prefix == stored.LocalPrefix || atLength.Suffix == stored.LocalSuffix, Is.True);
+        Assert.That(atLength.Prefix == stored.LocalPrefix || atLength.Suffix == stored.LocalSuffix || atLength.Outer == stored.LocalOuter, Is.True);
     }
 
     [Test]

@@ -28,6 +28,7 @@ public sealed class SqliteQueryPlanTests
         command.Parameters.AddWithValue("$skeletons", "[\"" + keys.Skeleton + "\"]");
         command.Parameters.AddWithValue("$prefixes", System.Text.Json.JsonSerializer.Serialize(new object[][] { [keys.Domain, keys.LocalLength, keys.LocalPrefix, keys.Skeleton] }));
         command.Parameters.AddWithValue("$suffixes", System.Text.Json.JsonSerializer.Serialize(new object[][] { [keys.Domain, keys.LocalLength, keys.LocalSuffix, keys.Skeleton] }));
+        command.Parameters.AddWithValue("$outers", System.Text.Json.JsonSerializer.Serialize(new object[][] { [keys.Domain, keys.LocalLength, keys.LocalOuter, keys.Skeleton] }));
         var details = new List<string>();
         await using (var reader = await command.ExecuteReaderAsync())
         {

@@ -10,32 +10,34 @@ namespace ClinicMail.Infrastructure.Storage.Postgres;
 /// the survivors are loaded with their patients. pg_trgm/fuzzystrmatch would need an extension
 /// the application role may not create on Azure; the exact-key seeks need none.</summary>
 /// <remarks>Stateless apart from the data source: safe as a singleton.</remarks>
-public sealed class PostgresPatientDirectory(PostgresDatabase database) : IPatientDirectory
+public sealed class PostgresPatientDirectory(PostgresDatabase database, TimeProvider? time = null) : IPatientDirectory
 {
     private const string MatchColumns = PostgresRows.AddressColumns + ", " + PostgresRows.PatientColumns;
 
     private const string PatientJoins = " JOIN patients AS p ON p.id = a.patient_id" + PostgresRows.ConsentJoin;
 
     internal const string ByAddressSql =
-        "SELECT " + MatchColumns + " FROM patient_addresses AS a" + PatientJoins + " WHERE a.address = ANY($1);";
+        "SELECT " + MatchColumns + " FROM unnest($1::text[]) AS k(address) JOIN patient_addresses AS a ON a.address = k.address" + PatientJoins + ";";
 
     private const string AddressesOfMatchesSql =
         "SELECT " + PostgresRows.AddressColumns + " FROM patient_addresses AS a WHERE a.patient_id IN " +
-        "(SELECT m.patient_id FROM patient_addresses AS m WHERE m.address = ANY($1)) ORDER BY a.patient_id, a.position;";
+        "(SELECT m.patient_id FROM unnest($1::text[]) AS k(address) JOIN patient_addresses AS m ON m.address = k.address) ORDER BY a.patient_id, a.position;";
 
     internal const string NearMissKeysSql =
         "SELECT a.id, a.skeleton, k.probe FROM unnest($1::text[]) AS k(probe) JOIN patient_addresses AS a ON a.skeleton = k.probe " +
         "UNION ALL SELECT a.id, a.skeleton, k.probe FROM unnest($2::text[], $3::integer[], $4::text[], $5::text[]) AS k(domain, length, affix, probe) " +
         "JOIN patient_addresses AS a ON a.domain = k.domain AND a.local_length = k.length AND a.local_prefix = k.affix " +
         "UNION ALL SELECT a.id, a.skeleton, k.probe FROM unnest($6::text[], $7::integer[], $8::text[], $9::text[]) AS k(domain, length, affix, probe) " +
-        "JOIN patient_addresses AS a ON a.domain = k.domain AND a.local_length = k.length AND a.local_suffix = k.affix;";
+        "JOIN patient_addresses AS a ON a.domain = k.domain AND a.local_length = k.length AND a.local_suffix = k.affix " +
+        "UNION ALL SELECT a.id, a.skeleton, k.probe FROM unnest($10::text[], $11::integer[], $12::text[], $13::text[]) AS k(domain, length, affix, probe) " +
+        "JOIN patient_addresses AS a ON a.domain = k.domain AND a.local_length = k.length AND a.local_outer = k.affix;";
 
     private const string MatchesByRowIdSql =
-        "SELECT " + MatchColumns + " FROM patient_addresses AS a" + PatientJoins + " WHERE a.id = ANY($1);";
+        "SELECT " + MatchColumns + " FROM unnest($1::bigint[]) AS k(id) JOIN patient_addresses AS a ON a.id = k.id" + PatientJoins + ";";
 
     private const string AddressesOfRowsSql =
         "SELECT " + PostgresRows.AddressColumns + " FROM patient_addresses AS a WHERE a.patient_id IN " +
-        "(SELECT m.patient_id FROM patient_addresses AS m WHERE m.id = ANY($1)) ORDER BY a.patient_id, a.position;";
+        "(SELECT m.patient_id FROM unnest($1::bigint[]) AS k(id) JOIN patient_addresses AS m ON m.id = k.id) ORDER BY a.patient_id, a.position;";
 
     // A loose index scan: jumps from one distinct domain to the next through the index.
     private const string DomainsSql =
@@ -77,6 +79,7 @@ public sealed class PostgresPatientDirectory(PostgresDatabase database) : IPatie
         var distinct = keys.Distinct().ToList();
         var prefixes = new List<(string Domain, int Length, string Affix, string Probe)>();
         var suffixes = new List<(string Domain, int Length, string Affix, string Probe)>();
+        var outers = new List<(string Domain, int Length, string Affix, string Probe)>();
         foreach (var key in distinct)
         {
             foreach (var probe in key.Probes())
@@ -90,6 +93,11 @@ public sealed class PostgresPatientDirectory(PostgresDatabase database) : IPatie
                 {
                     suffixes.Add((key.Domain, probe.Length, probe.Suffix, key.Skeleton));
                 }
+
+                if (probe.Outer is not null)
+                {
+                    outers.Add((key.Domain, probe.Length, probe.Outer, key.Skeleton));
+                }
             }
         }
 
@@ -100,6 +108,7 @@ public sealed class PostgresPatientDirectory(PostgresDatabase database) : IPatie
             command.Parameters.Add(new NpgsqlParameter { Value = distinct.Select(k => k.Skeleton).Distinct(StringComparer.Ordinal).ToArray() });
             AddKeys(command, prefixes);
             AddKeys(command, suffixes);
+            AddKeys(command, outers);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -115,7 +124,12 @@ public sealed class PostgresPatientDirectory(PostgresDatabase database) : IPatie
             : await QueryMatchesAsync(MatchesByRowIdSql, AddressesOfRowsSql, survivors.ToArray(), cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlySet<string>> RegisteredDomainsAsync(CancellationToken cancellationToken = default)
+    public Task<IReadOnlySet<string>> RegisteredDomainsAsync(CancellationToken cancellationToken = default) =>
+        _domains.GetAsync(LoadDomainsAsync, cancellationToken);
+
+    private readonly RegisteredDomainsCache _domains = new(time);
+
+    private async Task<IReadOnlySet<string>> LoadDomainsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(DomainsSql, connection);

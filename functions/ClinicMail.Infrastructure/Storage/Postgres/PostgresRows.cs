@@ -17,9 +17,9 @@ internal static class PostgresRows
 
     public const string AddressColumns =
         "a.patient_id, a.position, a.address, a.kind, a.third_party_consented, a.verified_on, a.verification_method, " +
-        "a.skeleton, a.domain, a.local_prefix, a.local_suffix, a.keys_version";
+        "a.skeleton, a.domain, a.local_prefix, a.local_suffix, a.keys_version, a.local_outer";
 
-    public const int AddressColumnCount = 12;
+    public const int AddressColumnCount = 13;
 
     public const string ConsentJoin = " LEFT JOIN consents AS c ON c.id = p.current_consent_id";
 
@@ -67,7 +67,7 @@ internal static class PostgresRows
 
         // Keys written by an older folding version are recomputed rather than trusted.
         var keys = reader.GetInt32(offset + 11) == AddressKeys.AlgorithmVersion
-            ? new AddressKeys(reader.GetString(offset + 7), reader.GetString(offset + 8), reader.GetString(offset + 9), reader.GetString(offset + 10))
+            ? new AddressKeys(reader.GetString(offset + 7), reader.GetString(offset + 8), reader.GetString(offset + 9), reader.GetString(offset + 10)) { LocalOuter = reader.GetString(offset + 12) }
             : AddressKeys.For(address.Address);
         return (reader.GetString(offset), address, keys);
     }

@@ -56,7 +56,7 @@ public sealed class SqliteDatabase
             // Both are per-connection settings; a pooled connection keeps them, setting them again
             // costs microseconds. busy_timeout: a writer waits up to 5 s for another writer (the CLI
             // and the HTTP app may share the file) instead of failing at once.
-            pragma.CommandText = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;";
+            pragma.CommandText = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -32768;";
             await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return connection;
         }

@@ -9,7 +9,7 @@ namespace ClinicMail.Infrastructure.Storage.Sqlite;
 /// connection, no 999-parameter ceiling) and every look-up is an index seek on the keys the store
 /// persisted.</summary>
 /// <remarks>Stateless apart from the database handle: safe as a singleton.</remarks>
-public sealed class SqlitePatientDirectory(SqliteDatabase database) : IPatientDirectory
+public sealed class SqlitePatientDirectory(SqliteDatabase database, TimeProvider? time = null) : IPatientDirectory
 {
     private const string MatchColumns = PatientRows.AddressColumns + ", " + PatientRows.PatientColumns;
 
@@ -20,10 +20,10 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database) : IPatientDi
         "SELECT " + MatchColumns + " FROM json_each($addresses) AS wanted " +
         "JOIN patient_addresses AS a ON a.address = wanted.value" + PatientJoins + ";";
 
-    /// <summary>Near-miss candidates in one statement: skeleton seeks, then (domain, length, affix)
+    /// <summary>Near-miss candidates in one statement: skeleton seeks, then (domain, length, key)
     /// seeks on covering indexes where <c>clinicmail_near</c> (<see cref="NearMiss.IsCandidate"/>)
     /// drops the non-candidates on the index entries themselves; only the survivors (a handful) are
-    /// joined to their rows and patients. Each key is <c>[domain, length, affix, probe skeleton]</c>.</summary>
+    /// joined to their rows and patients. Each key is <c>[domain, length, key, probe skeleton]</c> for the prefix, suffix and outer keys.</summary>
     internal const string NearMissSql =
         "WITH hits(id) AS (" +
         "SELECT a.id FROM json_each($skeletons) AS k JOIN patient_addresses AS a ON a.skeleton = k.value " +
@@ -32,6 +32,9 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database) : IPatientDi
         "WHERE clinicmail_near(k.value ->> 3, a.skeleton) " +
         "UNION SELECT a.id FROM json_each($suffixes) AS k JOIN patient_addresses AS a INDEXED BY ix_patient_addresses_near_suffix " +
         "ON a.domain = k.value ->> 0 AND a.local_length = k.value ->> 1 AND a.local_suffix = k.value ->> 2 " +
+        "WHERE clinicmail_near(k.value ->> 3, a.skeleton) " +
+        "UNION SELECT a.id FROM json_each($outers) AS k JOIN patient_addresses AS a INDEXED BY ix_patient_addresses_near_outer " +
+        "ON a.domain = k.value ->> 0 AND a.local_length = k.value ->> 1 AND a.local_outer = k.value ->> 2 " +
         "WHERE clinicmail_near(k.value ->> 3, a.skeleton)) " +
         "SELECT " + MatchColumns + " FROM hits JOIN patient_addresses AS a ON a.id = hits.id" + PatientJoins + ";";
 
@@ -79,6 +82,7 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database) : IPatientDi
         var skeletons = keys.Select(k => k.Skeleton).Distinct(StringComparer.Ordinal);
         var prefixes = new List<object[]>();
         var suffixes = new List<object[]>();
+        var outers = new List<object[]>();
         foreach (var key in keys.Distinct())
         {
             foreach (var probe in key.Probes())
@@ -92,6 +96,11 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database) : IPatientDi
                 {
                     suffixes.Add([key.Domain, probe.Length, probe.Suffix, key.Skeleton]);
                 }
+
+                if (probe.Outer is not null)
+                {
+                    outers.Add([key.Domain, probe.Length, probe.Outer, key.Skeleton]);
+                }
             }
         }
 
@@ -102,11 +111,17 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database) : IPatientDi
                 command.Parameters.AddWithValue("$skeletons", StorageNames.JsonArray(skeletons));
                 command.Parameters.AddWithValue("$prefixes", System.Text.Json.JsonSerializer.Serialize(prefixes));
                 command.Parameters.AddWithValue("$suffixes", System.Text.Json.JsonSerializer.Serialize(suffixes));
+                command.Parameters.AddWithValue("$outers", System.Text.Json.JsonSerializer.Serialize(outers));
             },
             cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlySet<string>> RegisteredDomainsAsync(CancellationToken cancellationToken = default)
+    public Task<IReadOnlySet<string>> RegisteredDomainsAsync(CancellationToken cancellationToken = default) =>
+        _domains.GetAsync(LoadDomainsAsync, cancellationToken);
+
+    private readonly RegisteredDomainsCache _domains = new(time);
+
+    private async Task<IReadOnlySet<string>> LoadDomainsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         using var command = connection.CreateCommand();

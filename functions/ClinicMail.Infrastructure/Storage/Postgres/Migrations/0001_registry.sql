@@ -41,6 +41,7 @@ CREATE TABLE patient_addresses (
     domain                text    NOT NULL,
     local_prefix          text    NOT NULL,
     local_suffix          text    NOT NULL,
+    local_outer           text    NOT NULL,
     local_length          integer NOT NULL,
     keys_version          integer NOT NULL,
     UNIQUE (patient_id, address)
@@ -52,9 +53,9 @@ CREATE INDEX ix_patient_addresses_skeleton ON patient_addresses (skeleton);
 -- Equality on all three key columns; INCLUDE lets the candidate filter read index entries only.
 CREATE INDEX ix_patient_addresses_near_prefix ON patient_addresses (domain, local_length, local_prefix) INCLUDE (skeleton);
 CREATE INDEX ix_patient_addresses_near_suffix ON patient_addresses (domain, local_length, local_suffix) INCLUDE (skeleton);
+CREATE INDEX ix_patient_addresses_near_outer ON patient_addresses (domain, local_length, local_outer) INCLUDE (skeleton);
 -- Lets RegisteredDomainsAsync skip from one distinct domain to the next.
 CREATE INDEX ix_patient_addresses_address_domain ON patient_addresses (address_domain);
-CREATE INDEX ix_patient_addresses_keys_version ON patient_addresses (keys_version);
 
 CREATE TABLE consents (
     id                 bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -11,7 +11,12 @@ UPDATE patients SET family_key = clinicmail_fold(family_name), given_key = clini
 CREATE INDEX ix_patients_family_key ON patients (family_key, given_key);
 CREATE INDEX ix_patients_given_key ON patients (given_key);
 
+-- Near-miss keys version 2 (AddressKeys): a third, "outer" key; the re-keying fills it.
+ALTER TABLE patient_addresses ADD COLUMN local_outer TEXT NOT NULL DEFAULT '';
 DROP INDEX ix_patient_addresses_domain_prefix;
 DROP INDEX ix_patient_addresses_domain_suffix;
 CREATE INDEX ix_patient_addresses_near_prefix ON patient_addresses (domain, local_length, local_prefix, skeleton);
 CREATE INDEX ix_patient_addresses_near_suffix ON patient_addresses (domain, local_length, local_suffix, skeleton);
+CREATE INDEX ix_patient_addresses_near_outer ON patient_addresses (domain, local_length, local_outer, skeleton);
+-- keys_version is only ever compared with <> (re-keying after an upgrade): an index cannot serve that; one fewer index to maintain on import.
+DROP INDEX ix_patient_addresses_keys_version;

@@ -1,0 +1,338 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using ClinicMail.Core.Checking;
+using ClinicMail.Core.Drafts;
+using ClinicMail.Core.Recipients;
+using ClinicMail.Core.Registry;
+using ClinicMail.Infrastructure.Demo;
+using ClinicMail.Infrastructure.Registry;
+using ClinicMail.Infrastructure.Storage;
+using ClinicMail.Infrastructure.Storage.Postgres;
+using ClinicMail.Infrastructure.Storage.Sqlite;
+using Npgsql;
+
+namespace ClinicMail.Benchmarks;
+
+/// <summary>Registry scale figures that BenchmarkDotNet's many-iteration model does not fit (a
+/// 100,000-row import is one long operation; a 1,000,000-patient database takes minutes to build):
+/// timed with a stopwatch, medians and p95 over thousands of warm runs. Run:
+/// <c>dotnet run -c Release --project tests/ClinicMail.Benchmarks -- registry-scale [import|resolve|check|all]</c>.
+/// PostgreSQL figures need <c>CLINICMAIL_BENCH_POSTGRES</c> (or <c>CLINICMAIL_TEST_POSTGRES</c>): a server
+/// connection string; the benchmark creates (and keeps, for reuse) databases named clinicmail_bench_*.</summary>
+public static class RegistryScale
+{
+    private static readonly string[] InternalDomains = ["clinique-exemple.med"];
+    private static readonly DateOnly Today = new(2025, 6, 1);
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var what = args.Length > 1 ? args[1] : "all";
+        var server = Environment.GetEnvironmentVariable("CLINICMAIL_BENCH_POSTGRES") ?? Environment.GetEnvironmentVariable("CLINICMAIL_TEST_POSTGRES");
+        var folder = Path.Combine(Path.GetTempPath(), "clinicmail-bench-scale");
+        Directory.CreateDirectory(folder);
+        if (what == "phases")
+        {
+            var generated = RegistryGenerator.Generate(100_000, 4242);
+            var w = Stopwatch.StartNew();
+            foreach (var p in generated)
+            {
+                PatientDiff.Compute(null, p);
+            }
+
+            Console.WriteLine(FormattableString.Invariant($"diff compute x100k: {w.Elapsed.TotalSeconds:F2} s"));
+            w.Restart();
+            foreach (var p in generated)
+            {
+                AddressKeys.For(AddressNormalizer.Normalize(p.Addresses[0].Address)!);
+            }
+
+            Console.WriteLine(FormattableString.Invariant($"normalize+keys x100k: {w.Elapsed.TotalSeconds:F2} s"));
+            var path = Path.Combine(folder, "phases.db");
+            File.Delete(path);
+            await using var sqlite = StorageBackend.ForSqlite(new SqliteDatabase(path));
+            await sqlite.MigrateAsync();
+            w.Restart();
+            await sqlite.Patients.WriteAsync(generated, "bench");
+            Console.WriteLine(FormattableString.Invariant($"sqlite WriteAsync x100k: {w.Elapsed.TotalSeconds:F2} s"));
+            return 0;
+        }
+
+        if (what is "import" or "all")
+        {
+            await ImportAsync(folder, server);
+        }
+
+        if (what is "resolve" or "all")
+        {
+            await ResolveAsync(folder, server, int.Parse(args.Length > 2 ? args[2] : "1000000", CultureInfo.InvariantCulture));
+        }
+
+        if (what is "check" or "all")
+        {
+            await CheckAsync(folder, server);
+        }
+
+        return 0;
+    }
+
+    /// <summary>The EMR export of a generated registry (one row per address).</summary>
+    public static string Csv(IReadOnlyList<Patient> patients)
+    {
+        var builder = new StringBuilder(patients.Count * 160);
+        builder.Append(string.Join(',', RegistryCsv.Columns)).Append('\n');
+        foreach (var p in patients)
+        {
+            foreach (var a in p.Addresses)
+            {
+                var c = p.Consent;
+                builder.Append(CultureInfo.InvariantCulture, $"{p.ClinicPatientId},{p.FamilyName},{p.GivenName},{p.Language},{a.Address},{Name(a.Kind)},{(a.ThirdPartyConsented ? "yes" : "no")},");
+                builder.Append(c is null ? "none,,," : $"{Name(c.Status)},{(c.Method is { } m ? Name(m) : "signed_form")},{c.RecordedOn:yyyy-MM-dd},");
+                builder.Append(string.Join('|', (c?.Uses ?? []).Select(u => Name(u)))).Append(',');
+                builder.Append(string.Join('|', (c?.Categories ?? []).Select(u => Name(u)))).Append(',');
+                builder.Append(c?.Sms == true ? "yes" : "no").Append(',').Append(p.Restriction is null ? "no" : "yes").Append(',');
+                builder.Append(string.Join('|', p.DeclaredSensitiveTerms.Concat(p.DeclaredSensitiveCategories.Select(x => Name(x))))).Append('\n');
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private static string Name<T>(T value)
+        where T : struct, Enum => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+
+    private static async Task ImportAsync(string folder, string? server)
+    {
+        var csv = Encoding.UTF8.GetBytes(Csv(RegistryGenerator.Generate(100_000, 4242)));
+        Console.WriteLine(FormattableString.Invariant($"import: 100,000 patients, {csv.Length / 1024 / 1024.0:F1} MiB CSV"));
+        var path = Path.Combine(folder, "import.db");
+        File.Delete(path);
+        await using (var sqlite = StorageBackend.ForSqlite(new SqliteDatabase(path)))
+        {
+            await sqlite.MigrateAsync();
+            await TimeImportAsync("SQLite", sqlite, csv);
+        }
+
+        if (server is not null)
+        {
+            await using var postgres = await PostgresAsync(server, "clinicmail_bench_import", recreate: true);
+            await TimeImportAsync("PostgreSQL", postgres, csv);
+        }
+    }
+
+    private static async Task TimeImportAsync(string name, StorageBackend backend, byte[] csv)
+    {
+        var importer = new RegistryImporter(backend.Patients);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var watch = Stopwatch.StartNew();
+        if (Environment.GetEnvironmentVariable("CLINICMAIL_BENCH_PHASES") is not null)
+        {
+            using var reader = RegistryCsv.Reader(new MemoryStream(csv));
+            var (parsed, _, _) = RegistryCsv.Parse(reader);
+            Console.WriteLine(FormattableString.Invariant($"    parse {watch.Elapsed.TotalSeconds:F2} s"));
+            watch.Restart();
+            await backend.Patients.GetManyByClinicIdsAsync([.. parsed.Select(p => p.ClinicPatientId)]);
+            Console.WriteLine(FormattableString.Invariant($"    load by clinic id (empty) {watch.Elapsed.TotalSeconds:F2} s"));
+            watch.Restart();
+        }
+
+        var first = await importer.ImportAsync(new MemoryStream(csv), "bench", dryRun: false);
+        var firstTime = watch.Elapsed;
+        var firstCpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        watch.Restart();
+        var second = await importer.ImportAsync(new MemoryStream(csv), "bench", dryRun: false);
+        var secondTime = watch.Elapsed;
+        Console.WriteLine(FormattableString.Invariant(
+            $"  {name}: first import {firstTime.TotalSeconds:F2} s wall, {firstCpu.TotalSeconds:F2} s CPU of this process (inserted {first.Inserted}, errors {first.Errors.Count}); same file again {secondTime.TotalSeconds:F2} s (unchanged {second.Unchanged}); load average {LoadAverage()}"));
+    }
+
+    /// <summary>The 1-minute load average (this machine is shared: figures under load are upper bounds).</summary>
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
+
+    private static async Task<StorageBackend> PostgresAsync(string server, string name, bool recreate)
+    {
+        await using (var admin = new NpgsqlConnection(server))
+        {
+            await admin.OpenAsync();
+#pragma warning disable CA2100 // Fixed benchmark database names.
+            var exists = await new NpgsqlCommand($"SELECT 1 FROM pg_database WHERE datname = '{name}'", admin).ExecuteScalarAsync() is not null;
+            if (exists && recreate)
+            {
+                await new NpgsqlCommand($"DROP DATABASE {name} WITH (FORCE)", admin).ExecuteNonQueryAsync();
+            }
+
+            if (!exists || recreate)
+            {
+                await new NpgsqlCommand($"CREATE DATABASE {name}", admin).ExecuteNonQueryAsync();
+            }
+#pragma warning restore CA2100
+        }
+
+        var backend = StorageBackend.ForPostgres(new PostgresDatabase(new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString), ownsDatabase: true);
+        await backend.MigrateAsync();
+        return backend;
+    }
+
+    /// <summary>Builds (or reuses) the database of these generated patients.</summary>
+    private static async Task FillAsync(StorageBackend backend, IReadOnlyList<Patient> patients)
+    {
+        var last = await backend.Patients.GetAsync(patients[^1].Id);
+        if (last is not null)
+        {
+            return;
+        }
+
+        var watch = Stopwatch.StartNew();
+        foreach (var chunk in patients.Chunk(50_000))
+        {
+            await backend.Patients.WriteAsync(chunk, "bench");
+        }
+
+        Console.WriteLine(FormattableString.Invariant($"  built {backend.Provider} registry of {patients.Count:N0} patients in {watch.Elapsed.TotalSeconds:F0} s"));
+        if (backend.Postgres is { } pg)
+        {
+            await using var connection = await pg.OpenConnectionAsync();
+            await new NpgsqlCommand("VACUUM ANALYZE", connection).ExecuteNonQueryAsync();
+        }
+        else if (backend.Sqlite is { } sqlite)
+        {
+            await using var connection = await sqlite.OpenConnectionAsync();
+            using var analyze = connection.CreateCommand();
+            analyze.CommandText = "ANALYZE;";
+            await analyze.ExecuteNonQueryAsync();
+        }
+    }
+
+    /// <summary>The scenario of RecipientResolutionBenchmarks: 4 registered, 3 unknown, 3 typos.</summary>
+    private static (Draft Mixed, Draft Registered, Draft Typos) Drafts(IReadOnlyList<Patient> patients, InMemoryPatientDirectory memory)
+    {
+        string Typo(int start, Func<string, string?> mistype) => patients.Skip(start)
+            .Select(p => mistype(p.Addresses[0].Address))
+            .First(t => t is not null && memory.FindByAddressesAsync([AddressNormalizer.Normalize(t)!]).Result.Count == 0)!;
+
+        var gmial = Typo(0, a => a.EndsWith("@gmail.com", StringComparison.Ordinal) ? a.Replace("@gmail.com", "@gmial.com", StringComparison.Ordinal) : null);
+        var swapped = Typo(1234, a => a[0] != a[1] ? string.Concat(a[1].ToString(), a[0].ToString(), a[2..]) : null);
+        var cyrillic = Typo(4321, a => a.Contains("a.", StringComparison.Ordinal) ? a.Replace("a.", "\u0430.", StringComparison.Ordinal) : null);
+        var dropped = Typo(777, a => a.IndexOf('@', StringComparison.Ordinal) > 6 ? a.Remove(3, 1) : null);
+        var n = patients.Count;
+        var mixed = new Draft
+        {
+            Subject = "Rendez-vous",
+            To = [new DraftRecipient(patients[10].Addresses[0].Address), new DraftRecipient(patients[n / 5].Addresses[0].Address)],
+            Cc = [new DraftRecipient(patients[n / 2].Addresses[0].Address), new DraftRecipient(patients[n - 1].Addresses[0].Address), new DraftRecipient("inconnu.total@example.com")],
+            Bcc = [new DraftRecipient("jean.nouveau@gmail.com"), new DraftRecipient("quelqu.un@videotron.ca"), new DraftRecipient(gmial), new DraftRecipient(swapped), new DraftRecipient(cyrillic)],
+        };
+        var registered = new Draft { Bcc = [.. Enumerable.Range(0, 10).Select(i => new DraftRecipient(patients[i * (n / 10)].Addresses[0].Address))] };
+        var typos = new Draft
+        {
+            Bcc = [new DraftRecipient(gmial), new DraftRecipient(swapped), new DraftRecipient(cyrillic), new DraftRecipient(dropped),
+                new DraftRecipient("marie.trembaly@gmail.com"), new DraftRecipient("jean.gagnon@hotmial.com"), new DraftRecipient("sophie.roy@videotorn.ca"),
+                new DraftRecipient("mcote@gmail.com"), new DraftRecipient("inconnu.total@example.com"), new DraftRecipient("luc.lavoie@gmail.co")],
+        };
+        return (mixed, registered, typos);
+    }
+
+    private static async Task ResolveAsync(string folder, string? server, int count)
+    {
+        Console.WriteLine(FormattableString.Invariant($"resolve: 10-recipient drafts against {count:N0} patients (warm; median / p95 per draft)"));
+        var patients = RegistryGenerator.Generate(count, 2025);
+        var memory = new InMemoryPatientDirectory(patients);
+        var drafts = Drafts(patients, memory);
+        await TimeResolveAsync("in memory", memory, drafts);
+
+        var path = Path.Combine(folder, FormattableString.Invariant($"resolve-{count}.db"));
+        await using (var sqlite = StorageBackend.ForSqlite(new SqliteDatabase(path)))
+        {
+            await sqlite.MigrateAsync();
+            await FillAsync(sqlite, patients);
+            await TimeResolveAsync("SQLite", sqlite.Directory, drafts);
+        }
+
+        if (server is not null)
+        {
+            await using var postgres = await PostgresAsync(server, FormattableString.Invariant($"clinicmail_bench_{count}"), recreate: false);
+            await FillAsync(postgres, patients);
+            await TimeResolveAsync("PostgreSQL", postgres.Directory, drafts);
+        }
+    }
+
+    private static async Task TimeResolveAsync(string name, IPatientDirectory directory, (Draft Mixed, Draft Registered, Draft Typos) drafts)
+    {
+        foreach (var (label, draft) in new[] { ("all registered", drafts.Registered), ("4 registered + 3 unknown + 3 typos", drafts.Mixed), ("10 typos/unknown", drafts.Typos) })
+        {
+            var times = await MeasureAsync(() => RecipientResolver.Default.ResolveAsync(draft, directory, InternalDomains, Today));
+            Console.WriteLine(FormattableString.Invariant($"  {name,-10} {label,-36} median {times.Median,8:F1} µs   p95 {times.P95,8:F1} µs"));
+        }
+    }
+
+    private static async Task<(double Median, double P95)> MeasureAsync(Func<Task> run, int warmup = 200, int iterations = 2000)
+    {
+        for (var i = 0; i < warmup; i++)
+        {
+            await run();
+        }
+
+        var samples = new double[iterations];
+        for (var i = 0; i < iterations; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await run();
+            samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        }
+
+        Array.Sort(samples);
+        return (samples[iterations / 2], samples[(int)(iterations * 0.95)]);
+    }
+
+    /// <summary>The full check (text, topics, identifiers, recipients, policy, etiquette) of a 4 KB
+    /// French draft with 10 recipients, against 100,000 patients.</summary>
+    private static async Task CheckAsync(string folder, string? server)
+    {
+        Console.WriteLine("check: full DraftChecker.CheckAsync, 4 KB body, 10 recipients, 100,000 patients (median / p95)");
+        var patients = RegistryGenerator.Generate(100_000, 2025);
+        var memory = new InMemoryPatientDirectory(patients);
+        var drafts = Drafts(patients, memory);
+        var body = FourKilobyteBody();
+        var cases = new[] { ("all registered", drafts.Registered with { Subject = "Résultats", Body = body }), ("mixed with typos", drafts.Mixed with { Body = body }) };
+
+        async Task Time(string name, IPatientDirectory directory)
+        {
+            foreach (var (label, draft) in cases)
+            {
+                var context = new CheckContext { Directory = directory, InternalDomains = InternalDomains, Today = Today };
+                var times = await MeasureAsync(() => DraftChecker.Default.CheckAsync(draft, context));
+                Console.WriteLine(FormattableString.Invariant($"  {name,-10} {label,-20} median {times.Median,8:F1} µs   p95 {times.P95,8:F1} µs"));
+            }
+        }
+
+        await Time("in memory", memory);
+        await using (var sqlite = StorageBackend.ForSqlite(new SqliteDatabase(Path.Combine(folder, "resolve-100000.db"))))
+        {
+            await sqlite.MigrateAsync();
+            await FillAsync(sqlite, patients);
+            await Time("SQLite", sqlite.Directory);
+        }
+
+        if (server is not null)
+        {
+            await using var postgres = await PostgresAsync(server, "clinicmail_bench_100000", recreate: false);
+            await FillAsync(postgres, patients);
+            await Time("PostgreSQL", postgres.Directory);
+        }
+    }
+
+    private static string FourKilobyteBody()
+    {
+        const string Paragraph =
+            "Bonjour Madame, je vous écris au sujet de vos résultats d'analyse sanguine du 12 mai. Votre bilan lipidique est normal et votre " +
+            "glycémie à jeun se situe dans les valeurs attendues. Nous poursuivrons le même traitement pour l'hypertension et je vous propose " +
+            "un rendez-vous de suivi dans trois mois. N'hésitez pas à communiquer avec la clinique si vous avez des questions. ";
+        var builder = new StringBuilder(4200);
+        while (builder.Length < 4000)
+        {
+            builder.Append(Paragraph);
+        }
+
+        return builder.Append("\n\nDre Anne Lefebvre, M.D., médecine familiale, 514 555-0100").ToString();
+    }
+}
