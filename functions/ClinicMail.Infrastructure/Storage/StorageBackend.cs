@@ -69,6 +69,7 @@ public sealed class StorageBackend : IAsyncDisposable
         return new StorageBackend("Postgres", new PostgresPatientStore(database, time), new PostgresPatientDirectory(database), audit, audit, database.MigrateAsync, ownsDatabase ? database : null)
         {
             Postgres = database,
+            AuditReview = audit,
         };
     }
 
