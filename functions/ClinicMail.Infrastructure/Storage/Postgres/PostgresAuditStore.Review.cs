@@ -81,6 +81,8 @@ public sealed partial class PostgresAuditStore : IAuditReviewStore
         // Days are UTC dates whatever the session time zone; text ties sort in byte order (COLLATE "C"),
         // as SQLite's BINARY collation does, so both stores rank equal counts the same way.
         const string Day = "to_char(r.at AT TIME ZONE 'UTC', 'YYYY-MM-DD')";
+        // Repeated rather than named in ORDER BY: PostgreSQL accepts an output alias there only bare, not under COLLATE.
+        const string Who = "(COALESCE(r.actor_tid, '') || '/' || COALESCE(r.actor_oid, ''))";
 
         var decisions = await QueryAsync(connection, filter, top,
             (where, _) => $"SELECT {Day} AS day, COUNT(*) FILTER (WHERE r.decision = 'allow'), COUNT(*) FILTER (WHERE r.decision = 'warn'), COUNT(*) FILTER (WHERE r.decision = 'block') FROM audit_records r WHERE r.event = {checkPerformed} AND {where} GROUP BY day ORDER BY day",
@@ -89,7 +91,7 @@ public sealed partial class PostgresAuditStore : IAuditReviewStore
             (where, limit) => $"SELECT t.value, COUNT(*) AS n FROM audit_terms t JOIN audit_records r ON r.seq = t.seq WHERE t.kind = 'reason' AND r.event = {checkPerformed} AND {where} GROUP BY t.value ORDER BY n DESC, t.value COLLATE \"C\" LIMIT {limit}",
             reader => new CodeCount(reader.GetString(0), reader.GetInt64(1)), cancellationToken).ConfigureAwait(false);
         var overrides = await QueryAsync(connection, filter, top,
-            (where, limit) => $"SELECT COALESCE(r.actor_tid, '') || '/' || COALESCE(r.actor_oid, '') AS who, COUNT(*) AS n FROM audit_records r WHERE r.event = {overrideRecorded} AND {where} GROUP BY who ORDER BY n DESC, who COLLATE \"C\" LIMIT {limit}",
+            (where, limit) => $"SELECT {Who} AS who, COUNT(*) AS n FROM audit_records r WHERE r.event = {overrideRecorded} AND {where} GROUP BY who ORDER BY n DESC, {Who} COLLATE \"C\" LIMIT {limit}",
             reader => new CodeCount(reader.GetString(0), reader.GetInt64(1)), cancellationToken).ConfigureAwait(false);
         var categories = await QueryAsync(connection, filter, top,
             (where, _) => $"SELECT {Day} AS day, t.value, COUNT(*) FROM audit_terms t JOIN audit_records r ON r.seq = t.seq WHERE t.kind = 'category' AND {where} GROUP BY day, t.value ORDER BY day, t.value COLLATE \"C\"",
