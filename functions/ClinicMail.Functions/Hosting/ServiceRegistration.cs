@@ -113,9 +113,10 @@ public static class ServiceRegistration
         services.TryAddSingleton(sp => sp.GetRequiredService<StorageBackend>().Audit);
         services.TryAddSingleton<IAuditReader>(sp => sp.GetRequiredService<IAuditStore>());
         services.TryAddSingleton(sp => sp.GetRequiredService<StorageBackend>().Justifications);
-        // Audit review runs on SQLite; its PostgreSQL store is not written yet, and startup says so.
+        // Audit review (search, export, verification, retention) exists on both providers; a provider
+        // added later without one is refused at startup rather than failing on the first review call.
         services.TryAddSingleton<IAuditReviewStore>(sp => sp.GetRequiredService<StorageBackend>().AuditReview
-            ?? throw new StartupConfigurationException(["Audit review (search, export, verification) is not available on Storage:Provider 'Postgres' in this build yet."]));
+            ?? throw new StartupConfigurationException(["Audit review (search, export, verification) is not available on this Storage:Provider in this build."]));
         services.AddSingleton<IStartupStep>(sp => new DelegateStartupStep(async ct =>
         {
             if (!storage.MigratesOnStartup(settings.ClinicMail))

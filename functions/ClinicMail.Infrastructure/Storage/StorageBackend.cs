@@ -75,6 +75,7 @@ public sealed class StorageBackend : IAsyncDisposable
         return new StorageBackend("Postgres", new PostgresPatientStore(database, time), new PostgresPatientDirectory(database, time), audit, audit, new PostgresSecureMessageStore(database), database.MigrateAsync, ownsDatabase ? database : null)
         {
             Postgres = database,
+            AuditReview = audit,
         };
     }
 

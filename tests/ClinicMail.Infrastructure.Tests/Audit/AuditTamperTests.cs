@@ -334,3 +334,9 @@ public sealed class SqliteAuditTamperTests : AuditTamperTests
 {
     protected override async Task<IAuditTestDatabase> CreateDatabaseAsync() => await SqliteAuditTestDatabase.CreateAsync();
 }
+
+/// <summary>The tamper scripts on PostgreSQL (ignored only when <c>CLINICMAIL_TEST_POSTGRES</c> is absent).</summary>
+public sealed class PostgresAuditTamperTests : AuditTamperTests
+{
+    protected override async Task<IAuditTestDatabase> CreateDatabaseAsync() => await PostgresAuditTestDatabase.CreateAsync();
+}

@@ -81,3 +81,44 @@ public sealed class SqliteAuditTestDatabase : IAuditTestDatabase
         return ValueTask.CompletedTask;
     }
 }
+
+/// <summary>The same on a PostgreSQL database of its own (<see cref="Storage.TempPostgresDatabase"/>).</summary>
+public sealed class PostgresAuditTestDatabase : IAuditTestDatabase
+{
+    private readonly Storage.TempPostgresDatabase _temp;
+
+    private PostgresAuditTestDatabase(Storage.TempPostgresDatabase temp)
+    {
+        _temp = temp;
+        var store = new ClinicMail.Infrastructure.Storage.Postgres.PostgresAuditStore(temp.Database);
+        Store = store;
+        Review = store;
+    }
+
+    public IAuditStore Store { get; }
+
+    public IAuditReviewStore Review { get; }
+
+    public static async Task<PostgresAuditTestDatabase> CreateAsync() => new(await Storage.TempPostgresDatabase.CreateAsync());
+
+    public async Task<int> ExecuteAsync(string sql, params (string Name, object? Value)[] parameters)
+    {
+        await using var connection = await _temp.Database.OpenConnectionAsync();
+#pragma warning disable CA2100 // Test tamper scripts, constant in the tests.
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+#pragma warning restore CA2100
+        foreach (var (name, value) in parameters)
+        {
+            // Strings and nulls go untyped, so the server reads them as the column's type: the tamper
+            // scripts write times as ISO text (what an attacker would type), which SQLite stores as is.
+            var parameter = value is null or string
+                ? new Npgsql.NpgsqlParameter(name, NpgsqlTypes.NpgsqlDbType.Unknown) { Value = value ?? DBNull.Value }
+                : new Npgsql.NpgsqlParameter(name, value);
+            command.Parameters.Add(parameter);
+        }
+
+        return await command.ExecuteNonQueryAsync();
+    }
+
+    public ValueTask DisposeAsync() => _temp.DisposeAsync();
+}

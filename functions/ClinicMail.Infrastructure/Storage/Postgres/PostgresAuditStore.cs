@@ -9,7 +9,7 @@ namespace ClinicMail.Infrastructure.Storage.Postgres;
 /// (several Function App instances) link one after the other, never to the same head; the sequence
 /// number is the primary key, so a fork could not be stored anyway. A batch is written with one
 /// set-based insert.</summary>
-public sealed class PostgresAuditStore(PostgresDatabase database) : IAuditStore, IOverrideJustificationStore
+public sealed partial class PostgresAuditStore(PostgresDatabase database) : IAuditStore, IOverrideJustificationStore
 {
     private const string Columns = "seq, at, event, actor_tid, actor_oid, check_id, subject_id, decision, data, prev_hash, hash";
 
