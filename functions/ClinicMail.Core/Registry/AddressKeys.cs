@@ -61,14 +61,17 @@ public sealed record AddressKeys(string Skeleton, string Domain, string LocalPre
         localLength < MinLengthForOuterKey ? 0 : localLength - PrefixLength(localLength) - 1;
 
     /// <summary>The prefix, suffix and outer keys to look up for these (probe) keys: one set per local
-    /// length within <see cref="MaxEditDistance"/> of the probe's, cut at the lengths a registered
+    /// length within reach of the probe's (<see cref="NearMiss.EditBound"/>, at most <see cref="MaxEditDistance"/>), cut at the lengths a registered
     /// address of that length was keyed with. A key longer than the probe's local part is null (no
     /// registered address of that length can share it).</summary>
     public IReadOnlyList<AffixProbe> Probes()
     {
         var local = Skeleton.AsSpan(0, LocalLength);
-        var probes = new List<AffixProbe>(2 * MaxEditDistance + 1);
-        for (var length = Math.Max(1, local.Length - MaxEditDistance); length <= local.Length + MaxEditDistance; length++)
+        // Only lengths the look-alike test can accept: it allows NearMiss.EditBound edits for a
+        // local part of this length, and each edit changes the length by at most one.
+        var reach = Math.Min(MaxEditDistance, NearMiss.EditBound(local.Length));
+        var probes = new List<AffixProbe>(2 * reach + 1);
+        for (var length = Math.Max(1, local.Length - reach); length <= local.Length + reach; length++)
         {
             var affix = PrefixLength(length);
             var end = OuterEndLength(length);
