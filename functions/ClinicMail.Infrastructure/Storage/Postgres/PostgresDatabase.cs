@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Azure.Core;
 using Npgsql;
 
@@ -23,7 +21,7 @@ public sealed class PostgresDatabase : IAsyncDisposable
     /// <summary>Key of the advisory lock that serialises migrations across processes (any constant; "CMAIL" in ASCII).</summary>
     private const long MigrationLockKey = 0x434D41494C;
 
-    private static readonly Lazy<IReadOnlyList<Sqlite.Migration>> EmbeddedMigrations = new(LoadEmbeddedMigrations);
+    private static readonly Lazy<IReadOnlyList<Sqlite.Migration>> EmbeddedMigrations = new(() => EmbeddedMigrationScripts.Load(ResourcePrefix));
 
     private readonly TimeProvider _time;
 
@@ -150,39 +148,5 @@ public sealed class PostgresDatabase : IAsyncDisposable
         await using var command = new NpgsqlCommand(sql, connection, transaction);
 #pragma warning restore CA2100
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static IReadOnlyList<Sqlite.Migration> LoadEmbeddedMigrations()
-    {
-        var assembly = typeof(PostgresDatabase).Assembly;
-        var migrations = new List<Sqlite.Migration>();
-        foreach (var resource in assembly.GetManifestResourceNames())
-        {
-            if (!resource.StartsWith(ResourcePrefix, StringComparison.Ordinal) || !resource.EndsWith(".sql", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var name = resource[ResourcePrefix.Length..^4];
-            var underscore = name.IndexOf('_', StringComparison.Ordinal);
-            if (underscore <= 0 || !int.TryParse(name.AsSpan(0, underscore), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
-            {
-                throw new InvalidOperationException("An embedded migration is not named NNNN_name.sql.");
-            }
-
-            using var stream = assembly.GetManifestResourceStream(resource)
-                ?? throw new InvalidOperationException("An embedded migration could not be read.");
-            using var reader = new StreamReader(stream, Encoding.UTF8);
-            var script = reader.ReadToEnd().ReplaceLineEndings("\n");
-            migrations.Add(new Sqlite.Migration(version, name, script, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(script)))));
-        }
-
-        migrations.Sort((a, b) => a.Version.CompareTo(b.Version));
-        if (migrations.Zip(migrations.Skip(1)).Any(pair => pair.First.Version == pair.Second.Version))
-        {
-            throw new InvalidOperationException("Two embedded migrations share a version number.");
-        }
-
-        return migrations;
     }
 }

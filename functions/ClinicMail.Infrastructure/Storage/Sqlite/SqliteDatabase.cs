@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using ClinicMail.Core.Registry;
 using Microsoft.Data.Sqlite;
 
@@ -15,7 +13,7 @@ public sealed class SqliteDatabase
 {
     private const string ResourcePrefix = "ClinicMail.Infrastructure.Storage.Sqlite.Migrations.";
 
-    private static readonly Lazy<IReadOnlyList<Migration>> EmbeddedMigrations = new(LoadEmbeddedMigrations);
+    private static readonly Lazy<IReadOnlyList<Migration>> EmbeddedMigrations = new(() => EmbeddedMigrationScripts.Load(ResourcePrefix));
 
     private readonly TimeProvider _timeProvider;
 
@@ -163,44 +161,6 @@ public sealed class SqliteDatabase
         command.CommandText = sql;
 #pragma warning restore CA2100
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static IReadOnlyList<Migration> LoadEmbeddedMigrations()
-    {
-        var assembly = typeof(SqliteDatabase).Assembly;
-        var migrations = new List<Migration>();
-        foreach (var resource in assembly.GetManifestResourceNames())
-        {
-            if (!resource.StartsWith(ResourcePrefix, StringComparison.Ordinal) || !resource.EndsWith(".sql", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var name = resource[ResourcePrefix.Length..^4];
-            var underscore = name.IndexOf('_', StringComparison.Ordinal);
-            if (underscore <= 0 || !int.TryParse(name.AsSpan(0, underscore), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
-            {
-                throw new InvalidOperationException("An embedded migration is not named NNNN_name.sql.");
-            }
-
-            using var stream = assembly.GetManifestResourceStream(resource)
-                ?? throw new InvalidOperationException("An embedded migration could not be read.");
-            using var reader = new StreamReader(stream, Encoding.UTF8);
-            var script = reader.ReadToEnd().ReplaceLineEndings("\n");
-            var checksum = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(script)));
-            migrations.Add(new Migration(version, name, script, checksum));
-        }
-
-        migrations.Sort((a, b) => a.Version.CompareTo(b.Version));
-        for (var i = 1; i < migrations.Count; i++)
-        {
-            if (migrations[i].Version == migrations[i - 1].Version)
-            {
-                throw new InvalidOperationException("Two embedded migrations share a version number.");
-            }
-        }
-
-        return migrations;
     }
 }
 
