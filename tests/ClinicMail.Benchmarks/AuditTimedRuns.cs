@@ -3,8 +3,11 @@ using System.Globalization;
 using ClinicMail.Core.Audit;
 using ClinicMail.Infrastructure.Audit;
 using ClinicMail.Infrastructure.Keys;
+using ClinicMail.Infrastructure.Storage;
+using ClinicMail.Infrastructure.Storage.Postgres;
 using ClinicMail.Infrastructure.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace ClinicMail.Benchmarks;
 
@@ -18,6 +21,9 @@ namespace ClinicMail.Benchmarks;
 /// dotnet run -c Release --project tests/ClinicMail.Benchmarks -- audit build --records 1000000 --db /tmp/m.db
 /// dotnet run -c Release --project tests/ClinicMail.Benchmarks -- audit verify --db /tmp/m.db
 /// dotnet run -c Release --project tests/ClinicMail.Benchmarks -- audit export --format csv --db /tmp/m.db
+/// With <c>--postgres</c> instead of <c>--db</c>, the same runs go to the PostgreSQL server named by
+/// <c>CLINICMAIL_BENCH_POSTGRES</c> or <c>CLINICMAIL_TEST_POSTGRES</c>, in the databases
+/// <c>clinicmail_bench_audit_append</c> (append) and <c>clinicmail_bench_audit_build</c> (build, verify, export).
 /// </remarks>
 internal static class AuditTimedRuns
 {
@@ -26,28 +32,33 @@ internal static class AuditTimedRuns
         var command = args.Length > 1 ? args[1] : "";
         var records = long.Parse(Option(args, "--records") ?? "200000", CultureInfo.InvariantCulture);
         var producers = int.Parse(Option(args, "--producers") ?? "64", CultureInfo.InvariantCulture);
-        var db = Option(args, "--db") ?? Path.Combine(Path.GetTempPath(), "clinicmail-audit-bench.db");
+        var target = args.Contains("--postgres")
+            ? Target.Postgres(Environment.GetEnvironmentVariable("CLINICMAIL_BENCH_POSTGRES") ?? Environment.GetEnvironmentVariable("CLINICMAIL_TEST_POSTGRES")
+                ?? throw new InvalidOperationException("--postgres needs a server connection string in CLINICMAIL_BENCH_POSTGRES or CLINICMAIL_TEST_POSTGRES."))
+            : Target.Sqlite(Option(args, "--db") ?? Path.Combine(Path.GetTempPath(), "clinicmail-audit-bench.db"));
         var format = Option(args, "--format") ?? "csv";
         using var sampler = new MemorySampler();
         switch (command)
         {
             case "append":
-                await AppendAsync(db, records, producers).ConfigureAwait(false);
+                await AppendAsync(target, records, producers).ConfigureAwait(false);
                 break;
             case "build":
-                await BuildAsync(db, records).ConfigureAwait(false);
+                await BuildAsync(target, records).ConfigureAwait(false);
                 break;
             case "verify":
-                await VerifyAsync(db).ConfigureAwait(false);
+                await VerifyAsync(target).ConfigureAwait(false);
                 break;
             case "export":
-                await ExportAsync(db, format == "jsonl" ? AuditExportFormat.JsonLines : AuditExportFormat.Csv).ConfigureAwait(false);
+                await ExportAsync(target, format == "jsonl" ? AuditExportFormat.JsonLines : AuditExportFormat.Csv).ConfigureAwait(false);
                 break;
             default:
-                await Console.Error.WriteLineAsync("usage: audit append|build|verify|export [--records N] [--producers N] [--db PATH] [--format csv|jsonl]").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync("usage: audit append|build|verify|export [--records N] [--producers N] [--db PATH | --postgres] [--format csv|jsonl]").ConfigureAwait(false);
                 return 64;
         }
 
+        Report("store", target.IsPostgres ? 1 : 0);
+        Report("load_average_1min", LoadAverage());
         Report("peak_managed_heap_mb", sampler.PeakManagedBytes / 1048576.0);
         Report("peak_working_set_mb", PeakWorkingSetBytes() / 1048576.0);
         return 0;
@@ -55,10 +66,10 @@ internal static class AuditTimedRuns
 
     /// <summary>Sustained append rate: <paramref name="producers"/> concurrent callers, each awaiting its
     /// own record as a check request does, through the group-commit writer into the chain.</summary>
-    private static async Task AppendAsync(string db, long records, int producers)
+    private static async Task AppendAsync(Target target, long records, int producers)
     {
-        var store = await OpenFreshAsync(db).ConfigureAwait(false);
-        await using var writer = new BatchingAuditWriter(store, TimeProvider.System);
+        await using var backend = await target.OpenAsync("append", fresh: true).ConfigureAwait(false);
+        await using var writer = new BatchingAuditWriter(backend.Audit, TimeProvider.System);
         long next = 0;
         var watch = Stopwatch.StartNew();
         var tasks = Enumerable.Range(0, producers).Select(p => Task.Run(async () =>
@@ -78,12 +89,13 @@ internal static class AuditTimedRuns
 
     /// <summary>Fills a database for the verify and export runs: the same append path in batches of
     /// 1,000, a signed checkpoint every 10,000 records as the maintenance service would make.</summary>
-    private static async Task BuildAsync(string db, long records)
+    private static async Task BuildAsync(Target target, long records)
     {
-        var store = await OpenFreshAsync(db).ConfigureAwait(false);
-        using var key = LocalKeyFileKek.OpenOrCreate(KeyPath(db), allowDevelopmentKeys: true);
+        await using var backend = await target.OpenAsync("build", fresh: true).ConfigureAwait(false);
+        var store = backend.Audit;
+        using var key = LocalKeyFileKek.OpenOrCreate(target.KeyPath, allowDevelopmentKeys: true);
         var writer = new DirectWriter(store);
-        using var checkpointer = new AuditCheckpointer(store, writer, key, TimeProvider.System);
+        using var checkpointer = new AuditCheckpointer(backend.AuditReview!, writer, key, TimeProvider.System);
         var watch = Stopwatch.StartNew();
         long written = 0;
         while (written < records)
@@ -98,18 +110,18 @@ internal static class AuditTimedRuns
         }
 
         await checkpointer.CheckpointAsync("bench").ConfigureAwait(false);
-        Report("records", (await store.ReadHeadAsync().ConfigureAwait(false))!.Sequence);
+        Report("records", (await backend.AuditReview!.ReadHeadAsync().ConfigureAwait(false))!.Sequence);
         Report("seconds", watch.Elapsed.TotalSeconds);
-        Report("file_mb", new FileInfo(db).Length / 1048576.0);
+        Report("records_per_second", records / watch.Elapsed.TotalSeconds);
+        Report("store_mb", await target.SizeAsync(backend).ConfigureAwait(false) / 1048576.0);
     }
 
-    private static async Task VerifyAsync(string db)
+    private static async Task VerifyAsync(Target target)
     {
-        var database = new SqliteDatabase(db);
-        await database.MigrateAsync().ConfigureAwait(false);
-        using var key = LocalKeyFileKek.OpenOrCreate(KeyPath(db), allowDevelopmentKeys: true);
+        await using var backend = await target.OpenAsync("build", fresh: false).ConfigureAwait(false);
+        using var key = LocalKeyFileKek.OpenOrCreate(target.KeyPath, allowDevelopmentKeys: true);
         var watch = Stopwatch.StartNew();
-        var result = await new AuditVerifier(new SqliteAuditStore(database), key, new AuditOptions().EffectiveMaxUnsignedRecords).VerifyAsync().ConfigureAwait(false);
+        var result = await new AuditVerifier(backend.AuditReview!, key, new AuditOptions().EffectiveMaxUnsignedRecords).VerifyAsync().ConfigureAwait(false);
         watch.Stop();
         Report("ok", result.Ok ? 1 : 0);
         Report("records", result.RecordsVerified);
@@ -118,11 +130,10 @@ internal static class AuditTimedRuns
         Report("records_per_second", result.RecordsVerified / watch.Elapsed.TotalSeconds);
     }
 
-    private static async Task ExportAsync(string db, AuditExportFormat format)
+    private static async Task ExportAsync(Target target, AuditExportFormat format)
     {
-        var database = new SqliteDatabase(db);
-        await database.MigrateAsync().ConfigureAwait(false);
-        var store = new SqliteAuditStore(database);
+        await using var backend = await target.OpenAsync("build", fresh: false).ConfigureAwait(false);
+        var store = backend.AuditReview!;
         var output = Path.Combine(Path.GetTempPath(), "clinicmail-audit-export." + AuditExportWriter.Extension(format));
         var watch = Stopwatch.StartNew();
         long count;
@@ -138,19 +149,74 @@ internal static class AuditTimedRuns
         File.Delete(output);
     }
 
-    private static async Task<SqliteAuditStore> OpenFreshAsync(string db)
+    private static double LoadAverage() =>
+        File.Exists("/proc/loadavg") ? double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture) : double.NaN;
+
+    /// <summary>Where a run writes: a SQLite file, or a database per run kind on a PostgreSQL server.</summary>
+    private sealed record Target(string? SqlitePath, string? PostgresServer)
     {
-        foreach (var file in new[] { db, db + "-wal", db + "-shm" })
+        public bool IsPostgres => PostgresServer is not null;
+
+        /// <summary>The local signing key of the checkpoints: beside the SQLite file, or in the temp folder.</summary>
+        public string KeyPath => Path.Combine(
+            SqlitePath is null ? Path.Combine(Path.GetTempPath(), "clinicmail-audit-bench-postgres") : Path.GetDirectoryName(Path.GetFullPath(SqlitePath))!,
+            "keys", "kek.pem");
+
+        public static Target Sqlite(string path) => new(path, null);
+
+        public static Target Postgres(string server) => new(null, server);
+
+        public async Task<StorageBackend> OpenAsync(string run, bool fresh)
         {
-            File.Delete(file);
+            if (PostgresServer is null)
+            {
+                if (fresh)
+                {
+                    foreach (var file in new[] { SqlitePath!, SqlitePath + "-wal", SqlitePath + "-shm" })
+                    {
+                        File.Delete(file);
+                    }
+                }
+
+                var sqlite = StorageBackend.ForSqlite(new SqliteDatabase(SqlitePath!));
+                await sqlite.MigrateAsync().ConfigureAwait(false);
+                return sqlite;
+            }
+
+            var name = "clinicmail_bench_audit_" + run;
+            await using (var admin = new NpgsqlConnection(PostgresServer))
+            {
+                await admin.OpenAsync().ConfigureAwait(false);
+#pragma warning disable CA2100 // Fixed benchmark database names.
+                var exists = await new NpgsqlCommand($"SELECT 1 FROM pg_database WHERE datname = '{name}'", admin).ExecuteScalarAsync().ConfigureAwait(false) is not null;
+                if (exists && fresh)
+                {
+                    await new NpgsqlCommand($"DROP DATABASE {name} WITH (FORCE)", admin).ExecuteNonQueryAsync().ConfigureAwait(false);
+                }
+
+                if (!exists || fresh)
+                {
+                    await new NpgsqlCommand($"CREATE DATABASE {name}", admin).ExecuteNonQueryAsync().ConfigureAwait(false);
+                }
+#pragma warning restore CA2100
+            }
+
+            var postgres = StorageBackend.ForPostgres(new PostgresDatabase(new NpgsqlConnectionStringBuilder(PostgresServer) { Database = name }.ConnectionString), ownsDatabase: true);
+            await postgres.MigrateAsync().ConfigureAwait(false);
+            return postgres;
         }
 
-        var database = new SqliteDatabase(db);
-        await database.MigrateAsync().ConfigureAwait(false);
-        return new SqliteAuditStore(database);
-    }
+        public async Task<long> SizeAsync(StorageBackend backend)
+        {
+            if (backend.Postgres is not { } postgres)
+            {
+                return new FileInfo(SqlitePath!).Length;
+            }
 
-    private static string KeyPath(string db) => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(db))!, "keys", "kek.pem");
+            await using var connection = await postgres.OpenConnectionAsync().ConfigureAwait(false);
+            return (long)(await new NpgsqlCommand("SELECT pg_database_size(current_database())", connection).ExecuteScalarAsync().ConfigureAwait(false))!;
+        }
+    }
 
     /// <summary>A check record shaped like the real ones (CheckHandler): ids, codes, counts, a keyed hash.</summary>
     private static AuditEntry Entry(long i) => new()
