@@ -12,7 +12,7 @@ public static class SystemEndpoints
     public static IEndpointRouteBuilder MapSystemEndpoints(this IEndpointRouteBuilder routes)
     {
         // Liveness only: no data, no dependency, anonymous (Azure and load balancers probe it).
-        routes.MapGet("/api/health", () => TypedResults.Ok(new { status = "ok" }))
+        routes.MapGet("/api/health", () => TypedResults.Ok(new HealthResponse("ok")))
             .WithName("Health").WithTags("System").AllowAnonymous();
 
         // Readiness: the stores answer. Anonymous like health, and says nothing but up/down.
@@ -40,6 +40,8 @@ public static class SystemEndpoints
             .WithName("DevToken").WithTags("Development").AllowAnonymous().ExcludeFromDescription();
         return routes;
     }
+
+    public sealed record HealthResponse(string Status);
 
     public sealed record ReadyResponse(string Status);
 
