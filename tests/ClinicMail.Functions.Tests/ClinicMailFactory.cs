@@ -28,6 +28,9 @@ public class ClinicMailFactory : WebApplicationFactory<Program>
             ["ClinicMail:PublicBaseUrl"] = "http://localhost",
             ["ClinicMail:InternalDomains:0"] = InternalDomain,
             ["Identity:Mode"] = "Development",
+            // The background warm-up would fetch the issuer metadata through LateServerHandler while the
+            // factory is still creating its server; WarmUpTests runs it directly once the server exists.
+            ["ClinicMail:WarmUp"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -21,13 +21,15 @@ public sealed class AuditMaintenanceService(
         DateTimeOffset? lastPurge = null;
         var first = true;
         using var timer = new PeriodicTimer(settings.CheckpointPoll, time);
-        do
+        // The first pass waits one poll: signing (an RSA or Key Vault operation) and the chain scan
+        // would otherwise compete with a cold instance's first requests for its CPU.
+        while (await WaitAsync(timer, stoppingToken).ConfigureAwait(false))
         {
             try
             {
                 var (_, latest, pending) = await checkpointer.PendingAsync(stoppingToken).ConfigureAwait(false);
                 var since = time.GetUtcNow() - (latest?.At ?? started);
-                // At startup, sign whatever a previous run left unsigned (a crash, a stop between polls).
+                // At the first poll, sign whatever a previous run left unsigned (a crash, a stop between polls).
                 if (pending >= settings.CheckpointEvery || (pending > 0 && (first || since >= settings.CheckpointInterval)))
                 {
                     var checkpoint = await checkpointer.CheckpointAsync("schedule", stoppingToken).ConfigureAwait(false);
@@ -57,7 +59,6 @@ public sealed class AuditMaintenanceService(
 
             first = false;
         }
-        while (await WaitAsync(timer, stoppingToken).ConfigureAwait(false));
     }
 
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)

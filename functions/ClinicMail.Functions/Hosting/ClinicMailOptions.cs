@@ -31,6 +31,10 @@ public sealed class ClinicMailOptions
     /// <summary>Development only: seed the fictional demo registry (docs/demo-registry.md) when the database is created.</summary>
     public bool SeedDemoRegistry { get; set; } = true;
 
+    /// <summary>Run the check path once and load the identity metadata in the background at start-up
+    /// (<see cref="StartupWarmUp"/>), so a cold instance's first Send is not the slow one.</summary>
+    public bool WarmUp { get; set; } = true;
+
     public bool IsDevelopment => string.Equals(Mode, "Development", StringComparison.OrdinalIgnoreCase);
 
     public bool IsProduction => string.Equals(Mode, "Production", StringComparison.OrdinalIgnoreCase);

@@ -70,6 +70,12 @@ public static class ServiceRegistration
         services.TryAddSingleton<IValidator<LookupRequest>, LookupRequestValidator>();
         services.TryAddSingleton<RegistryHandler>();
         services.TryAddSingleton<RegistryImportHandler>();
+        // One warm-up per process; resolvable on its own so a test can run it without the hosted service.
+        services.TryAddSingleton<StartupWarmUp>();
+        if (settings.ClinicMail.WarmUp)
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<StartupWarmUp>());
+        }
 
         services.AddExceptionHandler<ProblemMapping>();
         services.AddProblemDetails();
@@ -196,6 +202,7 @@ public static class ServiceRegistration
         to.AddinDirectory = from.AddinDirectory;
         to.TimeZone = from.TimeZone;
         to.SeedDemoRegistry = from.SeedDemoRegistry;
+        to.WarmUp = from.WarmUp;
     }
 
     private sealed class DelegateStartupStep(Func<CancellationToken, Task> run) : IStartupStep
