@@ -4,6 +4,8 @@
 # development issuer, audit writes on), then drives it with `hey` at fixed rates.
 # Usage: scripts/bench-api.sh [seconds-per-rate] [published-zip]
 #   With a zip from functions/publish.sh, the self-contained ReadyToRun package is what runs.
+#   Extra environment for the app (runtime knobs under test) goes in BENCH_APP_ENV, e.g.
+#   BENCH_APP_ENV="DOTNET_gcServer=0" scripts/bench-api.sh 10
 # Needs: hey (apt-get install hey)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +24,8 @@ if [ -n "${2:-}" ]; then
 fi
 
 start_app() { # $1 data folder
-  ClinicMail__Mode=Development Identity__Mode=Development ClinicMail__DataDirectory="$1" ClinicMail__PublicBaseUrl="$URL" \
+  # shellcheck disable=SC2086 # BENCH_APP_ENV is a list of NAME=value words.
+  env ${BENCH_APP_ENV:-} ClinicMail__Mode=Development Identity__Mode=Development ClinicMail__DataDirectory="$1" ClinicMail__PublicBaseUrl="$URL" \
   ClinicMail__InternalDomains__0=cliniquedemo.med ASPNETCORE_URLS="$URL" Logging__LogLevel__Default=Warning \
     "${APP_CMD[@]}" >"$1.log" 2>&1 &
   APP_PID=$!
@@ -45,7 +48,7 @@ trap 'kill ${APP_PID:-0} 2>/dev/null; rm -rf "$DATA" "$DATA.log" "${PUBLISHED:-/
 cold_start "$DATA"
 echo "cold start, first run (local KEK generated, schema migrated, demo registry seeded): $COLD_MS ms"
 kill "$APP_PID"; wait "$APP_PID" 2>/dev/null || true
-for i in 1 2 3; do
+for i in 1 2 3 4 5; do
   cold_start "$DATA"
   echo "cold start, existing data folder (run $i): $COLD_MS ms"
   kill "$APP_PID"; wait "$APP_PID" 2>/dev/null || true
@@ -62,7 +65,7 @@ run() { # $1 rate, $2 body file
   p50=$(awk '/50% in/ {print $3*1000}' /tmp/hey.out); p99=$(awk '/99% in/ {print $3*1000}' /tmp/hey.out)
   rps=$(awk '/Requests\/sec/ {print $2}' /tmp/hey.out)
   errors=$(awk '/Status code distribution/ {f=1; next} f && /\[/ && $1 != "[200]" {s += $2} END {print s+0}' /tmp/hey.out)
-  printf '%-32s target %5d req/s  achieved %8.1f req/s  p50 %6.2f ms  p99 %6.2f ms  non-200 %s\n' "$(basename "$2" .json)" "$1" "$rps" "$p50" "$p99" "$errors"
+  printf '%-32s target %5d req/s  achieved %8.1f req/s  p50 %6.2f ms  p99 %6.2f ms  non-200 %s  load %s\n' "$(basename "$2" .json)" "$1" "$rps" "$p50" "$p99" "$errors" "$(cut -d' ' -f1 /proc/loadavg)"
 }
 hey -n 2000 -c 20 -m POST -T application/json -H "Authorization: Bearer $TOKEN" -D docs/examples/03-sti-result-outside-consent.json "$URL/api/v1/check" >/dev/null
 for rate in 200 500 1000; do
