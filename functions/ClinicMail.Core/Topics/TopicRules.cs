@@ -453,10 +453,9 @@ internal static class TopicRules
             return true;
         }
 
-        var copula = stream.StemOf(tokens[next]);
         return next + 1 < stream.Count && tokens[next + 1].Sentence == h.Sentence
             && (tokens[next + 1].Flags & TokenFlags.Numeric) != 0
-            && (copula.SequenceEqual("is") || copula.SequenceEqual("was") || copula.SequenceEqual("est") || copula.SequenceEqual("etait"));
+            && (tokens[next].Flags & TokenFlags.Copula) != 0;
     }
 
     private static List<TopicFinding> Group(Context ctx, List<Candidate> found)
