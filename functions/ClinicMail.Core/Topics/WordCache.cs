@@ -55,7 +55,8 @@ internal sealed class WordCache
     private readonly Entry[] _entries = new Entry[Slots];
     private readonly char[] _middle = new char[Slots * MiddleLength];
 
-    private WordCache(Lexicon lexicon)
+    /// <summary>A cache of its own (tests); checks use <see cref="ForThread"/>.</summary>
+    internal WordCache(Lexicon lexicon)
     {
         Lexicon = lexicon;
     }
