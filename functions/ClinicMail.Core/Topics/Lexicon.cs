@@ -98,7 +98,6 @@ internal sealed class Lexicon
     private readonly List<bool> _caseSensitive = [];
     private readonly List<string> _wordText = [];
     private readonly List<ulong> _wordHash = [];
-    private int[] _rootNext = [];
     private bool[] _hasChildren = [];
 
     /// <summary>Whether each word follows another in some phrase: most words of a message that start no phrase
@@ -120,6 +119,9 @@ internal sealed class Lexicon
     /// <summary>Whether each terminal counts only when written in capitals.</summary>
     public bool[] CaseSensitive { get; private set; } = [];
 
+    /// <summary>The trie state after each word id from the root (the first word of a phrase), or -1.</summary>
+    public int[] RootNext { get; private set; } = [];
+
     /// <summary>The terminal (phrase) ending at each trie state, or -1.</summary>
     public int[] TerminalOfState { get; private set; } = [];
 
@@ -128,7 +130,7 @@ internal sealed class Lexicon
     {
         if (state == 0)
         {
-            return _rootNext[word];
+            return RootNext[word];
         }
 
         if (!_hasChildren[state] || !_continues[word])
@@ -441,8 +443,9 @@ internal sealed class Lexicon
         CaseSensitive = [.. _caseSensitive];
         TerminalOfState = [.. _stateTerminal];
         _wordLength = [.. _wordText.Select(w => w.Length)];
-        _rootNext = new int[_wordText.Count];
-        Array.Fill(_rootNext, -1);
+        var rootNext = new int[_wordText.Count];
+        Array.Fill(rootNext, -1);
+        RootNext = rootNext;
         _hasChildren = new bool[_stateTerminal.Count];
         _continues = new bool[_wordText.Count];
         foreach (var (key, next) in _edgeList)
@@ -451,7 +454,7 @@ internal sealed class Lexicon
             var word = (int)(key & 0xFFFFFFFF);
             if (state == 0)
             {
-                _rootNext[word] = next;
+                rootNext[word] = next;
             }
             else
             {

@@ -1,4 +1,8 @@
 using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using ClinicMail.Core.Text;
 
 namespace ClinicMail.Core.Topics;
@@ -13,10 +17,13 @@ internal enum TokenFlags : byte
     Upper = 2,
     /// <summary>The word was recognised through a one-letter typo, not exactly.</summary>
     Fuzzy = 4,
+    /// <summary>"is", "was", "est", "était": a test value may follow.</summary>
+    Copula = 8,
 }
 
-/// <summary>One word of the checked text: where it sits in its part, the sentence it belongs to, its stem
-/// (in <see cref="TokenStream.Stems"/>) and, when the lexicon knows it, the lexicon's word id.</summary>
+/// <summary>One word of the checked text: where it sits in its part, the sentence it belongs to, when the lexicon
+/// knows it the lexicon's word id, and, in a stream read without a lexicon only, its stem (in
+/// <see cref="TokenStream.Stems"/>) and the stem's hash (zero length and hash otherwise).</summary>
 internal struct Token
 {
     public int Segment;
@@ -36,8 +43,19 @@ internal sealed class TokenStream : IDisposable
 {
     private static readonly string[] Elisions = ["l", "d", "j", "m", "t", "s", "c", "n", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"];
 
-    /// <summary>ASCII classes: 0 separator, 1 lowercase letter or digit, 2 uppercase letter.</summary>
-    private static readonly byte[] Ascii = BuildAscii();
+    /// <summary>1 for the ASCII letters and digits, 0 for every other ASCII character (data in the assembly image:
+    /// the JIT reads it at a constant address).</summary>
+    private static ReadOnlySpan<byte> AsciiWord =>
+    [
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+        0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+        0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+    ];
 
     private int _stemPosition;
 
@@ -71,7 +89,9 @@ internal sealed class TokenStream : IDisposable
         }
 
         var tokens = ArrayPool<Token>.Shared.Rent((total / 2) + text.Segments.Count + 1);
-        var stems = ArrayPool<char>.Shared.Rent((total * 2) + (2 * TermNormalizer.MaxWord) + 16);
+        // Without a lexicon every stem is kept (a stem is at most twice its word: ligatures); with one, the buffer is
+        // only the scratch space where an uncached word is folded.
+        var stems = ArrayPool<char>.Shared.Rent(lexicon is null ? (total * 2) + (2 * TermNormalizer.MaxWord) + 16 : (2 * TermNormalizer.MaxWord) + 16);
         var stream = new TokenStream(text, tokens, stems);
         var sentence = 0;
         for (var seg = 0; seg < text.Segments.Count; seg++)
@@ -86,31 +106,32 @@ internal sealed class TokenStream : IDisposable
 
     private void ReadSegment(int segment, string source, Lexicon? lexicon, ref int sentence)
     {
-        // Hot loop: spans and locals only (no property, static-field or string-indexer access per character).
-        // A word is first only delimited (and its written characters hashed); what it folds, stems and looks up
-        // to comes from this thread's word cache when the word was seen before, and is computed in place in the
-        // rented stems buffer otherwise.
-        ReadOnlySpan<char> s = source;
-        ReadOnlySpan<byte> ascii = Ascii;
+        // Hot loop: refs and locals only (no property, static-field, span-indexer or string-indexer access per
+        // character). A word is first only delimited (eight characters at a time, see WordEnd); what it folds, stems
+        // and looks up to comes from this thread's word cache when the word was seen before, and is computed
+        // otherwise. With a lexicon the stems are not kept (the rules read word ids and flags only); without one
+        // (declared terms, lexicon build) every stem is kept in the rented stems buffer.
+        ref var s = ref MemoryMarshal.GetReference(source.AsSpan());
+        var n = source.Length;
         var stems = Stems.AsSpan();
-        var tokens = Tokens.AsSpan();
+        var tokens = Tokens;
         var cache = lexicon is null ? null : WordCache.ForThread(lexicon);
         var count = Count;
         var pos = _stemPosition;
         var i = 0;
         var sentenceHasWords = false;
-        while (i < s.Length)
+        while (i < n)
         {
-            var c = s[i];
+            var c = Unsafe.Add(ref s, i);
             if (c == ' ')
             {
                 i++;
                 continue;
             }
 
-            if (c < 128 ? ascii[c] == 0 : TermNormalizer.FoldChar(c) == '\0')
+            if (!IsWordChar(c))
             {
-                if (sentenceHasWords && IsSentenceEnd(s, i))
+                if (sentenceHasWords && IsSentenceEnd(source, i))
                 {
                     sentence++;
                     sentenceHasWords = false;
@@ -122,22 +143,26 @@ internal sealed class TokenStream : IDisposable
 
             // A word: letters and digits kept together ("VPH16", "CR2032").
             var start = i;
-            i = ScanWord(s, i, out var rawHash);
+            i = WordEnd(ref s, i, n);
             var wordLength = i - start;
-            var written = s.Slice(start, wordLength);
             WordCache.Entry result;
+            var stemLength = 0;
+            ulong stemHash = 0;
             if (cache is not null && wordLength <= WordCache.MaxLength)
             {
-                var slot = WordCache.SlotOf(rawHash);
-                var found = cache.Find(slot, rawHash, written, out result);
-                if (found >= 0)
+                ref var w = ref Unsafe.Add(ref s, start);
+                WordCache.KeyOf(ref w, wordLength, n - start, out var head, out var tail);
+                var set = WordCache.SetOf(head, tail, wordLength);
+                ref var found = ref cache.Find(set, head, tail, ref w, wordLength);
+                if (!Unsafe.IsNullRef(ref found))
                 {
-                    cache.StemAt(found, result.StemLength).CopyTo(stems[pos..]);
+                    result = found;
                 }
                 else
                 {
                     // Ligatures fold to two letters: a short written word can still fold too long to keep or to use.
-                    var folded = Analyze(written, stems.Slice(pos, TermNormalizer.MaxWord), lexicon, out result);
+                    var written = source.AsSpan(start, wordLength);
+                    var folded = Analyze(written, stems.Slice(pos, TermNormalizer.MaxWord), lexicon, out result, out _, out _);
                     if (folded > TermNormalizer.MaxWord)
                     {
                         continue;
@@ -145,34 +170,42 @@ internal sealed class TokenStream : IDisposable
 
                     if (folded <= WordCache.MaxLength)
                     {
-                        cache.Add(slot, rawHash, written, stems.Slice(pos, result.StemLength), result);
+                        cache.Add(set, head, tail, written, result);
                     }
                 }
             }
-            else if (Analyze(written, stems.Slice(pos, TermNormalizer.MaxWord), lexicon, out result) > TermNormalizer.MaxWord)
+            else if (Analyze(source.AsSpan(start, wordLength), stems.Slice(pos, TermNormalizer.MaxWord), lexicon, out result, out stemLength, out stemHash) > TermNormalizer.MaxWord)
             {
                 continue;
+            }
+            else if (cache is not null)
+            {
+                // A long word of a stream with a lexicon: its stem is not kept either.
+                stemLength = 0;
+                stemHash = 0;
             }
 
             var traits = result.Traits;
-
-            // Apostrophes are rare: test them only where one sits next to the word.
-            if ((traits & WordTraits.Elision) != 0 && i + 1 < s.Length && TermNormalizer.IsApostrophe(s[i]) && TermNormalizer.FoldChar(s[i + 1]) != '\0')
+            if (traits >= WordTraits.Elision)
             {
-                // French elision ("l'", "d'", "qu'") carries no meaning of its own: "d'alcool" reads "alcool".
-                continue;
-            }
+                // Apostrophes are rare: test them only where one sits next to the word.
+                if ((traits & WordTraits.Elision) != 0 && i + 1 < n && TermNormalizer.IsApostrophe(Unsafe.Add(ref s, i)) && IsWordChar(Unsafe.Add(ref s, i + 1)))
+                {
+                    // French elision ("l'", "d'", "qu'") carries no meaning of its own: "d'alcool" reads "alcool".
+                    continue;
+                }
 
-            // "de" and its elided "d'" read the same: "trouble de l'humeur" / "trouble d'anxiété", "on parle d'insuffisance".
-            if ((traits & WordTraits.De) != 0)
-            {
-                continue;
-            }
+                // "de" and its elided "d'" read the same: "trouble de l'humeur" / "trouble d'anxiété", "on parle d'insuffisance".
+                if ((traits & WordTraits.De) != 0)
+                {
+                    continue;
+                }
 
-            // English possessive: "Crohn's disease" reads "crohn disease".
-            if ((traits & WordTraits.LoneS) != 0 && start > 0 && TermNormalizer.IsApostrophe(s[start - 1]))
-            {
-                continue;
+                // English possessive: "Crohn's disease" reads "crohn disease".
+                if ((traits & WordTraits.LoneS) != 0 && start > 0 && TermNormalizer.IsApostrophe(Unsafe.Add(ref s, start - 1)))
+                {
+                    continue;
+                }
             }
 
             ref var t = ref tokens[count++];
@@ -181,70 +214,75 @@ internal sealed class TokenStream : IDisposable
             t.Length = wordLength;
             t.Sentence = sentence;
             t.StemStart = pos;
-            t.StemLength = result.StemLength;
-            t.Hash = result.StemHash;
-            t.Flags = (TokenFlags)(traits & (WordTraits.Numeric | WordTraits.Upper | WordTraits.Fuzzy));
+            t.StemLength = (byte)stemLength;
+            t.Hash = stemHash;
+            t.Flags = (TokenFlags)(traits & (WordTraits.Numeric | WordTraits.Upper | WordTraits.Fuzzy | WordTraits.Copula));
             t.Word = result.Word;
             sentenceHasWords = true;
-            pos += result.StemLength;
+            pos += stemLength;
         }
 
         Count = count;
         _stemPosition = pos;
     }
 
-    /// <summary>The end of the word starting at <paramref name="i"/>, and the hash of its written characters. Its own
-    /// small method, with no call in its ASCII loop, so that the per-character loop keeps its variables in registers.</summary>
-    private static int ScanWord(ReadOnlySpan<char> s, int i, out ulong hash)
+    /// <summary>Whether <paramref name="c"/> belongs to a word (a letter or a digit of any script).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsWordChar(char c) =>
+        c < 128 ? Unsafe.Add(ref MemoryMarshal.GetReference(AsciiWord), c) != 0 : TermNormalizer.FoldChar(c) != '\0';
+
+    /// <summary>The end of the word that starts at <paramref name="i"/> in <paramref name="text"/> (exposed for tests).</summary>
+    internal static int WordEnd(ReadOnlySpan<char> text, int i) => WordEnd(ref MemoryMarshal.GetReference(text), i, text.Length);
+
+    /// <summary>The end of the word at <paramref name="i"/>: the first character from <paramref name="i"/> on that is
+    /// not a letter or a digit, or <paramref name="n"/>. ASCII letters and digits are tested eight at a time (most
+    /// words end within the first eight); the first other character found is then tested alone, since accented
+    /// letters (and the letters of other scripts) belong to words too.</summary>
+    private static int WordEnd(ref char s, int i, int n)
     {
-        ReadOnlySpan<byte> ascii = Ascii;
-        ulong h = 0;
-        for (; i < s.Length; i++)
+        while (i + 8 <= n)
         {
-            var c = s[i];
-            if (c >= 128)
+            var v = Vector128.LoadUnsafe(ref Unsafe.As<char, ushort>(ref s), (nuint)i);
+            var digit = Vector128.LessThan(v - Vector128.Create((ushort)'0'), Vector128.Create((ushort)10));
+            var letter = Vector128.LessThan((v | Vector128.Create((ushort)0x20)) - Vector128.Create((ushort)'a'), Vector128.Create((ushort)26));
+            var other = ~(digit | letter).ExtractMostSignificantBits() & 0xFF;
+            if (other == 0)
             {
-                return ScanWordFrom(s, i, h, out hash);
+                i += 8;
+                continue;
             }
 
-            if (ascii[c] == 0)
+            i += BitOperations.TrailingZeroCount(other);
+            var c = Unsafe.Add(ref s, i);
+            if (c < 128 || TermNormalizer.FoldChar(c) == '\0')
             {
-                break;
+                return i;
             }
 
-            h = unchecked((h * TermNormalizer.HashBase) + c);
+            i++;
         }
 
-        hash = h;
-        return i;
-    }
-
-    /// <summary><see cref="ScanWord"/> from a non-ASCII character on (accents, ligatures, other scripts).</summary>
-    private static int ScanWordFrom(ReadOnlySpan<char> s, int i, ulong h, out ulong hash)
-    {
-        ReadOnlySpan<byte> ascii = Ascii;
-        for (; i < s.Length; i++)
+        // Fewer than eight characters left: one at a time.
+        for (; i < n; i++)
         {
-            var c = s[i];
-            if (c < 128 ? ascii[c] == 0 : TermNormalizer.FoldChar(c) == '\0')
+            if (!IsWordChar(Unsafe.Add(ref s, i)))
             {
-                break;
+                return i;
             }
-
-            h = unchecked((h * TermNormalizer.HashBase) + c);
         }
 
-        hash = h;
-        return i;
+        return n;
     }
 
     /// <summary>Folds, stems, hashes and looks up one written word (a maximal run of word characters) into
     /// <paramref name="word"/>, which receives the stem. Returns the folded length: above
     /// <see cref="TermNormalizer.MaxWord"/> the word is never a term and <paramref name="result"/> is meaningless.
     /// A pure function of the written characters (and the lexicon), which is what lets <see cref="WordCache"/> keep it.</summary>
-    private static int Analyze(ReadOnlySpan<char> written, Span<char> word, Lexicon? lexicon, out WordCache.Entry result)
+    private static int Analyze(ReadOnlySpan<char> written, Span<char> word, Lexicon? lexicon, out WordCache.Entry result, out int stemLength, out ulong stemHash)
     {
         result = default;
+        stemLength = 0;
+        stemHash = 0;
         var len = 0;
         var upper = 0;
         var notDigit = 0;
@@ -314,10 +352,13 @@ internal sealed class TokenStream : IDisposable
         }
 
         var digitsOnly = notDigit == 0;
-        var stemLength = digitsOnly || (digit != 0 && len >= 5) ? len : TermNormalizer.StemLetters(raw);
+        stemLength = digitsOnly || (digit != 0 && len >= 5) ? len : TermNormalizer.StemLetters(raw);
         var stem = raw[..stemLength];
-        result.StemLength = (byte)stemLength;
-        result.StemHash = TermNormalizer.Hash(stem);
+        stemHash = TermNormalizer.Hash(stem);
+        if (IsCopula(stem))
+        {
+            traits |= WordTraits.Copula;
+        }
         if (digitsOnly)
         {
             traits |= WordTraits.Numeric;
@@ -331,7 +372,7 @@ internal sealed class TokenStream : IDisposable
         result.Word = -1;
         if (lexicon is not null)
         {
-            result.Word = lexicon.Lookup(stem, result.StemHash, out var fuzzy);
+            result.Word = lexicon.Lookup(stem, stemHash, out var fuzzy);
             if (fuzzy)
             {
                 traits |= WordTraits.Fuzzy;
@@ -342,22 +383,9 @@ internal sealed class TokenStream : IDisposable
         return len;
     }
 
-    private static byte[] BuildAscii()
-    {
-        var table = new byte[128];
-        for (var c = '0'; c <= '9'; c++)
-        {
-            table[c] = 1;
-        }
-
-        for (var c = 'a'; c <= 'z'; c++)
-        {
-            table[c] = 1;
-            table[c - 32] = 2;
-        }
-
-        return table;
-    }
+    /// <summary>"is", "was", "est", "était" once stemmed: a test value may follow them ("PSA is 9.8", "TSH était 12").</summary>
+    private static bool IsCopula(ReadOnlySpan<char> stem) =>
+        stem.SequenceEqual("is") || stem.SequenceEqual("was") || stem.SequenceEqual("est") || stem.SequenceEqual("etait");
 
     private static bool IsElision(ReadOnlySpan<char> w)
     {

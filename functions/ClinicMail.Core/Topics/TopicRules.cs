@@ -30,20 +30,40 @@ internal static class TopicRules
         var terminalOfState = lexicon.TerminalOfState;
         var caseSensitive = lexicon.CaseSensitive;
         var markers = lexicon.Markers;
+        var rootNext = lexicon.RootNext;
         var i = 0;
         while (i < n)
         {
+            // Most words start no phrase: one array read each, before any of the walk's state is set up.
             ref var t = ref tokens[i];
-            if (t.Word < 0)
+            var state = t.Word < 0 ? -1 : rootNext[t.Word];
+            if (state < 0)
             {
                 i++;
                 continue;
             }
 
-            int state = 0, best = -1, bestEnd = -1;
+            int best = -1, bestEnd = -1;
             bool fuzzy = false, bestFuzzy = false;
-            for (var j = i; j < n; j++)
+            var j = i;
+            while (true)
             {
+                fuzzy |= (tokens[j].Flags & TokenFlags.Fuzzy) != 0;
+                var terminal = terminalOfState[state];
+
+                // Acronyms that are also plain words ("ITS", "PrEP", "AA") count only as written in capitals.
+                if (terminal >= 0 && !(caseSensitive[terminal] && (fuzzy || (t.Flags & TokenFlags.Upper) == 0)))
+                {
+                    best = terminal;
+                    bestEnd = j;
+                    bestFuzzy = fuzzy;
+                }
+
+                if (++j >= n)
+                {
+                    break;
+                }
+
                 ref var u = ref tokens[j];
                 if (u.Word < 0 || u.Sentence != t.Sentence)
                 {
@@ -55,23 +75,6 @@ internal static class TopicRules
                 {
                     break;
                 }
-
-                fuzzy |= (u.Flags & TokenFlags.Fuzzy) != 0;
-                var terminal = terminalOfState[state];
-                if (terminal < 0)
-                {
-                    continue;
-                }
-
-                // Acronyms that are also plain words ("ITS", "PrEP", "AA") count only as written in capitals.
-                if (caseSensitive[terminal] && (fuzzy || (t.Flags & TokenFlags.Upper) == 0))
-                {
-                    continue;
-                }
-
-                best = terminal;
-                bestEnd = j;
-                bestFuzzy = fuzzy;
             }
 
             if (best >= 0)
@@ -453,10 +456,9 @@ internal static class TopicRules
             return true;
         }
 
-        var copula = stream.StemOf(tokens[next]);
         return next + 1 < stream.Count && tokens[next + 1].Sentence == h.Sentence
             && (tokens[next + 1].Flags & TokenFlags.Numeric) != 0
-            && (copula.SequenceEqual("is") || copula.SequenceEqual("was") || copula.SequenceEqual("est") || copula.SequenceEqual("etait"));
+            && (tokens[next].Flags & TokenFlags.Copula) != 0;
     }
 
     private static List<TopicFinding> Group(Context ctx, List<Candidate> found)

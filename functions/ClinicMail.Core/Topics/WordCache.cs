@@ -1,3 +1,7 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace ClinicMail.Core.Topics;
 
 /// <summary>What the tokenizer decides about a word as written, which depends on its characters only.</summary>
@@ -11,39 +15,48 @@ internal enum WordTraits : byte
     Upper = 2,
     /// <summary>Recognised through a one-letter typo.</summary>
     Fuzzy = 4,
+    /// <summary>A copula a test value may follow: "is", "was", "est", "était" (see <see cref="TokenFlags.Copula"/>).</summary>
+    Copula = 8,
     /// <summary>A French elision ("l", "d", "qu"): dropped when an apostrophe and a letter follow.</summary>
-    Elision = 8,
+    Elision = 16,
     /// <summary>"de": always dropped.</summary>
-    De = 16,
+    De = 32,
     /// <summary>"s": dropped after an apostrophe (English possessive).</summary>
-    LoneS = 32,
+    LoneS = 64,
 }
 
-/// <summary>A bounded, direct-mapped cache from a word as written to everything the tokenizer derives from it
-/// (stem, stem hash, lexicon word id, flags). Mail repeats the same few hundred words, and folding, stemming,
-/// hashing and the (typo-tolerant) lexicon lookup are a pure function of the written characters, so a repeated
-/// word costs one hash of its characters, one comparison and one copy of its stem.</summary>
-/// <remarks>One instance per thread (<see cref="ForThread"/>), never shared, so it needs no locking; every entry is
-/// verified character for character, so a collision only costs a miss. Tied to one lexicon: the word ids are
-/// that lexicon's.</remarks>
+/// <summary>A bounded, set-associative cache from a word as written to everything the scan of a checked text needs
+/// from it (lexicon word id and traits). Mail repeats the same few hundred words, and folding, stemming, hashing and
+/// the (typo-tolerant) lexicon lookup are a pure function of the written characters, so a repeated word costs two
+/// 8-byte reads of its characters, one probe and a comparison.</summary>
+/// <remarks>One instance per thread (<see cref="ForThread"/>), never shared, so it needs no locking. The key of a
+/// word is its length and its first and last four characters (<see cref="KeyOf"/>), which is the whole word up to
+/// eight characters; longer words also compare their middle characters, so a collision only ever costs a miss. Tied
+/// to one lexicon: the word ids are that lexicon's. Bounded whatever the texts: 16,384 entries of 24 bytes plus 12
+/// middle characters each, 768 KB per thread that checks text.</remarks>
 internal sealed class WordCache
 {
     /// <summary>Longest word (as written, and once folded) kept: longer words are rare and simply recomputed.</summary>
     public const int MaxLength = 20;
 
-    /// <summary>8192 slots in pairs (two-way): room for a few thousand distinct words (the 160 messages of the dev
-    /// corpus hold about 3,400) in well under a megabyte per thread.</summary>
-    private const int SlotBits = 13;
-    private const int Slots = 1 << SlotBits;
+    /// <summary>Characters kept beyond the key: those between the first four and the last four.</summary>
+    private const int MiddleLength = MaxLength - 8;
+
+    /// <summary>4,096 sets of four: the 160 messages of the dev corpus hold about 3,400 distinct words, and with
+    /// fewer ways (or fewer sets) the few sets that draw more words than they hold evict a common word ("et",
+    /// "traitement") on every pass over the text.</summary>
+    private const int SetBits = 12;
+    private const int Ways = 4;
+    private const int Slots = (1 << SetBits) * Ways;
 
     [ThreadStatic]
     private static WordCache? _thread;
 
     private readonly Entry[] _entries = new Entry[Slots];
-    private readonly char[] _raw = new char[Slots * MaxLength];
-    private readonly char[] _stems = new char[Slots * MaxLength];
+    private readonly char[] _middle = new char[Slots * MiddleLength];
 
-    private WordCache(Lexicon lexicon)
+    /// <summary>A cache of its own (tests); checks use <see cref="ForThread"/>.</summary>
+    internal WordCache(Lexicon lexicon)
     {
         Lexicon = lexicon;
     }
@@ -63,54 +76,92 @@ internal sealed class WordCache
         return cache;
     }
 
-    /// <summary>The slot of a word from the hash of its written characters (taken while the tokenizer scanned it).</summary>
-    public static int SlotOf(ulong rawHash) => (int)((rawHash ^ (rawHash >> 29) ^ (rawHash >> 43)) * 0x9E3779B97F4A7C15UL >> (64 - SlotBits));
-
-    /// <summary>The slot holding <paramref name="raw"/> (the slot of its hash or its pair), or -1; then
-    /// <paramref name="entry"/> is its result.</summary>
-    public int Find(int slot, ulong rawHash, ReadOnlySpan<char> raw, out Entry entry)
+    /// <summary>The key of the word of <paramref name="length"/> characters (1 to <see cref="MaxLength"/>) at
+    /// <paramref name="word"/>: its first four characters in <paramref name="head"/> and its last four in
+    /// <paramref name="tail"/> (they overlap below eight; below four, <paramref name="head"/> holds them all, zero
+    /// padded, and <paramref name="tail"/> is zero). <paramref name="readable"/> is how many characters may be read
+    /// from <paramref name="word"/> on, at least <paramref name="length"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void KeyOf(ref char word, int length, int readable, out ulong head, out ulong tail)
     {
-        entry = _entries[slot];
-        if (entry.RawHash == rawHash && entry.RawLength == raw.Length && _raw.AsSpan(slot * MaxLength, raw.Length).SequenceEqual(raw))
+        if (length >= 4)
         {
-            return slot;
+            head = Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref word));
+            tail = Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref word, length - 4)));
+            return;
         }
 
-        slot ^= 1;
-        entry = _entries[slot];
-        if (entry.RawHash == rawHash && entry.RawLength == raw.Length && _raw.AsSpan(slot * MaxLength, raw.Length).SequenceEqual(raw))
+        tail = 0;
+        if (readable >= 4)
         {
-            return slot;
+            // Read four characters and keep the word's: one load instead of a loop.
+            head = Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref word)) & ((1UL << (16 * length)) - 1);
+            return;
         }
 
-        return -1;
+        head = word;
+        if (length > 1)
+        {
+            head |= (ulong)Unsafe.Add(ref word, 1) << 16;
+        }
+
+        if (length > 2)
+        {
+            head |= (ulong)Unsafe.Add(ref word, 2) << 32;
+        }
     }
 
-    public ReadOnlySpan<char> StemAt(int slot, int length) => _stems.AsSpan(slot * MaxLength, length);
+    /// <summary>The first slot of the set a key maps to.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int SetOf(ulong head, ulong tail, int length) =>
+        (int)(((head * 0x9E3779B97F4A7C15UL) ^ (BitOperations.RotateLeft(tail, 29) * 0xBF58476D1CE4E5B9UL) ^ (uint)length) >> (64 - SetBits)) * Ways;
 
-    /// <summary>Keeps a word's result in the first free slot of its pair, or else in place of the entry of the pair
-    /// that was written less recently.</summary>
-    public void Add(int slot, ulong rawHash, ReadOnlySpan<char> raw, ReadOnlySpan<char> stem, in Entry entry)
+    /// <summary>The entry for the word at <paramref name="word"/> in the set starting at <paramref name="set"/>, or a
+    /// null reference when it is not cached.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref Entry Find(int set, ulong head, ulong tail, ref char word, int length)
     {
-        if (_entries[slot].RawLength != 0 && (_entries[slot ^ 1].RawLength == 0 || _entries[slot].Newer))
+        ref var e = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_entries), set);
+        for (var way = 0; way < Ways; way++, e = ref Unsafe.Add(ref e, 1))
         {
-            slot ^= 1;
+            if (e.Head == head && e.Tail == tail && e.RawLength == length && (length <= 8 || MiddleEquals(set + way, ref word, length)))
+            {
+                return ref e;
+            }
         }
 
-        _entries[slot ^ 1].Newer = false;
-        raw.CopyTo(_raw.AsSpan(slot * MaxLength, MaxLength));
-        stem.CopyTo(_stems.AsSpan(slot * MaxLength, MaxLength));
-        _entries[slot] = entry with { RawHash = rawHash, RawLength = (byte)raw.Length, Newer = true };
+        return ref Unsafe.NullRef<Entry>();
+    }
+
+    /// <summary>Characters 4 to length - 4 of a word of more than eight characters, against those kept in
+    /// <paramref name="slot"/> (the first and last four are in the key).</summary>
+    private bool MiddleEquals(int slot, ref char word, int length) =>
+        _middle.AsSpan(slot * MiddleLength, length - 8).SequenceEqual(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref word, 4), length - 8));
+
+    /// <summary>Keeps a word's result first in its set; the set's other entries move down one way and the last one
+    /// (the oldest added) is dropped.</summary>
+    public void Add(int set, ulong head, ulong tail, ReadOnlySpan<char> raw, in Entry entry)
+    {
+        for (var way = Ways - 1; way > 0; way--)
+        {
+            _entries[set + way] = _entries[set + way - 1];
+            _middle.AsSpan((set + way - 1) * MiddleLength, MiddleLength).CopyTo(_middle.AsSpan((set + way) * MiddleLength, MiddleLength));
+        }
+
+        if (raw.Length > 8)
+        {
+            raw[4..^4].CopyTo(_middle.AsSpan(set * MiddleLength, MiddleLength));
+        }
+
+        _entries[set] = entry with { Head = head, Tail = tail, RawLength = (byte)raw.Length };
     }
 
     internal struct Entry
     {
-        public ulong RawHash;
-        public ulong StemHash;
+        public ulong Head;
+        public ulong Tail;
         public int Word;
         public byte RawLength;
-        public byte StemLength;
         public WordTraits Traits;
-        public bool Newer;
     }
 }
