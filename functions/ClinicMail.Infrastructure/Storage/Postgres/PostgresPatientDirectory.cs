@@ -32,6 +32,24 @@ public sealed class PostgresPatientDirectory(PostgresDatabase database, TimeProv
         "UNION ALL SELECT a.id, a.skeleton, k.probe FROM unnest($10::text[], $11::integer[], $12::text[], $13::text[]) AS k(domain, length, affix, probe) " +
         "JOIN patient_addresses AS a ON a.domain = k.domain AND a.local_length = k.length AND a.local_outer = k.affix;";
 
+    /// <summary>The near-miss part of <see cref="LookUpAsync"/>, in the same batch as the exact
+    /// look-up: each key row carries the address it was computed for (<c>source</c>), and rows of an
+    /// address that is registered are dropped before any seek (<c>unknown</c>), so a registered
+    /// recipient costs one index probe here, not a near-miss search. Returns the owner, the address
+    /// and the skeleton of every key hit; the candidate test runs in the client.</summary>
+    internal const string LookUpNearMissSql =
+        "WITH unknown AS MATERIALIZED (SELECT DISTINCT k.source FROM unnest($1::text[]) AS k(source) " +
+        "WHERE NOT EXISTS (SELECT 1 FROM patient_addresses AS r WHERE r.address = k.source)), " +
+        "keys AS MATERIALIZED (SELECT k.* FROM unnest($2::text[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::text[]) " +
+        "AS k(source, length, domain, kind, affix, probe) WHERE k.source IN (SELECT source FROM unknown)) " +
+        "SELECT a.patient_id, a.address, a.skeleton, k.probe FROM keys AS k JOIN patient_addresses AS a ON a.skeleton = k.probe WHERE k.kind = 's' " +
+        "UNION ALL SELECT a.patient_id, a.address, a.skeleton, k.probe FROM keys AS k JOIN patient_addresses AS a " +
+        "ON a.domain = k.domain AND a.local_length = k.length AND a.local_prefix = k.affix WHERE k.kind = 'p' " +
+        "UNION ALL SELECT a.patient_id, a.address, a.skeleton, k.probe FROM keys AS k JOIN patient_addresses AS a " +
+        "ON a.domain = k.domain AND a.local_length = k.length AND a.local_suffix = k.affix WHERE k.kind = 'x' " +
+        "UNION ALL SELECT a.patient_id, a.address, a.skeleton, k.probe FROM keys AS k JOIN patient_addresses AS a " +
+        "ON a.domain = k.domain AND a.local_length = k.length AND a.local_outer = k.affix WHERE k.kind = 'o';";
+
     private const string MatchesByRowIdSql =
         "SELECT " + MatchColumns + " FROM unnest($1::bigint[]) AS k(id) JOIN patient_addresses AS a ON a.id = k.id" + PatientJoins + ";";
 
@@ -124,6 +142,90 @@ public sealed class PostgresPatientDirectory(PostgresDatabase database, TimeProv
             : await QueryMatchesAsync(MatchesByRowIdSql, AddressesOfRowsSql, survivors.ToArray(), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>One round trip: a batch of the exact look-up (matches, then every address of their
+    /// patients) and the near-miss key seeks of the unregistered addresses (<see cref="LookUpNearMissSql"/>).</summary>
+    public async Task<DirectoryLookup> LookUpAsync(IReadOnlyList<AddressLookup> lookups, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lookups);
+        if (lookups.Count == 0)
+        {
+            return new DirectoryLookup(new Dictionary<string, IReadOnlyList<DirectoryMatch>>(StringComparer.Ordinal), []);
+        }
+
+        var addresses = lookups.Select(l => l.Address).Distinct(StringComparer.Ordinal).ToArray();
+        var sources = new List<string>();
+        var lengths = new List<int>();
+        var domains = new List<string>();
+        var kinds = new List<string>();
+        var affixes = new List<string>();
+        var probes = new List<string>();
+        void Add(string source, int length, string domain, string kind, string affix, string probe)
+        {
+            sources.Add(source);
+            lengths.Add(length);
+            domains.Add(domain);
+            kinds.Add(kind);
+            affixes.Add(affix);
+            probes.Add(probe);
+        }
+
+        foreach (var lookup in lookups)
+        {
+            foreach (var key in lookup.NearMissKeys.Distinct())
+            {
+                Add(lookup.Address, 0, "", "s", "", key.Skeleton);
+                foreach (var probe in key.Probes())
+                {
+                    if (probe.Prefix is not null)
+                    {
+                        Add(lookup.Address, probe.Length, key.Domain, "p", probe.Prefix, key.Skeleton);
+                    }
+
+                    if (probe.Suffix is not null)
+                    {
+                        Add(lookup.Address, probe.Length, key.Domain, "x", probe.Suffix, key.Skeleton);
+                    }
+
+                    if (probe.Outer is not null)
+                    {
+                        Add(lookup.Address, probe.Length, key.Domain, "o", probe.Outer, key.Skeleton);
+                    }
+                }
+            }
+        }
+
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                PostgresRows.Command(ByAddressSql, (object)addresses),
+                PostgresRows.Command(AddressesOfMatchesSql, (object)addresses),
+                PostgresRows.Command(LookUpNearMissSql, addresses, sources.ToArray(), lengths.ToArray(), domains.ToArray(), kinds.ToArray(), affixes.ToArray(), probes.ToArray()),
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var matches = await ReadMatchesAsync(reader, cancellationToken).ConfigureAwait(false);
+        var registered = new Dictionary<string, IReadOnlyList<DirectoryMatch>>(StringComparer.Ordinal);
+        foreach (var group in matches.GroupBy(m => m.Address.Address, StringComparer.Ordinal))
+        {
+            registered[group.Key] = [.. group];
+        }
+
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        var candidates = new List<NearMissCandidate>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var skeleton = reader.GetString(2);
+            if (NearMiss.IsCandidate(reader.GetString(3), skeleton))
+            {
+                candidates.Add(new NearMissCandidate(reader.GetString(0), reader.GetString(1), skeleton));
+            }
+        }
+
+        return new DirectoryLookup(registered, candidates);
+    }
+
     public Task<IReadOnlySet<string>> RegisteredDomainsAsync(CancellationToken cancellationToken = default) =>
         _domains.GetAsync(LoadDomainsAsync, cancellationToken);
 
@@ -160,6 +262,13 @@ public sealed class PostgresPatientDirectory(PostgresDatabase database, TimeProv
             BatchCommands = { PostgresRows.Command(matchesSql, keys), PostgresRows.Command(addressesSql, keys) },
         };
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadMatchesAsync(reader, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads the two result sets of an exact or by-row-id look-up (matches with their
+    /// patient, then every address of those patients) and leaves the reader on the second.</summary>
+    private static async Task<List<DirectoryMatch>> ReadMatchesAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
         var rows = new List<(string PatientId, PatientAddress Address, AddressKeys Keys)>();
         var patients = new Dictionary<string, Patient>(StringComparer.Ordinal);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -25,6 +25,14 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database, TimeProvider
     /// drops the non-candidates on the index entries themselves; only the survivors (a handful) are
     /// joined to their rows and patients. Each key is <c>[domain, length, key, probe skeleton]</c> for the prefix, suffix and outer keys.</summary>
     internal const string NearMissSql =
+        NearMissHitsSql + "SELECT " + MatchColumns + " FROM hits JOIN patient_addresses AS a ON a.id = hits.id" + PatientJoins + ";";
+
+    /// <summary>The near-miss statement of <see cref="LookUpAsync"/>: the same seeks and filter, but
+    /// only the owner's id, the address and its skeleton (no patient rows).</summary>
+    internal const string NearMissLightSql =
+        NearMissHitsSql + "SELECT a.patient_id, a.address, a.skeleton FROM hits JOIN patient_addresses AS a ON a.id = hits.id;";
+
+    private const string NearMissHitsSql =
         "WITH hits(id) AS (" +
         "SELECT a.id FROM json_each($skeletons) AS k JOIN patient_addresses AS a ON a.skeleton = k.value " +
         "UNION SELECT a.id FROM json_each($prefixes) AS k JOIN patient_addresses AS a INDEXED BY ix_patient_addresses_near_prefix " +
@@ -35,8 +43,7 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database, TimeProvider
         "WHERE clinicmail_near(k.value ->> 3, a.skeleton) " +
         "UNION SELECT a.id FROM json_each($outers) AS k JOIN patient_addresses AS a INDEXED BY ix_patient_addresses_near_outer " +
         "ON a.domain = k.value ->> 0 AND a.local_length = k.value ->> 1 AND a.local_outer = k.value ->> 2 " +
-        "WHERE clinicmail_near(k.value ->> 3, a.skeleton)) " +
-        "SELECT " + MatchColumns + " FROM hits JOIN patient_addresses AS a ON a.id = hits.id" + PatientJoins + ";";
+        "WHERE clinicmail_near(k.value ->> 3, a.skeleton)) ";
 
     // A loose index scan: jumps from one distinct domain to the next through the index instead of
     // reading every address, so the cost follows the number of domains, not of patients.
@@ -56,7 +63,60 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database, TimeProvider
             return new Dictionary<string, IReadOnlyList<DirectoryMatch>>(StringComparer.Ordinal);
         }
 
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await FindByAddressesAsync(connection, normalizedAddresses, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<DirectoryMatch>> FindNearMissCandidatesAsync(
+        IReadOnlyCollection<AddressKeys> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        if (keys.Count == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await QueryMatchesAsync(connection, nearMiss: true, command => BindNearMissKeys(command, keys), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Both questions on one connection: the exact look-up, then the near-miss statement
+    /// for the keys of the addresses it did not find, which reads index entries and address rows
+    /// only (no patient is loaded for a candidate).</summary>
+    public async Task<DirectoryLookup> LookUpAsync(IReadOnlyList<AddressLookup> lookups, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lookups);
+        if (lookups.Count == 0)
+        {
+            return new DirectoryLookup(new Dictionary<string, IReadOnlyList<DirectoryMatch>>(StringComparer.Ordinal), []);
+        }
+
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var registered = await FindByAddressesAsync(connection, [.. lookups.Select(l => l.Address)], cancellationToken).ConfigureAwait(false);
+        var keys = AddressLookup.KeysOfUnregistered(lookups, registered);
+        if (keys.Count == 0)
+        {
+            return new DirectoryLookup(registered, []);
+        }
+
+        var candidates = new List<NearMissCandidate>();
+        using var command = connection.CreateCommand();
+        command.CommandText = NearMissLightSql;
+        BindNearMissKeys(command, keys);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            candidates.Add(new NearMissCandidate(reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+        }
+
+        return new DirectoryLookup(registered, candidates);
+    }
+
+    private static async Task<IReadOnlyDictionary<string, IReadOnlyList<DirectoryMatch>>> FindByAddressesAsync(
+        SqliteConnection connection, IReadOnlyCollection<string> normalizedAddresses, CancellationToken cancellationToken)
+    {
         var matches = await QueryMatchesAsync(
+            connection,
             nearMiss: false,
             command => command.Parameters.AddWithValue("$addresses", StorageNames.JsonArray(normalizedAddresses.Distinct(StringComparer.Ordinal))),
             cancellationToken).ConfigureAwait(false);
@@ -70,15 +130,10 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database, TimeProvider
         return found;
     }
 
-    public async Task<IReadOnlyList<DirectoryMatch>> FindNearMissCandidatesAsync(
-        IReadOnlyCollection<AddressKeys> keys, CancellationToken cancellationToken = default)
+    /// <summary>Binds the four JSON arrays of the near-miss statements: skeletons, and
+    /// <c>[domain, length, key, probe skeleton]</c> rows for the prefix, suffix and outer keys.</summary>
+    private static void BindNearMissKeys(SqliteCommand command, IReadOnlyCollection<AddressKeys> keys)
     {
-        ArgumentNullException.ThrowIfNull(keys);
-        if (keys.Count == 0)
-        {
-            return [];
-        }
-
         var skeletons = keys.Select(k => k.Skeleton).Distinct(StringComparer.Ordinal);
         var prefixes = new List<object[]>();
         var suffixes = new List<object[]>();
@@ -104,16 +159,10 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database, TimeProvider
             }
         }
 
-        return await QueryMatchesAsync(
-            nearMiss: true,
-            command =>
-            {
-                command.Parameters.AddWithValue("$skeletons", StorageNames.JsonArray(skeletons));
-                command.Parameters.AddWithValue("$prefixes", System.Text.Json.JsonSerializer.Serialize(prefixes));
-                command.Parameters.AddWithValue("$suffixes", System.Text.Json.JsonSerializer.Serialize(suffixes));
-                command.Parameters.AddWithValue("$outers", System.Text.Json.JsonSerializer.Serialize(outers));
-            },
-            cancellationToken).ConfigureAwait(false);
+        command.Parameters.AddWithValue("$skeletons", StorageNames.JsonArray(skeletons));
+        command.Parameters.AddWithValue("$prefixes", System.Text.Json.JsonSerializer.Serialize(prefixes));
+        command.Parameters.AddWithValue("$suffixes", System.Text.Json.JsonSerializer.Serialize(suffixes));
+        command.Parameters.AddWithValue("$outers", System.Text.Json.JsonSerializer.Serialize(outers));
     }
 
     public Task<IReadOnlySet<string>> RegisteredDomainsAsync(CancellationToken cancellationToken = default) =>
@@ -136,10 +185,9 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database, TimeProvider
         return domains;
     }
 
-    private async Task<List<DirectoryMatch>> QueryMatchesAsync(
-        bool nearMiss, Action<SqliteCommand> bind, CancellationToken cancellationToken)
+    private static async Task<List<DirectoryMatch>> QueryMatchesAsync(
+        SqliteConnection connection, bool nearMiss, Action<SqliteCommand> bind, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var rows = new List<(string PatientId, PatientAddress Address, AddressKeys Keys)>();
         var patients = new Dictionary<string, Patient>(StringComparer.Ordinal);
         using (var command = connection.CreateCommand())
