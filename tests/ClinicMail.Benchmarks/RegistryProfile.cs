@@ -79,6 +79,29 @@ internal static class RegistryProfile
         Console.WriteLine(FormattableString.Invariant($"    probes: {prefixes.Count} prefix, {suffixes.Count} suffix, {outers.Count} outer; filter calls {calls}; hits {hits}"));
         await command.PrepareAsync();
         await TimeAsync("SQLite", "hits only (prepared, open conn)", () => command.ExecuteScalarAsync());
+        var prefixJson = System.Text.Json.JsonSerializer.Serialize(prefixes);
+        var suffixJson = System.Text.Json.JsonSerializer.Serialize(suffixes);
+        var outerJson = System.Text.Json.JsonSerializer.Serialize(outers);
+        var skeletonJson = System.Text.Json.JsonSerializer.Serialize(keys.Select(k => k.Skeleton).Distinct());
+        await TimeAsync("SQLite", "hits only (new command each run)", async () =>
+        {
+            using var fresh = connection.CreateCommand();
+#pragma warning disable CA2100
+            fresh.CommandText = command.CommandText;
+#pragma warning restore CA2100
+            fresh.Parameters.AddWithValue("$skeletons", skeletonJson);
+            fresh.Parameters.AddWithValue("$prefixes", prefixJson);
+            fresh.Parameters.AddWithValue("$suffixes", suffixJson);
+            fresh.Parameters.AddWithValue("$outers", outerJson);
+            await fresh.ExecuteScalarAsync();
+        });
+        using (var mmap = connection.CreateCommand())
+        {
+            mmap.CommandText = "PRAGMA mmap_size = 4294967296;";
+            await mmap.ExecuteNonQueryAsync();
+        }
+
+        await TimeAsync("SQLite", "hits only (prepared, mmap)", () => command.ExecuteScalarAsync());
         await TimeAsync("SQLite", "open + close connection", async () => { await using var c = await database.OpenConnectionAsync(); });
     }
 
