@@ -40,15 +40,15 @@ public sealed class PostgresPatientDirectory(PostgresDatabase database, TimeProv
     internal const string LookUpNearMissSql =
         "WITH unknown AS MATERIALIZED (SELECT DISTINCT k.source FROM unnest($1::text[]) AS k(source) " +
         "WHERE NOT EXISTS (SELECT 1 FROM patient_addresses AS r WHERE r.address = k.source)), " +
-        "keys AS MATERIALIZED (SELECT k.* FROM unnest($2::text[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::text[]) " +
-        "AS k(source, length, domain, kind, affix, probe) WHERE k.source IN (SELECT source FROM unknown)) " +
-        "SELECT a.patient_id, a.address, a.skeleton, k.probe FROM keys AS k JOIN patient_addresses AS a ON a.skeleton = k.probe WHERE k.kind = 's' " +
+        "keys AS MATERIALIZED (SELECT k.* FROM unnest($2::text[], $3::text[], $4::text[], $5::integer[], $6::text[], $7::text[], $8::text[]) " +
+        "AS k(source, probe, domain, length, prefix, suffix, outr) WHERE k.source IN (SELECT source FROM unknown)) " +
+        "SELECT a.patient_id, a.address, a.skeleton, k.probe FROM (SELECT DISTINCT probe FROM keys) AS k JOIN patient_addresses AS a ON a.skeleton = k.probe " +
         "UNION ALL SELECT a.patient_id, a.address, a.skeleton, k.probe FROM keys AS k JOIN patient_addresses AS a " +
-        "ON a.domain = k.domain AND a.local_length = k.length AND a.local_prefix = k.affix WHERE k.kind = 'p' " +
+        "ON a.domain = k.domain AND a.local_length = k.length AND a.local_prefix = k.prefix " +
         "UNION ALL SELECT a.patient_id, a.address, a.skeleton, k.probe FROM keys AS k JOIN patient_addresses AS a " +
-        "ON a.domain = k.domain AND a.local_length = k.length AND a.local_suffix = k.affix WHERE k.kind = 'x' " +
+        "ON a.domain = k.domain AND a.local_length = k.length AND a.local_suffix = k.suffix " +
         "UNION ALL SELECT a.patient_id, a.address, a.skeleton, k.probe FROM keys AS k JOIN patient_addresses AS a " +
-        "ON a.domain = k.domain AND a.local_length = k.length AND a.local_outer = k.affix WHERE k.kind = 'o';";
+        "ON a.domain = k.domain AND a.local_length = k.length AND a.local_outer = k.outr;";
 
     private const string MatchesByRowIdSql =
         "SELECT " + MatchColumns + " FROM unnest($1::bigint[]) AS k(id) JOIN patient_addresses AS a ON a.id = k.id" + PatientJoins + ";";
@@ -153,43 +153,28 @@ public sealed class PostgresPatientDirectory(PostgresDatabase database, TimeProv
         }
 
         var addresses = lookups.Select(l => l.Address).Distinct(StringComparer.Ordinal).ToArray();
+        // One row per (key, candidate length) with its three affixes (null: that key cannot match
+        // at this length, and a null never equals): the skeleton seek uses each key's probe once.
         var sources = new List<string>();
-        var lengths = new List<int>();
+        var skeletons = new List<string>();
         var domains = new List<string>();
-        var kinds = new List<string>();
-        var affixes = new List<string>();
-        var probes = new List<string>();
-        void Add(string source, int length, string domain, string kind, string affix, string probe)
-        {
-            sources.Add(source);
-            lengths.Add(length);
-            domains.Add(domain);
-            kinds.Add(kind);
-            affixes.Add(affix);
-            probes.Add(probe);
-        }
-
+        var lengths = new List<int>();
+        var prefixes = new List<string?>();
+        var suffixes = new List<string?>();
+        var outers = new List<string?>();
         foreach (var lookup in lookups)
         {
             foreach (var key in lookup.NearMissKeys.Distinct())
             {
-                Add(lookup.Address, 0, "", "s", "", key.Skeleton);
                 foreach (var probe in key.Probes())
                 {
-                    if (probe.Prefix is not null)
-                    {
-                        Add(lookup.Address, probe.Length, key.Domain, "p", probe.Prefix, key.Skeleton);
-                    }
-
-                    if (probe.Suffix is not null)
-                    {
-                        Add(lookup.Address, probe.Length, key.Domain, "x", probe.Suffix, key.Skeleton);
-                    }
-
-                    if (probe.Outer is not null)
-                    {
-                        Add(lookup.Address, probe.Length, key.Domain, "o", probe.Outer, key.Skeleton);
-                    }
+                    sources.Add(lookup.Address);
+                    skeletons.Add(key.Skeleton);
+                    domains.Add(key.Domain);
+                    lengths.Add(probe.Length);
+                    prefixes.Add(probe.Prefix);
+                    suffixes.Add(probe.Suffix);
+                    outers.Add(probe.Outer);
                 }
             }
         }
@@ -201,7 +186,7 @@ public sealed class PostgresPatientDirectory(PostgresDatabase database, TimeProv
             {
                 PostgresRows.Command(ByAddressSql, (object)addresses),
                 PostgresRows.Command(AddressesOfMatchesSql, (object)addresses),
-                PostgresRows.Command(LookUpNearMissSql, addresses, sources.ToArray(), lengths.ToArray(), domains.ToArray(), kinds.ToArray(), affixes.ToArray(), probes.ToArray()),
+                PostgresRows.Command(LookUpNearMissSql, addresses, sources.ToArray(), skeletons.ToArray(), domains.ToArray(), lengths.ToArray(), prefixes.ToArray(), suffixes.ToArray(), outers.ToArray()),
             },
         };
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
