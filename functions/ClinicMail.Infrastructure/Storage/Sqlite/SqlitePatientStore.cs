@@ -439,7 +439,7 @@ public sealed class SqlitePatientStore(SqliteDatabase database, TimeProvider? ti
 #pragma warning disable CA2100 // Every caller passes one of this class's literal statements; values travel in the JSON parameter.
             command.CommandText = sql;
 #pragma warning restore CA2100
-            command.Parameters.AddWithValue("$rows", System.Text.Json.JsonSerializer.Serialize(rows));
+            command.Parameters.AddWithValue("$rows", JsonRows.Write(rows));
             if (sql.Contains("$now", StringComparison.Ordinal))
             {
                 command.Parameters.AddWithValue("$now", now);
