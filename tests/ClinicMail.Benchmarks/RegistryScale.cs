@@ -48,13 +48,51 @@ public static class RegistryScale
             }
 
             Console.WriteLine(FormattableString.Invariant($"normalize+keys x100k: {w.Elapsed.TotalSeconds:F2} s"));
-            var path = Path.Combine(folder, "phases.db");
-            File.Delete(path);
-            await using var sqlite = StorageBackend.ForSqlite(new SqliteDatabase(path));
-            await sqlite.MigrateAsync();
             w.Restart();
-            await sqlite.Patients.WriteAsync(generated, "bench");
-            Console.WriteLine(FormattableString.Invariant($"sqlite WriteAsync x100k: {w.Elapsed.TotalSeconds:F2} s"));
+            foreach (var p in generated)
+            {
+                AddressNormalizer.Normalize(p.Addresses[0].Address);
+            }
+
+            Console.WriteLine(FormattableString.Invariant($"normalize x100k: {w.Elapsed.TotalSeconds:F2} s"));
+            var csvText = Csv(generated);
+            w.Restart();
+            using (var csvReader = new StringReader(csvText))
+            {
+                RegistryCsv.Parse(csvReader);
+            }
+
+            Console.WriteLine(FormattableString.Invariant($"RegistryCsv.Parse x100k: {w.Elapsed.TotalSeconds:F2} s"));
+            w.Restart();
+            using (var csvReader = new StringReader(csvText))
+            {
+                RegistryCsv.Parse(csvReader);
+            }
+
+            Console.WriteLine(FormattableString.Invariant($"RegistryCsv.Parse x100k (warm): {w.Elapsed.TotalSeconds:F2} s"));
+            w.Restart();
+            using (var csvReader = new StringReader(csvText))
+            using (var raw = new CsvHelper.CsvReader(csvReader, new CsvHelper.Configuration.CsvConfiguration(CultureInfo.InvariantCulture) { HasHeaderRecord = false }))
+            {
+                var n = 0;
+#pragma warning disable CA1849 // The same synchronous reads RegistryCsv.Parse does.
+                while (raw.Read())
+#pragma warning restore CA1849
+                {
+                    for (var i = 0; i < 15; i++)
+                    {
+                        n += raw.Parser[i]!.Length;
+                    }
+                }
+            }
+
+            Console.WriteLine(FormattableString.Invariant($"CsvHelper fields only x100k (warm): {w.Elapsed.TotalSeconds:F2} s"));
+            return 0;
+        }
+
+        if (what == "profile")
+        {
+            await ProfileAsync(folder, server, int.Parse(args.Length > 2 ? args[2] : "1000000", CultureInfo.InvariantCulture));
             return 0;
         }
 
@@ -256,16 +294,39 @@ public static class RegistryScale
         }
     }
 
+    /// <summary>Step timings of the registry work of a check (<see cref="RegistryProfile"/>), on the databases <see cref="ResolveAsync"/> built.</summary>
+    private static async Task ProfileAsync(string folder, string? server, int count)
+    {
+        var patients = RegistryGenerator.Generate(count, 2025);
+        var memory = new InMemoryPatientDirectory(patients);
+        var drafts = Drafts(patients, memory);
+        await using (var sqlite = StorageBackend.ForSqlite(new SqliteDatabase(Path.Combine(folder, FormattableString.Invariant($"resolve-{count}.db")))))
+        {
+            await sqlite.MigrateAsync();
+            await FillAsync(sqlite, patients);
+            await RegistryProfile.RunAsync("SQLite", sqlite.Directory, drafts.Mixed, InternalDomains, sqlite.Sqlite);
+        }
+
+        if (server is not null)
+        {
+            await using var postgres = await PostgresAsync(server, FormattableString.Invariant($"clinicmail_bench_{count}"), recreate: false);
+            await FillAsync(postgres, patients);
+            await RegistryProfile.RunAsync("PostgreSQL", postgres.Directory, drafts.Mixed, InternalDomains);
+        }
+    }
+
     private static async Task TimeResolveAsync(string name, IPatientDirectory directory, (Draft Mixed, Draft Registered, Draft Typos) drafts)
     {
         foreach (var (label, draft) in new[] { ("all registered", drafts.Registered), ("4 registered + 3 unknown + 3 typos", drafts.Mixed), ("10 typos/unknown", drafts.Typos) })
         {
             var times = await MeasureAsync(() => RecipientResolver.Default.ResolveAsync(draft, directory, InternalDomains, Today));
-            Console.WriteLine(FormattableString.Invariant($"  {name,-10} {label,-36} median {times.Median,8:F1} µs   p95 {times.P95,8:F1} µs"));
+            Console.WriteLine(FormattableString.Invariant($"  {name,-10} {label,-36} median {times.Median,8:F1} µs   p95 {times.P95,8:F1} µs   CPU {times.Cpu,8:F1} µs/run   load {LoadAverage()}"));
         }
     }
 
-    private static async Task<(double Median, double P95)> MeasureAsync(Func<Task> run, int warmup = 200, int iterations = 2000)
+    /// <summary>Median and p95 wall time of <paramref name="run"/>, and the mean CPU time of this process per run (client side only:
+    /// a PostgreSQL server's work is not in it).</summary>
+    private static async Task<(double Median, double P95, double Cpu)> MeasureAsync(Func<Task> run, int warmup = 200, int iterations = 2000)
     {
         for (var i = 0; i < warmup; i++)
         {
@@ -273,6 +334,7 @@ public static class RegistryScale
         }
 
         var samples = new double[iterations];
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         for (var i = 0; i < iterations; i++)
         {
             var start = Stopwatch.GetTimestamp();
@@ -280,8 +342,9 @@ public static class RegistryScale
             samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
         }
 
+        var cpuPerRun = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / iterations;
         Array.Sort(samples);
-        return (samples[iterations / 2], samples[(int)(iterations * 0.95)]);
+        return (samples[iterations / 2], samples[(int)(iterations * 0.95)], cpuPerRun);
     }
 
     /// <summary>The full check (text, topics, identifiers, recipients, policy, etiquette) of a 4 KB
@@ -301,7 +364,7 @@ public static class RegistryScale
             {
                 var context = new CheckContext { Directory = directory, InternalDomains = InternalDomains, Today = Today };
                 var times = await MeasureAsync(() => DraftChecker.Default.CheckAsync(draft, context));
-                Console.WriteLine(FormattableString.Invariant($"  {name,-10} {label,-20} median {times.Median,8:F1} µs   p95 {times.P95,8:F1} µs"));
+                Console.WriteLine(FormattableString.Invariant($"  {name,-10} {label,-20} median {times.Median,8:F1} µs   p95 {times.P95,8:F1} µs   CPU {times.Cpu,8:F1} µs/run   load {LoadAverage()}"));
             }
         }
 

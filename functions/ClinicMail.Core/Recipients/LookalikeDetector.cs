@@ -48,11 +48,11 @@ internal static class LookalikeDetector
 
             var probeLocal = LocalOf(probe.Keys.Skeleton);
             var bound = NearMiss.EditBound(probeLocal.Length);
-            foreach (var (match, keys) in onDomain)
+            foreach (var candidate in onDomain)
             {
                 int score;
                 LookalikeTechnique technique;
-                if (string.Equals(keys.Skeleton, probe.Keys.Skeleton, StringComparison.Ordinal))
+                if (string.Equals(candidate.Skeleton, probe.Keys.Skeleton, StringComparison.Ordinal))
                 {
                     score = probe.CorrectedDomain ? 1 : 0;
                     technique = probe.CorrectedDomain ? LookalikeTechnique.DomainTypo
@@ -61,7 +61,7 @@ internal static class LookalikeDetector
                 }
                 else
                 {
-                    var candidateLocal = LocalOf(keys.Skeleton);
+                    var candidateLocal = LocalOf(candidate.Skeleton);
                     if (Math.Min(probeLocal.Length, candidateLocal.Length) < MinLocalLengthForEdits)
                     {
                         continue;
@@ -79,10 +79,10 @@ internal static class LookalikeDetector
 
                 if (score < bestScore
                     || (score == bestScore && best is not null
-                        && string.CompareOrdinal(match.Address.Address, best.Resembles) < 0))
+                        && string.CompareOrdinal(candidate.Address, best.Resembles) < 0))
                 {
                     bestScore = score;
-                    best = new LookalikeMatch(match.Address.Address, match.Patient.Id, technique);
+                    best = new LookalikeMatch(candidate.Address, candidate.PatientId, technique);
                 }
             }
         }
@@ -146,24 +146,24 @@ internal sealed record Probe(AddressKeys Keys, bool CorrectedDomain);
 /// addresses on its own domain.</summary>
 internal sealed class CandidateIndex
 {
-    private static readonly IReadOnlyList<(DirectoryMatch, AddressKeys)> None = [];
-    private readonly Dictionary<string, List<(DirectoryMatch, AddressKeys)>> _byDomain = new(StringComparer.Ordinal);
+    private static readonly IReadOnlyList<NearMissCandidate> None = [];
+    private readonly Dictionary<string, List<NearMissCandidate>> _byDomain = new(StringComparer.Ordinal);
 
-    public CandidateIndex(IEnumerable<DirectoryMatch> candidates)
+    public CandidateIndex(IEnumerable<NearMissCandidate> candidates)
     {
         foreach (var candidate in candidates)
         {
-            var keys = candidate.Keys ?? AddressKeys.For(candidate.Address.Address);
-            if (!_byDomain.TryGetValue(keys.Domain, out var list))
+            var domain = candidate.KeyDomain;
+            if (!_byDomain.TryGetValue(domain, out var list))
             {
                 list = [];
-                _byDomain.Add(keys.Domain, list);
+                _byDomain.Add(domain, list);
             }
 
-            list.Add((candidate, keys));
+            list.Add(candidate);
         }
     }
 
-    public IReadOnlyList<(DirectoryMatch Match, AddressKeys Keys)> OnDomain(string keyDomain) =>
+    public IReadOnlyList<NearMissCandidate> OnDomain(string keyDomain) =>
         _byDomain.TryGetValue(keyDomain, out var list) ? list : None;
 }

@@ -7,10 +7,10 @@ namespace ClinicMail.Core.Recipients;
 /// not, consent and address kind, restriction, and near misses of registered addresses.</summary>
 /// <remarks>Stateless and thread-safe (one instance serves every request). Fails closed: an
 /// address we cannot parse is <see cref="RecipientStatus.Invalid"/>, never "internal", and a
-/// patient with any doubt about consent or restriction gets the stricter status. Costs at most
-/// three directory round trips per draft whatever the number of recipients: exact look-up, then,
-/// only when some external recipient is unknown, the registered domains and the near-miss
-/// candidates.</remarks>
+/// patient with any doubt about consent or restriction gets the stricter status. Costs one
+/// directory call per draft whatever the number of recipients (<see cref="IPatientDirectory.LookUpAsync"/>:
+/// the exact look-up and, for the unknown recipients, the near-miss candidates; one round trip on
+/// the stores), plus the registered domains, which the stores cache.</remarks>
 public sealed class RecipientResolver
 {
     public static RecipientResolver Default { get; } = new();
@@ -55,12 +55,15 @@ public sealed class RecipientResolver
         Dictionary<string, LookalikeMatch> lookalikes = new(StringComparer.Ordinal);
         if (directory is not null && external.Count > 0)
         {
-            registered = await directory.FindByAddressesAsync(external, cancellationToken).ConfigureAwait(false);
-            var unknown = external.Where(a => !registered.ContainsKey(a)).ToList();
-            if (unknown.Count > 0)
-            {
-                lookalikes = await FindLookalikesAsync(directory, unknown, cancellationToken).ConfigureAwait(false);
-            }
+            // The probe keys are computed for every external address up front, so the store can
+            // answer the exact look-up and the near-miss search together (one round trip); it
+            // probes only for the addresses that turn out unregistered.
+            var registeredDomains = await directory.RegisteredDomainsAsync(cancellationToken).ConfigureAwait(false);
+            var queries = external.ConvertAll(a => LookalikeDetector.Prepare(a, registeredDomains));
+            var lookup = await directory.LookUpAsync(
+                queries.ConvertAll(q => new AddressLookup(q.Address, [.. q.Probes.Select(p => p.Keys).Distinct()])), cancellationToken).ConfigureAwait(false);
+            registered = lookup.Registered;
+            lookalikes = FindLookalikes(queries, registered, lookup.NearMisses);
         }
 
         var reports = new List<RecipientReport>(entries.Count);
@@ -75,14 +78,9 @@ public sealed class RecipientResolver
     private static readonly IReadOnlyDictionary<string, IReadOnlyList<DirectoryMatch>> EmptyMatches =
         new Dictionary<string, IReadOnlyList<DirectoryMatch>>(StringComparer.Ordinal);
 
-    private static async Task<Dictionary<string, LookalikeMatch>> FindLookalikesAsync(
-        IPatientDirectory directory, List<string> unknown, CancellationToken cancellationToken)
+    private static Dictionary<string, LookalikeMatch> FindLookalikes(
+        List<LookalikeQuery> queries, IReadOnlyDictionary<string, IReadOnlyList<DirectoryMatch>> registered, IReadOnlyList<NearMissCandidate> candidates)
     {
-        var registeredDomains = await directory.RegisteredDomainsAsync(cancellationToken).ConfigureAwait(false);
-        var queries = unknown.Select(a => LookalikeDetector.Prepare(a, registeredDomains)).ToList();
-        var keys = queries.SelectMany(q => q.Probes).Select(p => p.Keys).Distinct().ToList();
-        var candidates = await directory.FindNearMissCandidatesAsync(keys, cancellationToken).ConfigureAwait(false);
-
         var found = new Dictionary<string, LookalikeMatch>(StringComparer.Ordinal);
         if (candidates.Count == 0)
         {
@@ -92,7 +90,8 @@ public sealed class RecipientResolver
         var index = new CandidateIndex(candidates);
         foreach (var query in queries)
         {
-            if (LookalikeDetector.Find(query, index) is { } match)
+            // Only unregistered addresses: two registered addresses never flag each other.
+            if (!registered.ContainsKey(query.Address) && LookalikeDetector.Find(query, index) is { } match)
             {
                 found[query.Address] = match;
             }

@@ -108,6 +108,12 @@ public sealed class StorageBackend : IAsyncDisposable
             await _owner.DisposeAsync().ConfigureAwait(false);
         }
 
+        if (Directory is IDisposable directory)
+        {
+            // The SQLite directory keeps a few open look-up connections.
+            directory.Dispose();
+        }
+
         if (Sqlite is not null)
         {
             // Release pooled handles so the file can be moved or deleted right after a CLI command.

@@ -442,6 +442,7 @@ public sealed class RecipientResolverTests
         Assert.Multiple(() =>
         {
             Assert.That(reports, Has.Count.EqualTo(6));
+            Assert.That(counting.LookUpCalls, Is.EqualTo(1));
             Assert.That(counting.ExactCalls, Is.EqualTo(1));
             Assert.That(counting.NearMissCalls, Is.EqualTo(1));
             Assert.That(counting.DomainCalls, Is.EqualTo(1));
@@ -456,18 +457,30 @@ public sealed class RecipientResolverTests
 
         await RecipientResolver.Default.ResolveAsync(draft, counting, Internal, Today);
 
+        // The registered domains are read up front (the stores cache them) so that the probe keys
+        // travel with the exact look-up; the near-miss search itself still only runs for unknowns.
         Assert.Multiple(() =>
         {
+            Assert.That(counting.LookUpCalls, Is.EqualTo(1));
             Assert.That(counting.ExactCalls, Is.EqualTo(1));
             Assert.That(counting.NearMissCalls, Is.Zero);
-            Assert.That(counting.DomainCalls, Is.Zero);
+            Assert.That(counting.DomainCalls, Is.EqualTo(1));
         });
     }
 
-    /// <summary>The real in-memory directory, counting how often it is asked each kind of question.</summary>
+    /// <summary>The real in-memory directory, counting how often it is asked each kind of question
+    /// (<see cref="IPatientDirectory.LookUpAsync"/> is the interface's default, built on the two others).</summary>
     private sealed class CountingDirectory(IPatientDirectory inner) : IPatientDirectory
     {
+        public int LookUpCalls { get; private set; }
+
         public int ExactCalls { get; private set; }
+
+        public Task<DirectoryLookup> LookUpAsync(IReadOnlyList<AddressLookup> lookups, CancellationToken cancellationToken = default)
+        {
+            LookUpCalls++;
+            return DirectoryLookup.AskSeparatelyAsync(this, lookups, cancellationToken);
+        }
 
         public int NearMissCalls { get; private set; }
 

@@ -125,6 +125,45 @@ public abstract class PatientDirectoryContractTests
     }
 
     [Test]
+    public async Task LookUpAsync_RegisteredTyposAndUnknown_SameAsTwoQuestionsOnReference()
+    {
+        var addresses = SampleAddresses().Take(30).Concat(Typos()).Append("inconnu.total@example.com").Append("famille.pelletier@videotron.ca").Distinct(StringComparer.Ordinal).ToList();
+        // The resolver's keys: the address as typed and, for a mistyped provider, the corrected domain.
+        var lookups = addresses.ConvertAll(a => new AddressLookup(a, a.EndsWith("@gmial.com", StringComparison.Ordinal)
+            ? [AddressKeys.For(a), AddressKeys.For(a.Replace("@gmial.com", "@gmail.com", StringComparison.Ordinal))]
+            : [AddressKeys.For(a)]));
+
+        var expected = await DirectoryLookup.AskSeparatelyAsync(_reference, lookups);
+        var actual = await _directory.LookUpAsync(lookups);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(expected.NearMisses, Is.Not.Empty);
+            Assert.That(actual.Registered.Keys, Is.EquivalentTo(expected.Registered.Keys));
+            foreach (var (address, matches) in expected.Registered)
+            {
+                Assert.That(actual.Registered[address].Select(Describe), Is.EquivalentTo(matches.Select(Describe)));
+            }
+
+            Assert.That(actual.NearMisses.Distinct(), Is.EquivalentTo(expected.NearMisses.Distinct()));
+        });
+    }
+
+    [Test]
+    public async Task LookUpAsync_AllRegistered_NoNearMisses()
+    {
+        var lookups = SampleAddresses().Take(10).Select(a => new AddressLookup(a, [AddressKeys.For(a)])).ToList();
+
+        var found = await _directory.LookUpAsync(lookups);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(found.Registered, Has.Count.EqualTo(lookups.Select(l => l.Address).Distinct().Count()));
+            Assert.That(found.NearMisses, Is.Empty, "registered addresses are not searched for near misses");
+        });
+    }
+
+    [Test]
     public async Task FindNearMissCandidatesAsync_Empty_Empty()
     {
         var found = await _directory.FindNearMissCandidatesAsync([]);

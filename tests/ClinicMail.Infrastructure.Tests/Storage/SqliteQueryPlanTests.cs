@@ -9,6 +9,7 @@ public sealed class SqliteQueryPlanTests
 {
     [TestCase(SqlitePatientDirectory.ByAddressSql, TestName = "ExplainQueryPlan_ByAddress_UsesIndexes")]
     [TestCase(SqlitePatientDirectory.NearMissSql, TestName = "ExplainQueryPlan_NearMiss_UsesIndexes")]
+    [TestCase(SqlitePatientDirectory.NearMissLightSql, TestName = "ExplainQueryPlan_LookUpNearMiss_UsesIndexes")]
     public async Task ExplainQueryPlan_DirectoryStatement_NoTableScan(string sql)
     {
         using var temp = await TempSqliteDatabase.CreateMigratedAsync();

@@ -32,6 +32,24 @@ public sealed class PostgresPatientDirectory(PostgresDatabase database, TimeProv
         "UNION ALL SELECT a.id, a.skeleton, k.probe FROM unnest($10::text[], $11::integer[], $12::text[], $13::text[]) AS k(domain, length, affix, probe) " +
         "JOIN patient_addresses AS a ON a.domain = k.domain AND a.local_length = k.length AND a.local_outer = k.affix;";
 
+    /// <summary>The near-miss part of <see cref="LookUpAsync"/>, in the same batch as the exact
+    /// look-up: each key row carries the address it was computed for (<c>source</c>), and rows of an
+    /// address that is registered are dropped before any seek (<c>unknown</c>), so a registered
+    /// recipient costs one index probe here, not a near-miss search. Returns the owner, the address
+    /// and the skeleton of every key hit; the candidate test runs in the client.</summary>
+    internal const string LookUpNearMissSql =
+        "WITH unknown AS MATERIALIZED (SELECT DISTINCT k.source FROM unnest($1::text[]) AS k(source) " +
+        "WHERE NOT EXISTS (SELECT 1 FROM patient_addresses AS r WHERE r.address = k.source)), " +
+        "keys AS MATERIALIZED (SELECT k.* FROM unnest($2::text[], $3::text[], $4::text[], $5::integer[], $6::text[], $7::text[], $8::text[]) " +
+        "AS k(source, probe, domain, length, prefix, suffix, outr) WHERE k.source IN (SELECT source FROM unknown)) " +
+        "SELECT a.patient_id, a.address, a.skeleton, k.probe FROM (SELECT DISTINCT probe FROM keys) AS k JOIN patient_addresses AS a ON a.skeleton = k.probe " +
+        "UNION ALL SELECT a.patient_id, a.address, a.skeleton, k.probe FROM keys AS k JOIN patient_addresses AS a " +
+        "ON a.domain = k.domain AND a.local_length = k.length AND a.local_prefix = k.prefix " +
+        "UNION ALL SELECT a.patient_id, a.address, a.skeleton, k.probe FROM keys AS k JOIN patient_addresses AS a " +
+        "ON a.domain = k.domain AND a.local_length = k.length AND a.local_suffix = k.suffix " +
+        "UNION ALL SELECT a.patient_id, a.address, a.skeleton, k.probe FROM keys AS k JOIN patient_addresses AS a " +
+        "ON a.domain = k.domain AND a.local_length = k.length AND a.local_outer = k.outr;";
+
     private const string MatchesByRowIdSql =
         "SELECT " + MatchColumns + " FROM unnest($1::bigint[]) AS k(id) JOIN patient_addresses AS a ON a.id = k.id" + PatientJoins + ";";
 
@@ -124,6 +142,75 @@ public sealed class PostgresPatientDirectory(PostgresDatabase database, TimeProv
             : await QueryMatchesAsync(MatchesByRowIdSql, AddressesOfRowsSql, survivors.ToArray(), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>One round trip: a batch of the exact look-up (matches, then every address of their
+    /// patients) and the near-miss key seeks of the unregistered addresses (<see cref="LookUpNearMissSql"/>).</summary>
+    public async Task<DirectoryLookup> LookUpAsync(IReadOnlyList<AddressLookup> lookups, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lookups);
+        if (lookups.Count == 0)
+        {
+            return new DirectoryLookup(new Dictionary<string, IReadOnlyList<DirectoryMatch>>(StringComparer.Ordinal), []);
+        }
+
+        var addresses = lookups.Select(l => l.Address).Distinct(StringComparer.Ordinal).ToArray();
+        // One row per (key, candidate length) with its three affixes (null: that key cannot match
+        // at this length, and a null never equals): the skeleton seek uses each key's probe once.
+        var sources = new List<string>();
+        var skeletons = new List<string>();
+        var domains = new List<string>();
+        var lengths = new List<int>();
+        var prefixes = new List<string?>();
+        var suffixes = new List<string?>();
+        var outers = new List<string?>();
+        foreach (var lookup in lookups)
+        {
+            foreach (var key in lookup.NearMissKeys.Distinct())
+            {
+                foreach (var probe in key.Probes())
+                {
+                    sources.Add(lookup.Address);
+                    skeletons.Add(key.Skeleton);
+                    domains.Add(key.Domain);
+                    lengths.Add(probe.Length);
+                    prefixes.Add(probe.Prefix);
+                    suffixes.Add(probe.Suffix);
+                    outers.Add(probe.Outer);
+                }
+            }
+        }
+
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                PostgresRows.Command(ByAddressSql, (object)addresses),
+                PostgresRows.Command(AddressesOfMatchesSql, (object)addresses),
+                PostgresRows.Command(LookUpNearMissSql, addresses, sources.ToArray(), skeletons.ToArray(), domains.ToArray(), lengths.ToArray(), prefixes.ToArray(), suffixes.ToArray(), outers.ToArray()),
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var matches = await ReadMatchesAsync(reader, cancellationToken).ConfigureAwait(false);
+        var registered = new Dictionary<string, IReadOnlyList<DirectoryMatch>>(StringComparer.Ordinal);
+        foreach (var group in matches.GroupBy(m => m.Address.Address, StringComparer.Ordinal))
+        {
+            registered[group.Key] = [.. group];
+        }
+
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        var candidates = new List<NearMissCandidate>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var skeleton = reader.GetString(2);
+            if (NearMiss.IsCandidate(reader.GetString(3), skeleton))
+            {
+                candidates.Add(new NearMissCandidate(reader.GetString(0), reader.GetString(1), skeleton));
+            }
+        }
+
+        return new DirectoryLookup(registered, candidates);
+    }
+
     public Task<IReadOnlySet<string>> RegisteredDomainsAsync(CancellationToken cancellationToken = default) =>
         _domains.GetAsync(LoadDomainsAsync, cancellationToken);
 
@@ -160,6 +247,13 @@ public sealed class PostgresPatientDirectory(PostgresDatabase database, TimeProv
             BatchCommands = { PostgresRows.Command(matchesSql, keys), PostgresRows.Command(addressesSql, keys) },
         };
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadMatchesAsync(reader, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads the two result sets of an exact or by-row-id look-up (matches with their
+    /// patient, then every address of those patients) and leaves the reader on the second.</summary>
+    private static async Task<List<DirectoryMatch>> ReadMatchesAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
         var rows = new List<(string PatientId, PatientAddress Address, AddressKeys Keys)>();
         var patients = new Dictionary<string, Patient>(StringComparer.Ordinal);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

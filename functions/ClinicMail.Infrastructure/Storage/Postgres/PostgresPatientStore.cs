@@ -271,11 +271,21 @@ public sealed class PostgresPatientStore(PostgresDatabase database, TimeProvider
         var inserts = changed.Where(d => d.IsInsert).Select(d => d.Patient).ToList();
         if (inserts.Count > 0)
         {
+            // New patients and their first consents in one statement: the consents are inserted by
+            // the WITH part and each patient row is written already pointing at its consent, instead
+            // of inserting every patient and then rewriting it (an UPDATE of each new row, with all
+            // its index entries) to set current_consent_id. Both foreign keys are checked at the end
+            // of the statement, when both rows exist.
+            var withConsent = inserts.Where(p => p.Consent is not null).ToList();
             batch.BatchCommands.Add(PostgresRows.Command(
+                "WITH ins AS (INSERT INTO consents (patient_id, status, method, recorded_on, recorded_by, document_reference, email, sms, uses, " +
+                "categories, expires_on, created_at) SELECT c.patient_id, c.status, c.method, c.recorded_on::date, c.recorded_by, c.document, c.email, " +
+                "c.sms, c.uses::jsonb, c.categories::jsonb, c.expires::date, $13 FROM " + ConsentUnnest(14) + " RETURNING id, patient_id) " +
                 "INSERT INTO patients (id, clinic_patient_id, family_name, given_name, language, restricted, restriction_reason, restricted_on, " +
-                "declared_terms, declared_categories, family_key, given_key, created_at, updated_at) SELECT u.id, u.clinic, u.family, u.given, " +
-                "u.language, u.restricted, u.reason, u.since::date, u.terms::jsonb, u.categories::jsonb, u.family_key, u.given_key, $13, $13 FROM " + PatientUnnest + ";",
-                [.. PatientArrays(inserts), now]));
+                "declared_terms, declared_categories, family_key, given_key, created_at, updated_at, current_consent_id) SELECT u.id, u.clinic, u.family, u.given, " +
+                "u.language, u.restricted, u.reason, u.since::date, u.terms::jsonb, u.categories::jsonb, u.family_key, u.given_key, $13, $13, ins.id FROM " + PatientUnnest +
+                " LEFT JOIN ins ON ins.patient_id = u.id;",
+                [.. PatientArrays(inserts), now, .. ConsentArrays([.. withConsent.Select(p => (p.Id, p.Consent!))])]));
         }
 
         var updates = changed.Where(d => !d.IsInsert).Select(d => d.Patient).ToList();
@@ -347,28 +357,16 @@ public sealed class PostgresPatientStore(PostgresDatabase database, TimeProvider
             batch.BatchCommands.Add(PostgresRows.Command("UPDATE patients SET current_consent_id = NULL WHERE id = ANY($1);", [cleared]));
         }
 
-        var consents = changed.Where(d => d.ConsentOperation is "insert" or "update").Select(d => (d.Patient.Id, Consent: d.Patient.Consent!)).ToList();
+        // Consents of patients already stored (new patients got theirs with the patient row above).
+        var consents = changed.Where(d => !d.IsInsert && d.ConsentOperation is "insert" or "update").Select(d => (d.Patient.Id, Consent: d.Patient.Consent!)).ToList();
         if (consents.Count > 0)
         {
             batch.BatchCommands.Add(PostgresRows.Command(
                 "WITH ins AS (INSERT INTO consents (patient_id, status, method, recorded_on, recorded_by, document_reference, email, sms, uses, " +
-                "categories, expires_on, created_at) SELECT u.patient_id, u.status, u.method, u.recorded_on::date, u.recorded_by, u.document, u.email, " +
-                "u.sms, u.uses::jsonb, u.categories::jsonb, u.expires::date, $12 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], " +
-                "$6::text[], $7::boolean[], $8::boolean[], $9::text[], $10::text[], $11::text[]) AS u(patient_id, status, method, recorded_on, " +
-                "recorded_by, document, email, sms, uses, categories, expires) RETURNING id, patient_id) " +
+                "categories, expires_on, created_at) SELECT c.patient_id, c.status, c.method, c.recorded_on::date, c.recorded_by, c.document, c.email, " +
+                "c.sms, c.uses::jsonb, c.categories::jsonb, c.expires::date, $12 FROM " + ConsentUnnest(1) + " RETURNING id, patient_id) " +
                 "UPDATE patients AS p SET current_consent_id = ins.id FROM ins WHERE p.id = ins.patient_id;",
-                consents.Select(c => c.Id).ToArray(),
-                consents.Select(c => StorageNames.Of(c.Consent.Status)).ToArray(),
-                consents.Select(c => c.Consent.Method is { } m ? StorageNames.Of(m) : null).ToArray(),
-                consents.Select(c => c.Consent.RecordedOn is { } d ? StorageNames.Date(d) : null).ToArray(),
-                consents.Select(c => c.Consent.RecordedBy).ToArray(),
-                consents.Select(c => c.Consent.DocumentReference).ToArray(),
-                consents.Select(c => c.Consent.Email).ToArray(),
-                consents.Select(c => c.Consent.Sms).ToArray(),
-                consents.Select(c => StorageNames.JsonArray<ConsentUse>(c.Consent.Uses)).ToArray(),
-                consents.Select(c => StorageNames.JsonArray<TopicCategory>(c.Consent.Categories)).ToArray(),
-                consents.Select(c => c.Consent.ExpiresOn is { } e ? StorageNames.Date(e) : null).ToArray(),
-                now));
+                [.. ConsentArrays(consents), now]));
         }
 
         var history = changed.SelectMany(d => d.HistoryRows().Select(h => (d.Patient.Id, h.Entity, h.Operation, h.Fields))).ToList();
@@ -384,6 +382,30 @@ public sealed class PostgresPatientStore(PostgresDatabase database, TimeProvider
 
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The unnest of <see cref="ConsentArrays"/>, its parameters numbered from <paramref name="first"/> (alias <c>c</c>).</summary>
+    private static string ConsentUnnest(int first)
+    {
+        string P(int i, string type) => "$" + (first + i).ToString(System.Globalization.CultureInfo.InvariantCulture) + "::" + type + "[]";
+        return "unnest(" + P(0, "text") + ", " + P(1, "text") + ", " + P(2, "text") + ", " + P(3, "text") + ", " + P(4, "text") + ", " + P(5, "text") + ", " +
+            P(6, "boolean") + ", " + P(7, "boolean") + ", " + P(8, "text") + ", " + P(9, "text") + ", " + P(10, "text") +
+            ") AS c(patient_id, status, method, recorded_on, recorded_by, document, email, sms, uses, categories, expires)";
+    }
+
+    private static object[] ConsentArrays(List<(string Id, Consent Consent)> consents) =>
+    [
+        consents.Select(c => c.Id).ToArray(),
+        consents.Select(c => StorageNames.Of(c.Consent.Status)).ToArray(),
+        consents.Select(c => c.Consent.Method is { } m ? StorageNames.Of(m) : null).ToArray(),
+        consents.Select(c => c.Consent.RecordedOn is { } d ? StorageNames.Date(d) : null).ToArray(),
+        consents.Select(c => c.Consent.RecordedBy).ToArray(),
+        consents.Select(c => c.Consent.DocumentReference).ToArray(),
+        consents.Select(c => c.Consent.Email).ToArray(),
+        consents.Select(c => c.Consent.Sms).ToArray(),
+        consents.Select(c => StorageNames.JsonArray<ConsentUse>(c.Consent.Uses)).ToArray(),
+        consents.Select(c => StorageNames.JsonArray<TopicCategory>(c.Consent.Categories)).ToArray(),
+        consents.Select(c => c.Consent.ExpiresOn is { } e ? StorageNames.Date(e) : null).ToArray(),
+    ];
 
     private static object[] PatientArrays(List<Patient> patients) =>
     [

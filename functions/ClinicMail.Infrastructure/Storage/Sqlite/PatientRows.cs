@@ -93,13 +93,26 @@ internal static class PatientRows
             return patients;
         }
 
-        var addresses = new Dictionary<string, List<PatientAddress>>(StringComparer.Ordinal);
-        using (var command = connection.CreateCommand())
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = AddressesOfPatientsSql;
+        command.Parameters.Add("$ids", SqliteType.Text);
+        return await CompleteAsync(command, patients, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>As above, with a (prepared) <see cref="AddressesOfPatientsSql"/> command whose only parameter is <c>$ids</c>.</summary>
+    public static async Task<Dictionary<string, Patient>> CompleteAsync(
+        SqliteCommand command, Dictionary<string, Patient> patients, CancellationToken cancellationToken)
+    {
+        if (patients.Count == 0)
         {
-            command.Transaction = transaction;
-            command.CommandText = AddressesOfPatientsSql;
-            command.Parameters.AddWithValue("$ids", StorageNames.JsonArray(patients.Keys));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return patients;
+        }
+
+        var addresses = new Dictionary<string, List<PatientAddress>>(StringComparer.Ordinal);
+        command.Parameters[0].Value = StorageNames.JsonArray(patients.Keys);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 var (patientId, address, _) = ReadAddress(reader, 0);

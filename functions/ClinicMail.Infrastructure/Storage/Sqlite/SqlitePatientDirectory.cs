@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ClinicMail.Core.Registry;
 using Microsoft.Data.Sqlite;
 
@@ -8,8 +9,11 @@ namespace ClinicMail.Infrastructure.Storage.Sqlite;
 /// <c>json_each</c>, so the SQL text is constant (fully parameterised, prepared once per pooled
 /// connection, no 999-parameter ceiling) and every look-up is an index seek on the keys the store
 /// persisted.</summary>
-/// <remarks>Stateless apart from the database handle: safe as a singleton.</remarks>
-public sealed class SqlitePatientDirectory(SqliteDatabase database, TimeProvider? time = null) : IPatientDirectory
+/// <remarks>Safe as a singleton: apart from the database handle it keeps a few idle look-up
+/// sessions (an open connection with its statements prepared), each used by one call at a time.
+/// Every statement runs in its own autocommit read transaction, so a kept connection sees every
+/// committed change; SQLite re-prepares a statement by itself after a schema change.</remarks>
+public sealed class SqlitePatientDirectory(SqliteDatabase database, TimeProvider? time = null) : IPatientDirectory, IDisposable
 {
     private const string MatchColumns = PatientRows.AddressColumns + ", " + PatientRows.PatientColumns;
 
@@ -25,6 +29,14 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database, TimeProvider
     /// drops the non-candidates on the index entries themselves; only the survivors (a handful) are
     /// joined to their rows and patients. Each key is <c>[domain, length, key, probe skeleton]</c> for the prefix, suffix and outer keys.</summary>
     internal const string NearMissSql =
+        NearMissHitsSql + "SELECT " + MatchColumns + " FROM hits JOIN patient_addresses AS a ON a.id = hits.id" + PatientJoins + ";";
+
+    /// <summary>The near-miss statement of <see cref="LookUpAsync"/>: the same seeks and filter, but
+    /// only the owner's id, the address and its skeleton (no patient rows).</summary>
+    internal const string NearMissLightSql =
+        NearMissHitsSql + "SELECT a.patient_id, a.address, a.skeleton FROM hits JOIN patient_addresses AS a ON a.id = hits.id;";
+
+    private const string NearMissHitsSql =
         "WITH hits(id) AS (" +
         "SELECT a.id FROM json_each($skeletons) AS k JOIN patient_addresses AS a ON a.skeleton = k.value " +
         "UNION SELECT a.id FROM json_each($prefixes) AS k JOIN patient_addresses AS a INDEXED BY ix_patient_addresses_near_prefix " +
@@ -35,8 +47,7 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database, TimeProvider
         "WHERE clinicmail_near(k.value ->> 3, a.skeleton) " +
         "UNION SELECT a.id FROM json_each($outers) AS k JOIN patient_addresses AS a INDEXED BY ix_patient_addresses_near_outer " +
         "ON a.domain = k.value ->> 0 AND a.local_length = k.value ->> 1 AND a.local_outer = k.value ->> 2 " +
-        "WHERE clinicmail_near(k.value ->> 3, a.skeleton)) " +
-        "SELECT " + MatchColumns + " FROM hits JOIN patient_addresses AS a ON a.id = hits.id" + PatientJoins + ";";
+        "WHERE clinicmail_near(k.value ->> 3, a.skeleton)) ";
 
     // A loose index scan: jumps from one distinct domain to the next through the index instead of
     // reading every address, so the cost follows the number of domains, not of patients.
@@ -56,18 +67,18 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database, TimeProvider
             return new Dictionary<string, IReadOnlyList<DirectoryMatch>>(StringComparer.Ordinal);
         }
 
-        var matches = await QueryMatchesAsync(
-            nearMiss: false,
-            command => command.Parameters.AddWithValue("$addresses", StorageNames.JsonArray(normalizedAddresses.Distinct(StringComparer.Ordinal))),
-            cancellationToken).ConfigureAwait(false);
-
-        var found = new Dictionary<string, IReadOnlyList<DirectoryMatch>>(StringComparer.Ordinal);
-        foreach (var group in matches.GroupBy(m => m.Address.Address, StringComparer.Ordinal))
+        var session = await RentAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            found[group.Key] = [.. group];
+            var result = await session.FindByAddressesAsync(normalizedAddresses, cancellationToken).ConfigureAwait(false);
+            Return(session);
+            return result;
         }
-
-        return found;
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
     }
 
     public async Task<IReadOnlyList<DirectoryMatch>> FindNearMissCandidatesAsync(
@@ -79,6 +90,170 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database, TimeProvider
             return [];
         }
 
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await QueryMatchesAsync(connection, nearMiss: true, command => BindNearMissKeys(command, keys), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Both questions on one connection: the exact look-up, then the near-miss statement
+    /// for the keys of the addresses it did not find, which reads index entries and address rows
+    /// only (no patient is loaded for a candidate).</summary>
+    public async Task<DirectoryLookup> LookUpAsync(IReadOnlyList<AddressLookup> lookups, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lookups);
+        if (lookups.Count == 0)
+        {
+            return new DirectoryLookup(new Dictionary<string, IReadOnlyList<DirectoryMatch>>(StringComparer.Ordinal), []);
+        }
+
+        var session = await RentAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var registered = await session.FindByAddressesAsync([.. lookups.Select(l => l.Address)], cancellationToken).ConfigureAwait(false);
+            var keys = AddressLookup.KeysOfUnregistered(lookups, registered);
+            var candidates = keys.Count == 0 ? [] : await session.NearMissesAsync(keys, cancellationToken).ConfigureAwait(false);
+            Return(session);
+            return new DirectoryLookup(registered, candidates);
+        }
+        catch
+        {
+            // A connection in an unknown state (cancelled mid-read, I/O error) is never reused.
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Closes the idle look-up connections.</summary>
+    public void Dispose()
+    {
+        while (_sessions.TryTake(out var session))
+        {
+            session.Dispose();
+        }
+    }
+
+    private async Task<Session> RentAsync(CancellationToken cancellationToken) =>
+        _sessions.TryTake(out var session)
+            ? session
+            : new Session(await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false));
+
+    /// <summary>Keeps a session for the next call, unless enough are idle already.</summary>
+    private void Return(Session session)
+    {
+        if (_sessions.Count < MaxIdleSessions)
+        {
+            _sessions.Add(session);
+        }
+        else
+        {
+            session.Dispose();
+        }
+    }
+
+    /// <summary>Idle sessions kept: enough for the concurrent checks of one instance (each takes a
+    /// session for a few hundred microseconds).</summary>
+    private const int MaxIdleSessions = 8;
+
+    private readonly ConcurrentBag<Session> _sessions = [];
+
+    /// <summary>One open connection with the look-up statements prepared on it, used by one call at
+    /// a time. Preparing the near-miss statement (four seeks over json_each) costs more than running
+    /// it against a warm cache, and Microsoft.Data.Sqlite prepares a new command every time.</summary>
+    private sealed class Session(SqliteConnection connection) : IDisposable
+    {
+        private SqliteCommand? _byAddress;
+        private SqliteCommand? _addressesOfPatients;
+        private SqliteCommand? _nearMisses;
+
+        public async Task<IReadOnlyDictionary<string, IReadOnlyList<DirectoryMatch>>> FindByAddressesAsync(
+            IReadOnlyCollection<string> normalizedAddresses, CancellationToken cancellationToken)
+        {
+            _byAddress ??= Prepare(connection, ByAddressSql, "$addresses");
+            _byAddress.Parameters[0].Value = StorageNames.JsonArray(normalizedAddresses.Distinct(StringComparer.Ordinal));
+            var rows = new List<(string PatientId, PatientAddress Address, AddressKeys Keys)>();
+            var patients = new Dictionary<string, Patient>(StringComparer.Ordinal);
+            await using (var reader = await _byAddress.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var row = PatientRows.ReadAddress(reader, 0);
+                    rows.Add(row);
+                    if (!patients.ContainsKey(row.PatientId))
+                    {
+                        patients.Add(row.PatientId, PatientRows.ReadPatient(reader, PatientRows.AddressColumnCount));
+                    }
+                }
+            }
+
+            var found = new Dictionary<string, IReadOnlyList<DirectoryMatch>>(StringComparer.Ordinal);
+            if (rows.Count == 0)
+            {
+                return found;
+            }
+
+            _addressesOfPatients ??= Prepare(connection, PatientRows.AddressesOfPatientsSql, "$ids");
+            var complete = await PatientRows.CompleteAsync(_addressesOfPatients, patients, cancellationToken).ConfigureAwait(false);
+            foreach (var group in rows.GroupBy(r => r.Address.Address, StringComparer.Ordinal))
+            {
+                found[group.Key] = [.. group.Select(r => new DirectoryMatch(complete[r.PatientId], r.Address) { Keys = r.Keys })];
+            }
+
+            return found;
+        }
+
+        public async Task<IReadOnlyList<NearMissCandidate>> NearMissesAsync(IReadOnlyCollection<AddressKeys> keys, CancellationToken cancellationToken)
+        {
+            _nearMisses ??= Prepare(connection, NearMissLightSql, "$skeletons", "$prefixes", "$suffixes", "$outers");
+            var (skeletons, prefixes, suffixes, outers) = NearMissKeyArrays(keys);
+            _nearMisses.Parameters[0].Value = skeletons;
+            _nearMisses.Parameters[1].Value = prefixes;
+            _nearMisses.Parameters[2].Value = suffixes;
+            _nearMisses.Parameters[3].Value = outers;
+            var candidates = new List<NearMissCandidate>();
+            await using var reader = await _nearMisses.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                candidates.Add(new NearMissCandidate(reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+            }
+
+            return candidates;
+        }
+
+        public void Dispose()
+        {
+            _byAddress?.Dispose();
+            _addressesOfPatients?.Dispose();
+            _nearMisses?.Dispose();
+            connection.Dispose();
+        }
+
+        private static SqliteCommand Prepare(SqliteConnection connection, string sql, params string[] parameters)
+        {
+            var command = connection.CreateCommand();
+#pragma warning disable CA2100 // Only this class's constant statements.
+            command.CommandText = sql;
+#pragma warning restore CA2100
+            foreach (var name in parameters)
+            {
+                command.Parameters.Add(name, SqliteType.Text);
+            }
+
+            return command;
+        }
+    }
+
+    /// <summary>Binds the four JSON arrays of the near-miss statements: skeletons, and
+    /// <c>[domain, length, key, probe skeleton]</c> rows for the prefix, suffix and outer keys.</summary>
+    private static void BindNearMissKeys(SqliteCommand command, IReadOnlyCollection<AddressKeys> keys)
+    {
+        var (skeletons, prefixes, suffixes, outers) = NearMissKeyArrays(keys);
+        command.Parameters.AddWithValue("$skeletons", skeletons);
+        command.Parameters.AddWithValue("$prefixes", prefixes);
+        command.Parameters.AddWithValue("$suffixes", suffixes);
+        command.Parameters.AddWithValue("$outers", outers);
+    }
+
+    private static (string Skeletons, string Prefixes, string Suffixes, string Outers) NearMissKeyArrays(IReadOnlyCollection<AddressKeys> keys)
+    {
         var skeletons = keys.Select(k => k.Skeleton).Distinct(StringComparer.Ordinal);
         var prefixes = new List<object[]>();
         var suffixes = new List<object[]>();
@@ -104,16 +279,8 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database, TimeProvider
             }
         }
 
-        return await QueryMatchesAsync(
-            nearMiss: true,
-            command =>
-            {
-                command.Parameters.AddWithValue("$skeletons", StorageNames.JsonArray(skeletons));
-                command.Parameters.AddWithValue("$prefixes", System.Text.Json.JsonSerializer.Serialize(prefixes));
-                command.Parameters.AddWithValue("$suffixes", System.Text.Json.JsonSerializer.Serialize(suffixes));
-                command.Parameters.AddWithValue("$outers", System.Text.Json.JsonSerializer.Serialize(outers));
-            },
-            cancellationToken).ConfigureAwait(false);
+        return (StorageNames.JsonArray(skeletons), System.Text.Json.JsonSerializer.Serialize(prefixes),
+            System.Text.Json.JsonSerializer.Serialize(suffixes), System.Text.Json.JsonSerializer.Serialize(outers));
     }
 
     public Task<IReadOnlySet<string>> RegisteredDomainsAsync(CancellationToken cancellationToken = default) =>
@@ -136,10 +303,9 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database, TimeProvider
         return domains;
     }
 
-    private async Task<List<DirectoryMatch>> QueryMatchesAsync(
-        bool nearMiss, Action<SqliteCommand> bind, CancellationToken cancellationToken)
+    private static async Task<List<DirectoryMatch>> QueryMatchesAsync(
+        SqliteConnection connection, bool nearMiss, Action<SqliteCommand> bind, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var rows = new List<(string PatientId, PatientAddress Address, AddressKeys Keys)>();
         var patients = new Dictionary<string, Patient>(StringComparer.Ordinal);
         using (var command = connection.CreateCommand())

@@ -23,6 +23,9 @@ public sealed class SqlitePatientStore(SqliteDatabase database, TimeProvider? ti
 
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
 
+    /// <summary>Fewest added addresses for the bulk-load path (<see cref="BulkIndexes"/>); lowered by tests to exercise it with small files.</summary>
+    internal int BulkThreshold { get; init; } = BulkIndexes.MinAddedAddresses;
+
     /// <summary>Inserts the patient or brings the stored one to exactly this state.</summary>
     public Task<UpsertOutcome> UpsertAsync(Patient patient, string actorId, CancellationToken cancellationToken = default) =>
         PatientStoreExtensions.UpsertAsync(this, patient, actorId, cancellationToken);
@@ -44,18 +47,31 @@ public sealed class SqlitePatientStore(SqliteDatabase database, TimeProvider? ti
         var touched = new HashSet<string>(StringComparer.Ordinal);
         try
         {
+            // Two passes in the one (IMMEDIATE, so nobody else writes meanwhile) transaction: every
+            // diff first, so the size of the write is known before the first row is written.
+            var chunks = new List<List<PatientDiff>>();
             for (var start = 0; start < patients.Count; start += Chunk)
             {
                 var chunk = patients.Skip(start).Take(Chunk).ToList();
                 var stored = await LoadManyAsync(connection, transaction, chunk.Select(p => p.Id), "id", cancellationToken).ConfigureAwait(false);
                 var chunkDiffs = chunk.Select(patient => PatientDiff.Compute(stored.GetValueOrDefault(patient.Id ?? ""), patient)).ToList();
+                chunks.Add(chunkDiffs);
+                diffs.AddRange(chunkDiffs);
+            }
+
+            var bulk = await BulkIndexes.DropIfWorthItAsync(connection, transaction, diffs.Sum(d => d.AddressesAdded.Count), BulkThreshold, cancellationToken).ConfigureAwait(false);
+            foreach (var chunkDiffs in chunks)
+            {
                 await writer.ApplyAsync(chunkDiffs, cancellationToken).ConfigureAwait(false);
                 foreach (var diff in chunkDiffs)
                 {
                     touched.UnionWith(diff.TouchedAddresses());
                 }
+            }
 
-                diffs.AddRange(chunkDiffs);
+            if (bulk is not null)
+            {
+                await bulk.RecreateAsync(cancellationToken).ConfigureAwait(false);
             }
 
             await writer.CheckAddressOwnershipAsync(touched, cancellationToken).ConfigureAwait(false);
@@ -423,7 +439,7 @@ public sealed class SqlitePatientStore(SqliteDatabase database, TimeProvider? ti
 #pragma warning disable CA2100 // Every caller passes one of this class's literal statements; values travel in the JSON parameter.
             command.CommandText = sql;
 #pragma warning restore CA2100
-            command.Parameters.AddWithValue("$rows", System.Text.Json.JsonSerializer.Serialize(rows));
+            command.Parameters.AddWithValue("$rows", JsonRows.Write(rows));
             if (sql.Contains("$now", StringComparison.Ordinal))
             {
                 command.Parameters.AddWithValue("$now", now);

@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Globalization;
+using ClinicMail.Core.Drafts;
+using ClinicMail.Core.Recipients;
+using ClinicMail.Core.Registry;
+
+namespace ClinicMail.Benchmarks;
+
+/// <summary>Where a check's registry time goes, step by step (<c>registry-scale profile</c>): the
+/// exact look-up, the registered domains, the near-miss candidates, each timed alone over warm runs
+/// against one directory. Used to decide what to optimise; the end-to-end figures are
+/// <see cref="RegistryScale"/>'s.</summary>
+internal static class RegistryProfile
+{
+    public static async Task RunAsync(string name, IPatientDirectory directory, Draft draft, IReadOnlyCollection<string> internalDomains, Infrastructure.Storage.Sqlite.SqliteDatabase? sqlite = null)
+    {
+        var external = draft.AllRecipients()
+            .Select(r => AddressNormalizer.Normalize(r.Recipient.Address))
+            .OfType<string>()
+            .Where(a => !internalDomains.Any(d => AddressNormalizer.IsSameOrSubdomain(AddressNormalizer.Domain(a), d)))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        var registered = await directory.FindByAddressesAsync(external);
+        var unknown = external.Where(a => !registered.ContainsKey(a)).ToList();
+        var domains = await directory.RegisteredDomainsAsync();
+        var keys = unknown.Select(a => LookalikeDetector.Prepare(a, domains)).SelectMany(q => q.Probes).Select(p => p.Keys).Distinct().ToList();
+        var candidates = await directory.FindNearMissCandidatesAsync(keys);
+        Console.WriteLine(FormattableString.Invariant(
+            $"  {name}: {external.Count} external, {registered.Count} registered, {unknown.Count} unknown, {keys.Count} key sets, {keys.Sum(k => k.Probes().Count)} probes, {candidates.Count} candidates"));
+
+        if (sqlite is not null)
+        {
+            await SqliteStepsAsync(sqlite, keys);
+        }
+
+        await TimeAsync(name, "exact look-up", () => directory.FindByAddressesAsync(external));
+        var queries = external.ConvertAll(a => LookalikeDetector.Prepare(a, domains));
+        var lookups = queries.ConvertAll(q => new AddressLookup(q.Address, [.. q.Probes.Select(p => p.Keys).Distinct()]));
+        await TimeAsync(name, "LookUpAsync (exact + near miss)", () => directory.LookUpAsync(lookups));
+        await TimeAsync(name, "registered domains (cached)", () => directory.RegisteredDomainsAsync());
+        await TimeAsync(name, "near-miss candidates", () => directory.FindNearMissCandidatesAsync(keys));
+        await TimeAsync(name, "prepare keys (client)", () =>
+        {
+            _ = unknown.Select(a => LookalikeDetector.Prepare(a, domains)).SelectMany(q => q.Probes).Select(p => p.Keys).Distinct().Sum(k => k.Probes().Count);
+            return Task.CompletedTask;
+        });
+    }
+
+    /// <summary>The near-miss statement's parts alone on SQLite: how many index entries the candidate
+    /// filter sees, and the cost of opening a connection and of the statement.</summary>
+    private static async Task SqliteStepsAsync(Infrastructure.Storage.Sqlite.SqliteDatabase database, List<AddressKeys> keys)
+    {
+        var prefixes = new List<object[]>();
+        var suffixes = new List<object[]>();
+        var outers = new List<object[]>();
+        foreach (var key in keys)
+        {
+            foreach (var probe in key.Probes())
+            {
+                if (probe.Prefix is not null) { prefixes.Add([key.Domain, probe.Length, probe.Prefix, key.Skeleton]); }
+                if (probe.Suffix is not null) { suffixes.Add([key.Domain, probe.Length, probe.Suffix, key.Skeleton]); }
+                if (probe.Outer is not null) { outers.Add([key.Domain, probe.Length, probe.Outer, key.Skeleton]); }
+            }
+        }
+
+        var calls = 0;
+        await using var connection = await database.OpenConnectionAsync();
+        connection.CreateFunction("clinicmail_near", (string probe, string candidate) => { calls++; return NearMiss.IsCandidate(probe, candidate); }, isDeterministic: true);
+        using var command = connection.CreateCommand();
+        var sql = Infrastructure.Storage.Sqlite.SqlitePatientDirectory.NearMissSql;
+#pragma warning disable CA2100 // A constant of the directory, cut at a fixed place.
+        command.CommandText = sql[..sql.IndexOf(") SELECT ", StringComparison.Ordinal)] + ") SELECT count(*) FROM hits;";
+#pragma warning restore CA2100
+        command.Parameters.AddWithValue("$skeletons", System.Text.Json.JsonSerializer.Serialize(keys.Select(k => k.Skeleton).Distinct()));
+        command.Parameters.AddWithValue("$prefixes", System.Text.Json.JsonSerializer.Serialize(prefixes));
+        command.Parameters.AddWithValue("$suffixes", System.Text.Json.JsonSerializer.Serialize(suffixes));
+        command.Parameters.AddWithValue("$outers", System.Text.Json.JsonSerializer.Serialize(outers));
+        var hits = await command.ExecuteScalarAsync();
+        Console.WriteLine(FormattableString.Invariant($"    probes: {prefixes.Count} prefix, {suffixes.Count} suffix, {outers.Count} outer; filter calls {calls}; hits {hits}"));
+        await command.PrepareAsync();
+        await TimeAsync("SQLite", "hits only (prepared, open conn)", () => command.ExecuteScalarAsync());
+        var prefixJson = System.Text.Json.JsonSerializer.Serialize(prefixes);
+        var suffixJson = System.Text.Json.JsonSerializer.Serialize(suffixes);
+        var outerJson = System.Text.Json.JsonSerializer.Serialize(outers);
+        var skeletonJson = System.Text.Json.JsonSerializer.Serialize(keys.Select(k => k.Skeleton).Distinct());
+        await TimeAsync("SQLite", "hits only (new command each run)", async () =>
+        {
+            using var fresh = connection.CreateCommand();
+#pragma warning disable CA2100
+            fresh.CommandText = command.CommandText;
+#pragma warning restore CA2100
+            fresh.Parameters.AddWithValue("$skeletons", skeletonJson);
+            fresh.Parameters.AddWithValue("$prefixes", prefixJson);
+            fresh.Parameters.AddWithValue("$suffixes", suffixJson);
+            fresh.Parameters.AddWithValue("$outers", outerJson);
+            await fresh.ExecuteScalarAsync();
+        });
+        using (var mmap = connection.CreateCommand())
+        {
+            mmap.CommandText = "PRAGMA mmap_size = 4294967296;";
+            await mmap.ExecuteNonQueryAsync();
+        }
+
+        await TimeAsync("SQLite", "hits only (prepared, mmap)", () => command.ExecuteScalarAsync());
+        await TimeAsync("SQLite", "open + close connection", async () => { await using var c = await database.OpenConnectionAsync(); });
+    }
+
+    private static async Task TimeAsync(string name, string step, Func<Task> run)
+    {
+        const int Warmup = 100;
+        const int Iterations = 1000;
+        for (var i = 0; i < Warmup; i++)
+        {
+            await run();
+        }
+
+        var samples = new double[Iterations];
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        for (var i = 0; i < Iterations; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await run();
+            samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        }
+
+        var cpuPerRun = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / Iterations;
+        Array.Sort(samples);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"    {name,-10} {step,-30} median {samples[Iterations / 2],8:F1} µs   p95 {samples[(int)(Iterations * 0.95)],8:F1} µs   CPU {cpuPerRun,8:F1} µs/run"));
+    }
+}
