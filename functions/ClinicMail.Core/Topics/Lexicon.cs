@@ -147,8 +147,20 @@ internal sealed class Lexicon
         var to = _childStart[state + 1];
         if (to - from > 8)
         {
-            var k = Array.BinarySearch(_childWord, from, to - from, word);
-            return k >= 0 ? _childNext[k] : -1;
+            // Wide states ("de", "trouble", "cancer"): halve down to a short run, then scan it.
+            var words = _childWord;
+            while (to - from > 8)
+            {
+                var middle = (int)((uint)(from + to) >> 1);
+                if (words[middle] <= word)
+                {
+                    from = middle;
+                }
+                else
+                {
+                    to = middle;
+                }
+            }
         }
 
         for (var k = from; k < to; k++)
