@@ -134,9 +134,11 @@ internal sealed class TokenStream : IDisposable
         }
 
         var sentence = 0;
+        // One thread-static read per text, not per part.
+        var cache = lexicon is null ? null : WordCache.ForThread(lexicon);
         for (var seg = 0; seg < text.Segments.Count; seg++)
         {
-            stream.ReadSegment(seg, text.Segments[seg].Text, lexicon, ref sentence);
+            stream.ReadSegment(seg, text.Segments[seg].Text, lexicon, cache, ref sentence);
             sentence++;
         }
 
@@ -144,7 +146,7 @@ internal sealed class TokenStream : IDisposable
         return stream;
     }
 
-    private void ReadSegment(int segment, string source, Lexicon? lexicon, ref int sentence)
+    private void ReadSegment(int segment, string source, Lexicon? lexicon, WordCache? cache, ref int sentence)
     {
         // Hot loop: refs and locals only (no property, static-field, span-indexer or string-indexer access per
         // character). A word is first only delimited (eight characters at a time, see WordEnd); what it folds, stems
@@ -155,7 +157,6 @@ internal sealed class TokenStream : IDisposable
         var n = source.Length;
         var stems = Stems.AsSpan();
         var tokens = Tokens;
-        var cache = lexicon is null ? null : WordCache.ForThread(lexicon);
         var count = Count;
         var pos = _stemPosition;
         var i = 0;
