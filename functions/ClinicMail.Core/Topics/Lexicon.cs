@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using ClinicMail.Core.Text;
 
 namespace ClinicMail.Core.Topics;
@@ -174,6 +175,15 @@ internal sealed class Lexicon
 
         return -1;
     }
+
+    /// <summary>Whether each word follows another in some phrase (<see cref="Next"/> from a state past the root is -1
+    /// for the others).</summary>
+    internal bool[] Continues => _continues;
+
+    /// <summary>Whether trie state <paramref name="state"/> (past the root) has any child: a single-word term's state
+    /// has none, and its walk ends without looking at the next word.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool HasChildren(int state) => _childStart[state] != _childStart[state + 1];
 
     /// <summary>Every edge of the trie as built, (state, word, next state) (tests compare <see cref="Next"/> against it).</summary>
     internal IEnumerable<(int State, int Word, int Next)> Edges()

@@ -31,6 +31,7 @@ internal static class TopicRules
         var caseSensitive = lexicon.CaseSensitive;
         var markers = lexicon.Markers;
         var rootNext = lexicon.RootNext;
+        var continues = lexicon.Continues;
         var i = 0;
         while (i < n)
         {
@@ -59,13 +60,15 @@ internal static class TopicRules
                     bestFuzzy = fuzzy;
                 }
 
-                if (++j >= n)
+                // Most walks end here: a single-word term, or a next word that continues no phrase (both would make
+                // Next return -1; testing them first spares the call and the next token's read).
+                if (++j >= n || !lexicon.HasChildren(state))
                 {
                     break;
                 }
 
                 ref var u = ref tokens[j];
-                if (u.Word < 0 || u.Sentence != t.Sentence)
+                if (u.Word < 0 || u.Sentence != t.Sentence || !continues[u.Word])
                 {
                     break;
                 }

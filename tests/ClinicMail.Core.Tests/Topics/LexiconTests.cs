@@ -50,6 +50,33 @@ public sealed class LexiconTests
     }
 
     [Test]
+    public void HasChildren_EveryState_TrueExactlyForStatesWithEdges()
+    {
+        var parents = Lexicon.Edges().Select(e => e.State).ToHashSet();
+        var withChildren = 0;
+
+        for (var state = 1; state < Lexicon.TerminalOfState.Length; state++)
+        {
+            Assert.That(Lexicon.HasChildren(state), Is.EqualTo(parents.Contains(state)), $"state {state}");
+            withChildren += parents.Contains(state) ? 1 : 0;
+        }
+
+        // Both kinds exist: multi-word phrases and single-word terms.
+        Assert.That(withChildren, Is.GreaterThan(0).And.LessThan(Lexicon.TerminalOfState.Length - 1));
+    }
+
+    [Test]
+    public void Continues_WordFollowingAnotherInSomePhrase_TrueExactlyForThose()
+    {
+        var continuing = Lexicon.Edges().Where(e => e.State > 0).Select(e => e.Word).ToHashSet();
+
+        for (var word = 0; word < Lexicon.WordCount; word++)
+        {
+            Assert.That(Lexicon.Continues[word], Is.EqualTo(continuing.Contains(word)), $"word {word}");
+        }
+    }
+
+    [Test]
     public void Next_StateWithManyChildren_FoundByBinarySearch()
     {
         // States with more than eight children take the binary search: check that some exist, so the path is covered.
