@@ -59,6 +59,23 @@ internal static class TopicProfile
             }
         }
 
+        var identifierDump = Environment.GetEnvironmentVariable("PROFILE_DUMP_IDENTIFIERS");
+        if (!string.IsNullOrEmpty(identifierDump))
+        {
+            // The same for identifiers: kind, part, offset, length, confidence and value of every piece of evidence.
+            using var writer = new StreamWriter(identifierDump);
+            for (var m = 0; m < texts.Count; m++)
+            {
+                foreach (var finding in IdentifierDetector.Default.Detect(texts[m]))
+                {
+                    foreach (var e in finding.Evidence)
+                    {
+                        writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{m} {finding.Kind} {e.Part} {e.Offset} {e.Length} {e.Confidence} {e.Text}"));
+                    }
+                }
+            }
+        }
+
         var topics = mode is "both" or "topics";
         var identifiers = mode is "both" or "identifiers";
         var found = 0;

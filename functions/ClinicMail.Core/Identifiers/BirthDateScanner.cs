@@ -26,8 +26,6 @@ internal static class BirthDateScanner
     private static readonly SearchValues<string> AsciiAnchors = SearchValues.Create(
         ["naiss", "ddn", "dob", "d.o.b", "birth", "born", "anniversaire", "nee le"], StringComparison.OrdinalIgnoreCase);
 
-    private static readonly string[] NeForms = ["né", "Né", "NÉ"];
-
     // Folded month names and abbreviations (French and English), longest first per prefix family.
     private static readonly (string Name, int Month)[] Months =
     [
@@ -50,10 +48,7 @@ internal static class BirthDateScanner
         var s = text.AsSpan();
         List<(int At, int End)>? cues = null;
         FindAsciiCues(s, ref cues);
-        foreach (var form in NeForms)
-        {
-            FindNe(s, form, ref cues);
-        }
+        FindNe(s, ref cues);
 
         if (cues is null)
         {
@@ -99,26 +94,34 @@ internal static class BirthDateScanner
         }
     }
 
-    /// <summary>« né », « née », « né(e) » as a word (« donné », « année » are not).</summary>
-    private static void FindNe(ReadOnlySpan<char> s, string form, ref List<(int At, int End)>? cues)
+    /// <summary>« né », « née », « né(e) » as a word (« donné », « année » are not), written « né », « Né » or « NÉ ».
+    /// One vectorised search for the accented letter (rare in most text) serves the three spellings.</summary>
+    private static void FindNe(ReadOnlySpan<char> s, ref List<(int At, int End)>? cues)
     {
-        var i = 0;
+        var i = 1;
         while (i < s.Length)
         {
-            var relative = s[i..].IndexOf(form, StringComparison.Ordinal);
+            var relative = s[i..].IndexOfAny('é', 'É');
             if (relative < 0)
             {
                 return;
             }
 
-            var at = i + relative;
-            i = at + form.Length;
+            var accent = i + relative;
+            i = accent + 1;
+            var n = s[accent - 1];
+            if (!(n == 'N' || (n == 'n' && s[accent] == 'é')))
+            {
+                continue;
+            }
+
+            var at = accent - 1;
             if (at > 0 && char.IsLetter(s[at - 1]))
             {
                 continue;
             }
 
-            var end = at + form.Length;
+            var end = at + 2;
             var rest = s[end..];
             if (rest.StartsWith("(e)", StringComparison.OrdinalIgnoreCase))
             {

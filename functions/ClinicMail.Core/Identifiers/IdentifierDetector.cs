@@ -21,70 +21,120 @@ public sealed class IdentifierDetector
 
     private static readonly IdentifierKind[] KindOrder = Enum.GetValues<IdentifierKind>();
 
+    /// <summary>Candidates of the check running on this thread (one check at a time per thread): most messages hold
+    /// no identifier, and those need allocate nothing.</summary>
+    [ThreadStatic]
+    private static List<Candidate>? _threadFound;
+
     public IReadOnlyList<IdentifierFinding> Detect(CheckedText text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var evidence = new List<Evidence>[KindOrder.Length];
-        var candidates = new List<Candidate>();
-        var professionalPhones = new HashSet<string>(StringComparer.Ordinal);
-
-        // The signature's numbers are learned first, from the new body, so that the same number is
-        // recognised in the subject, the body above the signature and the quoted history.
-        var perSegment = new List<(TextSegment Segment, List<Candidate> Found, int SignatureStart)>(text.Segments.Count);
-        foreach (var segment in text.Segments)
+        var segments = text.Segments;
+        var found = _threadFound ??= new List<Candidate>(64);
+        found.Clear();
+        try
         {
-            if (segment?.Text is not { Length: > 0 } content)
-            {
-                continue;
-            }
+            // The candidates of segment k are found[ends[k - 1]..ends[k]].
+            Span<int> ends = segments.Count <= 8 ? stackalloc int[8] : new int[segments.Count];
+            Span<int> signatureStarts = segments.Count <= 8 ? stackalloc int[8] : new int[segments.Count];
+            HashSet<string>? professionalPhones = null;
 
-            var found = new List<Candidate>();
-            NumberScanner.Scan(content, found);
-            BirthDateScanner.Scan(content, found);
-            var signatureStart = -1;
-            if (segment.Part == TextPart.Body && found.Exists(c => c.Kind == IdentifierKind.Phone))
+            // The signature's numbers are learned first, from the new body, so that the same number is
+            // recognised in the subject, the body above the signature and the quoted history.
+            for (var k = 0; k < segments.Count; k++)
             {
-                signatureStart = BodyLayout.Analyze(content).SignatureStart;
-                if (signatureStart >= 0)
+                var from = found.Count;
+                var signatureStart = -1;
+                var segment = segments[k];
+                if (segment?.Text is { Length: > 0 } content)
                 {
-                    foreach (var c in found)
+                    NumberScanner.Scan(content, found);
+                    BirthDateScanner.Scan(content, found);
+                    if (segment.Part == TextPart.Body && HasPhone(found, from))
                     {
-                        if (c.Kind == IdentifierKind.Phone && c.Start >= signatureStart && c.Key is not null)
+                        signatureStart = BodyLayout.Analyze(content).SignatureStart;
+                        if (signatureStart >= 0)
                         {
-                            professionalPhones.Add(c.Key);
+                            for (var j = from; j < found.Count; j++)
+                            {
+                                var c = found[j];
+                                if (c.Kind == IdentifierKind.Phone && c.Start >= signatureStart && c.Key is not null)
+                                {
+                                    (professionalPhones ??= new HashSet<string>(StringComparer.Ordinal)).Add(c.Key);
+                                }
+                            }
                         }
                     }
                 }
+
+                ends[k] = found.Count;
+                signatureStarts[k] = signatureStart;
             }
 
-            perSegment.Add((segment, found, signatureStart));
-        }
-
-        foreach (var (segment, found, signatureStart) in perSegment)
-        {
-            foreach (var c in found)
+            if (found.Count == 0)
             {
-                if (c.Kind == IdentifierKind.Phone
-                    && ((signatureStart >= 0 && c.Start >= signatureStart) || (c.Key is not null && professionalPhones.Contains(c.Key))))
+                return [];
+            }
+
+            var evidence = new List<Evidence>?[KindOrder.Length];
+            var any = false;
+            for (var k = 0; k < segments.Count; k++)
+            {
+                var segment = segments[k];
+                var signatureStart = signatureStarts[k];
+                for (var j = k == 0 ? 0 : ends[k - 1]; j < ends[k]; j++)
                 {
-                    continue;
+                    var c = found[j];
+                    if (c.Kind == IdentifierKind.Phone
+                        && ((signatureStart >= 0 && c.Start >= signatureStart) || (c.Key is not null && professionalPhones is not null && professionalPhones.Contains(c.Key))))
+                    {
+                        continue;
+                    }
+
+                    var list = evidence[(int)c.Kind] ??= [];
+                    list.Add(new Evidence(segment.Part, c.Start, c.Length, segment.Text.Substring(c.Start, c.Length), c.Confidence));
+                    any = true;
                 }
-
-                var list = evidence[(int)c.Kind] ??= [];
-                list.Add(new Evidence(segment.Part, c.Start, c.Length, segment.Text.Substring(c.Start, c.Length), c.Confidence));
             }
-        }
 
-        var findings = new List<IdentifierFinding>();
-        foreach (var kind in KindOrder)
-        {
-            if (evidence[(int)kind] is { Count: > 0 } list)
+            if (!any)
             {
-                findings.Add(new IdentifierFinding { Kind = kind, Evidence = list });
+                return [];
+            }
+
+            var findings = new List<IdentifierFinding>();
+            foreach (var kind in KindOrder)
+            {
+                if (evidence[(int)kind] is { Count: > 0 } list)
+                {
+                    findings.Add(new IdentifierFinding { Kind = kind, Evidence = list });
+                }
+            }
+
+            return findings;
+        }
+        finally
+        {
+            found.Clear();
+            if (found.Capacity > 16 * 1024)
+            {
+                // One text full of numbers must not pin a large buffer to the thread for ever.
+                _threadFound = null;
+            }
+        }
+    }
+
+    private static bool HasPhone(List<Candidate> found, int from)
+    {
+        for (var j = from; j < found.Count; j++)
+        {
+            if (found[j].Kind == IdentifierKind.Phone)
+            {
+                return true;
             }
         }
 
-        return findings;
+        return false;
     }
 
     /// <summary>True when the text holds a North American phone number (the etiquette check looks

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using ClinicMail.Core.Text;
 
 namespace ClinicMail.Core.Topics;
@@ -98,7 +99,12 @@ internal sealed class Lexicon
     private readonly List<bool> _caseSensitive = [];
     private readonly List<string> _wordText = [];
     private readonly List<ulong> _wordHash = [];
-    private bool[] _hasChildren = [];
+    /// <summary>The children of trie state s past the first word: word ids <c>_childWord[_childStart[s].._childStart[s + 1]]</c>
+    /// in ascending order, with their states in <see cref="_childNext"/>. Most states have one to three children,
+    /// so a short scan of adjacent ints replaces a hash probe of <see cref="_edges"/> (which only builds the trie).</summary>
+    private int[] _childStart = [];
+    private int[] _childWord = [];
+    private int[] _childNext = [];
 
     /// <summary>Whether each word follows another in some phrase: most words of a message that start no phrase
     /// continue none either, and this spares their hash probe of the trie edges.</summary>
@@ -133,13 +139,63 @@ internal sealed class Lexicon
             return RootNext[word];
         }
 
-        if (!_hasChildren[state] || !_continues[word])
+        if (!_continues[word])
         {
             return -1;
         }
 
-        return _edges.TryGetValue(((ulong)(uint)state << 32) | (uint)word, out var next) ? next : -1;
+        var from = _childStart[state];
+        var to = _childStart[state + 1];
+        if (to - from > 8)
+        {
+            // Wide states ("de", "trouble", "cancer"): halve down to a short run, then scan it.
+            var words = _childWord;
+            while (to - from > 8)
+            {
+                var middle = (int)((uint)(from + to) >> 1);
+                if (words[middle] <= word)
+                {
+                    from = middle;
+                }
+                else
+                {
+                    to = middle;
+                }
+            }
+        }
+
+        for (var k = from; k < to; k++)
+        {
+            var w = _childWord[k];
+            if (w >= word)
+            {
+                return w == word ? _childNext[k] : -1;
+            }
+        }
+
+        return -1;
     }
+
+    /// <summary>Whether each word follows another in some phrase (<see cref="Next"/> from a state past the root is -1
+    /// for the others).</summary>
+    internal bool[] Continues => _continues;
+
+    /// <summary>Whether trie state <paramref name="state"/> (past the root) has any child: a single-word term's state
+    /// has none, and its walk ends without looking at the next word.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool HasChildren(int state) => _childStart[state] != _childStart[state + 1];
+
+    /// <summary>Every edge of the trie as built, (state, word, next state) (tests compare <see cref="Next"/> against it).</summary>
+    internal IEnumerable<(int State, int Word, int Next)> Edges()
+    {
+        foreach (var (key, next) in _edgeList)
+        {
+            yield return ((int)(key >> 32), (int)(key & 0xFFFFFFFF), next);
+        }
+    }
+
+    /// <summary>Number of word ids.</summary>
+    internal int WordCount => _wordText.Count;
 
     /// <summary>The word id of a stem, exact or within one typo (for stems of six letters or more).</summary>
     public int Lookup(ReadOnlySpan<char> stem, ulong hash, out bool fuzzy)
@@ -446,8 +502,9 @@ internal sealed class Lexicon
         var rootNext = new int[_wordText.Count];
         Array.Fill(rootNext, -1);
         RootNext = rootNext;
-        _hasChildren = new bool[_stateTerminal.Count];
         _continues = new bool[_wordText.Count];
+        var childCount = new int[_stateTerminal.Count + 1];
+        var inner = new List<(int State, int Word, int Next)>(_edgeList.Count);
         foreach (var (key, next) in _edgeList)
         {
             var state = (int)(key >> 32);
@@ -459,10 +516,21 @@ internal sealed class Lexicon
             else
             {
                 _continues[word] = true;
+                childCount[state + 1]++;
+                inner.Add((state, word, next));
             }
-
-            _hasChildren[state] = true;
         }
+
+        // Children grouped by state, ascending word ids within a state (Next stops at the first larger id).
+        inner.Sort();
+        for (var state = 0; state < _stateTerminal.Count; state++)
+        {
+            childCount[state + 1] += childCount[state];
+        }
+
+        _childStart = childCount;
+        _childWord = [.. inner.Select(e => e.Word)];
+        _childNext = [.. inner.Select(e => e.Next)];
     }
 
     private static void SetBit(ulong[] bits, int index) => bits[index >> 6] |= 1UL << (index & 63);

@@ -57,16 +57,36 @@ internal sealed class TokenStream : IDisposable
         1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
     ];
 
+    /// <summary>Largest token buffer a thread keeps between checks: 8,192 tokens of 40 bytes (320 KB), enough for a
+    /// text of 16,000 characters. A longer text rents and returns its buffers as before.</summary>
+    internal const int MaxKeptTokens = 8 * 1024;
+
+    /// <summary>Scratch length of the stems buffer of a stream read with a lexicon (the stems are not kept).</summary>
+    private const int LexiconStemsLength = (2 * TermNormalizer.MaxWord) + 16;
+
+    /// <summary>This thread's idle stream for checks with a lexicon: short messages are the common case, and renting
+    /// and returning two buffers and allocating a stream per message cost as much as reading a short message. Taken
+    /// out of the slot while in use (two streams read at once on one thread each get their own) and put back by
+    /// <see cref="Dispose"/>. Bound: <see cref="MaxKeptTokens"/> tokens plus the small stems scratch, per thread.</summary>
+    [ThreadStatic]
+    private static TokenStream? _spare;
+
+    private static readonly CheckedText NoText = new([]);
+
     private int _stemPosition;
 
-    private TokenStream(CheckedText text, Token[] tokens, char[] stems)
+    /// <summary>Whether <see cref="Dispose"/> puts this stream back in its thread's slot (streams read with a lexicon).</summary>
+    private readonly bool _reusable;
+
+    private TokenStream(CheckedText text, Token[] tokens, char[] stems, bool reusable)
     {
         Text = text;
         Tokens = tokens;
         Stems = stems;
+        _reusable = reusable;
     }
 
-    public CheckedText Text { get; }
+    public CheckedText Text { get; private set; }
 
     public Token[] Tokens { get; private set; }
 
@@ -88,15 +108,37 @@ internal sealed class TokenStream : IDisposable
             total += s.Text.Length;
         }
 
-        var tokens = ArrayPool<Token>.Shared.Rent((total / 2) + text.Segments.Count + 1);
-        // Without a lexicon every stem is kept (a stem is at most twice its word: ligatures); with one, the buffer is
-        // only the scratch space where an uncached word is folded.
-        var stems = ArrayPool<char>.Shared.Rent(lexicon is null ? (total * 2) + (2 * TermNormalizer.MaxWord) + 16 : (2 * TermNormalizer.MaxWord) + 16);
-        var stream = new TokenStream(text, tokens, stems);
+        var needed = (total / 2) + text.Segments.Count + 1;
+        TokenStream stream;
+        if (lexicon is not null && _spare is { } spare)
+        {
+            _spare = null;
+            stream = spare;
+            stream.Text = text;
+            stream.Count = 0;
+            stream.SentenceCount = 0;
+            stream._stemPosition = 0;
+            if (stream.Tokens.Length < needed)
+            {
+                ArrayPool<Token>.Shared.Return(stream.Tokens);
+                stream.Tokens = ArrayPool<Token>.Shared.Rent(needed);
+            }
+        }
+        else
+        {
+            var tokens = ArrayPool<Token>.Shared.Rent(needed);
+            // Without a lexicon every stem is kept (a stem is at most twice its word: ligatures); with one, the buffer
+            // is only the scratch space where an uncached word is folded.
+            var stems = ArrayPool<char>.Shared.Rent(lexicon is null ? (total * 2) + LexiconStemsLength : LexiconStemsLength);
+            stream = new TokenStream(text, tokens, stems, reusable: lexicon is not null);
+        }
+
         var sentence = 0;
+        // One thread-static read per text, not per part.
+        var cache = lexicon is null ? null : WordCache.ForThread(lexicon);
         for (var seg = 0; seg < text.Segments.Count; seg++)
         {
-            stream.ReadSegment(seg, text.Segments[seg].Text, lexicon, ref sentence);
+            stream.ReadSegment(seg, text.Segments[seg].Text, lexicon, cache, ref sentence);
             sentence++;
         }
 
@@ -104,7 +146,7 @@ internal sealed class TokenStream : IDisposable
         return stream;
     }
 
-    private void ReadSegment(int segment, string source, Lexicon? lexicon, ref int sentence)
+    private void ReadSegment(int segment, string source, Lexicon? lexicon, WordCache? cache, ref int sentence)
     {
         // Hot loop: refs and locals only (no property, static-field, span-indexer or string-indexer access per
         // character). A word is first only delimited (eight characters at a time, see WordEnd); what it folds, stems
@@ -115,7 +157,6 @@ internal sealed class TokenStream : IDisposable
         var n = source.Length;
         var stems = Stems.AsSpan();
         var tokens = Tokens;
-        var cache = lexicon is null ? null : WordCache.ForThread(lexicon);
         var count = Count;
         var pos = _stemPosition;
         var i = 0;
@@ -424,6 +465,20 @@ internal sealed class TokenStream : IDisposable
 
     public void Dispose()
     {
+        if (Tokens.Length == 0 || ReferenceEquals(_spare, this))
+        {
+            // Already disposed (or already back in the slot).
+            return;
+        }
+
+        if (_reusable && Tokens.Length <= MaxKeptTokens && _spare is null)
+        {
+            // Back to this thread's slot, buffers kept; the text is dropped so that the slot pins no message.
+            Text = NoText;
+            _spare = this;
+            return;
+        }
+
         ArrayPool<Token>.Shared.Return(Tokens);
         ArrayPool<char>.Shared.Return(Stems);
         Tokens = [];

@@ -31,6 +31,7 @@ internal static class TopicRules
         var caseSensitive = lexicon.CaseSensitive;
         var markers = lexicon.Markers;
         var rootNext = lexicon.RootNext;
+        var continues = lexicon.Continues;
         var i = 0;
         while (i < n)
         {
@@ -59,13 +60,15 @@ internal static class TopicRules
                     bestFuzzy = fuzzy;
                 }
 
-                if (++j >= n)
+                // Most walks end here: a single-word term, or a next word that continues no phrase (both would make
+                // Next return -1; testing them first spares the call and the next token's read).
+                if (++j >= n || !lexicon.HasChildren(state))
                 {
                     break;
                 }
 
                 ref var u = ref tokens[j];
-                if (u.Word < 0 || u.Sentence != t.Sentence)
+                if (u.Word < 0 || u.Sentence != t.Sentence || !continues[u.Word])
                 {
                     break;
                 }
@@ -225,9 +228,25 @@ internal static class TopicRules
             // Two different weak terms confirm each other only if a non-weak cue or a second weak term exists.
             if (firstTerminal[i] >= 0 && !confirmed[i])
             {
-                found.RemoveAll(c => (int)c.Category == i);
+                RemoveCategory(found, (TopicCategory)i);
             }
         }
+    }
+
+    /// <summary>Removes the candidates of <paramref name="category"/>, keeping the order of the others (no closure
+    /// allocated per check, as <c>RemoveAll</c> with a lambda over the loop variable would).</summary>
+    private static void RemoveCategory(List<Candidate> found, TopicCategory category)
+    {
+        var kept = 0;
+        for (var k = 0; k < found.Count; k++)
+        {
+            if (found[k].Category != category)
+            {
+                found[kept++] = found[k];
+            }
+        }
+
+        found.RemoveRange(kept, found.Count - kept);
     }
 
     /// <summary>Categories said by two words together that neither says alone: a benzodiazepine with a taper in its
@@ -398,12 +417,13 @@ internal static class TopicRules
         }
     }
 
-    private static List<Evidence> Clinical(Context ctx)
+    private static IReadOnlyList<Evidence> Clinical(Context ctx)
     {
-        var evidence = new List<Evidence>();
+        // Allocated on the first piece of evidence: a message without any allocates none.
+        List<Evidence>? evidence = null;
         var hits = CollectionsMarshal.AsSpan(ctx.Hits);
         var tokens = ctx.Stream.Tokens;
-        for (var k = 0; k < hits.Length && evidence.Count < MaxClinicalEvidence; k++)
+        for (var k = 0; k < hits.Length && (evidence is null || evidence.Count < MaxClinicalEvidence); k++)
         {
             var h = hits[k];
             var m = h.Markers;
@@ -419,22 +439,22 @@ internal static class TopicRules
                 // sentence that gives a result (result, normal, abnormal words) or a value right after it.
                 if ((ctx.Masks[h.Sentence] & ResultContext) != 0 || HasValueAfter(ctx, h))
                 {
-                    evidence.Add(ctx.EvidenceOf(h, 0.7f));
+                    (evidence ??= []).Add(ctx.EvidenceOf(h, 0.7f));
                 }
             }
             else if ((m & (Marker.Clinical | Marker.Drug | Marker.Disease)) != 0)
             {
-                evidence.Add(ctx.EvidenceOf(h, (m & Marker.Drug) != 0 ? 0.8f : 0.7f));
+                (evidence ??= []).Add(ctx.EvidenceOf(h, (m & Marker.Drug) != 0 ? 0.8f : 0.7f));
             }
             else if ((m & Marker.Unit) != 0 && h.First > 0 && tokens[h.First - 1].Sentence == h.Sentence
                 && (tokens[h.First - 1].Flags & TokenFlags.Numeric) != 0)
             {
                 // A dose or a lab value: "10 mg", "7,6 mmol/L".
-                evidence.Add(ctx.EvidenceOf(h, 0.6f));
+                (evidence ??= []).Add(ctx.EvidenceOf(h, 0.6f));
             }
         }
 
-        return evidence;
+        return evidence is null ? [] : evidence;
     }
 
     private const Marker ResultContext = Marker.Results | Marker.Normal | Marker.Abnormal | Marker.Announce | Marker.AnnounceStrong;
@@ -461,13 +481,14 @@ internal static class TopicRules
             && (tokens[next].Flags & TokenFlags.Copula) != 0;
     }
 
-    private static List<TopicFinding> Group(Context ctx, List<Candidate> found)
+    private static IReadOnlyList<TopicFinding> Group(Context ctx, List<Candidate> found)
     {
-        var topics = new List<TopicFinding>();
         if (found.Count == 0)
         {
-            return topics;
+            return [];
         }
+
+        var topics = new List<TopicFinding>();
 
         found.Sort(static (a, b) => a.Category != b.Category ? a.Category.CompareTo(b.Category) : a.Hit.CompareTo(b.Hit));
         var i = 0;

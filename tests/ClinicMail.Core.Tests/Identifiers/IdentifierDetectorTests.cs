@@ -88,6 +88,52 @@ public sealed class IdentifierDetectorTests
         Assert.That(evidence.Select(e => e.Text), Is.EqualTo(new[] { expected }));
     }
 
+    // « né » as written in the three spellings the scanner accepts, found by one search for the accented letter.
+    [TestCase("Patient né le 3 mars 1950.", "3 mars 1950")]
+    [TestCase("Né le 3 mars 1950 à Laval.", "3 mars 1950")]
+    [TestCase("NÉE LE 3 MARS 1950", "3 MARS 1950")]
+    [TestCase("né\u00A0le 03/03/1950", "03/03/1950")]
+    public void Detect_NeSpellings_ReportsDateOfBirth(string body, string expected)
+    {
+        var evidence = Found(body, IdentifierKind.DateOfBirth);
+        Assert.That(evidence.Select(e => e.Text), Is.EqualTo(new[] { expected }));
+    }
+
+    // « nÉ » is no spelling of « né »; « donné », « année » hold « né » inside a word.
+    [TestCase("Il est nÉ le 3 mars 1950.")]
+    [TestCase("Rendez-vous donné le 3 mars 1950.")]
+    [TestCase("Une année le 3 mars 1950.")]
+    [TestCase("é 3 mars 1950 É")]
+    public void Detect_NeNotACue_IsNotDateOfBirth(string body)
+    {
+        Assert.That(Found(body, IdentifierKind.DateOfBirth), Is.Empty);
+    }
+
+    [Test]
+    public void Detect_TextWithoutIdentifiers_EmptyAndSameAfterATextWithSome()
+    {
+        var none = CheckedText.FromParts("Suivi", "Bonjour, votre rendez-vous est confirmé. Merci.");
+        var some = CheckedText.FromParts("Suivi", "NAS 130 692 544, née le 25 décembre 1985.");
+
+        Assert.That(IdentifierDetector.Default.Detect(none), Is.Empty);
+        Assert.That(IdentifierDetector.Default.Detect(some).Select(f => f.Kind), Is.EqualTo(new[] { IdentifierKind.Sin, IdentifierKind.DateOfBirth }));
+        // The per-thread candidate list is cleared between checks: nothing of the previous text leaks into the next.
+        Assert.That(IdentifierDetector.Default.Detect(none), Is.Empty);
+    }
+
+    [Test]
+    public void Detect_ManySegments_EachEvidenceInItsOwnPart()
+    {
+        // More segments than the stack-allocated bookkeeping holds (eight).
+        var segments = Enumerable.Range(0, 12)
+            .Select(k => new TextSegment(k % 2 == 0 ? TextPart.Quoted : TextPart.AttachmentName, k % 3 == 0 ? "NAS 130 692 544" : "rien ici"))
+            .ToList();
+
+        var sin = IdentifierDetector.Default.Detect(new CheckedText(segments)).Single(f => f.Kind == IdentifierKind.Sin);
+
+        Assert.That(sin.Evidence.Select(e => e.Part), Is.EqualTo(new[] { TextPart.Quoted, TextPart.AttachmentName, TextPart.Quoted, TextPart.AttachmentName }));
+    }
+
     [TestCase("Votre rendez-vous est le 25 décembre 2025 à 9 h 30.")]
     [TestCase("Your appointment is on 2025-03-14 at 10:20 a.m.")]
     [TestCase("Le prélèvement du 12/03/2025 est normal.")]

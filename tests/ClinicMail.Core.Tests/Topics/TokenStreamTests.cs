@@ -97,6 +97,48 @@ public sealed class TokenStreamTests
     }
 
     [Test]
+    public void Read_AfterDispose_ReusesThisThreadsStreamAndReadsTheNewTextOnly()
+    {
+        var longText = CheckedText.FromParts("Objet", string.Join(' ', Texts));
+        var shortText = CheckedText.FromParts("", "anxiété");
+        TokenStream first;
+        using (first = TokenStream.Read(longText, Lexicon))
+        {
+            Assert.That(first.Count, Is.GreaterThan(50));
+        }
+
+        using var again = TokenStream.Read(shortText, Lexicon);
+        using var fresh = TokenStream.Read(shortText, Lexicon);
+
+        // The thread's idle stream serves the next read; a read while it is in use gets a stream of its own.
+        Assert.That(again, Is.SameAs(first));
+        Assert.That(fresh, Is.Not.SameAs(first));
+        foreach (var s in new[] { again, fresh })
+        {
+            Assert.That(s.Text, Is.SameAs(shortText));
+            // An empty subject is no segment: one segment, one sentence, one word.
+            Assert.That((s.Count, s.SentenceCount), Is.EqualTo((1, 1)));
+            Assert.That((s.Tokens[0].Segment, s.Tokens[0].Start, s.Tokens[0].Length), Is.EqualTo((0, 0, 7)));
+        }
+    }
+
+    [Test]
+    public void Dispose_StreamLargerThanTheBound_NotKeptForTheThread()
+    {
+        var huge = CheckedText.FromParts("", string.Concat(Enumerable.Repeat("mot ", TokenStream.MaxKeptTokens)));
+        TokenStream big;
+        using (big = TokenStream.Read(huge, Lexicon))
+        {
+            Assert.That(big.Count, Is.EqualTo(TokenStream.MaxKeptTokens));
+        }
+
+        using var next = TokenStream.Read(CheckedText.FromParts("", "mot"), Lexicon);
+
+        Assert.That(next, Is.Not.SameAs(big));
+        Assert.That(big.Tokens, Is.Empty);
+    }
+
+    [Test]
     public void Read_EmptyText_NoTokens()
     {
         using var stream = TokenStream.Read(new CheckedText([]), Lexicon);
