@@ -67,18 +67,7 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database, TimeProvider
             return new Dictionary<string, IReadOnlyList<DirectoryMatch>>(StringComparer.Ordinal);
         }
 
-        var session = await RentAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var result = await session.FindByAddressesAsync(normalizedAddresses, cancellationToken).ConfigureAwait(false);
-            Return(session);
-            return result;
-        }
-        catch
-        {
-            session.Dispose();
-            throw;
-        }
+        return await WithSessionAsync(session => session.FindByAddressesAsync(normalizedAddresses, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<DirectoryMatch>> FindNearMissCandidatesAsync(
@@ -90,8 +79,7 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database, TimeProvider
             return [];
         }
 
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        return await QueryMatchesAsync(connection, nearMiss: true, command => BindNearMissKeys(command, keys), cancellationToken).ConfigureAwait(false);
+        return await WithSessionAsync(session => session.NearMissMatchesAsync(keys, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Both questions on one connection: the exact look-up, then the near-miss statement
@@ -105,21 +93,13 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database, TimeProvider
             return new DirectoryLookup(new Dictionary<string, IReadOnlyList<DirectoryMatch>>(StringComparer.Ordinal), []);
         }
 
-        var session = await RentAsync(cancellationToken).ConfigureAwait(false);
-        try
+        return await WithSessionAsync(async session =>
         {
             var registered = await session.FindByAddressesAsync([.. lookups.Select(l => l.Address)], cancellationToken).ConfigureAwait(false);
             var keys = AddressLookup.KeysOfUnregistered(lookups, registered);
             var candidates = keys.Count == 0 ? [] : await session.NearMissesAsync(keys, cancellationToken).ConfigureAwait(false);
-            Return(session);
             return new DirectoryLookup(registered, candidates);
-        }
-        catch
-        {
-            // A connection in an unknown state (cancelled mid-read, I/O error) is never reused.
-            session.Dispose();
-            throw;
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Closes the idle look-up connections.</summary>
@@ -131,10 +111,26 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database, TimeProvider
         }
     }
 
-    private async Task<Session> RentAsync(CancellationToken cancellationToken) =>
-        _sessions.TryTake(out var session)
-            ? session
+    /// <summary>Runs <paramref name="work"/> on an idle session (or a new one) and keeps the session
+    /// for the next call; a session whose call failed is closed, never reused: its connection may be
+    /// in an unknown state (cancelled mid-read, I/O error).</summary>
+    private async Task<T> WithSessionAsync<T>(Func<Session, Task<T>> work, CancellationToken cancellationToken)
+    {
+        var session = _sessions.TryTake(out var idle)
+            ? idle
             : new Session(await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false));
+        try
+        {
+            var result = await work(session).ConfigureAwait(false);
+            Return(session);
+            return result;
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>Keeps a session for the next call, unless enough are idle already.</summary>
     private void Return(Session session)
@@ -162,6 +158,7 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database, TimeProvider
     {
         private SqliteCommand? _byAddress;
         private SqliteCommand? _addressesOfPatients;
+        private SqliteCommand? _nearMissMatches;
         private SqliteCommand? _nearMisses;
 
         public async Task<IReadOnlyDictionary<string, IReadOnlyList<DirectoryMatch>>> FindByAddressesAsync(
@@ -169,45 +166,27 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database, TimeProvider
         {
             _byAddress ??= Prepare(connection, ByAddressSql, "$addresses");
             _byAddress.Parameters[0].Value = StorageNames.JsonArray(normalizedAddresses.Distinct(StringComparer.Ordinal));
-            var rows = new List<(string PatientId, PatientAddress Address, AddressKeys Keys)>();
-            var patients = new Dictionary<string, Patient>(StringComparer.Ordinal);
-            await using (var reader = await _byAddress.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    var row = PatientRows.ReadAddress(reader, 0);
-                    rows.Add(row);
-                    if (!patients.ContainsKey(row.PatientId))
-                    {
-                        patients.Add(row.PatientId, PatientRows.ReadPatient(reader, PatientRows.AddressColumnCount));
-                    }
-                }
-            }
-
             var found = new Dictionary<string, IReadOnlyList<DirectoryMatch>>(StringComparer.Ordinal);
-            if (rows.Count == 0)
+            foreach (var group in (await ReadMatchesAsync(_byAddress, cancellationToken).ConfigureAwait(false)).GroupBy(m => m.Address.Address, StringComparer.Ordinal))
             {
-                return found;
-            }
-
-            _addressesOfPatients ??= Prepare(connection, PatientRows.AddressesOfPatientsSql, "$ids");
-            var complete = await PatientRows.CompleteAsync(_addressesOfPatients, patients, cancellationToken).ConfigureAwait(false);
-            foreach (var group in rows.GroupBy(r => r.Address.Address, StringComparer.Ordinal))
-            {
-                found[group.Key] = [.. group.Select(r => new DirectoryMatch(complete[r.PatientId], r.Address) { Keys = r.Keys })];
+                found[group.Key] = [.. group];
             }
 
             return found;
         }
 
+        /// <summary>Near-miss candidates with their whole patients (<see cref="NearMissSql"/>).</summary>
+        public Task<List<DirectoryMatch>> NearMissMatchesAsync(IReadOnlyCollection<AddressKeys> keys, CancellationToken cancellationToken)
+        {
+            _nearMissMatches ??= Prepare(connection, NearMissSql, "$skeletons", "$prefixes", "$suffixes", "$outers");
+            BindNearMissKeys(_nearMissMatches, keys);
+            return ReadMatchesAsync(_nearMissMatches, cancellationToken);
+        }
+
         public async Task<IReadOnlyList<NearMissCandidate>> NearMissesAsync(IReadOnlyCollection<AddressKeys> keys, CancellationToken cancellationToken)
         {
             _nearMisses ??= Prepare(connection, NearMissLightSql, "$skeletons", "$prefixes", "$suffixes", "$outers");
-            var (skeletons, prefixes, suffixes, outers) = NearMissKeyArrays(keys);
-            _nearMisses.Parameters[0].Value = skeletons;
-            _nearMisses.Parameters[1].Value = prefixes;
-            _nearMisses.Parameters[2].Value = suffixes;
-            _nearMisses.Parameters[3].Value = outers;
+            BindNearMissKeys(_nearMisses, keys);
             var candidates = new List<NearMissCandidate>();
             await using var reader = await _nearMisses.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -222,8 +201,38 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database, TimeProvider
         {
             _byAddress?.Dispose();
             _addressesOfPatients?.Dispose();
+            _nearMissMatches?.Dispose();
             _nearMisses?.Dispose();
             connection.Dispose();
+        }
+
+        /// <summary>Reads address-and-patient rows (<see cref="MatchColumns"/>), then completes each
+        /// patient with all its addresses in one more statement.</summary>
+        private async Task<List<DirectoryMatch>> ReadMatchesAsync(SqliteCommand command, CancellationToken cancellationToken)
+        {
+            var rows = new List<(string PatientId, PatientAddress Address, AddressKeys Keys)>();
+            var patients = new Dictionary<string, Patient>(StringComparer.Ordinal);
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var row = PatientRows.ReadAddress(reader, 0);
+                    rows.Add(row);
+                    if (!patients.ContainsKey(row.PatientId))
+                    {
+                        patients.Add(row.PatientId, PatientRows.ReadPatient(reader, PatientRows.AddressColumnCount));
+                    }
+                }
+            }
+
+            if (rows.Count == 0)
+            {
+                return [];
+            }
+
+            _addressesOfPatients ??= Prepare(connection, PatientRows.AddressesOfPatientsSql, "$ids");
+            var complete = await PatientRows.CompleteAsync(_addressesOfPatients, patients, cancellationToken).ConfigureAwait(false);
+            return rows.ConvertAll(r => new DirectoryMatch(complete[r.PatientId], r.Address) { Keys = r.Keys });
         }
 
         private static SqliteCommand Prepare(SqliteConnection connection, string sql, params string[] parameters)
@@ -246,10 +255,10 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database, TimeProvider
     private static void BindNearMissKeys(SqliteCommand command, IReadOnlyCollection<AddressKeys> keys)
     {
         var (skeletons, prefixes, suffixes, outers) = NearMissKeyArrays(keys);
-        command.Parameters.AddWithValue("$skeletons", skeletons);
-        command.Parameters.AddWithValue("$prefixes", prefixes);
-        command.Parameters.AddWithValue("$suffixes", suffixes);
-        command.Parameters.AddWithValue("$outers", outers);
+        command.Parameters["$skeletons"].Value = skeletons;
+        command.Parameters["$prefixes"].Value = prefixes;
+        command.Parameters["$suffixes"].Value = suffixes;
+        command.Parameters["$outers"].Value = outers;
     }
 
     private static (string Skeletons, string Prefixes, string Suffixes, string Outers) NearMissKeyArrays(IReadOnlyCollection<AddressKeys> keys)
@@ -301,44 +310,5 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database, TimeProvider
         }
 
         return domains;
-    }
-
-    private static async Task<List<DirectoryMatch>> QueryMatchesAsync(
-        SqliteConnection connection, bool nearMiss, Action<SqliteCommand> bind, CancellationToken cancellationToken)
-    {
-        var rows = new List<(string PatientId, PatientAddress Address, AddressKeys Keys)>();
-        var patients = new Dictionary<string, Patient>(StringComparer.Ordinal);
-        using (var command = connection.CreateCommand())
-        {
-            if (nearMiss)
-            {
-                command.CommandText = NearMissSql;
-            }
-            else
-            {
-                command.CommandText = ByAddressSql;
-            }
-
-            bind(command);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                var row = PatientRows.ReadAddress(reader, 0);
-                rows.Add(row);
-                if (!patients.ContainsKey(row.PatientId))
-                {
-                    patients.Add(row.PatientId, PatientRows.ReadPatient(reader, PatientRows.AddressColumnCount));
-                }
-            }
-        }
-
-        var complete = await PatientRows.CompleteAsync(connection, null, patients, cancellationToken).ConfigureAwait(false);
-        var matches = new List<DirectoryMatch>(rows.Count);
-        foreach (var (patientId, address, keys) in rows)
-        {
-            matches.Add(new DirectoryMatch(complete[patientId], address) { Keys = keys });
-        }
-
-        return matches;
     }
 }
