@@ -4,7 +4,6 @@ using ClinicMail.Core.Audit;
 using ClinicMail.Infrastructure.Audit;
 using ClinicMail.Infrastructure.Keys;
 using ClinicMail.Infrastructure.Storage;
-using ClinicMail.Infrastructure.Storage.Postgres;
 using ClinicMail.Infrastructure.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -183,27 +182,7 @@ internal static class AuditTimedRuns
                 return sqlite;
             }
 
-            var name = "clinicmail_bench_audit_" + run;
-            await using (var admin = new NpgsqlConnection(PostgresServer))
-            {
-                await admin.OpenAsync().ConfigureAwait(false);
-#pragma warning disable CA2100 // Fixed benchmark database names.
-                var exists = await new NpgsqlCommand($"SELECT 1 FROM pg_database WHERE datname = '{name}'", admin).ExecuteScalarAsync().ConfigureAwait(false) is not null;
-                if (exists && fresh)
-                {
-                    await new NpgsqlCommand($"DROP DATABASE {name} WITH (FORCE)", admin).ExecuteNonQueryAsync().ConfigureAwait(false);
-                }
-
-                if (!exists || fresh)
-                {
-                    await new NpgsqlCommand($"CREATE DATABASE {name}", admin).ExecuteNonQueryAsync().ConfigureAwait(false);
-                }
-#pragma warning restore CA2100
-            }
-
-            var postgres = StorageBackend.ForPostgres(new PostgresDatabase(new NpgsqlConnectionStringBuilder(PostgresServer) { Database = name }.ConnectionString), ownsDatabase: true);
-            await postgres.MigrateAsync().ConfigureAwait(false);
-            return postgres;
+            return await RegistryScale.PostgresAsync(PostgresServer, "clinicmail_bench_audit_" + run, recreate: fresh).ConfigureAwait(false);
         }
 
         public async Task<long> SizeAsync(StorageBackend backend)

@@ -187,7 +187,9 @@ public static class RegistryScale
     /// <summary>The 1-minute load average (this machine is shared: figures under load are upper bounds).</summary>
     private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 
-    private static async Task<StorageBackend> PostgresAsync(string server, string name, bool recreate)
+    /// <summary>A migrated store in database <paramref name="name"/> of the server, created if missing
+    /// (dropped first when <paramref name="recreate"/>). Also used by <see cref="AuditTimedRuns"/>.</summary>
+    internal static async Task<StorageBackend> PostgresAsync(string server, string name, bool recreate)
     {
         await using (var admin = new NpgsqlConnection(server))
         {
