@@ -12,7 +12,7 @@ namespace ClinicMail.Benchmarks;
 /// <see cref="RegistryScale"/>'s.</summary>
 internal static class RegistryProfile
 {
-    public static async Task RunAsync(string name, IPatientDirectory directory, Draft draft, IReadOnlyCollection<string> internalDomains, Infrastructure.Storage.Sqlite.SqliteDatabase? sqlite = null)
+    public static async Task RunAsync(string name, IPatientDirectory directory, Draft draft, IReadOnlyCollection<string> internalDomains, Infrastructure.Storage.Sqlite.SqliteDatabase? sqlite = null, Infrastructure.Storage.Postgres.PostgresDatabase? postgres = null)
     {
         var external = draft.AllRecipients()
             .Select(r => AddressNormalizer.Normalize(r.Recipient.Address))
@@ -31,6 +31,11 @@ internal static class RegistryProfile
         if (sqlite is not null)
         {
             await SqliteStepsAsync(sqlite, keys);
+        }
+
+        if (postgres is not null)
+        {
+            await PostgresStepsAsync(postgres, external, keys);
         }
 
         await TimeAsync(name, "exact look-up", () => directory.FindByAddressesAsync(external));
@@ -103,6 +108,72 @@ internal static class RegistryProfile
 
         await TimeAsync("SQLite", "hits only (prepared, mmap)", () => command.ExecuteScalarAsync());
         await TimeAsync("SQLite", "open + close connection", async () => { await using var c = await database.OpenConnectionAsync(); });
+    }
+
+    /// <summary>The round trips of a PostgreSQL look-up without the directory's reading of rows: the
+    /// floor of one statement, and the exact look-up statement alone (rows read, not parsed).</summary>
+    private static async Task PostgresStepsAsync(Infrastructure.Storage.Postgres.PostgresDatabase database, List<string> external, List<AddressKeys> keys)
+    {
+        var addresses = external.ToArray();
+        // How many of the near-miss seeks find anything at all (the rest only cost their index descent).
+        await using (var counting = await database.OpenConnectionAsync())
+        {
+            int seeks = 0, seeksWithHits = 0, hits = 0;
+            async Task Count(string sql, params object[] values)
+            {
+#pragma warning disable CA2100 // Fixed texts of this method.
+                await using var command = new Npgsql.NpgsqlCommand(sql, counting);
+#pragma warning restore CA2100
+                foreach (var value in values)
+                {
+                    command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = value });
+                }
+
+                var found = Convert.ToInt32(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+                seeks++;
+                seeksWithHits += found > 0 ? 1 : 0;
+                hits += found;
+            }
+
+            foreach (var key in keys)
+            {
+                await Count("SELECT count(*) FROM patient_addresses WHERE skeleton = $1", key.Skeleton);
+                foreach (var probe in key.Probes())
+                {
+                    foreach (var (column, affix) in new[] { ("local_prefix", probe.Prefix), ("local_suffix", probe.Suffix), ("local_outer", probe.Outer) })
+                    {
+                        if (affix is not null)
+                        {
+                            await Count($"SELECT count(*) FROM patient_addresses WHERE domain = $1 AND local_length = $2 AND {column} = $3", key.Domain, probe.Length, affix);
+                        }
+                    }
+                }
+            }
+
+            Console.WriteLine(FormattableString.Invariant($"    seeks {seeks}, with hits {seeksWithHits}, index hits {hits}"));
+        }
+
+        await TimeAsync("PostgreSQL", "SELECT 1 (open, run, close)", async () =>
+        {
+            await using var connection = await database.OpenConnectionAsync();
+            await using var command = new Npgsql.NpgsqlCommand("SELECT 1", connection);
+            await command.ExecuteScalarAsync();
+        });
+        await using var open = await database.OpenConnectionAsync();
+        await TimeAsync("PostgreSQL", "SELECT 1 (open connection)", async () =>
+        {
+            await using var command = new Npgsql.NpgsqlCommand("SELECT 1", open);
+            await command.ExecuteScalarAsync();
+        });
+        await TimeAsync("PostgreSQL", "exact statement, rows skipped", async () =>
+        {
+            await using var command = new Npgsql.NpgsqlCommand(Infrastructure.Storage.Postgres.PostgresPatientDirectory.ByAddressSql, open);
+            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = addresses });
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+            }
+        });
     }
 
     private static async Task TimeAsync(string name, string step, Func<Task> run)

@@ -208,9 +208,30 @@ public static class RegistryScale
 #pragma warning restore CA2100
         }
 
-        var backend = StorageBackend.ForPostgres(new PostgresDatabase(new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString), ownsDatabase: true);
+        var backend = StorageBackend.ForPostgres(new PostgresDatabase(new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString), ownsDatabase: true, inProcessNearMiss: InProcessNearMiss);
         await backend.MigrateAsync();
         return backend;
+    }
+
+    /// <summary>Near misses searched in the directory's in-process index (the HTTP app's default), unless
+    /// <c>CLINICMAIL_BENCH_NEARMISS=database</c> asks for the database's index seeks (one-shot commands).</summary>
+    private static readonly bool InProcessNearMiss =
+        !string.Equals(Environment.GetEnvironmentVariable("CLINICMAIL_BENCH_NEARMISS"), "database", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Builds the in-process near-miss index before the timed runs (the app does it at start-up).</summary>
+    private static async Task IndexAsync(StorageBackend backend)
+    {
+        if (!InProcessNearMiss)
+        {
+            Console.WriteLine(FormattableString.Invariant($"  {backend.Provider}: near misses searched in the database"));
+            return;
+        }
+
+        var memory = GC.GetTotalMemory(forceFullCollection: true);
+        var watch = Stopwatch.StartNew();
+        await backend.WarmUpNearMissIndexAsync();
+        var grown = GC.GetTotalMemory(forceFullCollection: true) - memory;
+        Console.WriteLine(FormattableString.Invariant($"  {backend.Provider}: in-process near-miss index built in {watch.Elapsed.TotalSeconds:F2} s, managed heap +{grown / (1024 * 1024)} MB"));
     }
 
     /// <summary>Builds (or reuses) the database of these generated patients.</summary>
@@ -281,10 +302,11 @@ public static class RegistryScale
         await TimeResolveAsync("in memory", memory, drafts);
 
         var path = Path.Combine(folder, FormattableString.Invariant($"resolve-{count}.db"));
-        await using (var sqlite = StorageBackend.ForSqlite(new SqliteDatabase(path)))
+        await using (var sqlite = StorageBackend.ForSqlite(new SqliteDatabase(path), inProcessNearMiss: InProcessNearMiss))
         {
             await sqlite.MigrateAsync();
             await FillAsync(sqlite, patients);
+            await IndexAsync(sqlite);
             await TimeResolveAsync("SQLite", sqlite.Directory, drafts);
         }
 
@@ -292,6 +314,7 @@ public static class RegistryScale
         {
             await using var postgres = await PostgresAsync(server, FormattableString.Invariant($"clinicmail_bench_{count}"), recreate: false);
             await FillAsync(postgres, patients);
+            await IndexAsync(postgres);
             await TimeResolveAsync("PostgreSQL", postgres.Directory, drafts);
         }
     }
@@ -302,10 +325,11 @@ public static class RegistryScale
         var patients = RegistryGenerator.Generate(count, 2025);
         var memory = new InMemoryPatientDirectory(patients);
         var drafts = Drafts(patients, memory);
-        await using (var sqlite = StorageBackend.ForSqlite(new SqliteDatabase(Path.Combine(folder, FormattableString.Invariant($"resolve-{count}.db")))))
+        await using (var sqlite = StorageBackend.ForSqlite(new SqliteDatabase(Path.Combine(folder, FormattableString.Invariant($"resolve-{count}.db"))), inProcessNearMiss: InProcessNearMiss))
         {
             await sqlite.MigrateAsync();
             await FillAsync(sqlite, patients);
+            await IndexAsync(sqlite);
             await RegistryProfile.RunAsync("SQLite", sqlite.Directory, drafts.Mixed, InternalDomains, sqlite.Sqlite);
         }
 
@@ -313,7 +337,8 @@ public static class RegistryScale
         {
             await using var postgres = await PostgresAsync(server, FormattableString.Invariant($"clinicmail_bench_{count}"), recreate: false);
             await FillAsync(postgres, patients);
-            await RegistryProfile.RunAsync("PostgreSQL", postgres.Directory, drafts.Mixed, InternalDomains);
+            await IndexAsync(postgres);
+            await RegistryProfile.RunAsync("PostgreSQL", postgres.Directory, drafts.Mixed, InternalDomains, postgres: postgres.Postgres);
         }
     }
 
@@ -371,10 +396,11 @@ public static class RegistryScale
         }
 
         await Time("in memory", memory);
-        await using (var sqlite = StorageBackend.ForSqlite(new SqliteDatabase(Path.Combine(folder, "resolve-100000.db"))))
+        await using (var sqlite = StorageBackend.ForSqlite(new SqliteDatabase(Path.Combine(folder, "resolve-100000.db")), inProcessNearMiss: InProcessNearMiss))
         {
             await sqlite.MigrateAsync();
             await FillAsync(sqlite, patients);
+            await IndexAsync(sqlite);
             await Time("SQLite", sqlite.Directory);
         }
 
@@ -382,6 +408,7 @@ public static class RegistryScale
         {
             await using var postgres = await PostgresAsync(server, "clinicmail_bench_100000", recreate: false);
             await FillAsync(postgres, patients);
+            await IndexAsync(postgres);
             await Time("PostgreSQL", postgres.Directory);
         }
     }

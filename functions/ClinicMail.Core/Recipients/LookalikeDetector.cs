@@ -151,7 +151,10 @@ internal sealed class CandidateIndex
 
     public CandidateIndex(IEnumerable<NearMissCandidate> candidates)
     {
-        foreach (var candidate in candidates)
+        // In a fixed order (address, then owner), so the verdict between equally close candidates
+        // (a family-shared address of two patients) is the same whichever store found them, in
+        // whatever order its search returned them.
+        foreach (var candidate in candidates.Distinct().OrderBy(c => c.Address, StringComparer.Ordinal).ThenBy(c => c.PatientId, StringComparer.Ordinal))
         {
             var domain = candidate.KeyDomain;
             if (!_byDomain.TryGetValue(domain, out var list))

@@ -15,7 +15,7 @@ public interface IPatientDirectory
     /// <summary>Registered addresses that could be a near miss of one of these keys: same
     /// skeleton, or same key domain, a local length within <see cref="AddressKeys.MaxEditDistance"/>
     /// of the key's and the prefix or suffix key of that length (<see cref="AddressKeys.Probes"/>),
-    /// kept only when <see cref="NearMiss.IsCandidate"/> accepts them against the key's skeleton
+    /// kept only when <see cref="NearMiss.IsCandidate(string, string)"/> accepts them against the key's skeleton
     /// (filtered where the addresses are, so only survivors are loaded with their patient). The
     /// caller decides which are real look-alikes; a store may return a candidate more than once.</summary>
     Task<IReadOnlyList<DirectoryMatch>> FindNearMissCandidatesAsync(
@@ -53,7 +53,7 @@ public sealed record AddressLookup(string Address, IReadOnlyList<AddressKeys> Ne
 
 /// <summary>What <see cref="IPatientDirectory.LookUpAsync"/> found.</summary>
 /// <param name="Registered">As <see cref="IPatientDirectory.FindByAddressesAsync"/>.</param>
-/// <param name="NearMisses">Candidates that passed <see cref="NearMiss.IsCandidate"/> for a key of an unregistered address (possibly repeated).</param>
+/// <param name="NearMisses">Candidates that passed <see cref="NearMiss.IsCandidate(string, string)"/> for a key of an unregistered address (possibly repeated).</param>
 public sealed record DirectoryLookup(IReadOnlyDictionary<string, IReadOnlyList<DirectoryMatch>> Registered, IReadOnlyList<NearMissCandidate> NearMisses)
 {
     /// <summary><see cref="IPatientDirectory.LookUpAsync"/> as two questions in turn: the exact

@@ -120,7 +120,7 @@ public sealed class InMemoryPatientDirectory : IPatientDirectory
         list.Add(match);
     }
 
-    /// <summary>Adds the bucket's addresses that pass <see cref="NearMiss.IsCandidate"/> (the same
+    /// <summary>Adds the bucket's addresses that pass <see cref="NearMiss.IsCandidate(string, string)"/> (the same
     /// filter the stores apply before loading patients, so every directory answers alike).</summary>
     private static void AddAll<TKey>(Dictionary<TKey, List<DirectoryMatch>> index, TKey key, string probeSkeleton, List<DirectoryMatch> into)
         where TKey : notnull

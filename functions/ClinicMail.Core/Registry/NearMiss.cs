@@ -26,7 +26,14 @@ public static class NearMiss
     {
         ArgumentNullException.ThrowIfNull(probeSkeleton);
         ArgumentNullException.ThrowIfNull(candidateSkeleton);
-        if (string.Equals(probeSkeleton, candidateSkeleton, StringComparison.Ordinal))
+        return IsCandidate(probeSkeleton.AsSpan(), candidateSkeleton.AsSpan());
+    }
+
+    /// <summary><see cref="IsCandidate(string, string)"/> on spans (the in-process index tests
+    /// skeletons it decodes into a buffer).</summary>
+    public static bool IsCandidate(ReadOnlySpan<char> probeSkeleton, ReadOnlySpan<char> candidateSkeleton)
+    {
+        if (probeSkeleton.SequenceEqual(candidateSkeleton))
         {
             return true;
         }
@@ -34,13 +41,13 @@ public static class NearMiss
         var probeAt = probeSkeleton.LastIndexOf('@');
         var candidateAt = candidateSkeleton.LastIndexOf('@');
         if (probeAt < 0 || candidateAt < 0
-            || !probeSkeleton.AsSpan(probeAt).SequenceEqual(candidateSkeleton.AsSpan(candidateAt))
+            || !probeSkeleton[probeAt..].SequenceEqual(candidateSkeleton[candidateAt..])
             || Math.Min(probeAt, candidateAt) < MinLocalLengthForEdits)
         {
             return false;
         }
 
         var bound = EditBound(probeAt);
-        return EditDistance.Bounded(probeSkeleton.AsSpan(0, probeAt), candidateSkeleton.AsSpan(0, candidateAt), bound) <= bound;
+        return EditDistance.Bounded(probeSkeleton[..probeAt], candidateSkeleton[..candidateAt], bound) <= bound;
     }
 }

@@ -104,13 +104,17 @@ public static class ServiceRegistration
                 storage.ConnectionString,
                 storage.UsesEntraAuthentication(settings.ClinicMail) ? new DefaultAzureCredential() : null,
                 sp.GetRequiredService<TimeProvider>()));
-            services.TryAddSingleton(sp => StorageBackend.ForPostgres(sp.GetRequiredService<PostgresDatabase>(), sp.GetRequiredService<TimeProvider>()));
+            services.TryAddSingleton(sp => StorageBackend.ForPostgres(
+                sp.GetRequiredService<PostgresDatabase>(), sp.GetRequiredService<TimeProvider>(), inProcessNearMiss: storage.InProcessNearMiss,
+                logger: sp.GetRequiredService<ILoggerFactory>().CreateLogger("ClinicMail.Registry.NearMissIndex")));
         }
         else
         {
             // One database object per file: it opens pooled connections per operation.
             services.TryAddSingleton(sp => new SqliteDatabase(storage.ConnectionString, sp.GetRequiredService<TimeProvider>()));
-            services.TryAddSingleton(sp => StorageBackend.ForSqlite(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
+            services.TryAddSingleton(sp => StorageBackend.ForSqlite(
+                sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>(), storage.InProcessNearMiss,
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("ClinicMail.Registry.NearMissIndex")));
         }
 
         // Stateless adapters over the pooled database: singletons.

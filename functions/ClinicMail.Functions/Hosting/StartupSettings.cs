@@ -23,6 +23,12 @@ public sealed class StorageOptions
     /// connection string has no password. Unset: yes in Production, no in Development.</summary>
     public bool? UseEntraAuthentication { get; set; }
 
+    /// <summary>Search near misses in an in-process index of the registry's address rows, kept up to
+    /// date from the database (default), instead of with index seeks in the database on every check
+    /// with an unregistered recipient. Costs about 100 bytes of memory per address row (~100 MB at
+    /// 1,000,000 patients); see docs/registry.md.</summary>
+    public bool InProcessNearMiss { get; set; } = true;
+
     public bool MigratesOnStartup(ClinicMailOptions clinic) => MigrateOnStartup ?? clinic.IsDevelopment;
 
     public bool UsesEntraAuthentication(ClinicMailOptions clinic) => UseEntraAuthentication ?? clinic.IsProduction;

@@ -4,6 +4,7 @@ using ClinicMail.Core.Registry;
 using ClinicMail.Core.Secure;
 using ClinicMail.Infrastructure.Storage.Postgres;
 using ClinicMail.Infrastructure.Storage.Sqlite;
+using Microsoft.Extensions.Logging;
 
 namespace ClinicMail.Infrastructure.Storage;
 
@@ -57,27 +58,46 @@ public sealed class StorageBackend : IAsyncDisposable
     /// <summary>The PostgreSQL database, when that is the provider.</summary>
     public PostgresDatabase? Postgres { get; private init; }
 
-    public static StorageBackend ForSqlite(SqliteDatabase database, TimeProvider? time = null)
+    /// <param name="database">The SQLite file.</param>
+    /// <param name="time">Clock of the stores (timestamps, caches).</param>
+    /// <param name="inProcessNearMiss">Search near misses in an in-process index of the address rows
+    /// (a long-running host: the HTTP app), not with index seeks in the database (one-shot commands).</param>
+    /// <param name="logger">For the in-process index's build and catch-up (counts and durations only).</param>
+    public static StorageBackend ForSqlite(SqliteDatabase database, TimeProvider? time = null, bool inProcessNearMiss = false, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         var audit = new SqliteAuditStore(database);
-        return new StorageBackend("Sqlite", new SqlitePatientStore(database, time), new SqlitePatientDirectory(database, time), audit, audit, new SqliteSecureMessageStore(database), database.MigrateAsync, null)
+        return new StorageBackend("Sqlite", new SqlitePatientStore(database, time), new SqlitePatientDirectory(database, time, inProcessNearMiss, logger), audit, audit, new SqliteSecureMessageStore(database), database.MigrateAsync, null)
         {
             Sqlite = database,
             AuditReview = audit,
         };
     }
 
-    public static StorageBackend ForPostgres(PostgresDatabase database, TimeProvider? time = null, bool ownsDatabase = false)
+    /// <param name="database">The PostgreSQL data source.</param>
+    /// <param name="time">Clock of the stores (timestamps, caches).</param>
+    /// <param name="ownsDatabase">Dispose <paramref name="database"/> with this backend.</param>
+    /// <param name="inProcessNearMiss">As for <see cref="ForSqlite"/>.</param>
+    /// <param name="logger">As for <see cref="ForSqlite"/>.</param>
+    public static StorageBackend ForPostgres(PostgresDatabase database, TimeProvider? time = null, bool ownsDatabase = false, bool inProcessNearMiss = false, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         var audit = new PostgresAuditStore(database);
-        return new StorageBackend("Postgres", new PostgresPatientStore(database, time), new PostgresPatientDirectory(database, time), audit, audit, new PostgresSecureMessageStore(database), database.MigrateAsync, ownsDatabase ? database : null)
+        return new StorageBackend("Postgres", new PostgresPatientStore(database, time), new PostgresPatientDirectory(database, time, inProcessNearMiss, logger), audit, audit, new PostgresSecureMessageStore(database), database.MigrateAsync, ownsDatabase ? database : null)
         {
             Postgres = database,
             AuditReview = audit,
         };
     }
+
+    /// <summary>Builds the directory's in-process near-miss index now (start-up warm-up, benchmarks)
+    /// instead of at the first look-up; nothing to do when near misses are searched in the database.</summary>
+    public Task WarmUpNearMissIndexAsync(CancellationToken cancellationToken = default) => Directory switch
+    {
+        SqlitePatientDirectory sqlite => sqlite.WarmUpNearMissIndexAsync(cancellationToken),
+        PostgresPatientDirectory postgres => postgres.WarmUpNearMissIndexAsync(cancellationToken),
+        _ => Task.CompletedTask,
+    };
 
     /// <summary>Opens a store from a CLI-style target: a SQLite file path or a PostgreSQL connection string.</summary>
     public static StorageBackend Open(string? sqlitePath, string? postgresConnectionString, TokenCredential? entraCredential = null, TimeProvider? time = null)
@@ -110,7 +130,7 @@ public sealed class StorageBackend : IAsyncDisposable
 
         if (Directory is IDisposable directory)
         {
-            // The SQLite directory keeps a few open look-up connections.
+            // The SQLite directory keeps a few open look-up connections; both stop their index's work.
             directory.Dispose();
         }
 

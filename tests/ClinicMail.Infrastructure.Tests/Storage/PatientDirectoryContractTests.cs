@@ -245,3 +245,52 @@ public sealed class PostgresPatientDirectoryContractTests : PatientDirectoryCont
         }
     }
 }
+
+/// <summary>The same contract with near misses searched in the in-process index (the HTTP app's mode), built before the tests run.</summary>
+[TestFixture]
+public sealed class SqliteInProcessNearMissDirectoryContractTests : PatientDirectoryContractTests
+{
+    private TempSqliteDatabase? _temp;
+    private Infrastructure.Storage.Sqlite.SqlitePatientDirectory? _directory;
+
+    protected override async Task<IPatientDirectory> CreateDirectoryAsync(IReadOnlyList<Patient> patients)
+    {
+        _temp = await TempSqliteDatabase.CreateMigratedAsync();
+        await new Infrastructure.Storage.Sqlite.SqlitePatientStore(_temp.Database).UpsertManyAsync(patients, "actor-test");
+        _directory = new Infrastructure.Storage.Sqlite.SqlitePatientDirectory(_temp.Database, inProcessNearMiss: true);
+        await _directory.WarmUpNearMissIndexAsync();
+        return _directory;
+    }
+
+    protected override void ReleaseDirectory()
+    {
+        _directory?.Dispose();
+        _temp?.Dispose();
+    }
+}
+
+/// <summary>The same contract with near misses searched in the in-process index, on PostgreSQL.</summary>
+[TestFixture]
+public sealed class PostgresInProcessNearMissDirectoryContractTests : PatientDirectoryContractTests
+{
+    private TempPostgresDatabase? _temp;
+    private Infrastructure.Storage.Postgres.PostgresPatientDirectory? _directory;
+
+    protected override async Task<IPatientDirectory> CreateDirectoryAsync(IReadOnlyList<Patient> patients)
+    {
+        _temp = await TempPostgresDatabase.CreateAsync();
+        await new Infrastructure.Storage.Postgres.PostgresPatientStore(_temp.Database).UpsertManyAsync(patients, "actor-test");
+        _directory = new Infrastructure.Storage.Postgres.PostgresPatientDirectory(_temp.Database, inProcessNearMiss: true);
+        await _directory.WarmUpNearMissIndexAsync();
+        return _directory;
+    }
+
+    protected override void ReleaseDirectory()
+    {
+        _directory?.Dispose();
+        if (_temp is not null)
+        {
+            _temp.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+}

@@ -223,7 +223,7 @@ public sealed class PostgresPatientStore(PostgresDatabase database, TimeProvider
             var keys = addresses.Select(AddressKeys.For).ToList();
             await using var update = new NpgsqlCommand(
                 "UPDATE patient_addresses AS a SET skeleton = u.skeleton, domain = u.domain, local_prefix = u.prefix, local_suffix = u.suffix, " +
-                "local_length = u.length, local_outer = u.outr, keys_version = $7 FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], " +
+                "local_length = u.length, local_outer = u.outr, keys_version = $7, keyed_xid = pg_current_xact_id() FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], " +
                 "$6::integer[], $8::text[]) AS u(id, skeleton, domain, prefix, suffix, length, outr) WHERE a.id = u.id;", connection, transaction);
             update.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray() });
             update.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k.Skeleton).ToArray() });

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using ClinicMail.Core.Registry;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 
 namespace ClinicMail.Infrastructure.Storage.Sqlite;
 
@@ -12,8 +13,11 @@ namespace ClinicMail.Infrastructure.Storage.Sqlite;
 /// <remarks>Safe as a singleton: apart from the database handle it keeps a few idle look-up
 /// sessions (an open connection with its statements prepared), each used by one call at a time.
 /// Every statement runs in its own autocommit read transaction, so a kept connection sees every
-/// committed change; SQLite re-prepares a statement by itself after a schema change.</remarks>
-public sealed class SqlitePatientDirectory(SqliteDatabase database, TimeProvider? time = null) : IPatientDirectory, IDisposable
+/// committed change; SQLite re-prepares a statement by itself after a schema change. With
+/// <c>inProcessNearMiss</c>, near misses are searched in a <see cref="NearMissIndex"/> kept by a
+/// <see cref="NearMissReplica{TToken}"/>, and only the surviving rows are read back (docs/registry.md).</remarks>
+public sealed class SqlitePatientDirectory(SqliteDatabase database, TimeProvider? time = null, bool inProcessNearMiss = false, ILogger? logger = null)
+    : IPatientDirectory, IDisposable
 {
     private const string MatchColumns = PatientRows.AddressColumns + ", " + PatientRows.PatientColumns;
 
@@ -25,7 +29,7 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database, TimeProvider
         "JOIN patient_addresses AS a ON a.address = wanted.value" + PatientJoins + ";";
 
     /// <summary>Near-miss candidates in one statement: skeleton seeks, then (domain, length, key)
-    /// seeks on covering indexes where <c>clinicmail_near</c> (<see cref="NearMiss.IsCandidate"/>)
+    /// seeks on covering indexes where <c>clinicmail_near</c> (<see cref="NearMiss.IsCandidate(string, string)"/>)
     /// drops the non-candidates on the index entries themselves; only the survivors (a handful) are
     /// joined to their rows and patients. Each key is <c>[domain, length, key, probe skeleton]</c> for the prefix, suffix and outer keys.</summary>
     internal const string NearMissSql =
@@ -93,18 +97,114 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database, TimeProvider
             return new DirectoryLookup(new Dictionary<string, IReadOnlyList<DirectoryMatch>>(StringComparer.Ordinal), []);
         }
 
+        var state = _replica?.Current;
+        var plan = state is null ? null : NearMissPlan.Make(state.Index, lookups);
         return await WithSessionAsync(async session =>
         {
             var registered = await session.FindByAddressesAsync([.. lookups.Select(l => l.Address)], cancellationToken).ConfigureAwait(false);
-            var keys = AddressLookup.KeysOfUnregistered(lookups, registered);
-            var candidates = keys.Count == 0 ? [] : await session.NearMissesAsync(keys, cancellationToken).ConfigureAwait(false);
+            if (state is null)
+            {
+                var keys = AddressLookup.KeysOfUnregistered(lookups, registered);
+                return new DirectoryLookup(registered, keys.Count == 0 ? [] : await session.NearMissesAsync(keys, cancellationToken).ConfigureAwait(false));
+            }
+
+            List<NearMissCandidate> candidates;
+            List<AddressLookup> unsearched;
+            if (await session.NearMissTokenAsync(cancellationToken).ConfigureAwait(false) != state.Token)
+            {
+                // Rows were written since the index read them: search the database this once.
+                _replica!.CatchUp(state);
+                candidates = [];
+                unsearched = [.. lookups.Where(l => !registered.ContainsKey(l.Address) && l.NearMissKeys.Count > 0)];
+            }
+            else
+            {
+                var rows = await session.RowsByIdAsync(plan!.RowIds, cancellationToken).ConfigureAwait(false);
+                (candidates, unsearched) = plan.Finish(registered, rows);
+            }
+
+            if (unsearched.Count > 0)
+            {
+                candidates.AddRange(await session.NearMissesAsync([.. unsearched.SelectMany(l => l.NearMissKeys).Distinct()], cancellationToken).ConfigureAwait(false));
+            }
+
             return new DirectoryLookup(registered, candidates);
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Closes the idle look-up connections.</summary>
+    /// <summary>Builds the in-process index now instead of at the first look-up (warm-up, tests,
+    /// benchmarks). Does nothing when the directory searches near misses in the database.</summary>
+    public Task WarmUpNearMissIndexAsync(CancellationToken cancellationToken = default) =>
+        _replica?.WaitUntilReadyAsync(cancellationToken) ?? Task.CompletedTask;
+
+    /// <summary>Rows in the in-process index (null: none built), and a wait for its catch-up under way (tests).</summary>
+    internal int? NearMissIndexRows => _replica?.Peek?.Index.Count;
+
+    internal Task NearMissIdleAsync() => _replica?.IdleAsync() ?? Task.CompletedTask;
+
+    private readonly NearMissReplica<NearMissToken>? _replica = inProcessNearMiss ? new NearMissReplica<NearMissToken>(new RowIdFeed(database), logger, time) : null;
+
+    /// <summary>What a SQLite index has seen: the highest address row id, and the counter of
+    /// deletions and re-keys (migration 0006) at that moment.</summary>
+    private sealed record NearMissToken(long MaxId, long Changes);
+
+    private const string NearMissTokenSql =
+        "SELECT coalesce((SELECT max(id) FROM patient_addresses), 0), (SELECT value FROM near_miss_changes WHERE id = 1);";
+
+    private const string RowsByIdSql =
+        "SELECT a.id, a.patient_id, a.address, a.skeleton FROM json_each($ids) AS k JOIN patient_addresses AS a ON a.id = k.value;";
+
+    /// <summary>Reads address rows for the index inside one read transaction (one WAL snapshot for the
+    /// token and the rows). New rows are those above the highest id seen, unless a row was deleted or
+    /// re-keyed since (the counter moved): then the index is rebuilt.</summary>
+    private sealed class RowIdFeed(SqliteDatabase database) : INearMissFeed<NearMissToken>
+    {
+        public async Task<NearMissToken> LoadAllAsync(NearMissIndex index, CancellationToken cancellationToken) =>
+            (await LoadAsync(index, null, cancellationToken).ConfigureAwait(false))!;
+
+        public Task<NearMissToken?> LoadChangesAsync(NearMissIndex index, NearMissToken since, CancellationToken cancellationToken) =>
+            LoadAsync(index, since, cancellationToken);
+
+        private async Task<NearMissToken?> LoadAsync(NearMissIndex index, NearMissToken? since, CancellationToken cancellationToken)
+        {
+            await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken).ConfigureAwait(false);
+            NearMissToken token;
+            await using (var read = connection.CreateCommand())
+            {
+                read.Transaction = transaction;
+                read.CommandText = NearMissTokenSql;
+                await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                token = new NearMissToken(reader.GetInt64(0), reader.GetInt64(1));
+            }
+
+            if (since is not null && since.Changes != token.Changes)
+            {
+                return null;
+            }
+
+            await using (var rows = connection.CreateCommand())
+            {
+                rows.Transaction = transaction;
+                rows.CommandText = "SELECT id, address, skeleton FROM patient_addresses WHERE id > $after;";
+                rows.Parameters.AddWithValue("$after", since?.MaxId ?? 0);
+                await using var reader = await rows.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    index.Add(reader.GetInt64(0), reader.GetString(1), reader.GetString(2));
+                }
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return token;
+        }
+    }
+
+    /// <summary>Closes the idle look-up connections (and stops the index's background work).</summary>
     public void Dispose()
     {
+        _replica?.Dispose();
         while (_sessions.TryTake(out var session))
         {
             session.Dispose();
@@ -160,6 +260,35 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database, TimeProvider
         private SqliteCommand? _addressesOfPatients;
         private SqliteCommand? _nearMissMatches;
         private SqliteCommand? _nearMisses;
+        private SqliteCommand? _token;
+        private SqliteCommand? _rowsById;
+
+        public async Task<NearMissToken> NearMissTokenAsync(CancellationToken cancellationToken)
+        {
+            _token ??= Prepare(connection, NearMissTokenSql);
+            await using var reader = await _token.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            return new NearMissToken(reader.GetInt64(0), reader.GetInt64(1));
+        }
+
+        public async Task<Dictionary<long, NearMissCandidate>> RowsByIdAsync(long[] ids, CancellationToken cancellationToken)
+        {
+            var rows = new Dictionary<long, NearMissCandidate>();
+            if (ids.Length == 0)
+            {
+                return rows;
+            }
+
+            _rowsById ??= Prepare(connection, RowsByIdSql, "$ids");
+            _rowsById.Parameters[0].Value = "[" + string.Join(',', ids.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]";
+            await using var reader = await _rowsById.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                rows[reader.GetInt64(0)] = new NearMissCandidate(reader.GetString(1), reader.GetString(2), reader.GetString(3));
+            }
+
+            return rows;
+        }
 
         public async Task<IReadOnlyDictionary<string, IReadOnlyList<DirectoryMatch>>> FindByAddressesAsync(
             IReadOnlyCollection<string> normalizedAddresses, CancellationToken cancellationToken)
@@ -183,7 +312,7 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database, TimeProvider
             return ReadMatchesAsync(_nearMissMatches, cancellationToken);
         }
 
-        public async Task<IReadOnlyList<NearMissCandidate>> NearMissesAsync(IReadOnlyCollection<AddressKeys> keys, CancellationToken cancellationToken)
+        public async Task<List<NearMissCandidate>> NearMissesAsync(IReadOnlyCollection<AddressKeys> keys, CancellationToken cancellationToken)
         {
             _nearMisses ??= Prepare(connection, NearMissLightSql, "$skeletons", "$prefixes", "$suffixes", "$outers");
             BindNearMissKeys(_nearMisses, keys);
@@ -203,6 +332,8 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database, TimeProvider
             _addressesOfPatients?.Dispose();
             _nearMissMatches?.Dispose();
             _nearMisses?.Dispose();
+            _token?.Dispose();
+            _rowsById?.Dispose();
             connection.Dispose();
         }
 
