@@ -108,7 +108,7 @@ public static class RegistryScale
 
         if (what is "check" or "all")
         {
-            await CheckAsync(folder, server);
+            await CheckAsync(folder, server, int.Parse(args.Length > 2 && what == "check" ? args[2] : "100000", CultureInfo.InvariantCulture));
         }
 
         return 0;
@@ -227,11 +227,15 @@ public static class RegistryScale
             return;
         }
 
-        var memory = GC.GetTotalMemory(forceFullCollection: true);
         var watch = Stopwatch.StartNew();
         await backend.WarmUpNearMissIndexAsync();
-        var grown = GC.GetTotalMemory(forceFullCollection: true) - memory;
-        Console.WriteLine(FormattableString.Invariant($"  {backend.Provider}: in-process near-miss index built in {watch.Elapsed.TotalSeconds:F2} s, managed heap +{grown / (1024 * 1024)} MB"));
+        var (rows, bytes) = backend.Directory switch
+        {
+            Infrastructure.Storage.Sqlite.SqlitePatientDirectory sqlite => (sqlite.NearMissIndexRows, sqlite.NearMissIndexBytes),
+            PostgresPatientDirectory postgres => (postgres.NearMissIndexRows, postgres.NearMissIndexBytes),
+            _ => (null, null),
+        };
+        Console.WriteLine(FormattableString.Invariant($"  {backend.Provider}: in-process near-miss index of {rows:N0} rows built in {watch.Elapsed.TotalSeconds:F2} s, ~{bytes / (1024 * 1024)} MB"));
     }
 
     /// <summary>Builds (or reuses) the database of these generated patients.</summary>
@@ -375,11 +379,11 @@ public static class RegistryScale
     }
 
     /// <summary>The full check (text, topics, identifiers, recipients, policy, etiquette) of a 4 KB
-    /// French draft with 10 recipients, against 100,000 patients.</summary>
-    private static async Task CheckAsync(string folder, string? server)
+    /// French draft with 10 recipients, against <paramref name="count"/> patients (the databases of <c>resolve</c>).</summary>
+    private static async Task CheckAsync(string folder, string? server, int count)
     {
-        Console.WriteLine("check: full DraftChecker.CheckAsync, 4 KB body, 10 recipients, 100,000 patients (median / p95)");
-        var patients = RegistryGenerator.Generate(100_000, 2025);
+        Console.WriteLine(FormattableString.Invariant($"check: full DraftChecker.CheckAsync, 4 KB body, 10 recipients, {count:N0} patients (median / p95)"));
+        var patients = RegistryGenerator.Generate(count, 2025);
         var memory = new InMemoryPatientDirectory(patients);
         var drafts = Drafts(patients, memory);
         var body = FourKilobyteBody();
@@ -396,7 +400,7 @@ public static class RegistryScale
         }
 
         await Time("in memory", memory);
-        await using (var sqlite = StorageBackend.ForSqlite(new SqliteDatabase(Path.Combine(folder, "resolve-100000.db")), inProcessNearMiss: InProcessNearMiss))
+        await using (var sqlite = StorageBackend.ForSqlite(new SqliteDatabase(Path.Combine(folder, FormattableString.Invariant($"resolve-{count}.db"))), inProcessNearMiss: InProcessNearMiss))
         {
             await sqlite.MigrateAsync();
             await FillAsync(sqlite, patients);
@@ -406,7 +410,7 @@ public static class RegistryScale
 
         if (server is not null)
         {
-            await using var postgres = await PostgresAsync(server, "clinicmail_bench_100000", recreate: false);
+            await using var postgres = await PostgresAsync(server, FormattableString.Invariant($"clinicmail_bench_{count}"), recreate: false);
             await FillAsync(postgres, patients);
             await IndexAsync(postgres);
             await Time("PostgreSQL", postgres.Directory);

@@ -20,6 +20,10 @@ internal sealed class NearMissPlan
         RowIds = rowIds;
     }
 
+    /// <summary>True when the index took every recipient for registered: nothing was searched, and
+    /// the database's exact answer alone decides (a recipient it does not find is searched there).</summary>
+    public bool SearchedNothing => _planned.Count == 0;
+
     /// <summary>Distinct row ids to read back (id, owner, address, skeleton) with the exact look-up.</summary>
     public long[] RowIds { get; }
 

@@ -55,6 +55,14 @@ public sealed class PostgresPatientDirectory(PostgresDatabase database, TimeProv
         "UNION ALL SELECT a.patient_id, a.address, a.skeleton, k.probe FROM keys AS k JOIN patient_addresses AS a " +
         "ON a.domain = k.domain AND a.local_length = k.length AND a.local_outer = k.outr;";
 
+    /// <summary>The exact look-up of <see cref="LookUpAsync"/> in one statement: for each address
+    /// found, every address row of its patient (a) with the patient's columns, and the looked-up
+    /// address first, so the reader knows which row matched (a.address = it). One statement instead
+    /// of two saves a statement's round of protocol messages and executor start-up per check.</summary>
+    internal const string ByAddressWithAddressesSql =
+        "SELECT k.address, " + MatchColumns + " FROM unnest($1::text[]) AS k(address) JOIN patient_addresses AS m ON m.address = k.address " +
+        "JOIN patients AS p ON p.id = m.patient_id" + PostgresRows.ConsentJoin + " JOIN patient_addresses AS a ON a.patient_id = p.id ORDER BY p.id, a.position;";
+
     private const string MatchesByRowIdSql =
         "SELECT " + MatchColumns + " FROM unnest($1::bigint[]) AS k(id) JOIN patient_addresses AS a ON a.id = k.id" + PatientJoins + ";";
 
@@ -168,18 +176,21 @@ public sealed class PostgresPatientDirectory(PostgresDatabase database, TimeProv
         {
             BatchCommands =
             {
-                PostgresRows.Command(ByAddressSql, (object)addresses),
-                PostgresRows.Command(AddressesOfMatchesSql, (object)addresses),
+                PostgresRows.Command(ByAddressWithAddressesSql, (object)addresses),
             },
         };
         if (state is null)
         {
             batch.BatchCommands.Add(NearMissCommand(lookups, addresses));
         }
-        else
+        else if (!plan!.SearchedNothing)
         {
+            // Whether the index is current, and the rows its search kept (none to read: no statement).
             batch.BatchCommands.Add(PostgresRows.Command(WrittenSinceSql, state.Token));
-            batch.BatchCommands.Add(PostgresRows.Command(RowsByIdSql, (object)plan!.RowIds));
+            if (plan.RowIds.Length > 0)
+            {
+                batch.BatchCommands.Add(PostgresRows.Command(RowsByIdSql, (object)plan.RowIds));
+            }
         }
 
         List<DirectoryMatch> matches;
@@ -188,7 +199,7 @@ public sealed class PostgresPatientDirectory(PostgresDatabase database, TimeProv
         Dictionary<string, IReadOnlyList<DirectoryMatch>> registered;
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            matches = await ReadMatchesAsync(reader, cancellationToken).ConfigureAwait(false);
+            matches = await ReadMatchesWithAddressesAsync(reader, cancellationToken).ConfigureAwait(false);
             registered = GroupByAddress(matches);
             await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
             if (state is null)
@@ -197,13 +208,20 @@ public sealed class PostgresPatientDirectory(PostgresDatabase database, TimeProv
             }
             else
             {
-                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                var behind = reader.GetBoolean(0);
-                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                var behind = false;
                 var rows = new Dictionary<long, NearMissCandidate>();
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                if (!plan!.SearchedNothing)
                 {
-                    rows[reader.GetInt64(0)] = new NearMissCandidate(reader.GetString(1), reader.GetString(2), reader.GetString(3));
+                    await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                    behind = reader.GetBoolean(0);
+                    if (plan.RowIds.Length > 0)
+                    {
+                        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                        {
+                            rows[reader.GetInt64(0)] = new NearMissCandidate(reader.GetString(1), reader.GetString(2), reader.GetString(3));
+                        }
+                    }
                 }
 
                 if (behind)
@@ -215,7 +233,7 @@ public sealed class PostgresPatientDirectory(PostgresDatabase database, TimeProv
                 }
                 else
                 {
-                    var (found, unplanned) = plan!.Finish(registered, rows);
+                    var (found, unplanned) = plan.Finish(registered, rows);
                     candidates.AddRange(found);
                     unsearched.AddRange(unplanned);
                 }
@@ -239,6 +257,8 @@ public sealed class PostgresPatientDirectory(PostgresDatabase database, TimeProv
 
     /// <summary>Rows in the in-process index (null: none built), and a wait for its catch-up under way (tests).</summary>
     internal int? NearMissIndexRows => _replica?.Peek?.Index.Count;
+
+    internal long? NearMissIndexBytes => _replica?.Peek?.Index.ApproximateBytes;
 
     internal Task NearMissIdleAsync() => _replica?.IdleAsync() ?? Task.CompletedTask;
 
@@ -395,6 +415,40 @@ public sealed class PostgresPatientDirectory(PostgresDatabase database, TimeProv
         };
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await ReadMatchesAsync(reader, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads <see cref="ByAddressWithAddressesSql"/>: rows grouped by patient, one per address of
+    /// the patient, each with the looked-up address it was reached from.</summary>
+    private static async Task<List<DirectoryMatch>> ReadMatchesWithAddressesAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        var matched = new List<(string PatientId, PatientAddress Address, AddressKeys Keys)>();
+        var patients = new Dictionary<string, (Patient Patient, List<PatientAddress> Addresses, HashSet<int> Positions)>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var row = PostgresRows.ReadAddress(reader, 1);
+            if (!patients.TryGetValue(row.PatientId, out var entry))
+            {
+                entry = (PostgresRows.ReadPatient(reader, 1 + PostgresRows.AddressColumnCount), [], []);
+                patients.Add(row.PatientId, entry);
+            }
+
+            // A patient reached from two looked-up addresses comes twice: keep each address once.
+            if (entry.Positions.Add(reader.GetInt32(2)))
+            {
+                entry.Addresses.Add(row.Address);
+            }
+
+            if (string.Equals(row.Address.Address, reader.GetString(0), StringComparison.Ordinal))
+            {
+                matched.Add(row);
+            }
+        }
+
+        return matched.ConvertAll(r =>
+        {
+            var (patient, addresses, _) = patients[r.PatientId];
+            return new DirectoryMatch(patient with { Addresses = addresses }, r.Address) { Keys = r.Keys };
+        });
     }
 
     /// <summary>Reads the two result sets of an exact or by-row-id look-up (matches with their

@@ -110,7 +110,13 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database, TimeProvider
 
             List<NearMissCandidate> candidates;
             List<AddressLookup> unsearched;
-            if (await session.NearMissTokenAsync(cancellationToken).ConfigureAwait(false) != state.Token)
+            if (plan!.SearchedNothing)
+            {
+                // The index took every recipient for registered: the database's answer alone decides.
+                candidates = [];
+                unsearched = [.. lookups.Where(l => !registered.ContainsKey(l.Address) && l.NearMissKeys.Count > 0)];
+            }
+            else if (await session.NearMissTokenAsync(cancellationToken).ConfigureAwait(false) != state.Token)
             {
                 // Rows were written since the index read them: search the database this once.
                 _replica!.CatchUp(state);
@@ -119,7 +125,7 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database, TimeProvider
             }
             else
             {
-                var rows = await session.RowsByIdAsync(plan!.RowIds, cancellationToken).ConfigureAwait(false);
+                var rows = await session.RowsByIdAsync(plan.RowIds, cancellationToken).ConfigureAwait(false);
                 (candidates, unsearched) = plan.Finish(registered, rows);
             }
 
@@ -139,6 +145,8 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database, TimeProvider
 
     /// <summary>Rows in the in-process index (null: none built), and a wait for its catch-up under way (tests).</summary>
     internal int? NearMissIndexRows => _replica?.Peek?.Index.Count;
+
+    internal long? NearMissIndexBytes => _replica?.Peek?.Index.ApproximateBytes;
 
     internal Task NearMissIdleAsync() => _replica?.IdleAsync() ?? Task.CompletedTask;
 
