@@ -80,7 +80,11 @@ internal sealed class NearMissReplica<TToken> : IDisposable
     {
         while (_state is null)
         {
-            _notBefore = default;
+            lock (_lock)
+            {
+                _notBefore = default;
+            }
+
             Run(null);
             await IdleAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
             if (_state is null)
@@ -139,7 +143,11 @@ internal sealed class NearMissReplica<TToken> : IDisposable
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            _notBefore = _time.GetUtcNow() + RetryDelay;
+            lock (_lock)
+            {
+                _notBefore = _time.GetUtcNow() + RetryDelay;
+            }
+
             _logger.LogWarning("Near-miss index build failed ({ExceptionType}); look-ups search near misses in the database meanwhile.", exception.GetType().Name);
         }
     }
@@ -162,7 +170,11 @@ internal sealed class NearMissReplica<TToken> : IDisposable
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            _notBefore = _time.GetUtcNow() + RetryDelay;
+            lock (_lock)
+            {
+                _notBefore = _time.GetUtcNow() + RetryDelay;
+            }
+
             _logger.LogWarning("Near-miss index catch-up failed ({ExceptionType}); look-ups search near misses in the database meanwhile.", exception.GetType().Name);
         }
     }
