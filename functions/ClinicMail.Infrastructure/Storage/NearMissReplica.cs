@@ -103,10 +103,18 @@ internal sealed class NearMissReplica<TToken> : IDisposable
         }
     }
 
+    /// <summary>Stops the background work. Idempotent (the host disposes the directory both as
+    /// itself and through its backend). The token source is cancelled, not disposed: a build still
+    /// running may be registering on its token, and a source without timers holds nothing to free.</summary>
     public void Dispose()
     {
-        _stop.Cancel();
-        _stop.Dispose();
+        lock (_lock)
+        {
+            if (!_stop.IsCancellationRequested)
+            {
+                _stop.Cancel();
+            }
+        }
     }
 
     private void Run(State? seen)
