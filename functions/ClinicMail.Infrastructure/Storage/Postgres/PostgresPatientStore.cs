@@ -395,13 +395,16 @@ public sealed class PostgresPatientStore(PostgresDatabase database, TimeProvider
         }
 
         var history = changed.SelectMany(d => d.HistoryRows().Select(h => (d.Patient.Id, h.Entity, h.Operation, h.Fields))).ToList();
+
+        // Most rows name one of a few shared field lists (an insert names every field): each is serialized once.
+        var fieldsJson = new Dictionary<IReadOnlyList<string>, string>(ReferenceEqualityComparer.Instance);
         commands.Add(PostgresRows.Command(
             "INSERT INTO registry_changes (at, actor_id, entity, entity_id, operation, fields) SELECT $5, $6, u.entity, u.entity_id, u.operation, " +
             "u.fields::jsonb FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(entity, entity_id, operation, fields);",
             history.Select(h => h.Entity).ToArray(),
             history.Select(h => h.Id).ToArray(),
             history.Select(h => h.Operation).ToArray(),
-            history.Select(h => StorageNames.JsonArray(h.Fields)).ToArray(),
+            history.Select(h => fieldsJson.TryGetValue(h.Fields, out var json) ? json : fieldsJson[h.Fields] = StorageNames.JsonArray(h.Fields)).ToArray(),
             now,
             actorId));
 
