@@ -85,6 +85,15 @@ public sealed class PostgresPatientStore(PostgresDatabase database, TimeProvider
             await pipeline.WaitAsync().ConfigureAwait(false);
             if (touched.Count > 0)
             {
+                // Serial plan for the check (this transaction only): with a large import's 100,000
+                // addresses the planner chose a parallel merge join in which every worker sorted the
+                // whole array again, 0.6 s where the serial plan takes 0.25 s.
+                if (touched.Count >= AnalyzeAfterRows)
+                {
+                    await using var serial = new NpgsqlCommand("SET LOCAL max_parallel_workers_per_gather = 0;", connection, transaction);
+                    await serial.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 await using var check = new NpgsqlCommand(
                     "SELECT a.address FROM unnest($1::text[]) AS k(address) JOIN patient_addresses AS a ON a.address = k.address GROUP BY a.address " +
                     "HAVING COUNT(*) > 1 AND bool_or(a.kind <> 'family_shared') LIMIT 1;", connection, transaction);
