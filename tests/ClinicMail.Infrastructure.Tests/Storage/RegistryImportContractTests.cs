@@ -212,11 +212,13 @@ public sealed class SqliteRegistryImportContractTests : RegistryImportContractTe
     protected override async Task<(IPatientStore Store, Func<ValueTask> Release)> CreateStoreAsync()
     {
         var temp = await TempSqliteDatabase.CreateMigratedAsync();
-        return (new SqlitePatientStore(temp.Database), () =>
+        return (new SqlitePatientStore(temp.Database), Release);
+
+        ValueTask Release()
         {
             temp.Dispose();
             return ValueTask.CompletedTask;
-        });
+        }
     }
 }
 
