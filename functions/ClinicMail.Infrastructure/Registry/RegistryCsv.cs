@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using ClinicMail.Core.Localization;
 using ClinicMail.Core.Registry;
@@ -59,6 +60,11 @@ public static class RegistryCsv
     /// <summary>Parses and validates the whole file. Patients come back in first-appearance order.</summary>
     /// <param name="input"></param>
     /// <param name="progress">Reports the number of data rows read so far (every 1,000 rows).</param>
+    /// <remarks>The per-row methods are compiled optimized from their first call
+    /// (<see cref="MethodImplOptions.AggressiveOptimization"/>): an import is a one-off in its
+    /// process, and tiered compilation (instrumented tier-0 first, for PGO) made a cold parse of
+    /// 100,000 rows take 1.5 s instead of 0.9 s.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (IReadOnlyList<ImportedPatient> Patients, int Rows, IReadOnlyList<ImportError> Errors) Parse(TextReader input, IProgress<int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -177,6 +183,7 @@ public static class RegistryCsv
     /// <summary>Quotes an unknown column name for a message: bounded, printable only (it came from the file).</summary>
     private static string Safe(string text) => new([.. text.Take(40).Where(c => !char.IsControl(c))]);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Row? ParseRow(int line, Func<string, string> field, List<ImportError> errors)
     {
         var before = errors.Count;
@@ -303,6 +310,7 @@ public static class RegistryCsv
             declaredCategories);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool YesNo(string text, string column, List<ImportError> errors, int line, bool emptyIs)
     {
         switch (text.ToLowerInvariant())
@@ -319,6 +327,7 @@ public static class RegistryCsv
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryVocabulary<TEnum>(string text, out TEnum value)
         where TEnum : struct, Enum => VocabularyOf<TEnum>.Values.TryGetValue(text.Trim(), out value);
 
@@ -329,6 +338,7 @@ public static class RegistryCsv
             Enum.GetValues<TEnum>().ToDictionary(v => StorageNames.Of(v), v => v, StringComparer.OrdinalIgnoreCase);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static TEnum? Vocabulary<TEnum>(string text, string column, string allowed, List<ImportError> errors, int line)
         where TEnum : struct, Enum
     {
@@ -341,6 +351,7 @@ public static class RegistryCsv
         return null;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static List<TEnum> List<TEnum>(string text, string column, string allowed, List<ImportError> errors, int line)
         where TEnum : struct, Enum
     {

@@ -64,7 +64,20 @@ public sealed class RegistryImporter(IPatientStore store, TimeProvider? time = n
         progress?.Report((ImportPhase.Comparing, 0, imported.Count));
         var stored = await store.GetManyByClinicIdsAsync([.. imported.Select(p => p.ClinicPatientId)], cancellationToken).ConfigureAwait(false);
         var today = DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
-        var patients = imported.Select(p => Merge(p, stored.GetValueOrDefault(p.ClinicPatientId), actorId, today)).ToList();
+        var patients = new List<Patient>(imported.Count);
+        var fresh = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var p in imported)
+        {
+            var old = stored.GetValueOrDefault(p.ClinicPatientId);
+            var patient = Merge(p, old, actorId, today);
+            if (old is null)
+            {
+                // A registry id made just now (NewId): the store need not look it up again.
+                fresh.Add(patient.Id);
+            }
+
+            patients.Add(patient);
+        }
 
         if (dryRun)
         {
@@ -82,7 +95,9 @@ public sealed class RegistryImporter(IPatientStore store, TimeProvider? time = n
         IReadOnlyList<PatientDiff> written;
         try
         {
-            written = await store.WriteAsync(patients, actorId, cancellationToken).ConfigureAwait(false);
+            written = store is IFreshPatientWriter writer
+                ? await writer.WriteAsync(patients, actorId, fresh, cancellationToken).ConfigureAwait(false)
+                : await store.WriteAsync(patients, actorId, cancellationToken).ConfigureAwait(false);
         }
         catch (RegistryConflictException conflict)
         {

@@ -13,9 +13,13 @@ namespace ClinicMail.Infrastructure.Storage.Sqlite;
 /// consent adds a row and the patient points to it, so the consent history survives. Existing
 /// patients are loaded in chunks with one statement per chunk, and every statement is prepared
 /// once per write, so an EMR import of 100,000 rows is a few seconds.</remarks>
-public sealed class SqlitePatientStore(SqliteDatabase database, TimeProvider? timeProvider = null) : IPatientStore
+public sealed class SqlitePatientStore(SqliteDatabase database, TimeProvider? timeProvider = null) : IPatientStore, IFreshPatientWriter
 {
     private const int Chunk = 2000;
+
+    private static readonly IReadOnlySet<string> NoFreshIds = new HashSet<string>(StringComparer.Ordinal);
+
+    private static readonly Dictionary<string, Patient> NoneStored = new(StringComparer.Ordinal);
 
     private const string SelectPatients =
         "SELECT " + PatientRows.PatientColumns + " FROM json_each($keys) AS wanted JOIN patients AS p ON p.{0} = wanted.value " +
@@ -34,7 +38,13 @@ public sealed class SqlitePatientStore(SqliteDatabase database, TimeProvider? ti
     public Task<UpsertSummary> UpsertManyAsync(IEnumerable<Patient> patients, string actorId, CancellationToken cancellationToken = default) =>
         PatientStoreExtensions.UpsertManyAsync(this, patients, actorId, cancellationToken);
 
-    public async Task<IReadOnlyList<PatientDiff>> WriteAsync(IReadOnlyList<Patient> patients, string actorId, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<PatientDiff>> WriteAsync(IReadOnlyList<Patient> patients, string actorId, CancellationToken cancellationToken = default) =>
+        WriteCoreAsync(patients, actorId, NoFreshIds, cancellationToken);
+
+    Task<IReadOnlyList<PatientDiff>> IFreshPatientWriter.WriteAsync(IReadOnlyList<Patient> patients, string actorId, IReadOnlySet<string> freshIds, CancellationToken cancellationToken) =>
+        WriteCoreAsync(patients, actorId, freshIds ?? throw new ArgumentNullException(nameof(freshIds)), cancellationToken);
+
+    private async Task<IReadOnlyList<PatientDiff>> WriteCoreAsync(IReadOnlyList<Patient> patients, string actorId, IReadOnlySet<string> freshIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(patients);
         ArgumentException.ThrowIfNullOrWhiteSpace(actorId);
@@ -53,7 +63,9 @@ public sealed class SqlitePatientStore(SqliteDatabase database, TimeProvider? ti
             for (var start = 0; start < patients.Count; start += Chunk)
             {
                 var chunk = patients.Skip(start).Take(Chunk).ToList();
-                var stored = await LoadManyAsync(connection, transaction, chunk.Select(p => p.Id), "id", cancellationToken).ConfigureAwait(false);
+                // Ids the caller just generated (IFreshPatientWriter) cannot be stored: not read back.
+                var known = chunk.Where(p => !freshIds.Contains(p.Id)).Select(p => p.Id).ToList();
+                var stored = known.Count == 0 ? NoneStored : await LoadManyAsync(connection, transaction, known, "id", cancellationToken).ConfigureAwait(false);
                 var chunkDiffs = chunk.Select(patient => PatientDiff.Compute(stored.GetValueOrDefault(patient.Id ?? ""), patient)).ToList();
                 chunks.Add(chunkDiffs);
                 diffs.AddRange(chunkDiffs);
