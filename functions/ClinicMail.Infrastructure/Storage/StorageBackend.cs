@@ -123,6 +123,12 @@ public sealed class StorageBackend : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Patients is PostgresPatientStore postgresPatients)
+        {
+            // A statistics refresh started by an import finishes before the data source closes.
+            await postgresPatients.MaintenanceAsync().ConfigureAwait(false);
+        }
+
         if (_owner is not null)
         {
             await _owner.DisposeAsync().ConfigureAwait(false);

@@ -43,6 +43,46 @@ public sealed class PostgresPatientStore(PostgresDatabase database, TimeProvider
 
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
 
+    private readonly Lock _maintenanceLock = new();
+    private Task _maintenance = Task.CompletedTask;
+
+    /// <summary>The statistics refresh started by the last large write, if any: awaited before the
+    /// data source is closed (<see cref="StorageBackend.DisposeAsync"/>), so a one-shot command
+    /// finishes it, and by the benchmark, which reports it apart.</summary>
+    internal Task MaintenanceAsync()
+    {
+        lock (_maintenanceLock)
+        {
+            return _maintenance;
+        }
+    }
+
+    /// <summary>After a large write commits, refreshes the planner statistics of the registry tables
+    /// (about 0.6 s after 100,000 patients) without making the writer wait: the rows are committed and
+    /// visible, the look-ups are index probes whatever the statistics, and autovacuum would refresh
+    /// them within a minute anyway; this only brings that forward. A failure is left to autovacuum.</summary>
+    private void RefreshStatisticsInBackground()
+    {
+        lock (_maintenanceLock)
+        {
+            var previous = _maintenance;
+            _maintenance = Task.Run(async () =>
+            {
+                await previous.ConfigureAwait(false);
+                try
+                {
+                    await using var connection = await database.OpenConnectionAsync().ConfigureAwait(false);
+                    await using var analyze = new NpgsqlCommand("ANALYZE patients, patient_addresses, consents;", connection);
+                    await analyze.ExecuteNonQueryAsync().ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is NpgsqlException or ObjectDisposedException or InvalidOperationException)
+                {
+                    // Autovacuum's own ANALYZE covers it.
+                }
+            });
+        }
+    }
+
     public Task<IReadOnlyList<PatientDiff>> WriteAsync(IReadOnlyList<Patient> patients, string actorId, CancellationToken cancellationToken = default) =>
         WriteCoreAsync(patients, actorId, NoFreshIds, cancellationToken);
 
@@ -115,8 +155,7 @@ public sealed class PostgresPatientStore(PostgresDatabase database, TimeProvider
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             if (diffs.Count(d => !d.IsEmpty) >= AnalyzeAfterRows)
             {
-                await using var analyze = new NpgsqlCommand("ANALYZE patients, patient_addresses, consents;", connection);
-                await analyze.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                RefreshStatisticsInBackground();
             }
         }
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation && exception.ConstraintName == "patients_clinic_patient_id_key")
