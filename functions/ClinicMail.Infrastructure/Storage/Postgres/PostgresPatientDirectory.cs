@@ -155,8 +155,8 @@ public sealed class PostgresPatientDirectory(PostgresDatabase database, TimeProv
             : await QueryMatchesAsync(MatchesByRowIdSql, AddressesOfRowsSql, survivors.ToArray(), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>One round trip: a batch of the exact look-up (matches, then every address of their
-    /// patients) and the near-miss search of the unregistered addresses: with the in-process index,
+    /// <summary>One round trip: a batch of the exact look-up (<see cref="ByAddressWithAddressesSql"/>: the
+    /// found patients with all their addresses) and the near-miss search of the unregistered addresses: with the in-process index,
     /// its surviving rows read back by id and the test that no address row was written since the
     /// index's snapshot; without it (or while it is being built), the key seeks of <see cref="LookUpNearMissSql"/>.
     /// A second round trip only when the index turns out to be behind, for the addresses it could not cover.</summary>
