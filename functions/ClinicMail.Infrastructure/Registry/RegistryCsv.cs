@@ -58,7 +58,7 @@ public static class RegistryCsv
     private const int MaxNameLength = 200;
 
     /// <summary>Parses and validates the whole file. Patients come back in first-appearance order.</summary>
-    /// <param name="input"></param>
+    /// <param name="input">The file's text (see <see cref="Reader"/>).</param>
     /// <param name="progress">Reports the number of data rows read so far (every 1,000 rows).</param>
     /// <remarks>The per-row methods are compiled optimized from their first call
     /// (<see cref="MethodImplOptions.AggressiveOptimization"/>): an import is a one-off in its
@@ -444,6 +444,42 @@ public static class RegistryCsv
             DeclaredTerms = first.Terms,
             DeclaredCategories = first.Categories,
         };
+    }
+
+    /// <summary>Writes patients in this format, one row per address, <c>,</c>-separated, a field quoted
+    /// only when it holds a separator, a quote or a line break: the inverse of <see cref="Parse"/> for
+    /// the fields the export carries (example files, the import benchmark and tests). A patient
+    /// without an address has no row.</summary>
+    public static string Format(IEnumerable<Patient> patients)
+    {
+        ArgumentNullException.ThrowIfNull(patients);
+        var builder = new StringBuilder();
+        builder.Append(string.Join(',', Columns)).Append('\n');
+        foreach (var p in patients)
+        {
+            var c = p.Consent;
+            foreach (var a in p.Addresses)
+            {
+                string[] fields =
+                [
+                    p.ClinicPatientId, p.FamilyName, p.GivenName, p.Language, a.Address, StorageNames.Of(a.Kind), YesNo(a.ThirdPartyConsented),
+                    c is null ? "none" : StorageNames.Of(c.Status),
+                    c is null ? "" : c.Method is { } method ? StorageNames.Of(method) : "signed_form",
+                    c?.RecordedOn is { } recorded ? recorded.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "",
+                    string.Join('|', (c?.Uses ?? []).Select(StorageNames.Of)),
+                    string.Join('|', (c?.Categories ?? []).Select(StorageNames.Of)),
+                    YesNo(c?.Sms == true), YesNo(p.Restriction is not null),
+                    string.Join('|', p.DeclaredSensitiveTerms.Concat(p.DeclaredSensitiveCategories.Select(StorageNames.Of))),
+                ];
+                builder.AppendJoin(',', fields.Select(Quote)).Append('\n');
+            }
+        }
+
+        return builder.ToString();
+
+        static string YesNo(bool value) => value ? "yes" : "no";
+
+        static string Quote(string field) => field.AsSpan().IndexOfAny(",;\"\r\n") < 0 ? field : "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
     }
 
     /// <summary>UTF-8 reader for an import stream (a BOM is accepted and skipped; invalid bytes are replaced and then fail validation).</summary>

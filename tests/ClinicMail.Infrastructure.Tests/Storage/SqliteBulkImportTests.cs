@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using ClinicMail.Core.Registry;
 using ClinicMail.Infrastructure.Demo;
@@ -175,26 +174,7 @@ public sealed class SqliteBulkImportTests
     }
 
     /// <summary>The EMR export of these patients, one row per address (docs/registry-import.md).</summary>
-    private static MemoryStream Csv(IReadOnlyList<Patient> patients)
-    {
-        var builder = new StringBuilder();
-        builder.Append(string.Join(',', RegistryCsv.Columns)).Append('\n');
-        foreach (var p in patients)
-        {
-            foreach (var a in p.Addresses)
-            {
-                var c = p.Consent;
-                builder.Append(CultureInfo.InvariantCulture, $"{p.ClinicPatientId},{p.FamilyName},{p.GivenName},{p.Language},{a.Address},{StorageNames.Of(a.Kind)},{(a.ThirdPartyConsented ? "yes" : "no")},");
-                builder.Append(c is null ? "none,,," : $"{StorageNames.Of(c.Status)},{(c.Method is { } m ? StorageNames.Of(m) : "signed_form")},{c.RecordedOn:yyyy-MM-dd},");
-                builder.Append(string.Join('|', (c?.Uses ?? []).Select(u => StorageNames.Of(u)))).Append(',');
-                builder.Append(string.Join('|', (c?.Categories ?? []).Select(u => StorageNames.Of(u)))).Append(',');
-                builder.Append(c?.Sms == true ? "yes" : "no").Append(',').Append(p.Restriction is null ? "no" : "yes").Append(',');
-                builder.Append(string.Join('|', p.DeclaredSensitiveTerms.Concat(p.DeclaredSensitiveCategories.Select(x => StorageNames.Of(x))))).Append('\n');
-            }
-        }
-
-        return new MemoryStream(Encoding.UTF8.GetBytes(builder.ToString()));
-    }
+    private static MemoryStream Csv(IReadOnlyList<Patient> patients) => new(Encoding.UTF8.GetBytes(RegistryCsv.Format(patients)));
 }
 
 /// <summary>The hand-written row JSON must read back in SQLite exactly as the serializer's did.</summary>
