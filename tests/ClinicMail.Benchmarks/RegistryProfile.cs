@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using ClinicMail.Core.Drafts;
 using ClinicMail.Core.Recipients;
@@ -178,25 +177,7 @@ internal static class RegistryProfile
 
     private static async Task TimeAsync(string name, string step, Func<Task> run)
     {
-        const int Warmup = 100;
-        const int Iterations = 1000;
-        for (var i = 0; i < Warmup; i++)
-        {
-            await run();
-        }
-
-        var samples = new double[Iterations];
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        for (var i = 0; i < Iterations; i++)
-        {
-            var start = Stopwatch.GetTimestamp();
-            await run();
-            samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
-        }
-
-        var cpuPerRun = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / Iterations;
-        Array.Sort(samples);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"    {name,-10} {step,-30} median {samples[Iterations / 2],8:F1} µs   p95 {samples[(int)(Iterations * 0.95)],8:F1} µs   CPU {cpuPerRun,8:F1} µs/run"));
+        var (median, p95, cpu) = await RegistryScale.MeasureAsync(run, warmup: 100, iterations: 1000);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {name,-10} {step,-30} median {median,8:F1} µs   p95 {p95,8:F1} µs   CPU {cpu,8:F1} µs/run"));
     }
 }
