@@ -55,7 +55,7 @@ public static class RegistryScale
             }
 
             Console.WriteLine(FormattableString.Invariant($"normalize x100k: {w.Elapsed.TotalSeconds:F2} s"));
-            var csvText = Csv(generated);
+            var csvText = RegistryCsv.Format(generated);
             w.Restart();
             using (var csvReader = new StringReader(csvText))
             {
@@ -114,34 +114,9 @@ public static class RegistryScale
         return 0;
     }
 
-    /// <summary>The EMR export of a generated registry (one row per address).</summary>
-    public static string Csv(IReadOnlyList<Patient> patients)
-    {
-        var builder = new StringBuilder(patients.Count * 160);
-        builder.Append(string.Join(',', RegistryCsv.Columns)).Append('\n');
-        foreach (var p in patients)
-        {
-            foreach (var a in p.Addresses)
-            {
-                var c = p.Consent;
-                builder.Append(CultureInfo.InvariantCulture, $"{p.ClinicPatientId},{p.FamilyName},{p.GivenName},{p.Language},{a.Address},{Name(a.Kind)},{(a.ThirdPartyConsented ? "yes" : "no")},");
-                builder.Append(c is null ? "none,,," : $"{Name(c.Status)},{(c.Method is { } m ? Name(m) : "signed_form")},{c.RecordedOn:yyyy-MM-dd},");
-                builder.Append(string.Join('|', (c?.Uses ?? []).Select(u => Name(u)))).Append(',');
-                builder.Append(string.Join('|', (c?.Categories ?? []).Select(u => Name(u)))).Append(',');
-                builder.Append(c?.Sms == true ? "yes" : "no").Append(',').Append(p.Restriction is null ? "no" : "yes").Append(',');
-                builder.Append(string.Join('|', p.DeclaredSensitiveTerms.Concat(p.DeclaredSensitiveCategories.Select(x => Name(x))))).Append('\n');
-            }
-        }
-
-        return builder.ToString();
-    }
-
-    private static string Name<T>(T value)
-        where T : struct, Enum => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
-
     private static async Task ImportAsync(string folder, string? server)
     {
-        var csv = Encoding.UTF8.GetBytes(Csv(RegistryGenerator.Generate(100_000, 4242)));
+        var csv = Encoding.UTF8.GetBytes(RegistryCsv.Format(RegistryGenerator.Generate(100_000, 4242)));
         Console.WriteLine(FormattableString.Invariant($"import: 100,000 patients, {csv.Length / 1024 / 1024.0:F1} MiB CSV"));
         var path = Path.Combine(folder, "import.db");
         File.Delete(path);
@@ -237,12 +212,8 @@ public static class RegistryScale
 
         var watch = Stopwatch.StartNew();
         await backend.WarmUpNearMissIndexAsync();
-        var (rows, bytes) = backend.Directory switch
-        {
-            Infrastructure.Storage.Sqlite.SqlitePatientDirectory sqlite => (sqlite.NearMissIndexRows, sqlite.NearMissIndexBytes),
-            PostgresPatientDirectory postgres => (postgres.NearMissIndexRows, postgres.NearMissIndexBytes),
-            _ => (null, null),
-        };
+        var index = ((INearMissIndexed)backend.Directory).NearMissIndex!;
+        var (rows, bytes) = (index.Count, index.ApproximateBytes);
         Console.WriteLine(FormattableString.Invariant($"  {backend.Provider}: in-process near-miss index of {rows:N0} rows built in {watch.Elapsed.TotalSeconds:F2} s, ~{bytes / (1024 * 1024)} MB"));
     }
 
@@ -365,7 +336,7 @@ public static class RegistryScale
 
     /// <summary>Median and p95 wall time of <paramref name="run"/>, and the mean CPU time of this process per run (client side only:
     /// a PostgreSQL server's work is not in it).</summary>
-    private static async Task<(double Median, double P95, double Cpu)> MeasureAsync(Func<Task> run, int warmup = 200, int iterations = 2000)
+    internal static async Task<(double Median, double P95, double Cpu)> MeasureAsync(Func<Task> run, int warmup = 200, int iterations = 2000)
     {
         for (var i = 0; i < warmup; i++)
         {

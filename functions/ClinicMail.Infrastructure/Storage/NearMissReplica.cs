@@ -21,6 +21,20 @@ internal interface INearMissFeed<TToken>
     Task<TToken?> LoadChangesAsync(NearMissIndex index, TToken since, CancellationToken cancellationToken);
 }
 
+/// <summary>A directory that can search near misses in an in-process index (the SQLite and PostgreSQL
+/// ones): what the warm-up, the benchmarks and the tests need from it, whatever the store.</summary>
+internal interface INearMissIndexed
+{
+    /// <summary>Builds the index now instead of at the first look-up; nothing when the directory searches the database.</summary>
+    Task WarmUpNearMissIndexAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The index built so far (null: none, or the directory searches the database).</summary>
+    NearMissIndex? NearMissIndex { get; }
+
+    /// <summary>Completes when the build or catch-up under way, if any, is done.</summary>
+    Task NearMissIdleAsync();
+}
+
 /// <summary>Keeps a <see cref="NearMissIndex"/> of one store up to date in the background. Until the
 /// first build completes (and while a build keeps failing) <see cref="Current"/> is null and the
 /// directory searches near misses in the database, as it always could: the replica only ever makes

@@ -92,12 +92,8 @@ public sealed class StorageBackend : IAsyncDisposable
 
     /// <summary>Builds the directory's in-process near-miss index now (start-up warm-up, benchmarks)
     /// instead of at the first look-up; nothing to do when near misses are searched in the database.</summary>
-    public Task WarmUpNearMissIndexAsync(CancellationToken cancellationToken = default) => Directory switch
-    {
-        SqlitePatientDirectory sqlite => sqlite.WarmUpNearMissIndexAsync(cancellationToken),
-        PostgresPatientDirectory postgres => postgres.WarmUpNearMissIndexAsync(cancellationToken),
-        _ => Task.CompletedTask,
-    };
+    public Task WarmUpNearMissIndexAsync(CancellationToken cancellationToken = default) =>
+        (Directory as INearMissIndexed)?.WarmUpNearMissIndexAsync(cancellationToken) ?? Task.CompletedTask;
 
     /// <summary>Opens a store from a CLI-style target: a SQLite file path or a PostgreSQL connection string.</summary>
     public static StorageBackend Open(string? sqlitePath, string? postgresConnectionString, TokenCredential? entraCredential = null, TimeProvider? time = null)

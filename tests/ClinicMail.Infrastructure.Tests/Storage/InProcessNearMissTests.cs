@@ -14,11 +14,11 @@ public abstract class InProcessNearMissTests
 
     protected abstract Task<(IPatientStore Store, IPatientDirectory Directory)> CreateAsync();
 
-    protected abstract int? IndexRows(IPatientDirectory directory);
+    private static int? IndexRows(IPatientDirectory directory) => ((INearMissIndexed)directory).NearMissIndex?.Count;
 
-    protected abstract Task WarmUpAsync(IPatientDirectory directory);
+    private static Task WarmUpAsync(IPatientDirectory directory) => ((INearMissIndexed)directory).WarmUpNearMissIndexAsync();
 
-    protected abstract Task IdleAsync(IPatientDirectory directory);
+    private static Task IdleAsync(IPatientDirectory directory) => ((INearMissIndexed)directory).NearMissIdleAsync();
 
     protected virtual Task ReleaseAsync() => Task.CompletedTask;
 
@@ -123,11 +123,6 @@ public sealed class SqliteInProcessNearMissTests : InProcessNearMissTests
         return (new Infrastructure.Storage.Sqlite.SqlitePatientStore(_temp.Database), new Infrastructure.Storage.Sqlite.SqlitePatientDirectory(_temp.Database, inProcessNearMiss: true));
     }
 
-    protected override int? IndexRows(IPatientDirectory directory) => ((Infrastructure.Storage.Sqlite.SqlitePatientDirectory)directory).NearMissIndexRows;
-
-    protected override Task WarmUpAsync(IPatientDirectory directory) => ((Infrastructure.Storage.Sqlite.SqlitePatientDirectory)directory).WarmUpNearMissIndexAsync();
-
-    protected override Task IdleAsync(IPatientDirectory directory) => ((Infrastructure.Storage.Sqlite.SqlitePatientDirectory)directory).NearMissIdleAsync();
 
     protected override Task ReleaseAsync()
     {
@@ -147,11 +142,6 @@ public sealed class PostgresInProcessNearMissTests : InProcessNearMissTests
         return (new Infrastructure.Storage.Postgres.PostgresPatientStore(_temp.Database), new Infrastructure.Storage.Postgres.PostgresPatientDirectory(_temp.Database, inProcessNearMiss: true));
     }
 
-    protected override int? IndexRows(IPatientDirectory directory) => ((Infrastructure.Storage.Postgres.PostgresPatientDirectory)directory).NearMissIndexRows;
-
-    protected override Task WarmUpAsync(IPatientDirectory directory) => ((Infrastructure.Storage.Postgres.PostgresPatientDirectory)directory).WarmUpNearMissIndexAsync();
-
-    protected override Task IdleAsync(IPatientDirectory directory) => ((Infrastructure.Storage.Postgres.PostgresPatientDirectory)directory).NearMissIdleAsync();
 
     protected override async Task ReleaseAsync()
     {

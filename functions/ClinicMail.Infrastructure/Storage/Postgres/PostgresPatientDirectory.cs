@@ -15,7 +15,7 @@ namespace ClinicMail.Infrastructure.Storage.Postgres;
 /// address rows, caught up from the rows written since), and only the surviving rows are read back,
 /// in the same batch as the exact look-up; see docs/registry.md.</remarks>
 public sealed class PostgresPatientDirectory(PostgresDatabase database, TimeProvider? time = null, bool inProcessNearMiss = false, ILogger? logger = null)
-    : IPatientDirectory, IDisposable
+    : IPatientDirectory, INearMissIndexed, IDisposable
 {
     private const string MatchColumns = PostgresRows.AddressColumns + ", " + PostgresRows.PatientColumns;
 
@@ -255,12 +255,9 @@ public sealed class PostgresPatientDirectory(PostgresDatabase database, TimeProv
     public Task WarmUpNearMissIndexAsync(CancellationToken cancellationToken = default) =>
         _replica?.WaitUntilReadyAsync(cancellationToken) ?? Task.CompletedTask;
 
-    /// <summary>Rows in the in-process index (null: none built), and a wait for its catch-up under way (tests).</summary>
-    internal int? NearMissIndexRows => _replica?.Peek?.Index.Count;
+    NearMissIndex? INearMissIndexed.NearMissIndex => _replica?.Peek?.Index;
 
-    internal long? NearMissIndexBytes => _replica?.Peek?.Index.ApproximateBytes;
-
-    internal Task NearMissIdleAsync() => _replica?.IdleAsync() ?? Task.CompletedTask;
+    Task INearMissIndexed.NearMissIdleAsync() => _replica?.IdleAsync() ?? Task.CompletedTask;
 
     public void Dispose() => _replica?.Dispose();
 
