@@ -158,25 +158,27 @@ public sealed class NearMissIndex
         ArgumentNullException.ThrowIfNull(found);
         var domain = key.Domain.AsSpan();
         var probes = key.Probes();
+        // One decoding buffer for every chain this key walks.
+        Span<char> buffer = stackalloc char[MaxSkeletonBytes];
         lock (_lock)
         {
-            Walk(KindSkeleton, SkeletonHash(key.Skeleton), key.Skeleton, found);
+            Walk(KindSkeleton, SkeletonHash(key.Skeleton), key.Skeleton, buffer, found);
             foreach (var probe in probes)
             {
                 if (probe.Prefix is not null)
                 {
-                    Walk(KindPrefix, KeyHash(KindPrefix, domain, probe.Length, probe.Prefix, []), key.Skeleton, found);
+                    Walk(KindPrefix, KeyHash(KindPrefix, domain, probe.Length, probe.Prefix, []), key.Skeleton, buffer, found);
                 }
 
                 if (probe.Suffix is not null)
                 {
-                    Walk(KindSuffix, KeyHash(KindSuffix, domain, probe.Length, probe.Suffix, []), key.Skeleton, found);
+                    Walk(KindSuffix, KeyHash(KindSuffix, domain, probe.Length, probe.Suffix, []), key.Skeleton, buffer, found);
                 }
 
                 if (probe.Outer is not null)
                 {
                     var end = probe.Outer.Length / 2;
-                    Walk(KindOuter, KeyHash(KindOuter, domain, probe.Length, probe.Outer.AsSpan(0, end), probe.Outer.AsSpan(end)), key.Skeleton, found);
+                    Walk(KindOuter, KeyHash(KindOuter, domain, probe.Length, probe.Outer.AsSpan(0, end), probe.Outer.AsSpan(end)), key.Skeleton, buffer, found);
                 }
             }
         }
@@ -185,9 +187,8 @@ public sealed class NearMissIndex
     /// <summary>Visits the slots of one key hash and keeps the entries the candidate test accepts.
     /// The hash only narrows the search: the test on the skeleton is the verdict, so a hash
     /// collision costs one extra test, never a wrong answer.</summary>
-    private void Walk(int kind, ulong hash, string probe, List<(long RowId, string Probe)> found)
+    private void Walk(int kind, ulong hash, string probe, Span<char> buffer, List<(long RowId, string Probe)> found)
     {
-        Span<char> buffer = stackalloc char[MaxSkeletonBytes];
         for (var slot = _buckets[(int)(hash & (ulong)(_buckets.Length - 1))]; slot >= 0; slot = _next[slot])
         {
             if (slot % Kinds != kind || _slotHashes[slot] != hash)

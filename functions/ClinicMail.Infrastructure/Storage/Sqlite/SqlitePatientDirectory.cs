@@ -17,7 +17,7 @@ namespace ClinicMail.Infrastructure.Storage.Sqlite;
 /// <c>inProcessNearMiss</c>, near misses are searched in a <see cref="NearMissIndex"/> kept by a
 /// <see cref="NearMissReplica{TToken}"/>, and only the surviving rows are read back (docs/registry.md).</remarks>
 public sealed class SqlitePatientDirectory(SqliteDatabase database, TimeProvider? time = null, bool inProcessNearMiss = false, ILogger? logger = null)
-    : IPatientDirectory, IDisposable
+    : IPatientDirectory, INearMissIndexed, IDisposable
 {
     private const string MatchColumns = PatientRows.AddressColumns + ", " + PatientRows.PatientColumns;
 
@@ -143,12 +143,9 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database, TimeProvider
     public Task WarmUpNearMissIndexAsync(CancellationToken cancellationToken = default) =>
         _replica?.WaitUntilReadyAsync(cancellationToken) ?? Task.CompletedTask;
 
-    /// <summary>Rows in the in-process index (null: none built), and a wait for its catch-up under way (tests).</summary>
-    internal int? NearMissIndexRows => _replica?.Peek?.Index.Count;
+    NearMissIndex? INearMissIndexed.NearMissIndex => _replica?.Peek?.Index;
 
-    internal long? NearMissIndexBytes => _replica?.Peek?.Index.ApproximateBytes;
-
-    internal Task NearMissIdleAsync() => _replica?.IdleAsync() ?? Task.CompletedTask;
+    Task INearMissIndexed.NearMissIdleAsync() => _replica?.IdleAsync() ?? Task.CompletedTask;
 
     private readonly NearMissReplica<NearMissToken>? _replica = inProcessNearMiss ? new NearMissReplica<NearMissToken>(new RowIdFeed(database), logger, time) : null;
 
@@ -176,7 +173,11 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database, TimeProvider
         private async Task<NearMissToken?> LoadAsync(NearMissIndex index, NearMissToken? since, CancellationToken cancellationToken)
         {
             await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken).ConfigureAwait(false);
+            // Deferred: a read transaction (one WAL snapshot) that never takes the write lock, so
+            // audit appends and registry writes go on while a million rows are read.
+#pragma warning disable CA1849 // BEGIN DEFERRED does no I/O, and the async overload has no deferred option.
+            await using var transaction = connection.BeginTransaction(System.Data.IsolationLevel.Serializable, deferred: true);
+#pragma warning restore CA1849
             NearMissToken token;
             await using (var read = connection.CreateCommand())
             {
