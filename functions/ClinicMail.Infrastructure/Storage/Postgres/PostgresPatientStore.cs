@@ -43,6 +43,9 @@ public sealed class PostgresPatientStore(PostgresDatabase database, TimeProvider
 
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
 
+    /// <summary>Fewest added addresses for the first-import bulk path (<see cref="PostgresBulkIndexes"/>); lowered by tests to exercise it with small files.</summary>
+    internal int BulkThreshold { get; init; } = PostgresBulkIndexes.MinAddedAddresses;
+
     private readonly Lock _maintenanceLock = new();
     private Task _maintenance = Task.CompletedTask;
 
@@ -108,6 +111,9 @@ public sealed class PostgresPatientStore(PostgresDatabase database, TimeProvider
         var touched = new HashSet<string>(StringComparer.Ordinal);
         try
         {
+            // Into an empty registry every address is added, so the count is known before any diff.
+            var bulk = await PostgresBulkIndexes.DropIfFirstImportAsync(
+                database, connection, transaction, patients.Sum(p => p.Addresses.Count), BulkThreshold, cancellationToken).ConfigureAwait(false);
             for (var start = 0; start < patients.Count; start += Chunk)
             {
                 var chunk = patients.Skip(start).Take(Chunk).ToList();
@@ -133,6 +139,11 @@ public sealed class PostgresPatientStore(PostgresDatabase database, TimeProvider
             }
 
             await pipeline.WaitAsync().ConfigureAwait(false);
+            if (bulk is not null)
+            {
+                await bulk.RecreateAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             if (touched.Count > 0)
             {
                 // Serial plan for the check (this transaction only): with a large import's 100,000
