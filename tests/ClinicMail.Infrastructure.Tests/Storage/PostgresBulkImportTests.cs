@@ -59,6 +59,33 @@ public sealed class PostgresBulkImportTests
     }
 
     [Test]
+    public async Task ImportAsync_InProcessIndexBuiltOnEmptyRegistry_CatchesUpAfterFirstImport()
+    {
+        // An instance started before the clinic's first import: its near-miss index is empty.
+        using var directory = new PostgresPatientDirectory(_temp.Database, inProcessNearMiss: true);
+        var indexed = (INearMissIndexed)directory;
+        await indexed.WarmUpNearMissIndexAsync();
+        var built = indexed.NearMissIndex?.Count;
+        var patients = RegistryGenerator.Generate(Patients, 82);
+        await new RegistryImporter(_store).ImportAsync(Csv(patients), "actor-test", dryRun: false);
+        var sample = AddressNormalizer.Normalize(patients[42].Addresses[0].Address)!;
+        var typo = string.Concat(sample.AsSpan(0, 2), "x", sample.AsSpan(3));
+
+        var first = await directory.LookUpAsync([new AddressLookup(typo, [AddressKeys.For(typo)])]);
+        await indexed.NearMissIdleAsync();
+        var caughtUp = indexed.NearMissIndex?.Count;
+        var second = await directory.LookUpAsync([new AddressLookup(typo, [AddressKeys.For(typo)])]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(built, Is.Zero);
+            Assert.That(first.NearMisses.Select(c => c.Address), Does.Contain(sample), "found in the database while the index is behind");
+            Assert.That(caughtUp, Is.EqualTo(patients.Sum(p => p.Addresses.Count)), "every imported row added (the rebuilt keyed_xid index serves the catch-up)");
+            Assert.That(second.NearMisses.Select(c => c.Address), Does.Contain(sample), "found in the index once caught up");
+        });
+    }
+
+    [Test]
     public async Task WriteAsync_RegistryNotEmpty_NormalPathIndexesUntouched()
     {
         var patients = RegistryGenerator.Generate(Patients, 78);
