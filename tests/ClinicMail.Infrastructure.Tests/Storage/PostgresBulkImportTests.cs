@@ -1,9 +1,9 @@
-using System.Text;
 using ClinicMail.Core.Registry;
 using ClinicMail.Infrastructure.Demo;
 using ClinicMail.Infrastructure.Registry;
 using ClinicMail.Infrastructure.Storage;
 using ClinicMail.Infrastructure.Storage.Postgres;
+using ClinicMail.Infrastructure.Tests.Registry;
 using Npgsql;
 
 namespace ClinicMail.Infrastructure.Tests.Storage;
@@ -36,7 +36,7 @@ public sealed class PostgresBulkImportTests
         var before = await IndexesAsync(_temp.Database);
         var patients = RegistryGenerator.Generate(Patients, 77);
 
-        var result = await new RegistryImporter(_store).ImportAsync(Csv(patients), "actor-test", dryRun: false);
+        var result = await new RegistryImporter(_store).ImportAsync(EmrExport.Of(patients), "actor-test", dryRun: false);
 
         var after = await IndexesAsync(_temp.Database);
         var directory = new PostgresPatientDirectory(_temp.Database);
@@ -67,7 +67,7 @@ public sealed class PostgresBulkImportTests
         await indexed.WarmUpNearMissIndexAsync();
         var built = indexed.NearMissIndex?.Count;
         var patients = RegistryGenerator.Generate(Patients, 82);
-        await new RegistryImporter(_store).ImportAsync(Csv(patients), "actor-test", dryRun: false);
+        await new RegistryImporter(_store).ImportAsync(EmrExport.Of(patients), "actor-test", dryRun: false);
         var sample = AddressNormalizer.Normalize(patients[42].Addresses[0].Address)!;
         var typo = string.Concat(sample.AsSpan(0, 2), "x", sample.AsSpan(3));
 
@@ -140,7 +140,7 @@ public sealed class PostgresBulkImportTests
             await using (var asRole = new PostgresDatabase(connectionString))
             {
                 var store = new PostgresPatientStore(asRole) { BulkThreshold = 50 };
-                var result = await new RegistryImporter(store).ImportAsync(Csv(RegistryGenerator.Generate(Patients, 80)), "actor-test", dryRun: false);
+                var result = await new RegistryImporter(store).ImportAsync(EmrExport.Of(RegistryGenerator.Generate(Patients, 80)), "actor-test", dryRun: false);
                 Assert.That(result.Inserted, Is.EqualTo(Patients));
             }
 
@@ -203,9 +203,6 @@ public sealed class PostgresBulkImportTests
 #pragma warning restore CA2100
         await command.ExecuteNonQueryAsync();
     }
-
-    /// <summary>The EMR export of these patients, one row per address (docs/registry-import.md).</summary>
-    private static MemoryStream Csv(IReadOnlyList<Patient> patients) => new(Encoding.UTF8.GetBytes(RegistryCsv.Format(patients)));
 
     private sealed record Index(string Name, long Oid, string Definition, bool Enforces);
 }

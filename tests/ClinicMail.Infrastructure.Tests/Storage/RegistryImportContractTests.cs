@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using ClinicMail.Core.Registry;
 using ClinicMail.Infrastructure.Demo;
@@ -6,6 +5,7 @@ using ClinicMail.Infrastructure.Registry;
 using ClinicMail.Infrastructure.Storage;
 using ClinicMail.Infrastructure.Storage.Postgres;
 using ClinicMail.Infrastructure.Storage.Sqlite;
+using ClinicMail.Infrastructure.Tests.Registry;
 
 namespace ClinicMail.Infrastructure.Tests.Storage;
 
@@ -116,8 +116,8 @@ public abstract class RegistryImportContractTests
         var patients = RegistryGenerator.Generate(4500, 94);
         var importer = new RegistryImporter(store);
 
-        var first = await importer.ImportAsync(Csv(patients), "actor-test", dryRun: false);
-        var again = await importer.ImportAsync(Csv(patients), "actor-test", dryRun: false);
+        var first = await importer.ImportAsync(EmrExport.Of(patients), "actor-test", dryRun: false);
+        var again = await importer.ImportAsync(EmrExport.Of(patients), "actor-test", dryRun: false);
 
         var sample = patients[4321];
         var stored = await store.GetByClinicIdAsync(sample.ClinicPatientId);
@@ -139,8 +139,8 @@ public abstract class RegistryImportContractTests
     private static async Task<(ImportResult First, ImportResult Second)> ImportBothAsync(IPatientStore store, IReadOnlyList<Patient> first, IReadOnlyList<Patient> second)
     {
         var importer = new RegistryImporter(store);
-        var one = await importer.ImportAsync(Csv(first), "actor-test", dryRun: false);
-        var two = await importer.ImportAsync(Csv(second), "actor-test", dryRun: false);
+        var one = await importer.ImportAsync(EmrExport.Of(first), "actor-test", dryRun: false);
+        var two = await importer.ImportAsync(EmrExport.Of(second), "actor-test", dryRun: false);
         Assert.That(one.Errors.Concat(two.Errors), Is.Empty);
         return (one, two);
     }
@@ -158,9 +158,6 @@ public abstract class RegistryImportContractTests
         var history = (await store.HistoryAsync(patient.Id)).Select(h => $"{h.ActorId} {h.Entity} {h.Operation} {string.Join('|', h.Fields)}");
         return JsonSerializer.Serialize(patient with { Id = "" }) + "\n" + string.Join('\n', history);
     }
-
-    /// <summary>The EMR export of these patients, one row per address (docs/registry-import.md).</summary>
-    private static MemoryStream Csv(IReadOnlyList<Patient> patients) => new(Encoding.UTF8.GetBytes(RegistryCsv.Format(patients)));
 
     /// <summary>The same store seen only through the public contract: the importer's normal path
     /// (every patient read back inside the write), the reference the shortcut must match.</summary>

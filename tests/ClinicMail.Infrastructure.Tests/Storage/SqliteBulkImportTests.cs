@@ -4,6 +4,7 @@ using ClinicMail.Infrastructure.Demo;
 using ClinicMail.Infrastructure.Registry;
 using ClinicMail.Infrastructure.Storage;
 using ClinicMail.Infrastructure.Storage.Sqlite;
+using ClinicMail.Infrastructure.Tests.Registry;
 
 namespace ClinicMail.Infrastructure.Tests.Storage;
 
@@ -33,7 +34,7 @@ public sealed class SqliteBulkImportTests
         var before = await IndexesAsync();
         var patients = RegistryGenerator.Generate(Patients, 77);
 
-        var result = await new RegistryImporter(_store).ImportAsync(Csv(patients), "actor-test", dryRun: false);
+        var result = await new RegistryImporter(_store).ImportAsync(EmrExport.Of(patients), "actor-test", dryRun: false);
 
         var directory = new SqlitePatientDirectory(_temp.Database);
         var sample = AddressNormalizer.Normalize(patients[123].Addresses[0].Address)!;
@@ -59,10 +60,10 @@ public sealed class SqliteBulkImportTests
     {
         var patients = RegistryGenerator.Generate(Patients, 78);
         var importer = new RegistryImporter(_store);
-        await importer.ImportAsync(Csv(patients), "actor-test", dryRun: false);
+        await importer.ImportAsync(EmrExport.Of(patients), "actor-test", dryRun: false);
         var history = await CountAsync("registry_changes");
 
-        var again = await importer.ImportAsync(Csv(patients), "actor-test", dryRun: false);
+        var again = await importer.ImportAsync(EmrExport.Of(patients), "actor-test", dryRun: false);
 
         await Assert.MultipleAsync(async () =>
         {
@@ -76,7 +77,7 @@ public sealed class SqliteBulkImportTests
     [Test]
     public async Task ImportAsync_DryRun_WritesNothing()
     {
-        var result = await new RegistryImporter(_store).ImportAsync(Csv(RegistryGenerator.Generate(Patients, 79)), "actor-test", dryRun: true);
+        var result = await new RegistryImporter(_store).ImportAsync(EmrExport.Of(RegistryGenerator.Generate(Patients, 79)), "actor-test", dryRun: true);
 
         await Assert.MultipleAsync(async () =>
         {
@@ -91,7 +92,7 @@ public sealed class SqliteBulkImportTests
     [Test]
     public async Task ImportAsync_OneBadRow_WholeFileRejectedWithLineColumnAndBothLanguages()
     {
-        var csv = Encoding.UTF8.GetString(Csv(RegistryGenerator.Generate(Patients, 80)).ToArray()).Split('\n');
+        var csv = RegistryCsv.Format(RegistryGenerator.Generate(Patients, 80)).Split('\n');
         // Line 42 of the file (the header is line 1): an address that is not one.
         var fields = csv[41].Split(',');
         fields[RegistryCsv.Columns.ToList().IndexOf("email")] = "pas-une-adresse";
@@ -172,9 +173,6 @@ public sealed class SqliteBulkImportTests
 #pragma warning restore CA2100
         return (long)(await command.ExecuteScalarAsync())!;
     }
-
-    /// <summary>The EMR export of these patients, one row per address (docs/registry-import.md).</summary>
-    private static MemoryStream Csv(IReadOnlyList<Patient> patients) => new(Encoding.UTF8.GetBytes(RegistryCsv.Format(patients)));
 }
 
 /// <summary>The hand-written row JSON must read back in SQLite exactly as the serializer's did.</summary>

@@ -26,20 +26,20 @@ internal sealed class PostgresBulkIndexes
     public const int MinAddedAddresses = 20_000;
 
     /// <summary>The registry tables a write fills, locked in this order (the order every write takes them).</summary>
-    private const string Tables = "patients, consents, patient_addresses, registry_changes";
+    private static readonly string[] Tables = ["patients", "consents", "patient_addresses", "registry_changes"];
 
     // Indexes behind no constraint (so neither a primary key nor a UNIQUE rule) on the registry tables.
     private const string DroppableSql =
         "SELECT quote_ident(n.nspname) || '.' || quote_ident(ic.relname), pg_get_indexdef(i.indexrelid) FROM pg_index AS i " +
         "JOIN pg_class AS ic ON ic.oid = i.indexrelid JOIN pg_class AS t ON t.oid = i.indrelid JOIN pg_namespace AS n ON n.oid = t.relnamespace " +
-        "WHERE n.nspname = current_schema() AND t.relname IN ('patients', 'consents', 'patient_addresses', 'registry_changes') " +
+        "WHERE n.nspname = current_schema() AND t.relname = ANY($1) " +
         "AND NOT i.indisunique AND NOT EXISTS (SELECT 1 FROM pg_constraint AS c WHERE c.conindid = i.indexrelid) ORDER BY 1;";
 
     // Empty registry, and every registry table owned by this role (directly or through a role it belongs to).
     private const string FirstLookSql =
-        "SELECT NOT EXISTS (SELECT 1 FROM patients) AND bool_and(pg_has_role(t.relowner, 'USAGE')) AND COUNT(*) = 4 FROM pg_class AS t " +
+        "SELECT NOT EXISTS (SELECT 1 FROM patients) AND bool_and(pg_has_role(t.relowner, 'USAGE')) AND COUNT(*) = cardinality($1) FROM pg_class AS t " +
         "JOIN pg_namespace AS n ON n.oid = t.relnamespace WHERE n.nspname = current_schema() AND t.relkind = 'r' " +
-        "AND t.relname IN ('patients', 'consents', 'patient_addresses', 'registry_changes');";
+        "AND t.relname = ANY($1);";
 
     private readonly NpgsqlConnection _connection;
     private readonly NpgsqlTransaction _transaction;
@@ -67,7 +67,7 @@ internal sealed class PostgresBulkIndexes
         }
 
         await using (var look = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
-        await using (var command = new NpgsqlCommand(FirstLookSql, look))
+        await using (var command = new NpgsqlCommand(FirstLookSql, look) { Parameters = { new() { Value = Tables } } })
         {
             if (!(bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
             {
@@ -77,7 +77,7 @@ internal sealed class PostgresBulkIndexes
 
         // The lock DROP INDEX would take anyway, taken first on all four tables so the emptiness
         // test below sees every write committed before it.
-        await ExecuteAsync(connection, transaction, "LOCK TABLE " + Tables + " IN ACCESS EXCLUSIVE MODE;", cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, transaction, "LOCK TABLE " + string.Join(", ", Tables) + " IN ACCESS EXCLUSIVE MODE;", cancellationToken).ConfigureAwait(false);
         await using (var again = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM patients);", connection, transaction))
         {
             if ((bool)(await again.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
@@ -88,7 +88,7 @@ internal sealed class PostgresBulkIndexes
         }
 
         var dropped = new List<(string Name, string Definition)>();
-        await using (var list = new NpgsqlCommand(DroppableSql, connection, transaction))
+        await using (var list = new NpgsqlCommand(DroppableSql, connection, transaction) { Parameters = { new() { Value = Tables } } })
         await using (var reader = await list.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
