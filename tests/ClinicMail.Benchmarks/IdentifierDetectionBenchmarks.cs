@@ -29,7 +29,7 @@ public class IdentifierDetectionBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var path = Path.Combine(FindRepositoryRoot(), "..", "shared", "corpus", "sensitive-topics.dev.jsonl");
+        var path = Path.Combine(FindRepositoryRoot(), "tests", "data", "corpus", "sensitive-topics.dev.jsonl");
         _drafts = [];
         foreach (var line in File.ReadLines(path))
         {

@@ -79,7 +79,7 @@ public class TopicDetectionBenchmarks
             throw new InvalidOperationException("ClinicMail.sln not found above the benchmark binaries.");
         }
 
-        var path = Path.Combine(dir.FullName, "..", "shared", "corpus", "sensitive-topics.dev.jsonl");
+        var path = Path.Combine(dir.FullName, "tests", "data", "corpus", "sensitive-topics.dev.jsonl");
         var texts = new List<CheckedText>();
         long bytes = 0;
         foreach (var line in File.ReadLines(path))

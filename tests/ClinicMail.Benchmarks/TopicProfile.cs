@@ -17,7 +17,7 @@ internal static class TopicProfile
     public static int Run(string[] args)
     {
         var passes = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200;
-        var path = args.Length > 2 ? args[2] : Path.Combine(FindRepositoryRoot(), "..", "shared", "corpus", "sensitive-topics.dev.jsonl");
+        var path = args.Length > 2 ? args[2] : Path.Combine(FindRepositoryRoot(), "tests", "data", "corpus", "sensitive-topics.dev.jsonl");
         var mode = Environment.GetEnvironmentVariable("PROFILE_MODE") ?? "both";
         var texts = new List<CheckedText>();
         long bytes = 0;

@@ -96,10 +96,10 @@ public sealed class SensitiveTopicCorpusTests
 
     private static List<CorpusMessage> LoadCorpus()
     {
-        var path = Path.Combine(FindRepositoryRoot(), "..", "shared", "corpus", CorpusFile);
+        var path = Path.Combine(FindRepositoryRoot(), "tests", "data", "corpus", CorpusFile);
         if (!File.Exists(path))
         {
-            Assert.Fail($"The labelled corpus was not found at {Path.GetFullPath(path)}: the repository is expected next to shared/ (../shared/corpus/{CorpusFile}).");
+            Assert.Fail($"The labelled corpus was not found at {Path.GetFullPath(path)}: it is kept in the repository at tests/data/corpus/{CorpusFile}.");
         }
 
         var messages = new List<CorpusMessage>();
