@@ -22,6 +22,8 @@ if ! grep -q "Build succeeded" "$ART/build.log"; then
   suite_failed "dotnet build (see test-artifacts/build.log)"
 fi
 
+run_bicep_checks
+
 echo "== C# format (dotnet format --verify-no-changes)"
 if dotnet format ClinicMail.sln --verify-no-changes --no-restore -v q > "$ART/format.log" 2>&1; then
   add_counts 1 0 0

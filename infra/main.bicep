@@ -22,8 +22,9 @@ param internalDomains array
 @description('Mailbox that sends one-time codes and notifications (must belong to the mail-enabled security group used by infra/exchange/limit-mail-send.ps1).')
 param senderAddress string
 
-@description('Custom host name patients and Outlook use (optional). Empty: the Function App\'s default host name.')
-param publicHostName string = ''
+@description('Custom host name patients and Outlook use, e.g. clinicmail.clinique-exemple.med: a domain the clinic owns, bound to the Function App (Office SSO refuses *.azurewebsites.net as the add-in\'s resource). The API\'s application ID URI is api://<publicHostName>/<entraClientId>.')
+@minLength(4)
+param publicHostName string
 
 @description('Object id of the Entra group (or user) that administers PostgreSQL.')
 param postgresEntraAdminObjectId string
@@ -60,6 +61,15 @@ param keyName string = 'clinicmail-kek'
 @maxValue(1000)
 param maximumInstanceCount int = 40
 
+@description('Always-ready instances for the HTTP functions (0 = scale to zero; see the cost in docs/deploy.md).')
+@minValue(0)
+@maxValue(10)
+param alwaysReadyHttpInstances int = 1
+
+@description('Days between automatic versions of the key-encryption key.')
+@minValue(28)
+param keyRotationDays int = 365
+
 param tags object = {
   application: 'ClinicMail'
 }
@@ -67,6 +77,15 @@ param tags object = {
 var suffix = take(uniqueString(subscription().id, resourceGroup().id), 6)
 var functionAppName = '${baseName}-func-${suffix}'
 var deploymentContainerName = 'app-package'
+
+module identity 'modules/identity.bicep' = {
+  name: 'clinicmail-identity'
+  params: {
+    location: location
+    identityName: '${baseName}-id-${suffix}'
+    tags: tags
+  }
+}
 
 module monitoring 'modules/monitoring.bicep' = {
   name: 'clinicmail-monitoring'
@@ -95,6 +114,7 @@ module keyVault 'modules/keyvault.bicep' = {
     keyVaultName: 'kv-${baseName}-${suffix}'
     keyName: keyName
     publicNetworkAccess: keyVaultPublicNetworkAccess
+    keyRotationDays: keyRotationDays
     tags: tags
   }
 }
@@ -118,6 +138,7 @@ module functionApp 'modules/functionapp.bicep' = {
   params: {
     location: location
     functionAppName: functionAppName
+    identityName: identity.outputs.identityName
     planName: '${baseName}-plan-${suffix}'
     storageAccountName: storage.outputs.storageAccountName
     deploymentContainerName: deploymentContainerName
@@ -131,6 +152,7 @@ module functionApp 'modules/functionapp.bicep' = {
     senderAddress: senderAddress
     publicHostName: publicHostName
     maximumInstanceCount: maximumInstanceCount
+    alwaysReadyHttpInstances: alwaysReadyHttpInstances
     tags: tags
   }
 }
@@ -138,7 +160,7 @@ module functionApp 'modules/functionapp.bicep' = {
 module access 'modules/access.bicep' = {
   name: 'clinicmail-access'
   params: {
-    principalId: functionApp.outputs.principalId
+    principalId: identity.outputs.principalId
     storageAccountName: storage.outputs.storageAccountName
     appInsightsName: monitoring.outputs.appInsightsName
     keyVaultName: keyVault.outputs.keyVaultName
@@ -146,13 +168,24 @@ module access 'modules/access.bicep' = {
   }
 }
 
-// Identifiers only: names, host names and the identity's object id (needed for the PostgreSQL role
-// and, optionally, the Graph permission grant). No keys, connection strings or tokens.
+module diagnostics 'modules/diagnostics.bicep' = {
+  name: 'clinicmail-diagnostics'
+  params: {
+    workspaceId: monitoring.outputs.workspaceId
+    keyVaultName: keyVault.outputs.keyVaultName
+    postgresServerName: postgres.outputs.serverName
+    functionAppName: functionApp.outputs.functionAppName
+  }
+}
+
+// Identifiers only: names, host names and the identity's ids (needed for the PostgreSQL role and
+// the Graph app-role grant of infra/entra/register-app.sh). No keys, connection strings or tokens.
 output functionAppName string = functionApp.outputs.functionAppName
 output functionAppHostName string = functionApp.outputs.defaultHostName
-output functionAppPrincipalId string = functionApp.outputs.principalId
+output identityPrincipalId string = identity.outputs.principalId
+output identityClientId string = identity.outputs.clientId
 output keyVaultUri string = keyVault.outputs.keyVaultUri
 output keyName string = keyVault.outputs.keyName
 output postgresServerFqdn string = postgres.outputs.serverFqdn
 output postgresDatabase string = postgres.outputs.databaseName
-output postgresAppRoleName string = functionApp.outputs.functionAppName
+output postgresAppRoleName string = identity.outputs.identityName

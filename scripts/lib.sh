@@ -25,6 +25,35 @@ ensure_dotnet_restored() {
   fi
 }
 
+# The Bicep CLI restored by the PackageDownload of tests/ClinicMail.Infra.Tests (version pinned as
+# BicepCliVersion in Directory.Packages.props). Prints its path.
+bicep_cli() {
+  local version packages binary
+  version=$(sed -n 's:.*<BicepCliVersion>\(.*\)</BicepCliVersion>.*:\1:p' "$ROOT/Directory.Packages.props")
+  packages=${NUGET_PACKAGES:-$HOME/.nuget/packages}
+  binary="$packages/azure.bicep.commandline.linux-x64/$version/tools/bicep"
+  [ -f "$binary" ] || { echo "Bicep CLI $version not restored ($binary): run dotnet restore ClinicMail.sln" >&2; return 1; }
+  [ -x "$binary" ] || chmod u+x "$binary"
+  echo "$binary"
+}
+
+# bicep build + bicep lint on every template under infra/, offline. Any warning is a failure: a
+# template silences a rule only with "#disable-next-line <rule> // why" (the tests check the why).
+run_bicep_checks() {
+  echo "== Bicep: build + lint every template (warnings are failures)"
+  local bicep out file bad=0 n=0
+  if ! bicep=$(bicep_cli); then suite_failed "Bicep CLI missing"; return; fi
+  export BICEP_TELEMETRY_ENABLED=false
+  while IFS= read -r file; do
+    n=$((n + 1))
+    out=$( { "$bicep" build "$file" --stdout >/dev/null; "$bicep" lint "$file"; } 2>&1 )
+    if [ $? -ne 0 ] || printf '%s' "$out" | grep -qE ': (Warning|Error) '; then
+      echo "!! $file"; printf '%s\n' "$out" | grep -E ': (Warning|Error) ' | head -20; bad=$((bad + 1))
+    fi
+  done < <(find "$ROOT/infra" -name '*.bicep' | sort)
+  if [ "$bad" -eq 0 ]; then echo "   $n templates clean"; add_counts 1 0 0; else suite_failed "bicep build/lint: $bad template(s)"; fi
+}
+
 ensure_addin_built() {
   [ -f addin/package.json ] || return 0
   echo "== add-in: npm ci + build"

@@ -1,7 +1,7 @@
 // Every Azure role the Function App's managed identity holds, in one place, each at the narrowest
 // scope that works. Reviewers: this file is the least-privilege contract (summary in docs/deploy.md).
 
-@description('Object (principal) id of the Function App\'s system-assigned identity.')
+@description('Object (principal) id of the Function App\'s user-assigned identity (identity.bicep).')
 param principalId string
 
 param storageAccountName string

@@ -5,8 +5,11 @@
 @description('Azure region for the plan and the app.')
 param location string
 
-@description('Function App name. It is also the name of its system-assigned managed identity, hence the PostgreSQL role name.')
+@description('Function App name.')
 param functionAppName string
+
+@description('Name of the app\'s user-assigned managed identity (identity.bicep); also the PostgreSQL role name.')
+param identityName string
 
 @description('Flex Consumption plan name.')
 param planName string
@@ -56,6 +59,11 @@ param maximumInstanceCount int = 40
 ])
 param instanceMemoryMB int = 2048
 
+@description('Instances of the HTTP functions kept warm (Flex Consumption "always ready"): the on-send check must answer within Outlook\'s 5-second budget, which a cold start can exceed. 0 scales to zero (cheaper, slow first check). Cost: docs/deploy.md.')
+@minValue(0)
+@maxValue(10)
+param alwaysReadyHttpInstances int = 1
+
 param tags object = {}
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
@@ -64,6 +72,10 @@ resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
 
 resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: appInsightsName
+}
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
+  name: identityName
 }
 
 resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
@@ -87,7 +99,10 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
   tags: tags
   kind: 'functionapp,linux'
   identity: {
-    type: 'SystemAssigned'
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identity.id}': {}
+    }
   }
   properties: {
     serverFarmId: plan.id
@@ -108,13 +123,23 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
           authentication: {
             // No connection string: the platform pulls the package with the app's own identity
             // (Storage Blob Data Owner, access.bicep).
-            type: 'SystemAssignedIdentity'
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identity.id
           }
         }
       }
       scaleAndConcurrency: {
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: instanceMemoryMB
+        // "http" is the group of every HTTP-triggered function (the check, the pane, the reader).
+        alwaysReady: alwaysReadyHttpInstances > 0
+          ? [
+              {
+                name: 'http'
+                instanceCount: alwaysReadyHttpInstances
+              }
+            ]
+          : []
       }
       // On Flex Consumption the worker runtime is declared here, not by the FUNCTIONS_WORKER_RUNTIME
       // app setting (which the plan rejects). "custom" is the custom-handler runtime.
@@ -152,20 +177,25 @@ var publicHost = empty(publicHostName) ? site.properties.defaultHostName : publi
 var coreSettings = {
   AzureWebJobsStorage__accountName: storage.name
   AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identity.properties.clientId
+  // The user-assigned identity every Azure SDK credential in the app uses (ManagedIdentityCredential).
+  AZURE_CLIENT_ID: identity.properties.clientId
   APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
   // Local auth is disabled on the component: the host authenticates its telemetry with Entra.
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
   ClinicMail__Mode: 'Production'
   Storage__Provider: 'Postgres'
-  // Username is the managed identity's name (= the app name); no password: the app presents an
+  // Username is the managed identity's name; no password: the app presents an
   // Entra token for https://ossrdbms-aad.database.windows.net/.default.
-  Storage__ConnectionString: 'Host=${postgresFqdn};Database=${postgresDatabase};Username=${site.name};Ssl Mode=Require'
+  Storage__ConnectionString: 'Host=${postgresFqdn};Database=${postgresDatabase};Username=${identity.name};Ssl Mode=Require'
   Keys__Provider: 'KeyVault'
   Keys__VaultUri: keyVaultUri
   Keys__KeyName: keyName
   Identity__Mode: 'Entra'
   Identity__ClientId: entraClientId
-  Identity__Audience: 'api://${entraClientId}'
+  // The application ID URI (infra/deploy.sh derives it the same way): v2 tokens carry the client id
+  // as aud, v1 tokens this URI; the API accepts both.
+  Identity__Audience: 'api://${publicHost}/${entraClientId}'
   Identity__AllowedTenants__0: tenant().tenantId
   Mail__Provider: 'Graph'
   Mail__SenderAddress: senderAddress
@@ -183,4 +213,3 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
 
 output functionAppName string = site.name
 output defaultHostName string = site.properties.defaultHostName
-output principalId string = site.identity.principalId

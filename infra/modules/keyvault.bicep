@@ -20,6 +20,14 @@ param keyName string
 ])
 param publicNetworkAccess string = 'Enabled'
 
+@description('Days after which Key Vault creates a new version of the key (rotation). The app wraps new data keys with the newest version at once; `clinicmail keys rewrap` then moves older data keys to it (docs/deploy.md, "Key rotation").')
+@minValue(28)
+param keyRotationDays int = 365
+
+@description('Days a key version stays valid for wrapping and signing. An expired version still unwraps and verifies, so older messages stay readable until rewrapped.')
+@minValue(60)
+param keyExpiryDays int = 730
+
 param tags object = {}
 
 resource vault 'Microsoft.KeyVault/vaults@2025-05-01' = {
@@ -69,6 +77,31 @@ resource key 'Microsoft.KeyVault/vaults/keys@2025-05-01' = {
     attributes: {
       enabled: true
       exportable: false
+    }
+    // Rotation by the vault itself: a new version every keyRotationDays, a notification (Event
+    // Grid "KeyNearExpiry") 30 days before a version expires.
+    rotationPolicy: {
+      attributes: {
+        expiryTime: 'P${keyExpiryDays}D'
+      }
+      lifetimeActions: [
+        {
+          trigger: {
+            timeAfterCreate: 'P${keyRotationDays}D'
+          }
+          action: {
+            type: 'rotate'
+          }
+        }
+        {
+          trigger: {
+            timeBeforeExpiry: 'P30D'
+          }
+          action: {
+            type: 'notify'
+          }
+        }
+      ]
     }
   }
 }

@@ -1,13 +1,21 @@
+using System.Text.Json.Nodes;
 using ClinicMail.Infra.Tests.Bicep;
 
 namespace ClinicMail.Infra.Tests;
 
-// The Function App's app settings must carry every setting the production mode reads.
+// The Function App's app settings (compiled: one union(createObject(...), ...) expression) must carry
+// every setting the production mode reads.
 public sealed class AppSettingsTests
 {
-    private static BicepFile FunctionApp => InfraTemplates.Module("functionapp");
+    private static ArmResource Config => InfraTemplates.Single("Microsoft.Web/sites/config");
 
-    private static BicepObject CoreSettings => (BicepObject)FunctionApp.Variable("coreSettings")!.Value;
+    private static ArmCall Union => (ArmCall)ArmExpression.Of(Config.At("properties"));
+
+    public static IReadOnlyDictionary<string, ArmExpression> CoreSettings =>
+        ((ArmCall)((ArmCall)ArmExpression.Of(InfraTemplates.Single("Microsoft.Web/sites/config").At("properties"))).Arguments[0]).CreateObjectEntries();
+
+    private static string Literal(string name) =>
+        CoreSettings[name] is ArmLiteral { Value: JsonValue v } ? v.GetValue<string>() : throw new AssertionException($"{name} is not a literal: {CoreSettings[name]}");
 
     [TestCase("ClinicMail__Mode", "Production")]
     [TestCase("Storage__Provider", "Postgres")]
@@ -18,74 +26,61 @@ public sealed class AppSettingsTests
     [TestCase("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "Authorization=AAD")]
     public void CoreSettings_FixedValue_IsProductionValue(string name, string value)
     {
-        Assert.That(BicepAssert.Literal(CoreSettings[name], name), Is.EqualTo(value));
-    }
-
-    [TestCase("Storage__ConnectionString")]
-    [TestCase("Keys__VaultUri")]
-    [TestCase("Keys__KeyName")]
-    [TestCase("Identity__ClientId")]
-    [TestCase("Identity__Audience")]
-    [TestCase("Identity__AllowedTenants__0")]
-    [TestCase("Mail__SenderAddress")]
-    [TestCase("ClinicMail__PublicBaseUrl")]
-    [TestCase("APPLICATIONINSIGHTS_CONNECTION_STRING")]
-    [TestCase("AzureWebJobsStorage__accountName")]
-    public void CoreSettings_WiredSetting_IsPresent(string name)
-    {
-        Assert.That(CoreSettings[name], Is.InstanceOf<BicepExpression>(), $"{name} must be set");
+        Assert.That(Literal(name), Is.EqualTo(value));
     }
 
     [Test]
     public void CoreSettings_WiredSettings_ReferenceTheirSources()
     {
+        var identityClientId = "reference(resourceId(\"Microsoft.ManagedIdentity/userAssignedIdentities\", parameters(\"identityName\")), \"2023-01-31\").clientId";
         Assert.Multiple(() =>
         {
-            Assert.That(BicepAssert.Expression(CoreSettings["Keys__VaultUri"], "Keys__VaultUri"), Is.EqualTo("keyVaultUri"));
-            Assert.That(BicepAssert.Expression(CoreSettings["Keys__KeyName"], "Keys__KeyName"), Is.EqualTo("keyName"));
-            Assert.That(BicepAssert.Expression(CoreSettings["Identity__ClientId"], "Identity__ClientId"), Is.EqualTo("entraClientId"));
-            Assert.That(BicepAssert.Expression(CoreSettings["Identity__Audience"], "Identity__Audience"), Is.EqualTo("'api://${entraClientId}'"));
-            Assert.That(BicepAssert.Expression(CoreSettings["Identity__AllowedTenants__0"], "tenant"), Is.EqualTo("tenant().tenantId"));
-            Assert.That(BicepAssert.Expression(CoreSettings["ClinicMail__PublicBaseUrl"], "public URL"), Does.StartWith("'https://"));
-            Assert.That(BicepAssert.Expression(CoreSettings["APPLICATIONINSIGHTS_CONNECTION_STRING"], "App Insights"),
-                Is.EqualTo("appInsights.properties.ConnectionString"));
+            Assert.That(CoreSettings["Keys__VaultUri"].ToString(), Is.EqualTo("parameters(\"keyVaultUri\")"));
+            Assert.That(CoreSettings["Keys__KeyName"].ToString(), Is.EqualTo("parameters(\"keyName\")"));
+            Assert.That(CoreSettings["Identity__ClientId"].ToString(), Is.EqualTo("parameters(\"entraClientId\")"));
+            Assert.That(CoreSettings["Identity__AllowedTenants__0"].ToString(), Is.EqualTo("tenant().tenantId"));
+            Assert.That(CoreSettings["Mail__SenderAddress"].ToString(), Is.EqualTo("parameters(\"senderAddress\")"));
+            Assert.That(CoreSettings["AzureWebJobsStorage__accountName"].ToString(), Is.EqualTo("parameters(\"storageAccountName\")"));
+            Assert.That(CoreSettings["APPLICATIONINSIGHTS_CONNECTION_STRING"].ToString(), Does.EndWith(".ConnectionString").And.Contain("Microsoft.Insights/components"));
+            // Every Azure SDK credential and the Functions host use the user-assigned identity.
+            Assert.That(CoreSettings["AZURE_CLIENT_ID"].ToString(), Is.EqualTo(identityClientId));
+            Assert.That(CoreSettings["AzureWebJobsStorage__clientId"].ToString(), Is.EqualTo(identityClientId));
         });
     }
 
     [Test]
-    public void StorageConnectionString_Shape_IsPasswordlessTls()
+    public void StorageConnectionString_Shape_IsPasswordlessTlsAsTheIdentity()
     {
-        var text = BicepAssert.Expression(CoreSettings["Storage__ConnectionString"], "Storage__ConnectionString");
+        var text = CoreSettings["Storage__ConnectionString"].ToString();
 
-        Assert.That(text, Is.EqualTo("'Host=${postgresFqdn};Database=${postgresDatabase};Username=${site.name};Ssl Mode=Require'"));
+        Assert.That(text, Is.EqualTo("format(\"Host={0};Database={1};Username={2};Ssl Mode=Require\", parameters(\"postgresFqdn\"), parameters(\"postgresDatabase\"), parameters(\"identityName\"))"));
         Assert.That(text, Does.Not.Contain("Password").IgnoreCase);
     }
 
     [Test]
     public void InternalDomains_EachDomain_BecomesAnIndexedSetting()
     {
-        var domains = BicepAssert.Expression(FunctionApp.Variable("internalDomainSettings")!.Value, "internalDomainSettings");
+        var domains = InfraTemplates.Module("functionapp").Variable("internalDomainSettings")!.ToString();
 
-        Assert.That(domains, Does.StartWith("toObject(range(0, length(internalDomains))"));
-        Assert.That(domains, Does.Contain("'ClinicMail__InternalDomains__${i}'"));
+        Assert.That(Union.Arguments[1].ToString(), Is.EqualTo("variables(\"internalDomainSettings\")"));
+        Assert.That(domains, Does.StartWith("[toObject(range(0, length(parameters('internalDomains')))"));
+        Assert.That(domains, Does.Contain("format('ClinicMail__InternalDomains__{0}', lambdaVariables('i'))"));
     }
 
     [Test]
-    public void AppSettingsResource_Properties_AreCoreAndDomainSettings()
+    public void AppSettingsResource_Properties_AreTheOnlySourceOfSettings()
     {
-        var config = InfraTemplates.Single("Microsoft.Web/sites/config");
-
         Assert.Multiple(() =>
         {
-            Assert.That(BicepAssert.Literal(config.At("name"), "config name"), Is.EqualTo("appsettings"));
-            Assert.That(BicepAssert.Expression(config.At("properties"), "app settings"), Is.EqualTo("union(coreSettings, internalDomainSettings)"));
+            Assert.That(Config.Name, Does.EndWith("'appsettings')]"));
+            Assert.That(Union.Function, Is.EqualTo("union"));
             Assert.That(InfraTemplates.Single("Microsoft.Web/sites").At("properties.siteConfig.appSettings"), Is.Null,
                 "one source of app settings only (sites/config replaces the whole set)");
         });
     }
 
     // Flex Consumption rejects FUNCTIONS_WORKER_RUNTIME as an app setting: the runtime is declared in
-    // functionAppConfig.runtime (asserted "custom" in FunctionAppTemplateTests).
+    // functionAppConfig.runtime.
     [TestCase("FUNCTIONS_WORKER_RUNTIME")]
     [TestCase("FUNCTIONS_EXTENSION_VERSION")]
     [TestCase("WEBSITE_RUN_FROM_PACKAGE")]

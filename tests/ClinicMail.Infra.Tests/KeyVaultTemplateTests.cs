@@ -7,17 +7,17 @@ public sealed class KeyVaultTemplateTests
     // What ClinicMail does with the key-encryption key (DESIGN rule 6 and the audit chain).
     private static readonly string[] NeededKeyOps = ["wrapKey", "unwrapKey", "sign", "verify"];
 
-    private static BicepResource Vault => InfraTemplates.Single("Microsoft.KeyVault/vaults");
+    private static ArmResource Vault => InfraTemplates.Single("Microsoft.KeyVault/vaults");
 
-    private static BicepResource Key => InfraTemplates.Single("Microsoft.KeyVault/vaults/keys");
+    private static ArmResource Key => InfraTemplates.Single("Microsoft.KeyVault/vaults/keys");
 
     [Test]
     public void Vault_Sku_IsPremiumForHsmKeys()
     {
         Assert.Multiple(() =>
         {
-            Assert.That(BicepAssert.Literal(Vault.At("properties.sku.name"), "sku.name"), Is.EqualTo("premium"));
-            Assert.That(BicepAssert.Literal(Vault.At("properties.sku.family"), "sku.family"), Is.EqualTo("A"));
+            Assert.That(Vault.String("properties.sku.name"), Is.EqualTo("premium"));
+            Assert.That(Vault.String("properties.sku.family"), Is.EqualTo("A"));
         });
     }
 
@@ -26,10 +26,10 @@ public sealed class KeyVaultTemplateTests
     {
         Assert.Multiple(() =>
         {
-            Assert.That(BicepAssert.Boolean(Vault.At("properties.enableRbacAuthorization"), "enableRbacAuthorization"), Is.True);
-            Assert.That(BicepAssert.Boolean(Vault.At("properties.enableSoftDelete"), "enableSoftDelete"), Is.True);
-            Assert.That(BicepAssert.Boolean(Vault.At("properties.enablePurgeProtection"), "enablePurgeProtection"), Is.True);
-            Assert.That(((BicepExpression)Vault.At("properties.softDeleteRetentionInDays")!).Integer, Is.EqualTo(90));
+            Assert.That((bool)Vault.At("properties.enableRbacAuthorization")!, Is.True);
+            Assert.That((bool)Vault.At("properties.enableSoftDelete")!, Is.True);
+            Assert.That((bool)Vault.At("properties.enablePurgeProtection")!, Is.True);
+            Assert.That((int)Vault.At("properties.softDeleteRetentionInDays")!, Is.EqualTo(90));
             Assert.That(Vault.At("properties.accessPolicies"), Is.Null, "RBAC only: no access policies");
         });
     }
@@ -37,36 +37,54 @@ public sealed class KeyVaultTemplateTests
     [Test]
     public void Vault_PublicNetworkAccess_IsAnExplicitDocumentedChoice()
     {
-        var vaultFile = InfraTemplates.Module("keyvault");
+        var param = InfraTemplates.Module("keyvault").Parameters["publicNetworkAccess"]!;
 
-        Assert.That(BicepAssert.Expression(Vault.At("properties.publicNetworkAccess"), "publicNetworkAccess"), Is.EqualTo("publicNetworkAccess"));
-        var param = vaultFile.Param("publicNetworkAccess")!;
-        Assert.That(param.Decorators.Single(d => d.Name == "allowed").Arguments, Does.Contain("'Disabled'"));
-        Assert.That(param.Decorators.Single(d => d.Name == "description").Arguments, Does.Contain("private endpoint"));
+        Assert.That(Vault.String("properties.publicNetworkAccess"), Is.EqualTo("[parameters('publicNetworkAccess')]"));
+        Assert.That(param["allowedValues"]!.AsArray().Select(v => v!.ToString()), Does.Contain("Disabled"));
+        Assert.That(param["metadata"]!["description"]!.ToString(), Does.Contain("private endpoint"));
     }
 
     [Test]
-    public void Key_Type_IsRsaHsm3072()
+    public void Key_Type_IsRsaHsm3072InTheVault()
     {
         Assert.Multiple(() =>
         {
-            Assert.That(BicepAssert.Literal(Key.At("properties.kty"), "kty"), Is.EqualTo("RSA-HSM"));
-            Assert.That(((BicepExpression)Key.At("properties.keySize")!).Integer, Is.EqualTo(3072));
-            Assert.That(BicepAssert.Expression(Key.At("parent"), "parent"), Is.EqualTo(Vault.Symbol));
+            Assert.That(Key.String("properties.kty"), Is.EqualTo("RSA-HSM"));
+            Assert.That((int)Key.At("properties.keySize")!, Is.EqualTo(3072));
+            Assert.That(Key.Name, Is.EqualTo("[format('{0}/{1}', parameters('keyVaultName'), parameters('keyName'))]"));
         });
     }
 
     [Test]
     public void Key_Operations_AreExactlyTheOnesTheAppUses()
     {
-        var ops = BicepAssert.LiteralArray(Key.At("properties.keyOps"), "keyOps");
-
-        Assert.That(ops, Is.EquivalentTo(NeededKeyOps));
+        Assert.That(Key.At("properties.keyOps")!.AsArray().Select(o => o!.ToString()), Is.EquivalentTo(NeededKeyOps));
     }
 
     [Test]
     public void Key_Export_IsDisabled()
     {
-        Assert.That(BicepAssert.Boolean(Key.At("properties.attributes.exportable"), "exportable"), Is.False);
+        Assert.That((bool)Key.At("properties.attributes.exportable")!, Is.False);
+    }
+
+    // The vault rotates the key itself; rotation must come before expiry, and expiry is announced.
+    [Test]
+    public void Key_RotationPolicy_RotatesBeforeExpiryAndNotifies()
+    {
+        var actions = Key.At("properties.rotationPolicy.lifetimeActions")!.AsArray();
+        var rotate = actions.Single(a => a!["action"]!["type"]!.ToString() == "rotate")!;
+        var notify = actions.Single(a => a!["action"]!["type"]!.ToString() == "notify")!;
+        var keyVault = InfraTemplates.Module("keyvault");
+        var rotationDays = (int)keyVault.Parameters["keyRotationDays"]!["defaultValue"]!;
+        var expiryDays = (int)keyVault.Parameters["keyExpiryDays"]!["defaultValue"]!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(rotate["trigger"]!["timeAfterCreate"]!.ToString(), Is.EqualTo("[format('P{0}D', parameters('keyRotationDays'))]"));
+            Assert.That(notify["trigger"]!["timeBeforeExpiry"]!.ToString(), Is.EqualTo("P30D"));
+            Assert.That(Key.String("properties.rotationPolicy.attributes.expiryTime"), Is.EqualTo("[format('P{0}D', parameters('keyExpiryDays'))]"));
+            Assert.That(rotationDays, Is.LessThan(expiryDays - 30), "a new version exists before the old one stops wrapping");
+            Assert.That(InfraTemplates.ReadText("docs", "deploy.md"), Does.Contain("clinicmail keys rewrap"), "the guide says how data keys follow a rotation");
+        });
     }
 }

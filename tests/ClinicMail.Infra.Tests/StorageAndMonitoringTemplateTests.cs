@@ -4,18 +4,20 @@ namespace ClinicMail.Infra.Tests;
 
 public sealed class StorageAndMonitoringTemplateTests
 {
-    private static BicepResource Storage => InfraTemplates.Single("Microsoft.Storage/storageAccounts");
+    private static ArmResource Storage => InfraTemplates.Single("Microsoft.Storage/storageAccounts");
+
+    private static IReadOnlyList<ArmResource> DiagnosticSettings => InfraTemplates.Declared("Microsoft.Insights/diagnosticSettings");
 
     [Test]
     public void Storage_Access_IsIdentityOnlyOverTls12()
     {
         Assert.Multiple(() =>
         {
-            Assert.That(BicepAssert.Boolean(Storage.At("properties.allowSharedKeyAccess"), "allowSharedKeyAccess"), Is.False);
-            Assert.That(BicepAssert.Boolean(Storage.At("properties.allowBlobPublicAccess"), "allowBlobPublicAccess"), Is.False);
-            Assert.That(BicepAssert.Boolean(Storage.At("properties.supportsHttpsTrafficOnly"), "supportsHttpsTrafficOnly"), Is.True);
-            Assert.That(BicepAssert.Literal(Storage.At("properties.minimumTlsVersion"), "minimumTlsVersion"), Is.EqualTo("TLS1_2"));
-            Assert.That(BicepAssert.Boolean(Storage.At("properties.defaultToOAuthAuthentication"), "defaultToOAuthAuthentication"), Is.True);
+            Assert.That((bool)Storage.At("properties.allowSharedKeyAccess")!, Is.False);
+            Assert.That((bool)Storage.At("properties.allowBlobPublicAccess")!, Is.False);
+            Assert.That((bool)Storage.At("properties.supportsHttpsTrafficOnly")!, Is.True);
+            Assert.That(Storage.String("properties.minimumTlsVersion"), Is.EqualTo("TLS1_2"));
+            Assert.That((bool)Storage.At("properties.defaultToOAuthAuthentication")!, Is.True);
         });
     }
 
@@ -24,28 +26,39 @@ public sealed class StorageAndMonitoringTemplateTests
     {
         var container = InfraTemplates.Single("Microsoft.Storage/storageAccounts/blobServices/containers");
 
-        Assert.That(BicepAssert.Literal(container.At("properties.publicAccess"), "publicAccess"), Is.EqualTo("None"));
+        Assert.That(container.String("properties.publicAccess"), Is.EqualTo("None"));
     }
 
     [Test]
     public void AppInsights_Workspace_IsTheLogAnalyticsWorkspace()
     {
         var insights = InfraTemplates.Single("Microsoft.Insights/components");
-        var workspace = InfraTemplates.Single("Microsoft.OperationalInsights/workspaces");
 
         Assert.Multiple(() =>
         {
-            Assert.That(insights.FilePath, Is.EqualTo(workspace.FilePath));
-            Assert.That(BicepAssert.Expression(insights.At("properties.WorkspaceResourceId"), "WorkspaceResourceId"), Is.EqualTo($"{workspace.Symbol}.id"));
-            Assert.That(BicepAssert.Literal(insights.At("properties.IngestionMode"), "IngestionMode"), Is.EqualTo("LogAnalytics"));
+            Assert.That(insights.String("properties.WorkspaceResourceId"), Is.EqualTo("[resourceId('Microsoft.OperationalInsights/workspaces', parameters('workspaceName'))]"));
+            Assert.That(insights.String("properties.IngestionMode"), Is.EqualTo("LogAnalytics"));
+            Assert.That((bool)insights.At("properties.DisableLocalAuth")!, Is.True);
         });
     }
 
-    [Test]
-    public void AppInsights_LocalAuth_IsDisabled()
+    // Key Vault AuditEvent (every wrap/unwrap/sign, who and whether allowed), PostgreSQL server logs
+    // and the function app's logs all go to the one workspace.
+    [TestCase("Microsoft.KeyVault/vaults", "AuditEvent")]
+    [TestCase("Microsoft.DBforPostgreSQL/flexibleServers", "PostgreSQLLogs")]
+    [TestCase("Microsoft.Web/sites", "FunctionAppLogs")]
+    public void DiagnosticSettings_Resource_SendsItsLogsToTheWorkspace(string scopeType, string category)
     {
-        var insights = InfraTemplates.Single("Microsoft.Insights/components");
+        var setting = DiagnosticSettings.SingleOrDefault(d => d.String("scope").StartsWith($"[resourceId('{scopeType}',", StringComparison.Ordinal));
 
-        Assert.That(BicepAssert.Boolean(insights.At("properties.DisableLocalAuth"), "DisableLocalAuth"), Is.True);
+        Assert.That(setting, Is.Not.Null, $"a diagnostic setting on {scopeType}");
+        var logs = setting!.At("properties.logs")!.AsArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(logs.Select(l => l!["category"]?.ToString()), Does.Contain(category));
+            Assert.That(logs.All(l => (bool)l!["enabled"]!), Is.True);
+            Assert.That(setting.String("properties.workspaceId"), Is.EqualTo("[parameters('workspaceId')]"));
+            Assert.That(setting.Template.PassedParameter("workspaceId")!.ToString(), Does.Contain("'clinicmail-monitoring'").And.Contain("outputs.workspaceId"));
+        });
     }
 }
