@@ -191,6 +191,7 @@ var coreSettings = {
   Keys__Provider: 'KeyVault'
   Keys__VaultUri: keyVaultUri
   Keys__KeyName: keyName
+  Keys__ManagedIdentityClientId: identity.properties.clientId
   Identity__Mode: 'Entra'
   Identity__ClientId: entraClientId
   // The application ID URI (infra/deploy.sh derives it the same way): v2 tokens carry the client id
@@ -199,6 +200,7 @@ var coreSettings = {
   Identity__AllowedTenants__0: tenant().tenantId
   Mail__Provider: 'Graph'
   Mail__SenderAddress: senderAddress
+  Mail__ManagedIdentityClientId: identity.properties.clientId
   ClinicMail__PublicBaseUrl: 'https://${publicHost}'
 }
 

@@ -1,4 +1,4 @@
--- Creates the PostgreSQL role of the Function App's managed identity, with only what ClinicMail
+-- Creates the PostgreSQL role of the Function App's user-assigned managed identity, with only what ClinicMail
 -- needs: connect to the clinicmail database and own its tables in the public schema. It is NOT an
 -- Entra administrator and NOT a member of azure_pg_admin (least privilege; the server administrator
 -- is a group of DBAs, see infra/modules/postgres.bicep). Idempotent.
@@ -6,7 +6,7 @@
 -- Run as a member of the Entra administrator group, with an Entra token as the password:
 --   export PGPASSWORD="$(az account get-access-token --resource-type oss-rdbms --query accessToken -o tsv)"
 --   psql "host=<server>.postgres.database.azure.com dbname=postgres user=<admin group name> sslmode=require" \
---        -v app_role=<functionAppName> -v app_oid=<functionAppPrincipalId> -v app_db=clinicmail \
+--        -v app_role=<postgresAppRoleName> -v app_oid=<identityPrincipalId> -v app_db=clinicmail \
 --        -f infra/postgres/create-app-role.sql
 \set ON_ERROR_STOP on
 

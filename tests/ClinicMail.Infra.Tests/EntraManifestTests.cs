@@ -5,9 +5,6 @@ namespace ClinicMail.Infra.Tests;
 
 public sealed class EntraManifestTests
 {
-    private const string GraphAppId = "00000003-0000-0000-c000-000000000000";
-    private const string MailSendRole = "b633e1c5-b582-4048-a93e-9f11b44c7e96";
-    private const string DomainReadAllRole = "dbb9058a-0e50-45d7-ae91-66909b5d4664";
 
     // Office clients pre-authorised for the legacy Office SSO fallback (getAccessToken): all Office
     // endpoints, Microsoft Office, Office on the web, Outlook on the web.
@@ -55,7 +52,7 @@ public sealed class EntraManifestTests
             Assert.That(api.GetProperty("requestedAccessTokenVersion").GetInt32(), Is.EqualTo(2));
             Assert.That(scope.GetProperty("value").GetString(), Is.EqualTo("access_as_user"));
             Assert.That(scope.GetProperty("type").GetString(), Is.EqualTo("User"));
-            Assert.That(Manifest.GetProperty("identifierUris").EnumerateArray().Select(u => u.GetString()), Does.Contain("api://{{CLIENT_ID}}"));
+            Assert.That(Manifest.GetProperty("identifierUris").EnumerateArray().Select(u => u.GetString()), Is.EqualTo(new[] { "api://{{ADDIN_HOST}}/{{CLIENT_ID}}" }), "Office SSO needs api://<host>/<client id>");
         });
     }
 
@@ -82,15 +79,18 @@ public sealed class EntraManifestTests
         Assert.That(Manifest.TryGetProperty("web", out _), Is.False, "no web (confidential) redirect: the registration holds no secret");
     }
 
+    // The add-in's only permission: its own access_as_user scope (NAA), consented for the tenant by
+    // register-app.sh. No Graph permission (GraphPermissionTests).
     [Test]
-    public void RequiredResourceAccess_Graph_IsExactlyMailSendAndDomainReadAllApplicationPermissions()
+    public void RequiredResourceAccess_IsOnlyTheOwnScopeDelegated()
     {
-        var access = Manifest.GetProperty("requiredResourceAccess").EnumerateArray().ToList();
+        var scopeId = Manifest.GetProperty("api").GetProperty("oauth2PermissionScopes")[0].GetProperty("id").GetString();
+        var access = Manifest.GetProperty("requiredResourceAccess").EnumerateArray().Single();
 
-        Assert.That(access.Select(a => a.GetProperty("resourceAppId").GetString()), Is.EqualTo(new[] { GraphAppId }));
-        var permissions = access[0].GetProperty("resourceAccess").EnumerateArray()
-            .Select(p => (Id: p.GetProperty("id").GetString(), Type: p.GetProperty("type").GetString())).ToList();
-        Assert.That(permissions, Is.EquivalentTo(new[] { (MailSendRole, "Role"), (DomainReadAllRole, "Role") }));
+        Assert.That(access.GetProperty("resourceAppId").GetString(), Is.EqualTo("{{CLIENT_ID}}"));
+        Assert.That(access.GetProperty("resourceAccess").EnumerateArray().Select(a => (a.GetProperty("id").GetString(), a.GetProperty("type").GetString())),
+            Is.EqualTo(new[] { (scopeId, "Scope") }));
+        Assert.That(InfraTemplates.ReadText("infra", "entra", "register-app.sh"), Does.Contain("az ad app permission admin-consent --id \"$app_id\""));
     }
 
     [Test]
@@ -134,7 +134,6 @@ public sealed class EntraManifestTests
             Assert.That(script, Does.Contain("az ad app create"));
             Assert.That(script, Does.Contain("az rest --method PATCH"));
             Assert.That(script, Does.Contain("appRoleAssignmentRequired"));
-            Assert.That(script, Does.Contain("api://AzureADTokenExchange"), "Graph access via federated managed identity, not a secret");
             Assert.That(script, Does.Not.Contain("credential reset").And.Not.Contain("--append").And.Not.Contain("passwordCredentials"));
         });
     }

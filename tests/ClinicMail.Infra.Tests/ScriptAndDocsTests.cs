@@ -6,7 +6,7 @@ namespace ClinicMail.Infra.Tests;
 // parameters that carry their security meaning, plus basic well-formedness.
 public sealed partial class ScriptAndDocsTests
 {
-    private static string LimitMailSend => InfraTemplates.ReadText("infra", "exchange", "limit-mail-send.ps1");
+    private static string GrantMailSend => InfraTemplates.ReadText("infra", "exchange", "grant-mail-send.ps1");
 
     private static string PurviewRule => InfraTemplates.ReadText("infra", "exchange", "purview-encryption-rule.ps1");
 
@@ -14,21 +14,23 @@ public sealed partial class ScriptAndDocsTests
     [TestCase("-Type Security")]
     [TestCase("Add-DistributionGroupMember")]
     [TestCase("Remove-DistributionGroupMember")]
-    [TestCase("New-ApplicationAccessPolicy")]
-    [TestCase("-AccessRight RestrictAccess")]
-    [TestCase("-PolicyScopeGroupId")]
-    [TestCase("Test-ApplicationAccessPolicy")]
+    [TestCase("New-ServicePrincipal")]
+    [TestCase("New-ManagementScope")]
+    [TestCase("New-ManagementRoleAssignment")]
+    [TestCase("-CustomResourceScope $ScopeName")]
+    [TestCase("Remove-ManagementRoleAssignment")]
+    [TestCase("Test-ServicePrincipalAuthorization")]
     [TestCase("Connect-ExchangeOnline")]
-    public void LimitMailSend_Script_UsesRestrictingCmdlet(string expected)
+    public void GrantMailSend_Script_UsesScopedRbacForApplications(string expected)
     {
-        Assert.That(LimitMailSend, Does.Contain(expected));
+        Assert.That(GrantMailSend, Does.Contain(expected));
     }
 
     [Test]
-    public void LimitMailSend_Script_NeverGrantsTenantWideAccess()
+    public void GrantMailSend_Script_NeverGrantsTenantWideAccess()
     {
-        Assert.That(LimitMailSend, Does.Not.Contain("-AccessRight DenyAccess"), "DenyAccess would leave every other mailbox reachable");
-        Assert.That(LimitMailSend, Does.Not.Contain("Add-MailboxPermission"));
+        Assert.That(GrantMailSend, Does.Not.Contain("ApplicationAccessPolicy"), "the legacy access policies are replaced by RBAC for Applications");
+        Assert.That(GrantMailSend, Does.Not.Contain("Add-MailboxPermission"));
     }
 
     [TestCase("New-TransportRule")]
@@ -43,7 +45,7 @@ public sealed partial class ScriptAndDocsTests
         Assert.That(PurviewRule, Does.Contain(expected));
     }
 
-    [TestCase("limit-mail-send.ps1")]
+    [TestCase("grant-mail-send.ps1")]
     [TestCase("purview-encryption-rule.ps1")]
     public void ExchangeScripts_Structure_IsWellFormedAndStrict(string name)
     {
@@ -75,7 +77,10 @@ public sealed partial class ScriptAndDocsTests
     [TestCase("az functionapp deploy")]
     [TestCase("OnSendAddinsEnabled")]
     [TestCase("Integrated apps")]
-    [TestCase("admin-consent")]
+    [TestCase("infra/deploy.sh --what-if")]
+    [TestCase("RBAC for Applications")]
+    [TestCase("custom domain")]
+    [TestCase("Smart Alerts")]
     [TestCase("create-app-role.sql")]
     [TestCase("Rollback")]
     [TestCase("Least privilege")]

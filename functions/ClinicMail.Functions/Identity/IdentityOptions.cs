@@ -14,7 +14,7 @@ public sealed class IdentityOptions
     /// <summary>The API's application (client) id. Accepted audiences: this id and <see cref="Audience"/>.</summary>
     public string ClientId { get; set; } = "";
 
-    /// <summary>The API's application id URI (<c>api://{clientId}</c> when empty).</summary>
+    /// <summary>The API's application ID URI, <c>api://{host}/{clientId}</c> (infra/identity.sh derives it; <c>api://{clientId}</c> when empty).</summary>
     public string Audience { get; set; } = "";
 
     /// <summary>Tenant ids whose users may call the API. Tokens from any other tenant are refused.</summary>

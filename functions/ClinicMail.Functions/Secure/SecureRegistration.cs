@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading.RateLimiting;
+using Azure.Core;
 using Azure.Identity;
 using ClinicMail.Core.Crypto;
 using ClinicMail.Core.Mail;
@@ -68,11 +69,15 @@ public static class SecureRegistration
                 throw new StartupConfigurationException(["Mail:SenderAddress must name the clinic mailbox codes are sent from when Mail:Provider is 'Graph' (env Mail__SenderAddress)."]);
             }
 
+            // Production: app-only Graph as the Function App's user-assigned managed identity, nothing
+            // else (no developer sign-in or environment credential in the chain); Mail.Send for the
+            // sender mailbox comes from Exchange RBAC for Applications (infra/exchange/grant-mail-send.ps1).
+            var clientId = string.IsNullOrWhiteSpace(mail.ManagedIdentityClientId) ? null : mail.ManagedIdentityClientId;
+            TokenCredential credential = settings.ClinicMail.IsProduction
+                ? new ManagedIdentityCredential(clientId is null ? ManagedIdentityId.SystemAssigned : ManagedIdentityId.FromUserAssignedClientId(clientId))
+                : new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = clientId });
             // One pipeline per process (it caches the Graph token).
-            services.TryAddSingleton<IMailSender>(_ => new GraphMailSender(mail.SenderAddress!, new DefaultAzureCredential(new DefaultAzureCredentialOptions
-            {
-                ManagedIdentityClientId = string.IsNullOrWhiteSpace(mail.ManagedIdentityClientId) ? null : mail.ManagedIdentityClientId,
-            })));
+            services.TryAddSingleton<IMailSender>(_ => new GraphMailSender(mail.SenderAddress!, credential));
             return;
         }
 

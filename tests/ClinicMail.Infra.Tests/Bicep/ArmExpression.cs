@@ -160,10 +160,12 @@ public sealed class ArmEvaluator(IReadOnlyDictionary<string, JsonNode?> paramete
 
     public object? Evaluate(ArmExpression expression) => expression switch
     {
-        ArmLiteral l => l.Value is JsonValue v && v.TryGetValue<string>(out var s) ? s : l.Value,
+        // Every arm is typed object: JsonNode's implicit conversion from string would otherwise turn
+        // evaluated strings back into JSON nodes.
+        ArmLiteral l => l.Value is JsonValue v && v.TryGetValue<string>(out var s) ? s : (object?)l.Value,
         ArmMember { Target: ArmCall { Function: "tenant" }, Member: "tenantId" } => tenantId,
         ArmCall { Function: "parameters" } c => parameters.TryGetValue((string)Evaluate(c.Arguments[0])!, out var p)
-            ? (p is JsonValue pv && pv.TryGetValue<string>(out var ps) ? ps : p)
+            ? (p is JsonValue pv && pv.TryGetValue<string>(out var ps) ? ps : (object?)p)
             : new Unknown(c.ToString()),
         ArmCall { Function: "format" } c => Format(c),
         ArmCall { Function: "empty" } c => Empty(Evaluate(c.Arguments[0])),
