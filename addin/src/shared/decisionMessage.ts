@@ -32,39 +32,60 @@ interface Rendered {
   markdown: string;
 }
 
+/** A listed reason is never cut below this many characters; fewer reasons are listed instead. */
+const MIN_ITEM_CHARS = 60;
+
+/** The longest prefix of `text` (ending in "…" when cut) whose rendering fits in `budget`. */
+function fitted(text: string, budget: number, render: (s: string) => string): string {
+  if (render(text).length <= budget) return render(text);
+  let keep = Math.min(text.length, budget);
+  while (keep > 0 && render(truncate(text, keep)).length > budget) keep--;
+  return render(truncate(text, keep));
+}
+
 /**
- * Lists as many reasons as fit in Outlook's 500-character limit (plain and Markdown separately,
- * since escaping makes the Markdown longer), then "… and N more". Markdown list items end
- * with "\r", as the Smart Alerts Markdown subset requires.
+ * Every reason gets a line in Outlook's 500-character dialog: when they do not all fit whole, each
+ * is shortened to a fair share ("…") rather than dropped, so the French Markdown (longer once
+ * escaped) lists the same reasons as the plain text. Only when a fair share would fall under
+ * MIN_ITEM_CHARS are the last reasons left to "… and N more", which the pane (the dialog's button)
+ * lists in full. Plain and Markdown always show the same reasons. Markdown list items end with
+ * "\r", as the Smart Alerts Markdown subset requires.
  */
 export function renderReasons(intro: string, reasons: Reason[], hint: string, lang: Language): Rendered {
-  const build = (markdown: boolean): string => {
+  const texts = reasons.map((r) => pick(r.message, lang));
+  const build = (markdown: boolean, shown: number): string | null => {
     const head = markdown ? `**${escapeMarkdown(intro)}**\n\n` : `${intro}\n`;
     const tail = markdown ? `\n\n${escapeMarkdown(hint)}` : `\n${hint}`;
-    const item = (r: Reason): string =>
-      markdown ? `- ${escapeMarkdown(pick(r.message, lang))}\r` : `• ${pick(r.message, lang)}\n`;
-    let body = "";
-    for (let i = 0; i < reasons.length; i++) {
-      const next = item(reasons[i]!);
-      const remaining = reasons.length - i - 1;
-      const more =
-        remaining > 0
-          ? markdown
-            ? `- ${escapeMarkdown(t(lang, "moreReasons", { n: remaining }))}\r`
-            : `${t(lang, "moreReasons", { n: remaining })}\n`
-          : "";
-      if ((head + body + next + more + tail).length > MAX_DIALOG_CHARS) {
-        const left = reasons.length - i;
-        body += markdown
+    const left = texts.length - shown;
+    const more =
+      left > 0
+        ? markdown
           ? `- ${escapeMarkdown(t(lang, "moreReasons", { n: left }))}\r`
-          : `${t(lang, "moreReasons", { n: left })}\n`;
-        break;
-      }
-      body += next;
-    }
-    return truncate((head + body).replace(/\n$/, "") + tail, MAX_DIALOG_CHARS);
+          : `${t(lang, "moreReasons", { n: left })}\n`
+        : "";
+    const bullet = markdown ? (s: string) => `- ${s}\r` : (s: string) => `• ${s}\n`;
+    const escape = markdown ? escapeMarkdown : (s: string) => s;
+    const budget = MAX_DIALOG_CHARS - head.length - tail.length - more.length;
+    const share = Math.floor(budget / Math.max(1, shown));
+    if (shown > 0 && share - bullet("").length < MIN_ITEM_CHARS && shown > 1) return null;
+    const items = texts
+      .slice(0, shown)
+      .map((text) => bullet(fitted(text, share - bullet("").length, escape)));
+    return (head + items.join("") + more).replace(/\n$/, "") + tail;
   };
-  return { plain: build(false), markdown: build(true) };
+  for (let shown = texts.length; shown >= 1; shown--) {
+    const markdown = build(true, shown);
+    const plain = build(false, shown);
+    if (markdown !== null && plain !== null) {
+      return { plain: truncate(plain, MAX_DIALOG_CHARS), markdown: truncate(markdown, MAX_DIALOG_CHARS) };
+    }
+  }
+  const none = (markdown: boolean): string =>
+    truncate(
+      markdown ? `**${escapeMarkdown(intro)}**\n\n${escapeMarkdown(hint)}` : `${intro}\n${hint}`,
+      MAX_DIALOG_CHARS,
+    );
+  return { plain: none(false), markdown: none(true) };
 }
 
 /**

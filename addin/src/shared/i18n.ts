@@ -26,12 +26,14 @@ const strings = {
     en: "ClinicMail suggests reviewing this e-mail:",
   },
   openPaneHint: {
-    fr: "Ouvrez ClinicMail pour corriger en un clic.",
-    en: "Open ClinicMail to fix it in one click.",
+    fr: "Tous les motifs et la correction en un clic sont dans ClinicMail.",
+    en: "Every reason, and the one-click fix, are in ClinicMail.",
   },
   moreReasons: { fr: "… et {n} autre(s) motif(s)", en: "… and {n} more reason(s)" },
-  cancelLabelFix: { fr: "Corriger", en: "Fix in ClinicMail" },
-  cancelLabelRetry: { fr: "Ne pas envoyer", en: "Don't send" },
+  // The label of the button that keeps the mail and opens the pane (commandId): "Take action" on
+  // current Outlook, "Don't Send" on older clients. It names what the button does on both.
+  cancelLabelFix: { fr: "Corriger le courriel", en: "Fix in ClinicMail" },
+  cancelLabelRetry: { fr: "Vérifier de nouveau", en: "Check again" },
   failurePrompt: {
     fr: "ClinicMail n'a pas pu vérifier ce courriel ({cause}). Vous pouvez ne pas l'envoyer et réessayer, ou l'envoyer sans vérification : vous restez responsable du respect des règles du Collège.",
     en: "ClinicMail could not check this e-mail ({cause}). You can hold it and try again, or send it unchecked: you remain responsible for following the Collège's rules.",
@@ -55,6 +57,11 @@ const strings = {
   },
   paneChecking: { fr: "Vérification en cours…", en: "Checking…" },
   decisionAllow: { fr: "Prêt à envoyer", en: "Ready to send" },
+  decisionStale: { fr: "Résultat périmé", en: "Out of date" },
+  resultStale: {
+    fr: "Le courriel a changé depuis cette vérification : nouvelle vérification…",
+    en: "The e-mail changed since this check: checking again…",
+  },
   decisionWarn: { fr: "À vérifier avant l'envoi", en: "Review before sending" },
   decisionBlock: { fr: "Envoi bloqué", en: "Sending blocked" },
   secureRequired: { fr: "Livraison sécurisée requise", en: "Secure delivery required" },

@@ -68,7 +68,13 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
   let checkedDraft: Draft | null = null;
   let lastFingerprint = "";
   let sequence = 0;
-  let notice: { tone: "success" | "warning" | "danger" | "info"; text: string } | null = null;
+  // transient: a notice about a check in progress ("Fix applied. Checking again…"), dropped when
+  // that check's result arrives.
+  let notice: { tone: "success" | "warning" | "danger" | "info"; text: string; transient?: boolean } | null =
+    null;
+  // The draft changed since `result` was computed: it is shown as stale until the re-check lands,
+  // never as the answer for the current draft.
+  let stale = false;
   let busy = false;
   let debounceTimer: ReturnType<typeof setTimeout> | undefined;
   let disposed = false;
@@ -98,12 +104,17 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
     render();
     try {
       const draft = await readDraft(item, { name: "clinicmail-outlook-pane", version: config.version });
+      const checkedFingerprint = draftFingerprint(draft);
+      lastFingerprint = checkedFingerprint;
       const tok = await token();
       const next = await checkDraft(config.apiBase, draft, callOptions(tok));
       if (mine !== sequence || disposed) return;
       result = next;
       checkedDraft = draft;
-      lastFingerprint = draftFingerprint(draft);
+      // Polling saw a newer draft while this check ran: its re-check is scheduled; until it
+      // lands, this result is shown as stale.
+      stale = lastFingerprint !== checkedFingerprint;
+      if (notice?.transient) notice = null;
       status = { kind: "result" };
     } catch (error) {
       if (mine !== sequence || disposed) return;
@@ -112,6 +123,14 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
     // Exposed for the sandbox's browser tests (and screen readers ignore data attributes).
     root.dataset.checkSeq = String(++completedChecks);
     render();
+  }
+
+  /** The draft changed: the result on screen no longer describes it. */
+  function markStale(): void {
+    if (result && !stale) {
+      stale = true;
+      render();
+    }
   }
 
   function scheduleCheck(): void {
@@ -124,8 +143,10 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
     try {
       const draft = await readDraft(item, { name: "clinicmail-outlook-pane", version: config.version });
       const fp = draftFingerprint(draft);
-      if (fp !== lastFingerprint && status.kind !== "checking") {
+      if (fp !== lastFingerprint) {
         lastFingerprint = fp;
+        markStale();
+        // A check already running answers for an older draft: this one supersedes it.
         scheduleCheck();
       }
     } catch {
@@ -152,7 +173,8 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
 
   async function applyOps(ops: RecipientOp[]): Promise<void> {
     await applyRecipientOps(item, ops);
-    notice = { tone: "info", text: t(lang, "fixApplied") };
+    notice = { tone: "info", text: t(lang, "fixApplied"), transient: true };
+    markStale();
     render();
     await runCheck();
   }
@@ -276,6 +298,21 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
 
   // ---- rendering -------------------------------------------------------------------------
 
+  /**
+   * The one-click fix shown as the primary button: the first that resolves a reason of the
+   * decision's severity (blocking reasons first), else secure sending when it is required.
+   */
+  function primaryFix(r: CheckResult): Fix | null {
+    const severities = r.decision === "block" ? ["block"] : ["warn"];
+    const codes = new Set(r.reasons.filter((x) => severities.includes(x.severity)).map((x) => x.code));
+    return (
+      r.fixes.find((f) => (f.resolves ?? []).some((code) => codes.has(code))) ??
+      r.fixes.find((f) => f.kind === "send_securely") ??
+      r.fixes[0] ??
+      null
+    );
+  }
+
   function decisionBanner(r: CheckResult): HTMLElement {
     const key =
       r.decision === "allow" ? "decisionAllow" : r.decision === "warn" ? "decisionWarn" : "decisionBlock";
@@ -289,14 +326,19 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
     return h(
       "div",
       {
-        class: `cm-decision cm-decision-${r.decision}`,
+        class: `cm-decision cm-decision-${r.decision}${stale ? " cm-stale" : ""}`,
         "data-decision": r.decision,
+        "data-stale": String(stale),
         "data-testid": "decision",
       },
       h(
         "fluent-badge",
-        { appearance: "filled", color: intent === "error" ? "danger" : intent, class: "cm-decision-badge" },
-        t(lang, key),
+        {
+          appearance: stale ? "outline" : "filled",
+          color: stale ? "informative" : intent === "error" ? "danger" : intent,
+          class: "cm-decision-badge",
+        },
+        stale ? t(lang, "decisionStale") : t(lang, key),
       ),
       secure ? h("span", { class: "cm-secure", "data-testid": "secure-delivery" }, secure) : null,
     );
@@ -440,6 +482,7 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
 
   function fixesSection(r: CheckResult): HTMLElement | null {
     if (r.fixes.length === 0) return null;
+    const primary = primaryFix(r);
     return h(
       "section",
       { class: "cm-section", "aria-labelledby": "cm-fixes-h" },
@@ -451,9 +494,10 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
           h(
             "fluent-button",
             {
-              appearance: fix.kind === "send_securely" ? "primary" : "outline",
+              appearance: fix === primary ? "primary" : "outline",
               "data-fix": fix.kind,
-              disabled: busy,
+              "data-primary": String(fix === primary),
+              disabled: busy || stale,
               onclick: () => void withBusy(() => applyFix(fix)),
             },
             pick(fix.label, lang),
@@ -562,6 +606,9 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
       );
     }
     if (status.kind === "idle" && !result) parts.push(h("p", { class: "cm-muted" }, t(lang, "paneIdle")));
+    if (result && stale) {
+      parts.push(h("fluent-message-bar", { intent: "info", "data-testid": "stale" }, t(lang, "resultStale")));
+    }
     if (result) {
       parts.push(
         decisionBanner(result),
@@ -590,7 +637,7 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
     if (focusedId) document.getElementById(focusedId)?.focus();
     // The live region announces the outcome only, not the whole pane.
     live.textContent =
-      status.kind === "checking"
+      status.kind === "checking" || stale
         ? t(lang, "paneChecking")
         : status.kind === "error"
           ? t(lang, "checkFailed", { cause: status.cause })
@@ -609,7 +656,10 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
   // Recipients changes are announced by Outlook (Mailbox 1.7); body and subject are polled.
   if (typeof item.addHandlerAsync === "function") {
     try {
-      item.addHandlerAsync(Office.EventType.RecipientsChanged, () => scheduleCheck());
+      item.addHandlerAsync(Office.EventType.RecipientsChanged, () => {
+        markStale();
+        scheduleCheck();
+      });
     } catch {
       // Polling still catches recipient changes.
     }

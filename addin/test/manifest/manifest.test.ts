@@ -62,19 +62,43 @@ describe("manifest.xml", () => {
     for (const id of defined.keys()) expect(id.length).toBeLessThanOrEqual(32);
   });
 
-  it("has a fr-FR override for every string, the display name and the description", () => {
-    const strings = [...defined.values()].filter(
-      (el) => all(el, "Override").length > 0 || !String(attr(el, "DefaultValue")).startsWith("https://"),
-    );
-    for (const el of strings) {
-      const overrides = all(el, "Override").map((o) => attr(o, "Locale"));
-      expect(overrides, attr(el, "id")).toContain("fr-FR");
-    }
-    for (const name of ["DisplayName", "Description"]) {
-      expect(all(doc, name)[0] && all(all(doc, name)[0], "Override").map((o) => attr(o, "Locale"))).toContain(
-        "fr-FR",
+  // Québec clients run fr-CA; Outlook falls back to the default (English), not to fr-FR, when the
+  // exact locale is missing.
+  it.each(["fr-CA", "fr-FR"])(
+    "has a %s override, in French, for every string, the display name and the description",
+    (locale) => {
+      const strings = [...defined.values()].filter(
+        (el) => all(el, "Override").length > 0 || !String(attr(el, "DefaultValue")).startsWith("https://"),
       );
-    }
+      const elements = [...strings, all(doc, "DisplayName")[0]!, all(doc, "Description")[0]!];
+      for (const el of elements) {
+        const overrides = all(el, "Override");
+        const mine = overrides.find((o) => attr(o, "Locale") === locale);
+        expect(mine, `${attr(el, "id") ?? "DisplayName/Description"} lacks ${locale}`).toBeDefined();
+        // Same French text for both locales.
+        const french = overrides
+          .filter((o) => attr(o, "Locale")!.startsWith("fr-"))
+          .map((o) => attr(o, "Value"));
+        expect(new Set(french).size).toBe(1);
+      }
+      const description = all(all(doc, "Description")[0], "Override").find(
+        (o) => attr(o, "Locale") === locale,
+      )!;
+      expect(attr(description, "Value")).toContain("Collège des médecins du Québec");
+    },
+  );
+
+  // Shared folders / delegate access need Mailbox 1.8, shared mailboxes Mailbox 1.13.
+  it("activates in shared and delegated mailboxes (SupportsSharedFolders, first in DesktopFormFactor)", () => {
+    const formFactor = all(doc, "DesktopFormFactor")[0]!;
+    expect(
+      all(formFactor, "SupportsSharedFolders").map((n) =>
+        String((n as unknown as { "#text": unknown })["#text"] ?? n),
+      ),
+    ).toEqual(["true"]);
+    expect(xml).toMatch(
+      /<DesktopFormFactor>\s*(<!--[\s\S]*?-->\s*)?<SupportsSharedFolders>true<\/SupportsSharedFolders>/,
+    );
   });
 
   it("declares OnMessageSend with SoftBlock and the FunctionName the handler registers", () => {

@@ -93,4 +93,82 @@ describe("escapeMarkdown", () => {
   it("escapes the characters the Smart Alerts Markdown subset interprets", () => {
     expect(escapeMarkdown("a*b_c [x](y) - z")).toBe("a\\*b\\_c \\[x\\]\\(y\\) \\- z");
   });
+
+  // On current Outlook (web, new Outlook, classic Windows 2412+) cancelLabel names the separate
+  // "Take action" button; with commandId it keeps the mail and opens the pane on the fix. It must
+  // say that, not "Don't send" (which would show two "don't send" buttons).
+  it.each([
+    ["fr", "Corriger le courriel"],
+    ["en", "Fix in ClinicMail"],
+  ] as const)("labels the Take action button for what it does (%s)", (lang, label) => {
+    const c = decisionCompletion(result({ decision: "block", reasons: [consentMissing] }), lang, full);
+    expect(c.cancelLabel).toBe(label);
+    expect(c.commandId).toBe(TASKPANE_COMMAND_ID);
+    expect(c.cancelLabel!.length).toBeLessThanOrEqual(MAX_CANCEL_LABEL_CHARS);
+    expect(c.cancelLabel).not.toMatch(/ne pas envoyer|don.t send/i);
+  });
+});
+
+describe("every reason reachable from the dialog", () => {
+  // Long French reasons, as the API writes them: once Markdown-escaped, three of them do not fit
+  // whole in 500 characters. Each must still get its own line (shortened), in both renderings.
+  const longFr = [
+    reason(
+      "CONSENT_MISSING",
+      "block",
+      true,
+      "Aucun consentement au courriel n'est consigné pour marie.gagnon@gmail.com (formulaire signé ou consentement verbal noté au dossier) : obtenez-le avant d'écrire.",
+      "No e-mail consent is on file for marie.gagnon@gmail.com (signed form or verbal consent in the record): obtain it before writing.",
+    ),
+    reason(
+      "SENSITIVE_TOPIC",
+      "block",
+      true,
+      "Le message aborde un sujet sensible (santé mentale) hors de la portée du consentement : retirez-le ou utilisez l'envoi sécurisé après consentement.",
+      "The message raises a sensitive topic (mental health) outside the consent's scope: remove it or send securely after consent.",
+    ),
+    reason(
+      "BULK_VISIBLE_PATIENTS",
+      "block",
+      true,
+      "Plusieurs patients se voient entre eux (À et Cc) : placez-les en Cci pour que chacun ne voie que sa propre adresse.",
+      "Several patients can see each other (To and Cc): put them in Bcc so that each sees only their own address.",
+    ),
+  ];
+
+  it.each(["fr", "en"] as const)("lists all three long reasons in plain and Markdown (%s)", (lang) => {
+    const c = decisionCompletion(result({ decision: "block", reasons: longFr }), lang, full);
+    for (const text of [c.errorMessage!, c.errorMessageMarkdown!]) {
+      expect(text.length).toBeLessThanOrEqual(MAX_DIALOG_CHARS);
+      expect(text).not.toMatch(/autre\(s\) motif|more reason/);
+    }
+    const starts =
+      lang === "fr"
+        ? ["Aucun consentement", "Le message aborde", "Plusieurs patients"]
+        : ["No e", "The message raises", "Several patients"];
+    for (const start of starts) {
+      expect(c.errorMessage).toContain(start);
+      expect(c.errorMessageMarkdown).toContain(start);
+    }
+    expect(c.errorMessageMarkdown!.split("\r").filter((l) => l.includes("- ")).length).toBe(3);
+    // The hint says the pane (the dialog's button) has every reason in full.
+    expect(c.errorMessage).toContain(lang === "fr" ? "Tous les motifs" : "Every reason");
+  });
+
+  it("lists the same reasons in plain text and Markdown when some must be left to the pane", () => {
+    const many = Array.from({ length: 12 }, (_, i) =>
+      reason(
+        `R${i}`,
+        "block",
+        true,
+        `Motif ${i} : ${"détail (à corriger) - ".repeat(4)}`,
+        `Reason ${i}: ${"detail (to fix) - ".repeat(4)}`,
+      ),
+    );
+    const c = decisionCompletion(result({ decision: "block", reasons: many }), "fr", full);
+    const count = (text: string) => (text.match(/Motif \d+/g) ?? []).length;
+    expect(count(c.errorMessage!)).toBeGreaterThan(1);
+    expect(count(c.errorMessageMarkdown!)).toBe(count(c.errorMessage!));
+    expect(c.errorMessage).toContain(`et ${12 - count(c.errorMessage!)} autre(s) motif(s)`);
+  });
 });

@@ -62,6 +62,19 @@ describe("failureCompletion", () => {
     expect(c.cancelLabel!.length).toBeLessThanOrEqual(MAX_CANCEL_LABEL_CHARS);
   });
 
+  // The button keeps the mail and opens the pane, which checks again: labelled so on the Take
+  // action button of current Outlook and the Don't Send button of older clients alike.
+  it.each([
+    ["fr", "Vérifier de nouveau"],
+    ["en", "Check again"],
+  ] as const)("labels the dialog's pane button for what it does (%s)", (lang, label) => {
+    for (const policy of ["prompt", "block"] as const) {
+      const c = failureCompletion("timeout", policy, lang, full);
+      expect(c.cancelLabel).toBe(label);
+      expect(c.commandId).toBe(TASKPANE_COMMAND_ID);
+    }
+  });
+
   it("block never offers Send Anyway", () => {
     const c = failureCompletion("network", "block", "fr", full);
     expect(c.sendModeOverride).toBeUndefined();

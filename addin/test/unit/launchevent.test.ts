@@ -85,6 +85,7 @@ describe("onMessageSendHandler", () => {
     expect(c.errorMessage).toContain("Aucun consentement au courriel");
     expect(c.errorMessageMarkdown).toContain("Aucun consentement");
     expect(c.commandId).toBe("msgComposeOpenPaneButton");
+    expect(c.cancelLabel).toBe("Corriger le courriel");
   });
 
   it("warns with Send Anyway", async () => {
