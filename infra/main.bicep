@@ -19,7 +19,7 @@ param entraClientId string
 @minLength(1)
 param internalDomains array
 
-@description('Mailbox that sends one-time codes and notifications (must belong to the mail-enabled security group used by infra/exchange/limit-mail-send.ps1).')
+@description('Mailbox that sends one-time codes and notifications (must belong to the mail-enabled security group used by infra/exchange/grant-mail-send.ps1).')
 param senderAddress string
 
 @description('Custom host name patients and Outlook use, e.g. clinicmail.clinique-exemple.med: a domain the clinic owns, bound to the Function App (Office SSO refuses *.azurewebsites.net as the add-in\'s resource). The API\'s application ID URI is api://<publicHostName>/<entraClientId>.')

@@ -41,7 +41,7 @@ param entraClientId string
 @description('The organisation\'s verified domains (e.g. the clinic\'s .med domain); recipients there are internal.')
 param internalDomains array
 
-@description('Mailbox that one-time codes and notifications are sent from (the only mailbox the Exchange application access policy allows).')
+@description('Mailbox that one-time codes and notifications are sent from (the only mailbox the identity\'s Exchange RBAC for Applications scope reaches: infra/exchange/grant-mail-send.ps1).')
 param senderAddress string
 
 @description('Public host name patients open (custom domain bound to this app). Empty: the app\'s default *.azurewebsites.net host.')

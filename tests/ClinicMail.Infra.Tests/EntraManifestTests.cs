@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace ClinicMail.Infra.Tests;
@@ -140,21 +139,7 @@ public sealed class EntraManifestTests
 
     private static (int ExitCode, string Stdout, string Stderr) RunRegisterScript(params string[] arguments)
     {
-        var start = new ProcessStartInfo("bash")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(InfraTemplates.Root, "infra", "entra", "register-app.sh"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        Assert.That(process.WaitForExit(30_000), Is.True, "register-app.sh --render-only must not hang");
-        return (process.ExitCode, stdout.Result, stderr.Result);
+        var result = Scripts.Run("bash", [Path.Combine(InfraTemplates.Root, "infra", "entra", "register-app.sh"), .. arguments]);
+        return (result.ExitCode, result.Stdout, result.Stderr);
     }
 }

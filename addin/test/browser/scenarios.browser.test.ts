@@ -108,7 +108,9 @@ describe.skipIf(skip)("sandbox against the API", () => {
     expect(dialogText).toContain("ClinicMail a bloqué");
     expect(dialogText.split("\n").filter((l) => l.trim().length > 0).length).toBeGreaterThan(2);
     await screenshot(p, "sensitive-blocked-dialog");
-    // "Corriger" opens the pane on the fix (and re-checks).
+    // fr-CA Outlook: the Take action button says what it does, and opens the pane on the fix
+    // (which re-checks).
+    expect(await p.locator("[data-testid=dialog-cancel]").innerText()).toBe("Corriger le courriel");
     expect(await afterChange(p, () => p.click("[data-testid=dialog-cancel]"))).toBe("block");
     expect(await p.locator("[data-testid=reasons] li").count()).toBeGreaterThan(0);
     expect(await p.locator("[data-testid=topics] mark").count()).toBeGreaterThan(0);
@@ -139,6 +141,46 @@ describe.skipIf(skip)("sandbox against the API", () => {
     expect(sent.to).toEqual([]);
     expect(sent.cc).toEqual([]);
     expect([...sent.bcc].sort()).toEqual([...patients].sort());
+    await p.close();
+  });
+
+  it("fr-CA: the pane never shows a result for another state of the draft", async () => {
+    const p = await page("fr");
+    expect(await afterChange(p, () => p.click("[data-scenario=benign]"))).toBe("allow");
+    expect(await p.locator("[data-testid=decision]").innerText()).toContain("Prêt à envoyer");
+    // The draft changes (patients in To): until the re-check lands, "Prêt à envoyer" is not shown.
+    const since = await checkSeq(p);
+    await p.click("[data-scenario=bulk]");
+    await p.waitForFunction(
+      (n) => {
+        const decision = document.querySelector("[data-testid=decision]");
+        const seq = Number(document.getElementById("pane")?.dataset.checkSeq ?? "0");
+        return decision?.getAttribute("data-stale") === "true" || seq > n;
+      },
+      since,
+      { timeout: 15000 },
+    );
+    if ((await checkSeq(p)) === since) {
+      expect(await p.locator("[data-testid=decision]").innerText()).not.toContain("Prêt à envoyer");
+      expect(await p.locator("[data-testid=stale]").innerText()).toContain("nouvelle vérification");
+      await screenshot(p, "pane-stale-fr");
+    }
+    expect(await paneDecision(p, since)).toBe("block");
+    expect(await p.locator("[data-testid=decision]").getAttribute("data-stale")).toBe("false");
+    expect(await p.locator("[data-testid=stale]").count()).toBe(0);
+    // The fix that resolves the blocking reason is the primary button.
+    const primary = p.locator("[data-fix][data-primary=true]");
+    expect(await primary.count()).toBe(1);
+    expect(await primary.getAttribute("data-fix")).toBe("move_to_bcc");
+    expect(await primary.getAttribute("appearance")).toBe("primary");
+    // After the fix, the new result replaces "Correction appliquée. Nouvelle vérification…".
+    const beforeFix = await checkSeq(p);
+    await primary.click();
+    expect(await paneDecision(p, beforeFix)).not.toBe("block");
+    const notices = await p.locator("[data-testid=notice]").allInnerTexts();
+    expect(notices.join(" ")).not.toContain("Nouvelle vérification");
+    expect(await p.locator("[data-testid=decision]").getAttribute("data-stale")).toBe("false");
+    await screenshot(p, "pane-after-fix-fr");
     await p.close();
   });
 
