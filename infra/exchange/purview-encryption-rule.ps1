@@ -3,10 +3,11 @@
   Optional: a mail-flow rule that applies Microsoft Purview Message Encryption when ClinicMail asks.
 
 .DESCRIPTION
-  For tenants that prefer Purview Message Encryption to ClinicMail's own secure-message link: the
-  add-in sets the internet header "X-ClinicMail-Encrypt: required" on a draft that needs the extra
-  encryption layer (MSSS directive: mail leaving the tenant for a patient must be encrypted), and this
-  transport rule encrypts such messages when they leave the organisation. Idempotent: the rule is
+  For tenants that prefer Purview Message Encryption to ClinicMail's own secure-message link: this
+  transport rule encrypts messages carrying the internet header "X-ClinicMail-Encrypt: required" when
+  they leave the organisation (MSSS directive: mail leaving the tenant for a patient must be
+  encrypted). The ClinicMail add-in does NOT set that header today (its secure message is the
+  supported path); the rule only acts if another tool sets it (docs/deploy.md, section 8). Idempotent: the rule is
   created, or updated in place, by name.
 
   Requires Exchange Online with Purview Message Encryption (Azure RMS) enabled; run as an Exchange
