@@ -131,7 +131,8 @@ pg_fqdn="$(output postgresServerFqdn)"; pg_db="$(output postgresDatabase)"; pg_r
 
 step "Custom domain $host (DNS: CNAME $host -> $default_host; TXT asuid.$host -> the verification id below)"
 run az functionapp show --resource-group "$rg" --name "$app" --query customDomainVerificationId --output tsv
-run az functionapp config hostname add --resource-group "$rg" --webapp-name "$app" --hostname "$host"
+run az functionapp config hostname add --resource-group "$rg" --webapp-name "$app" --hostname "$host" ||
+  die "binding $host failed: create the CNAME and TXT asuid.$host records shown above, wait for DNS, then re-run (every step is idempotent)"
 capture thumbprint "<certificate-thumbprint>" az functionapp config ssl create --resource-group "$rg" --name "$app" --hostname "$host" --query thumbprint --output tsv
 run az functionapp config ssl bind --resource-group "$rg" --name "$app" --certificate-thumbprint "$thumbprint" --ssl-type SNI
 
