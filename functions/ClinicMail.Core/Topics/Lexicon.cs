@@ -71,6 +71,12 @@ internal enum Marker : ulong
     SwitchFrom = 1UL << 47,
     /// <summary>The crisis itself (an ER visit, an overdose, an attempt): emotional news even beside a crisis plan.</summary>
     CrisisEvent = 1UL << 48,
+    /// <summary>"Risque de", "risk of": a cancer named as a risk is not the patient's.</summary>
+    Risk = 1UL << 49,
+    /// <summary>Taking a drug ("prenez", "take", "apply"): a start for a prescription drug, not for an over-the-counter one.</summary>
+    Take = 1UL << 50,
+    /// <summary>"C'est un", "it's a": announces the disease written right after it.</summary>
+    AnnounceNear = 1UL << 51,
 }
 
 /// <summary>How a category cue behaves in context.</summary>

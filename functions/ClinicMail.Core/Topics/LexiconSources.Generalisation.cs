@@ -63,7 +63,29 @@ internal static partial class LexiconSources
         // The ordinary course of an ongoing treatment.
         @renewal | comme d'habitude; comme d'hab; comme avant; comme prévu; comme convenu au plan; as usual; as before; as you have been; as planned; habituellement; d'habitude; habituel; habituelle; usual; se passe bien; is going well; going well
         // Taking a prescribed drug: a start when nothing renews or adjusts it.
-        @startweak | prenez; prends; take; appliquez; applique; apply; mettez; mets; donnez; donne; give; utilisez; use
+        @startweak @take | prenez; prends; take; appliquez; applique; apply; mettez; mets; donnez; donne; give; utilisez; use
+        // CBT for insomnia, physiotherapy, an infiltration, a device: therapies a start verb can start, none psychiatric.
+        @item @clinical | thérapie cognitivo-comportementale pour l'insomnie; thérapie cognitivo-comportementale de l'insomnie; TCC pour l'insomnie; TCC-I; CBT-I; CBT for insomnia; cognitive behavioural therapy for insomnia; cognitive behavioral therapy for insomnia; infiltration; infiltration de cortisone; injection de cortisone; cortisone injection; steroid injection; physiothérapie; physiotherapy; CPAP; appareil CPAP; appareil à pression positive; PPC
+        tx 0.75 @item @clinical | pose de stérilet; pose du stérilet; insertion de stérilet; IUD insertion; insertion of the IUD
+        @start | essayer; essayez; on essaie; on va essayer; essaie; try; let's try; we'll try; trying; we're adding; on ajoute; je vous propose de commencer; I suggest starting
+        @startweak | propose; proposer; je vous propose; suggest; I suggest
+        @renewal | gardez; garde; on garde; gardons; keep; we'll keep; keeping
+        @taper | réduire; réduisez
+        // Someone else: a partner's diagnosis.
+        sex 0.8 @clinical | your partner notification; partner notification card; partner notification cards
+        @thirdparty | votre partenaire; ton partenaire; ta partenaire; vos partenaires; tes partenaires; your partner; your partners
+        // A cancer named as a risk, a program or a campaign is not the patient's.
+        @risk | risque de; risque d'; risques de; risque élevé de; risque accru de; augmente le risque de; risk of; risks of; higher risk of; increased risk of; raises the risk of; high risk of
+        @fundraising | programme de dépistage; programmes de dépistage; screening program; screening programme; cancer screening program; fondation; foundation; conférence; conference; campagne de sensibilisation; awareness campaign; Relay for Life; Relais pour la vie
+        // « Troubles de santé mentale »: wanting to end one's life, said without the word suicide.
+        mh 0.9 @clinical | penser à en finir; pense à en finir; en finir avec la vie; ending your life; end your life; ending my life; kill yourself; killing yourself; vous enlever la vie; s'enlever la vie; vous tuer
+        emo 0.85 cond @selfharm | penser à en finir; pense à en finir; en finir avec la vie; ending your life; end your life; ending my life; kill yourself; killing yourself; vous enlever la vie; s'enlever la vie; vous tuer
+        emo 0.85 | perte de votre grossesse; perte de ta grossesse; loss of your pregnancy; perte de votre bébé; loss of your baby
+        @grave | infertilité; infertility; azoospermie; azoospermia; insuffisance ovarienne prématurée; premature ovarian insufficiency
+        @stop | sevrage du café; sevrage de caféine; sevrage de la caféine; caffeine withdrawal; sevrage du sucre
+        // « C'est un zona »: an announcement only right before the disease (TopicRules: two words).
+        @announcenear | c'est un; c'est une; c'était un; c'était une; it's a; it is a; this is a; that's a; these are; it was a
+        @announce | a vu; a vu une; a vu un; on voit; on a vu; saw; we saw; was seen; seen on; va dans le sens de; vont dans le sens de; vont dans le sens d'une; suggère; suggèrent; suggests; suggestive of; évoque; évocateur de
         // Everyday senses (the weather, the zodiac, a machine that dies, a laugh).
         @weather | système dépressionnaire; low-pressure system; low pressure system; passe sur le Québec; passera sur le Québec; sur le sud du Québec; Grands Lacs; Great Lakes; MétéoMédia; Weather Network
         @astrology | horoscope; horoscopes; astrologie; astrology; zodiaque; zodiac; signe astrologique; star sign; I'm a Cancer; je suis Cancer; du signe du Cancer; Cancer sign; signe du Cancer

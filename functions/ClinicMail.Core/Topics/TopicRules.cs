@@ -170,8 +170,8 @@ internal static class TopicRules
                     continue;
                 }
 
-                // "Cancer" the zodiac sign.
-                if (cue.Category == TopicCategory.Oncology && (sentence & Marker.Astrology) != 0)
+                // "Cancer" the zodiac sign; "le risque de cancer du sein" (a risk, not a cancer).
+                if (cue.Category == TopicCategory.Oncology && ((sentence & Marker.Astrology) != 0 || ctx.HasBefore(k, Marker.Risk, 3)))
                 {
                     continue;
                 }
@@ -337,12 +337,12 @@ internal static class TopicRules
             }
 
             var announce = ctx.Nearest(k, AnyAnnounce, AnnounceWindow);
-            if (announce < 0)
+            if (announce < 0 && !ctx.HasBefore(k, Marker.AnnounceNear, 1))
             {
                 continue;
             }
 
-            var strong = (hits[announce].Markers & Marker.AnnounceStrong) != 0;
+            var strong = announce >= 0 && (hits[announce].Markers & Marker.AnnounceStrong) != 0;
             var confidence = strong ? 0.9f : 0.8f;
             found.Add(ctx.CandidateAt(TopicCategory.NewDiagnosis, k, h.Fuzzy ? confidence * FuzzyFactor : confidence, weak: false));
             if ((markers & Marker.Grave) != 0)
@@ -382,10 +382,14 @@ internal static class TopicRules
         {
             var h = hits[k];
             var markers = h.Markers;
-            if ((markers & (Marker.Item | Marker.Drug)) == 0 || (markers & Marker.OverTheCounter) != 0)
+            if ((markers & (Marker.Item | Marker.Drug)) == 0)
             {
                 continue;
             }
+
+            // Over-the-counter drugs (ibuprofen, acetaminophen…) are advice unless prescribed ("je vous ai prescrit du
+            // naproxène", "une ordonnance de naproxène"); "prenez du Tylenol" is not a new treatment.
+            var overTheCounter = (markers & Marker.OverTheCounter) != 0;
 
             var sentence = ctx.Masks[h.Sentence];
             if ((sentence & (Marker.Fundraising | Marker.Vaccine | Marker.Hedge)) != 0 || ctx.IsNegated(k, 4))
@@ -418,9 +422,13 @@ internal static class TopicRules
                 confidence = 0.8f;
             }
             else if (renewal < 0 && ctx.Nearest(k, Marker.StartWeak, StartWindow) is var weak && weak >= 0 && !ctx.IsNegated(weak, 3)
-                && !ctx.HasBefore(weak, Marker.Conditional, 4))
+                && !ctx.HasBefore(weak, Marker.Conditional, 4) && !(overTheCounter && (ctx.Hits[weak].Markers & Marker.Take) != 0))
             {
                 confidence = 0.7f;
+            }
+            else if (overTheCounter)
+            {
+                confidence = 0f;
             }
             else if ((markers & Marker.Drug) != 0 && renewal < 0 && (sentence & Marker.Titration) != 0)
             {
