@@ -77,6 +77,8 @@ internal enum Marker : ulong
     Take = 1UL << 50,
     /// <summary>"C'est un", "it's a": announces the disease written right after it.</summary>
     AnnounceNear = 1UL << 51,
+    /// <summary>A relative ("votre mère", "your father"): their illness is family history, not the reader's.</summary>
+    Relative = 1UL << 52,
 }
 
 /// <summary>How a category cue behaves in context.</summary>

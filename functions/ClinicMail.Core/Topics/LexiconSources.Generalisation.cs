@@ -74,6 +74,8 @@ internal static partial class LexiconSources
         // Someone else: a partner's diagnosis.
         sex 0.8 @clinical | your partner notification; partner notification card; partner notification cards
         @thirdparty | votre partenaire; ton partenaire; ta partenaire; vos partenaires; tes partenaires; your partner; your partners
+        // A relative's illness (family history) is not the reader's.
+        @relative | votre mère; votre père; votre sœur; votre frère; votre grand-mère; votre grand-père; votre tante; votre oncle; ta mère; ton père; ta sœur; ton frère; sa mère; son père; your mother; your father; your sister; your brother; your grandmother; your grandfather; your aunt; your uncle; his mother; her mother; his father; her father; antécédents familiaux; family history
         // A cancer named as a risk, a program or a campaign is not the patient's.
         @risk | risque de; risque d'; risques de; risque élevé de; risque accru de; augmente le risque de; risk of; risks of; higher risk of; increased risk of; raises the risk of; high risk of
         @fundraising | programme de dépistage; programmes de dépistage; screening program; screening programme; cancer screening program; fondation; foundation; conférence; conference; campagne de sensibilisation; awareness campaign; Relay for Life; Relais pour la vie

@@ -171,7 +171,8 @@ internal static class TopicRules
                 }
 
                 // "Cancer" the zodiac sign; "le risque de cancer du sein" (a risk, not a cancer).
-                if (cue.Category == TopicCategory.Oncology && ((sentence & Marker.Astrology) != 0 || ctx.HasBefore(k, Marker.Risk, 3)))
+                if (cue.Category == TopicCategory.Oncology
+                    && ((sentence & Marker.Astrology) != 0 || ctx.HasBefore(k, Marker.Risk, 3) || ctx.HasBefore(k, Marker.Relative, 6)))
                 {
                     continue;
                 }
@@ -331,6 +332,7 @@ internal static class TopicRules
             }
 
             if (ctx.IsNegated(k, NegationWindow) || ctx.HasBefore(k, Marker.Possessive, 1) || ctx.HasBefore(k, Marker.Against, 2)
+                || ctx.HasBefore(k, Marker.Relative, 6)
                 || ctx.HasBefore(k, Marker.Conditional, 8) || ctx.HasBefore(k, Marker.DrugUse, 5))
             {
                 continue;
@@ -404,6 +406,12 @@ internal static class TopicRules
                 continue;
             }
 
+            // "Votre Ventolin", "your metformin": a treatment the patient already takes, unless it is being replaced.
+            if (ctx.HasBefore(k, Marker.Possessive, 1) && (sentence & Marker.Switch) == 0)
+            {
+                continue;
+            }
+
             var confidence = 0f;
             var start = ctx.Nearest(k, Marker.Start, StartWindow);
             var renewal = ctx.Nearest(k, Marker.Renewal, int.MaxValue);
@@ -422,7 +430,8 @@ internal static class TopicRules
                 confidence = 0.8f;
             }
             else if (renewal < 0 && ctx.Nearest(k, Marker.StartWeak, StartWindow) is var weak && weak >= 0 && !ctx.IsNegated(weak, 3)
-                && !ctx.HasBefore(weak, Marker.Conditional, 4) && !(overTheCounter && (ctx.Hits[weak].Markers & Marker.Take) != 0))
+                && !ctx.HasBefore(weak, Marker.Conditional, 4)
+                && !((overTheCounter || (markers & Marker.Drug) == 0) && (ctx.Hits[weak].Markers & Marker.Take) != 0))
             {
                 confidence = 0.7f;
             }
