@@ -412,7 +412,7 @@ internal static class TopicRules
                 continue;
             }
 
-            var confidence = 0f;
+            var confidence = (sentence & (Marker.Switch | Marker.SwitchFrom)) != 0 && IsSwitch(ctx, k, sentence) ? 0.75f : 0f;
             var start = ctx.Nearest(k, Marker.Start, StartWindow);
             var renewal = ctx.Nearest(k, Marker.Renewal, int.MaxValue);
             if ((sentence & Marker.DoseChange) != 0 && !IsSwitch(ctx, k, sentence))
@@ -425,7 +425,11 @@ internal static class TopicRules
                     continue;
                 }
             }
-            if (start >= 0 && !ctx.IsNegated(start, 3) && (renewal < 0 || ctx.Distance(k, start) < ctx.Distance(k, renewal)))
+            if (confidence > 0)
+            {
+                // One drug replaced by another.
+            }
+            else if (start >= 0 && !ctx.IsNegated(start, 3) && (renewal < 0 || ctx.Distance(k, start) < ctx.Distance(k, renewal)))
             {
                 confidence = 0.8f;
             }
