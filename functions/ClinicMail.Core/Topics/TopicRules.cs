@@ -172,7 +172,7 @@ internal static class TopicRules
 
                 // "Cancer" the zodiac sign; "le risque de cancer du sein" (a risk, not a cancer).
                 if (cue.Category == TopicCategory.Oncology
-                    && ((sentence & Marker.Astrology) != 0 || ctx.HasBefore(k, Marker.Risk, 3) || ctx.HasBefore(k, Marker.Relative, 6)))
+                    && ((sentence & Marker.Astrology) != 0 || ctx.HasBefore(k, Marker.Risk, 5) || ctx.HasBefore(k, Marker.Relative, 6)))
                 {
                     continue;
                 }
