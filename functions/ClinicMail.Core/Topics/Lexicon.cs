@@ -50,6 +50,35 @@ internal enum Marker : ulong
     Intent = 1UL << 37,
     /// <summary>The name of a test or a department ("prise de sang", "échographie", "cardiologie").</summary>
     TestName = 1UL << 38,
+    /// <summary>A dose change of the same drug ("augmentez", "reduce", "passer de 5 à 10 mg"): not a new treatment.</summary>
+    DoseChange = 1UL << 39,
+    /// <summary>One drug replaced by another ("on la remplace par", "switch to"): a new treatment.</summary>
+    Switch = 1UL << 40,
+    /// <summary>A crisis or safety plan: mental health, not by itself emotional news.</summary>
+    CrisisPlan = 1UL << 41,
+    /// <summary>Suicide and self-harm words, whose emotional cue a crisis plan explains.</summary>
+    SelfHarm = 1UL << 42,
+    /// <summary>Someone else ("une personne avec qui vous avez eu une relation", "a recent partner").</summary>
+    ThirdParty = 1UL << 43,
+    /// <summary>The zodiac: "Cancer" is a sign.</summary>
+    Astrology = 1UL << 44,
+    /// <summary>An everyday word one letter away from a lexicon term ("cancel", "chimie"): matched exactly, it is never
+    /// read as a typo of that term.</summary>
+    Everyday = 1UL << 45,
+    /// <summary>A grave diagnosis (neurodegenerative, hereditary, HIV): its announcement is emotional too.</summary>
+    Grave = 1UL << 46,
+    /// <summary>"On passe de … à …": a dose change for one drug, a switch when the sentence names two.</summary>
+    SwitchFrom = 1UL << 47,
+    /// <summary>The crisis itself (an ER visit, an overdose, an attempt): emotional news even beside a crisis plan.</summary>
+    CrisisEvent = 1UL << 48,
+    /// <summary>"Risque de", "risk of": a cancer named as a risk is not the patient's.</summary>
+    Risk = 1UL << 49,
+    /// <summary>Taking a drug ("prenez", "take", "apply"): a start for a prescription drug, not for an over-the-counter one.</summary>
+    Take = 1UL << 50,
+    /// <summary>"C'est un", "it's a": announces the disease written right after it.</summary>
+    AnnounceNear = 1UL << 51,
+    /// <summary>A relative ("votre mère", "your father"): their illness is family history, not the reader's.</summary>
+    Relative = 1UL << 52,
 }
 
 /// <summary>How a category cue behaves in context.</summary>

@@ -115,6 +115,7 @@ internal static class TopicRules
             CategoryCues(ctx, found);
             ResolveWeak(found);
             Combinations(ctx, found);
+            CrisisPlans(ctx, found);
             NewDiagnoses(ctx, found);
             NewTreatments(ctx, found);
             InPersonResults(ctx, found);
@@ -165,6 +166,13 @@ internal static class TopicRules
                 }
 
                 if ((cue.Flags & CueFlags.WeatherSense) != 0 && (sentence & Marker.Weather) != 0)
+                {
+                    continue;
+                }
+
+                // "Cancer" the zodiac sign; "le risque de cancer du sein" (a risk, not a cancer).
+                if (cue.Category == TopicCategory.Oncology
+                    && ((sentence & Marker.Astrology) != 0 || ctx.HasBefore(k, Marker.Risk, 5) || ctx.HasBefore(k, Marker.Relative, 6)))
                 {
                     continue;
                 }
@@ -278,6 +286,29 @@ internal static class TopicRules
         }
     }
 
+    /// <summary>A crisis or safety plan names suicide and the crisis line: that is mental health (its own cues), not
+    /// emotional news. The emotional cues of such words are dropped; another emotional cue (a death, a diagnosis with a
+    /// heavy charge) still counts.</summary>
+    private static void CrisisPlans(Context ctx, List<Candidate> found)
+    {
+        if ((ctx.Message & Marker.CrisisPlan) == 0 || (ctx.Message & Marker.CrisisEvent) != 0)
+        {
+            return;
+        }
+
+        var kept = 0;
+        for (var k = 0; k < found.Count; k++)
+        {
+            var c = found[k];
+            if (c.Category != TopicCategory.Emotional || (ctx.Hits[c.Hit].Markers & (Marker.SelfHarm | Marker.CrisisPlan)) == 0)
+            {
+                found[kept++] = c;
+            }
+        }
+
+        found.RemoveRange(kept, found.Count - kept);
+    }
+
     /// <summary>« Communication d'un nouveau diagnostic »: a disease named next to an announcement
     /// ("montre", "confirms", "positive for", "correspond à"), not ruled out, not already known
     /// ("votre diabète"), not a progression of a known disease.</summary>
@@ -294,26 +325,33 @@ internal static class TopicRules
             }
 
             var sentence = ctx.Masks[h.Sentence];
-            if ((sentence & (Marker.Fundraising | Marker.Progression)) != 0 || IsNormalSentence(sentence) || !IsPatientSense(ctx, k, sentence))
+            // A partner notification names someone else's diagnosis, not the reader's.
+            if ((sentence & (Marker.Fundraising | Marker.Progression | Marker.ThirdParty)) != 0 || IsNormalSentence(sentence) || !IsPatientSense(ctx, k, sentence))
             {
                 continue;
             }
 
             if (ctx.IsNegated(k, NegationWindow) || ctx.HasBefore(k, Marker.Possessive, 1) || ctx.HasBefore(k, Marker.Against, 2)
+                || ctx.HasBefore(k, Marker.Relative, 6)
                 || ctx.HasBefore(k, Marker.Conditional, 8) || ctx.HasBefore(k, Marker.DrugUse, 5))
             {
                 continue;
             }
 
             var announce = ctx.Nearest(k, AnyAnnounce, AnnounceWindow);
-            if (announce < 0)
+            if (announce < 0 && !ctx.HasBefore(k, Marker.AnnounceNear, 1))
             {
                 continue;
             }
 
-            var strong = (hits[announce].Markers & Marker.AnnounceStrong) != 0;
+            var strong = announce >= 0 && (hits[announce].Markers & Marker.AnnounceStrong) != 0;
             var confidence = strong ? 0.9f : 0.8f;
             found.Add(ctx.CandidateAt(TopicCategory.NewDiagnosis, k, h.Fuzzy ? confidence * FuzzyFactor : confidence, weak: false));
+            if ((markers & Marker.Grave) != 0)
+            {
+                // « Diagnostic … ayant une forte charge émotive »: ALS, dementia, Huntington, HIV…
+                found.Add(ctx.CandidateAt(TopicCategory.Emotional, k, 0.75f, weak: false));
+            }
         }
     }
 
@@ -346,10 +384,14 @@ internal static class TopicRules
         {
             var h = hits[k];
             var markers = h.Markers;
-            if ((markers & (Marker.Item | Marker.Drug)) == 0 || (markers & Marker.OverTheCounter) != 0)
+            if ((markers & (Marker.Item | Marker.Drug)) == 0)
             {
                 continue;
             }
+
+            // Over-the-counter drugs (ibuprofen, acetaminophen…) are advice unless prescribed ("je vous ai prescrit du
+            // naproxène", "une ordonnance de naproxène"); "prenez du Tylenol" is not a new treatment.
+            var overTheCounter = (markers & Marker.OverTheCounter) != 0;
 
             var sentence = ctx.Masks[h.Sentence];
             if ((sentence & (Marker.Fundraising | Marker.Vaccine | Marker.Hedge)) != 0 || ctx.IsNegated(k, 4))
@@ -357,16 +399,49 @@ internal static class TopicRules
                 continue;
             }
 
-            var confidence = 0f;
+            // A partner notification recommends "a test and a treatment" for the reader's possible infection: generic
+            // words, not a prescription. A named drug still counts.
+            if ((ctx.Message & Marker.ThirdParty) != 0 && (markers & Marker.Drug) == 0)
+            {
+                continue;
+            }
+
+            // "Votre Ventolin", "your metformin": a treatment the patient already takes, unless it is being replaced.
+            if (ctx.HasBefore(k, Marker.Possessive, 1) && (sentence & Marker.Switch) == 0)
+            {
+                continue;
+            }
+
+            var confidence = (sentence & (Marker.Switch | Marker.SwitchFrom)) != 0 && IsSwitch(ctx, k, sentence) ? 0.75f : 0f;
             var start = ctx.Nearest(k, Marker.Start, StartWindow);
             var renewal = ctx.Nearest(k, Marker.Renewal, int.MaxValue);
-            if (start >= 0 && !ctx.IsNegated(start, 3) && (renewal < 0 || ctx.Distance(k, start) < ctx.Distance(k, renewal)))
+            if ((sentence & Marker.DoseChange) != 0 && !IsSwitch(ctx, k, sentence))
+            {
+                // Issue 17 item 3: a new dose of the same drug is the adjustment of a known treatment, unless a start verb
+                // sits closer to this drug than the dose verb does ("on ajoute X et on augmente Y").
+                var dose = ctx.Nearest(k, Marker.DoseChange, StartWindow);
+                if (dose >= 0 && (start < 0 || ctx.Distance(k, dose) <= ctx.Distance(k, start)))
+                {
+                    continue;
+                }
+            }
+            if (confidence > 0)
+            {
+                // One drug replaced by another.
+            }
+            else if (start >= 0 && !ctx.IsNegated(start, 3) && (renewal < 0 || ctx.Distance(k, start) < ctx.Distance(k, renewal)))
             {
                 confidence = 0.8f;
             }
-            else if (renewal < 0 && ctx.Nearest(k, Marker.StartWeak, StartWindow) is var weak && weak >= 0 && !ctx.IsNegated(weak, 3))
+            else if (renewal < 0 && ctx.Nearest(k, Marker.StartWeak, StartWindow) is var weak && weak >= 0 && !ctx.IsNegated(weak, 3)
+                && !ctx.HasBefore(weak, Marker.Conditional, 4)
+                && !((overTheCounter || (markers & Marker.Drug) == 0) && (ctx.Hits[weak].Markers & Marker.Take) != 0))
             {
                 confidence = 0.7f;
+            }
+            else if (overTheCounter)
+            {
+                confidence = 0f;
             }
             else if ((markers & Marker.Drug) != 0 && renewal < 0 && (sentence & Marker.Titration) != 0)
             {
@@ -383,6 +458,32 @@ internal static class TopicRules
                 found.Add(ctx.CandidateAt(TopicCategory.NewTreatment, k, h.Fuzzy ? confidence * FuzzyFactor : confidence, weak: false));
             }
         }
+    }
+
+    /// <summary>One drug replaced by another: a switch verb in the sentence, or "on passe de … à …" naming two drugs.</summary>
+    private static bool IsSwitch(Context ctx, int k, Marker sentence)
+    {
+        if ((sentence & Marker.Switch) != 0)
+        {
+            return true;
+        }
+
+        if ((sentence & Marker.SwitchFrom) == 0)
+        {
+            return false;
+        }
+
+        var hits = CollectionsMarshal.AsSpan(ctx.Hits);
+        var s = hits[k].Sentence;
+        for (var j = 0; j < hits.Length; j++)
+        {
+            if (hits[j].Sentence == s && j != k && (hits[j].Markers & Marker.Drug) != 0 && hits[j].Terminal != hits[k].Terminal)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Indirect phrasing: "we need to talk about the scan results in person". Results to be given in

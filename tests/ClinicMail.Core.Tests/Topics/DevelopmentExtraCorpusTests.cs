@@ -1,0 +1,28 @@
+using System.Globalization;
+
+namespace ClinicMail.Core.Tests.Topics;
+
+/// <summary>Development examples written for issue 21 (tests/data/corpus/sensitive-topics.dev-extra.jsonl): drug names
+/// with a dose, switches against dose changes, short forms, result sentences, partner notifications, crisis plans,
+/// everyday senses. Tuned on, like the development corpus; the held-out set measures.</summary>
+[TestFixture]
+public sealed class DevelopmentExtraCorpusTests
+{
+    [Test]
+    public void Analyze_DevelopmentExtraCorpus_MeetsFloors()
+    {
+        var messages = TopicCorpusScore.Load(Path.Combine(SensitiveTopicCorpusTests.FindRepositoryRoot(), "tests", "data", "corpus", "sensitive-topics.dev-extra.jsonl"));
+        var score = TopicCorpusScore.Of(messages);
+        TestContext.Out.WriteLine(score.Report());
+        var failures = new List<string>();
+        for (var i = 0; i < TopicCorpusScore.Categories.Length; i++)
+        {
+            if (score.Precision(i) < 0.9 || score.Recall(i) < 0.9)
+            {
+                failures.Add(string.Create(CultureInfo.InvariantCulture, $"{TopicCorpusScore.Categories[i].Id} P {score.Precision(i):0.000} R {score.Recall(i):0.000}"));
+            }
+        }
+
+        Assert.That(failures, Is.Empty, string.Join("; ", failures));
+    }
+}
