@@ -22,7 +22,7 @@ if [ -f addin/package.json ]; then
   (cd addin && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run build --silent >/dev/null)
   mkdir -p "$STAGE/addin" && cp -r addin/dist/. "$STAGE/addin/"
   # The sandbox (a simulated Outlook with fictional patients) is for ./run.sh only.
-  rm -rf "$STAGE/addin/sandbox"
+  rm -rf "$STAGE/addin/sandbox" "$STAGE"/addin/assets/sandbox-*
 fi
 
 mkdir -p "$(dirname "$ZIP")" && rm -f "$ZIP"

@@ -117,10 +117,10 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
         instanceMemoryMB: instanceMemoryMB
       }
       // On Flex Consumption the worker runtime is declared here, not by the FUNCTIONS_WORKER_RUNTIME
-      // app setting (which the plan rejects). "custom" is the custom-handler runtime.
+      // app setting (which the plan rejects): the .NET isolated worker on .NET 10.
       runtime: {
-        name: 'custom'
-        version: '1.0'
+        name: 'dotnet-isolated'
+        version: '10.0'
       }
     }
   }

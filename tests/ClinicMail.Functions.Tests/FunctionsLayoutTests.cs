@@ -120,7 +120,7 @@ public sealed class FunctionsLayoutTests
         [.. (endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m => m.ToLowerInvariant())];
 }
 
-/// <summary>Every endpoint requires a role (STYLE.md §16), except the few that are anonymous on
+/// <summary>Every endpoint requires a role (docs/architecture.md, "Where a new thing goes"), except the few that are anonymous on
 /// purpose; this test fails when a new endpoint forgets its policy.</summary>
 public sealed class RouteContractTests
 {

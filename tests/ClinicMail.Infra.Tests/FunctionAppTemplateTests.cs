@@ -48,11 +48,12 @@ public sealed class FunctionAppTemplateTests
     }
 
     [Test]
-    public void Site_FunctionAppConfig_RunsCustomHandlerFromIdentityBasedBlobContainer()
+    public void Site_FunctionAppConfig_RunsDotnetIsolated10FromIdentityBasedBlobContainer()
     {
         Assert.Multiple(() =>
         {
-            Assert.That(BicepAssert.Literal(Site.At("properties.functionAppConfig.runtime.name"), "runtime.name"), Is.EqualTo("custom"));
+            Assert.That(BicepAssert.Literal(Site.At("properties.functionAppConfig.runtime.name"), "runtime.name"), Is.EqualTo("dotnet-isolated"));
+            Assert.That(BicepAssert.Literal(Site.At("properties.functionAppConfig.runtime.version"), "runtime.version"), Is.EqualTo("10.0"));
             Assert.That(BicepAssert.Literal(Site.At("properties.functionAppConfig.deployment.storage.type"), "deployment storage type"), Is.EqualTo("blobContainer"));
             Assert.That(BicepAssert.Literal(Site.At("properties.functionAppConfig.deployment.storage.authentication.type"), "deployment storage authentication"),
                 Is.EqualTo("SystemAssignedIdentity"));

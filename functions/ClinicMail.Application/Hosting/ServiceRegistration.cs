@@ -29,7 +29,7 @@ using Severity = ClinicMail.Core.Policy.Severity;
 namespace ClinicMail.Application.Hosting;
 
 /// <summary>Registrations, each with the reason for its lifetime. <c>TryAdd*</c> so tests can
-/// pre-register fakes at the true seams (STYLE.md §5).</summary>
+/// pre-register fakes at the true seams (docs/architecture.md, "Composition").</summary>
 public static class ServiceRegistration
 {
     public static IServiceCollection AddClinicMailServices(this IServiceCollection services, IConfiguration configuration, StartupSettings settings)
@@ -93,7 +93,7 @@ public static class ServiceRegistration
         return services;
     }
 
-    /// <summary>The one place that chooses the provider (STYLE.md §6). Each provider registers its
+    /// <summary>The one place that chooses the provider (docs/architecture.md, "Storage and providers"). Each provider registers its
     /// database and a <see cref="StorageBackend"/>; the store interfaces are mapped from the
     /// backend, so a new store is added to <see cref="StorageBackend"/> once per provider.</summary>
     private static IServiceCollection AddClinicMailStorage(this IServiceCollection services, StartupSettings settings)

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.Metadata;
 
 namespace ClinicMail.Application.Problems;
 
-/// <summary>The one place typed exceptions become RFC 7807 responses (STYLE.md §3). A 500 is generic
+/// <summary>The one place typed exceptions become RFC 7807 responses (docs/architecture.md, "Errors"). A 500 is generic
 /// to the caller and logged with a correlation id; the exception detail is shown only in Development.
 /// Nothing from the request body is ever logged here.</summary>
 public sealed class ProblemMapping(ILogger<ProblemMapping> logger, IHostEnvironment environment) : IExceptionHandler
