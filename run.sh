@@ -19,7 +19,7 @@ fi
 ensure_dotnet_restored
 ensure_addin_built
 echo "== build"
-for project in functions/ClinicMail.Functions functions/ClinicMail.Cli; do dotnet build -c Release --no-restore -nologo -v q "$project" >/dev/null; done
+for project in functions/ClinicMail.LocalHost functions/ClinicMail.Cli; do dotnet build -c Release --no-restore -nologo -v q "$project" >/dev/null; done
 CLI=(dotnet functions/ClinicMail.Cli/bin/Release/net10.0/clinicmail.dll)
 
 mkdir -p "$DATA"
@@ -53,4 +53,4 @@ export ClinicMail__PublicBaseUrl="$URL"
 export ClinicMail__InternalDomains__0="$DOMAIN"
 export ClinicMail__AddinDirectory="$(pwd)/addin/dist"
 export ASPNETCORE_URLS="$URL"
-exec dotnet functions/ClinicMail.Functions/bin/Release/net10.0/ClinicMail.Functions.dll
+exec dotnet functions/ClinicMail.LocalHost/bin/Release/net10.0/ClinicMail.LocalHost.dll

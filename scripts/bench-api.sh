@@ -2,8 +2,10 @@
 # Load and cold-start measurements of POST /api/v1/check on loopback (docs/performance.md).
 # Starts the Release build on 127.0.0.1 with a throwaway data folder (SQLite, demo registry,
 # development issuer, audit writes on), then drives it with `hey` at fixed rates.
-# Usage: scripts/bench-api.sh [seconds-per-rate] [published-zip]
-#   With a zip from functions/publish.sh, the self-contained ReadyToRun package is what runs.
+# Usage: scripts/bench-api.sh [seconds-per-rate] [published-dir]
+#   With a folder from `dotnet publish functions/ClinicMail.LocalHost -r linux-x64 --self-contained
+#   -p:PublishReadyToRun=true`, the self-contained ReadyToRun local host is what runs. (The deployable
+#   zip holds the Functions worker, which needs the Functions host; see docs/performance.md.)
 #   Extra environment for the app (runtime knobs under test) goes in BENCH_APP_ENV, e.g.
 #   BENCH_APP_ENV="DOTNET_gcServer=0" scripts/bench-api.sh 10
 # Needs: hey (apt-get install hey)
@@ -13,14 +15,12 @@ DURATION=${1:-20}
 PORT=7081
 URL="http://127.0.0.1:$PORT"
 command -v hey >/dev/null || { echo "install hey: apt-get install -y hey"; exit 1; }
-for project in functions/ClinicMail.Functions functions/ClinicMail.Cli; do dotnet build -c Release -nologo -v q "$project" >/dev/null; done
-APP_CMD=(dotnet functions/ClinicMail.Functions/bin/Release/net10.0/ClinicMail.Functions.dll)
+for project in functions/ClinicMail.LocalHost functions/ClinicMail.Cli; do dotnet build -c Release -nologo -v q "$project" >/dev/null; done
+APP_CMD=(dotnet functions/ClinicMail.LocalHost/bin/Release/net10.0/ClinicMail.LocalHost.dll)
 CLI=functions/ClinicMail.Cli/bin/Release/net10.0/clinicmail.dll
 if [ -n "${2:-}" ]; then
-  PUBLISHED=$(mktemp -d /tmp/clinicmail-published.XXXXXX)
-  unzip -q "$2" -d "$PUBLISHED"
-  APP_CMD=("$PUBLISHED/ClinicMail.Functions")
-  echo "running the published package: $2"
+  APP_CMD=("$2/ClinicMail.LocalHost")
+  echo "running the published local host: $2"
 fi
 
 start_app() { # $1 data folder

@@ -105,7 +105,7 @@ start_app_for_tests() {
   ClinicMail__Mode=Development Identity__Mode=Development ClinicMail__DataDirectory="$APP_DATA" \
   ClinicMail__PublicBaseUrl="$APP_URL" ClinicMail__InternalDomains__0=cliniquedemo.med \
   ClinicMail__AddinDirectory="$ROOT/addin/dist" ASPNETCORE_URLS="$APP_URL" \
-    dotnet "$ROOT/functions/ClinicMail.Functions/bin/Debug/net10.0/ClinicMail.Functions.dll" >"$ART/app.log" 2>&1 &
+    dotnet "$ROOT/functions/ClinicMail.LocalHost/bin/Debug/net10.0/ClinicMail.LocalHost.dll" >"$ART/app.log" 2>&1 &
   APP_PID=$!
   for _ in $(seq 1 60); do
     curl -fsS "$APP_URL/api/health" >/dev/null 2>&1 && return 0

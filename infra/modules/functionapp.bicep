@@ -1,5 +1,5 @@
-// The ClinicMail backend: an Azure Functions custom handler (host.json customHandler + one
-// function.json per HTTP function) on the Flex Consumption plan, Linux. It also serves the add-in's
+// The ClinicMail backend: the Azure Functions isolated worker (dotnet-isolated 10.0, one [Function]
+// per route, timers for purge and audit checkpoints) on the Flex Consumption plan, Linux. It also serves the add-in's
 // static files (task pane, launch-event bundle), so the add-in and the API share one origin.
 
 @description('Azure region for the plan and the app.')
@@ -142,10 +142,10 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
           : []
       }
       // On Flex Consumption the worker runtime is declared here, not by the FUNCTIONS_WORKER_RUNTIME
-      // app setting (which the plan rejects). "custom" is the custom-handler runtime.
+      // app setting (which the plan rejects): the .NET isolated worker on .NET 10.
       runtime: {
-        name: 'custom'
-        version: '1.0'
+        name: 'dotnet-isolated'
+        version: '10.0'
       }
     }
   }

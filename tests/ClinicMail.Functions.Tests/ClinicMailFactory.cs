@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ClinicMail.Functions.Tests;
 
-/// <summary>The one host for HTTP tests (STYLE.md §15): the real app in Development mode, its own
+/// <summary>The one host for HTTP tests (docs/architecture.md, "Tests"): the real app in Development mode, its own
 /// data folder (so its own SQLite file and keys) per instance, tokens minted by the app's own
 /// development issuer and validated by the same JWT code as production, every log line captured.</summary>
 public class ClinicMailFactory : WebApplicationFactory<Program>

@@ -1,122 +1,103 @@
 using System.Text.Json;
+using ClinicMail.Functions.Routes;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ClinicMail.Functions.Tests;
 
-/// <summary>The Azure Functions custom-handler files agree with the app: host.json forwards HTTP
-/// requests to the app, and every HTTP route the app serves in production has exactly one
-/// function.json with the same route and methods (and none is left over).</summary>
+/// <summary>The Functions worker and the local host serve the same routes: the <c>functions.metadata</c>
+/// that the Worker SDK generates lists exactly the routes and methods the local host maps (both ways),
+/// every HTTP function is anonymous to the Functions host (the app validates Entra tokens itself, with
+/// the same policies), and host.json keeps routes unprefixed. Differences are listed with their reason.</summary>
 public sealed class FunctionsLayoutTests
 {
-    private static readonly string AppDirectory = Path.Combine(RepoRoot(), "functions", "ClinicMail.Functions");
+    /// <summary>Local routes the worker does not serve as a function, with the reason.</summary>
+    private static readonly Dictionary<string, string> LocalOnly = new(StringComparer.Ordinal)
+    {
+        // Microsoft.AspNetCore.OpenApi describes the local host's endpoint table; the worker has none.
+        ["get api/openapi.json"] = "the API description is served by the local host (docs/api.md)",
+    };
 
     [Test]
-    public void HostJson_ForwardsHttpRequestsToTheCustomHandler()
+    public void HostJson_HasNoCustomHandlerAndUnprefixedRoutes()
     {
-        using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppDirectory, "host.json")));
-        var handler = host.RootElement.GetProperty("customHandler");
+        using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoRoot(), "functions", "ClinicMail.Functions", "host.json")));
 
         Assert.That(host.RootElement.GetProperty("version").GetString(), Is.EqualTo("2.0"));
-        Assert.That(handler.GetProperty("enableForwardingHttpRequest").GetBoolean(), Is.True);
-        Assert.That(handler.GetProperty("description").GetProperty("defaultExecutablePath").GetString(), Is.EqualTo("ClinicMail.Functions"));
+        Assert.That(host.RootElement.TryGetProperty("customHandler", out _), Is.False, "the isolated worker replaced the custom handler");
         Assert.That(host.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString(), Is.Empty,
-            "routes in function.json carry their own /api prefix so the add-in files can be served at the root");
+            "routes carry their own /api prefix so the add-in files can be served at the root");
+        Assert.That(Directory.GetFiles(Path.Combine(RepoRoot(), "functions"), "function.json", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)), Is.Empty,
+            "no hand-written function.json: the Worker SDK generates functions.metadata");
     }
 
     [Test]
-    public void FunctionJson_MatchesEveryProductionRoute()
+    public void FunctionsMetadata_ListsExactlyTheLocalHostsRoutes()
     {
         using var factory = new ClinicMailFactory();
         _ = factory.Server;
-        var nonHttp = NonHttpFunctions();
-        var appRoutes = factory.Services.GetRequiredService<EndpointDataSource>().Endpoints
+        var local = factory.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>()
             .Where(e => !IsDevelopmentOnly(e))
-            .Select(e => (Route: Normalize(e.RoutePattern.RawText!), Methods: Methods(e)))
-            // A non-HTTP trigger is delivered by the host as POST /{FunctionName}: no HTTP function for it.
-            .Where(r => !nonHttp.ContainsKey(r.Route))
-            .ToList();
+            .SelectMany(e => Methods(e).Select(m => $"{m} {Normalize(e.RoutePattern.RawText!)}"))
+            .ToHashSet(StringComparer.Ordinal);
+        var worker = HttpFunctions().SelectMany(f => f.Methods.Select(m => $"{m} {f.Route}"))
+            .Where(r => r != "get {*path}")
+            .ToHashSet(StringComparer.Ordinal);
 
-        var functions = Directory.GetDirectories(Path.Combine(AppDirectory, "functions"))
-            .Where(dir => !nonHttp.ContainsKey(Path.GetFileName(dir)))
-            .Select(dir => (Name: Path.GetFileName(dir), Binding: ReadTrigger(Path.Combine(dir, "function.json"))))
-            .ToList();
+        Assert.That(local.Except(worker).Except(LocalOnly.Keys).Order(StringComparer.Ordinal), Is.Empty, "local routes without a function");
+        Assert.That(worker.Except(local).Order(StringComparer.Ordinal), Is.Empty, "functions without a local route");
+        Assert.That(LocalOnly.Keys, Is.SubsetOf(local), "a listed difference that no longer exists");
+    }
 
-        foreach (var (route, methods) in appRoutes)
-        {
-            var match = functions.Where(f => f.Binding.Route == route).ToList();
-            Assert.That(match, Has.Count.EqualTo(1), $"route {route} needs exactly one function.json");
-            Assert.That(match[0].Binding.Methods, Is.SupersetOf(methods), $"function {match[0].Name} must accept {string.Join(",", methods)}");
-        }
-
-        foreach (var (name, binding) in functions.Where(f => f.Binding.Route != "{*path}"))
-        {
-            Assert.That(appRoutes.Any(r => r.Route == binding.Route), Is.True, $"function {name} routes to {binding.Route}, which the app does not serve");
-        }
-
-        Assert.That(functions.Any(f => f.Binding.Route == "{*path}" && f.Binding.Methods.SequenceEqual(["get"])), Is.True,
+    [Test]
+    public void FunctionsMetadata_EveryHttpFunctionIsAnonymousToTheHost()
+    {
+        var functions = HttpFunctions();
+        Assert.That(functions, Has.Count.GreaterThan(30));
+        Assert.That(functions.Where(f => f.AuthLevel != "anonymous").Select(f => f.Name), Is.Empty,
+            "function keys are not the product's authentication: Entra tokens are (FunctionHttp)");
+        Assert.That(functions.Any(f => f.Route == "{*path}" && f.Methods.SequenceEqual(["get"])), Is.True,
             "a GET catch-all function serves the add-in's static files");
     }
 
     [Test]
-    public void FunctionJson_AllTriggersAreAnonymousBecauseTheAppValidatesTokens()
+    public void FunctionsMetadata_TimersForThePurgeAndTheAuditCheckpoint()
     {
-        foreach (var file in Directory.GetFiles(Path.Combine(AppDirectory, "functions"), "function.json", SearchOption.AllDirectories))
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllText(file));
-            var trigger = doc.RootElement.GetProperty("bindings").EnumerateArray().SingleOrDefault(b => b.GetProperty("type").GetString() == "httpTrigger");
-            if (trigger.ValueKind == JsonValueKind.Undefined)
-            {
-                continue; // non-HTTP functions: see FunctionJson_NonHttpFunctionsHaveAnAppRoute
-            }
+        var timers = Metadata().RootElement.EnumerateArray()
+            .SelectMany(f => f.GetProperty("bindings").EnumerateArray().Select(b => (Name: f.GetProperty("name").GetString()!, Binding: b)))
+            .Where(x => string.Equals(x.Binding.GetProperty("type").GetString(), "timerTrigger", StringComparison.OrdinalIgnoreCase))
+            .ToDictionary(x => x.Name, x => x.Binding.GetProperty("schedule").GetString()!, StringComparer.Ordinal);
 
-            Assert.That(trigger.GetProperty("authLevel").GetString(), Is.EqualTo("anonymous"), file);
-        }
+        Assert.That(timers, Is.EqualTo(new Dictionary<string, string>
+        {
+            ["PurgeSecureMessages"] = TimerFunctions.PurgeSchedule,
+            ["AuditCheckpoint"] = TimerFunctions.CheckpointSchedule,
+        }));
+        Assert.That(timers.Values.Select(s => s.Split(' ').Length), Is.All.EqualTo(6), "NCRONTAB has six fields (seconds first)");
     }
 
-    /// <summary>Custom handlers receive non-HTTP triggers as <c>POST /{FunctionName}</c>: each such
-    /// function (the timer of the secure-message purge) needs that route in the app, and a valid trigger.</summary>
-    [Test]
-    public void FunctionJson_NonHttpFunctionsHaveAnAppRoute()
+    /// <summary>The functions.metadata the Worker SDK wrote beside the worker's binaries (same configuration as these tests).</summary>
+    internal static JsonDocument Metadata()
     {
-        var nonHttp = NonHttpFunctions();
-        Assert.That(nonHttp.Keys, Does.Contain("PurgeSecureMessages"));
-        using var factory = new ClinicMailFactory();
-        _ = factory.Server;
-        var routes = factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .GroupBy(e => Normalize(e.RoutePattern.RawText!), StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.SelectMany(Methods).Distinct(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
-        foreach (var (name, type) in nonHttp)
-        {
-            Assert.That(routes.TryGetValue(name, out var methods) && methods.Contains("post"), Is.True, $"function {name} ({type}) needs POST /{name} in the app");
-        }
-
-        using var timer = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppDirectory, "functions", "PurgeSecureMessages", "function.json")));
-        var binding = timer.RootElement.GetProperty("bindings").EnumerateArray().Single();
-        Assert.That(binding.GetProperty("type").GetString(), Is.EqualTo("timerTrigger"));
-        Assert.That(binding.GetProperty("schedule").GetString()!.Split(' '), Has.Length.EqualTo(6), "NCRONTAB has six fields (seconds first)");
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        var path = Path.Combine(RepoRoot(), "functions", "ClinicMail.Functions", "bin", configuration, "net10.0", "functions.metadata");
+        Assert.That(File.Exists(path), Is.True, $"{path} was not generated: build functions/ClinicMail.Functions");
+        return JsonDocument.Parse(File.ReadAllText(path));
     }
 
-    /// <summary>Function name → trigger type, for functions whose trigger is not HTTP.</summary>
-    private static Dictionary<string, string> NonHttpFunctions()
+    internal static List<(string Name, string Route, List<string> Methods, string AuthLevel)> HttpFunctions()
     {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var dir in Directory.GetDirectories(Path.Combine(AppDirectory, "functions")))
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "function.json")));
-            var triggers = doc.RootElement.GetProperty("bindings").EnumerateArray()
-                .Where(b => b.GetProperty("direction").GetString() == "in")
-                .Select(b => b.GetProperty("type").GetString()!)
-                .ToList();
-            if (!triggers.Contains("httpTrigger"))
-            {
-                result[Path.GetFileName(dir)] = triggers.Single();
-            }
-        }
-
-        return result;
+        using var metadata = Metadata();
+        return [.. metadata.RootElement.EnumerateArray()
+            .SelectMany(f => f.GetProperty("bindings").EnumerateArray().Select(b => (Name: f.GetProperty("name").GetString()!, Binding: b)))
+            .Where(x => string.Equals(x.Binding.GetProperty("type").GetString(), "httpTrigger", StringComparison.OrdinalIgnoreCase))
+            .Select(x => (x.Name, x.Binding.GetProperty("route").GetString()!,
+                x.Binding.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToLowerInvariant()).ToList(),
+                x.Binding.GetProperty("authLevel").GetString()!.ToLowerInvariant()))];
     }
 
     internal static string RepoRoot()
@@ -137,16 +118,9 @@ public sealed class FunctionsLayoutTests
 
     private static List<string> Methods(RouteEndpoint endpoint) =>
         [.. (endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m => m.ToLowerInvariant())];
-
-    private static (string Route, List<string> Methods) ReadTrigger(string path)
-    {
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        var trigger = doc.RootElement.GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString() == "httpTrigger");
-        return (trigger.GetProperty("route").GetString()!, [.. trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToLowerInvariant())]);
-    }
 }
 
-/// <summary>Every endpoint requires a role (STYLE.md §16), except the few that are anonymous on
+/// <summary>Every endpoint requires a role (docs/architecture.md, "Where a new thing goes"), except the few that are anonymous on
 /// purpose; this test fails when a new endpoint forgets its policy.</summary>
 public sealed class RouteContractTests
 {
@@ -156,8 +130,6 @@ public sealed class RouteContractTests
         // The patient's secure reader: the patient has no Entra identity; their proof is the link
         // token plus a one-time code sent to the registered address (docs/secure-delivery.md).
         "SecureReader", "SecureReaderSendCode", "SecureReaderVerify", "SecureReaderAttachment", "SecureReaderReply", "SecureReaderStylesheet",
-        // The timer function's delivery from the local Functions host (no token); loopback only.
-        "PurgeSecureMessages",
     };
 
     [Test]

@@ -1,4 +1,4 @@
-using ClinicMail.Functions.Hosting;
+using ClinicMail.Application.Hosting;
 using Microsoft.Extensions.Configuration;
 
 namespace ClinicMail.Functions.Tests;

@@ -1,7 +1,7 @@
+using ClinicMail.Application.Hosting;
 using ClinicMail.Core.Audit;
 using ClinicMail.Core.Checking;
 using ClinicMail.Core.Topics;
-using ClinicMail.Functions.Hosting;
 using ClinicMail.Infrastructure.Storage;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -80,7 +80,7 @@ public sealed class AppSettingsTests
     }
 
     // Flex Consumption rejects FUNCTIONS_WORKER_RUNTIME as an app setting: the runtime is declared in
-    // functionAppConfig.runtime.
+    // functionAppConfig.runtime (asserted "dotnet-isolated" 10.0 in FunctionAppTemplateTests).
     [TestCase("FUNCTIONS_WORKER_RUNTIME")]
     [TestCase("FUNCTIONS_EXTENSION_VERSION")]
     [TestCase("WEBSITE_RUN_FROM_PACKAGE")]

@@ -59,6 +59,16 @@ public sealed class FunctionAppTemplateTests
     }
 
     [Test]
+    public void Site_FunctionAppConfig_RunsDotnetIsolated10()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(Site.String("properties.functionAppConfig.runtime.name"), Is.EqualTo("dotnet-isolated"));
+            Assert.That(Site.String("properties.functionAppConfig.runtime.version"), Is.EqualTo("10.0"));
+        });
+    }
+
+    [Test]
     public void Site_Deployment_PullsThePackageWithTheUserAssignedIdentity()
     {
         Assert.Multiple(() =>

@@ -1,4 +1,4 @@
-// Types of the ClinicMail check API (functions/ClinicMail.Functions), as the add-in consumes it.
+// Types of the ClinicMail check API (functions/ClinicMail.Application, served by both hosts), as the add-in consumes it.
 // JSON is camelCase, enums are snake_case strings, reason and etiquette codes are UPPER_SNAKE.
 // The add-in never trusts these values for control flow beyond what the server decided:
 // `decision` is the authority, everything else is for explaining and fixing.

@@ -3,7 +3,7 @@
 //
 // SendMode in manifest.xml is SoftBlock: if the add-in itself cannot load, Outlook lets the user
 // send anyway. When the add-in loads but the check fails, this policy decides, and it never lets
-// the mail go silently (STYLE.md "Silent fallbacks"):
+// the mail go silently (docs/architecture.md, "Failure policy"):
 // - "prompt" (default): the dialog says the check could not run, and sendModeOverride=promptUser
 //   (Mailbox 1.14) gives the user "Send Anyway" — an explicit, informed choice. On a client
 //   without 1.14 the override is ignored and it degrades to "block" (never to a silent pass).

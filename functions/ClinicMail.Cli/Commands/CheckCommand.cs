@@ -1,9 +1,11 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ClinicMail.Application.Checking;
 using ClinicMail.Core.Checking;
 using ClinicMail.Core.Drafts;
 using ClinicMail.Core.Json;
+using ClinicMail.Core.Registry;
 
 namespace ClinicMail.Cli.Commands;
 
@@ -20,9 +22,10 @@ internal static class CheckCommand
         format.AcceptOnlyFromAmong("json", "pretty");
         var language = new Option<string>("--lang") { Description = "Language of the pretty output: fr or en.", DefaultValueFactory = _ => "fr" };
         language.AcceptOnlyFromAmong("fr", "en");
-        var today = new Option<DateOnly?>("--today") { Description = "The date consents are evaluated on (yyyy-MM-dd); default: today." };
+        var today = new Option<DateOnly?>("--today") { Description = "The date consents are evaluated on (yyyy-MM-dd); default: today in ClinicMail:TimeZone." };
+        var config = new Option<string?>("--config") { Description = "An appsettings-shaped JSON file (ClinicMail:*, Policy:*); environment variables (Policy__Rules__…) override it, as for the API." };
 
-        var command = new Command("check", "Check a draft and print the decision.") { file, db, domains, jsonl, format, language, today };
+        var command = new Command("check", "Check a draft and print the decision.") { file, db, domains, jsonl, format, language, today, config };
         command.SetAction(async (parse, ct) =>
         {
             var options = new CheckRunOptions(
@@ -32,14 +35,15 @@ internal static class CheckCommand
                 parse.GetValue(jsonl),
                 parse.GetValue(format) == "pretty",
                 parse.GetValue(language) ?? "fr",
-                parse.GetValue(today) ?? DateOnly.FromDateTime(DateTime.Now));
+                parse.GetValue(today),
+                parse.GetValue(config));
             return await RunAsync(options, io, ct).ConfigureAwait(false);
         });
         return command;
     }
 
     internal sealed record CheckRunOptions(
-        string? File, string? Db, IReadOnlyList<string> InternalDomains, bool Jsonl, bool Pretty, string Language, DateOnly Today);
+        string? File, string? Db, IReadOnlyList<string> InternalDomains, bool Jsonl, bool Pretty, string Language, DateOnly? Today, string? Config = null);
 
     internal static async Task<int> RunAsync(CheckRunOptions options, CliIo io, CancellationToken ct)
     {
@@ -65,12 +69,8 @@ internal static class CheckCommand
             return ExitCodes.NoInput;
         }
 
-        var context = new CheckContext
-        {
-            Directory = registry.Directory,
-            InternalDomains = [.. options.InternalDomains.Select(d => d.Trim().TrimStart('@').ToLowerInvariant())],
-            Today = options.Today,
-        };
+        // The decision is assembled by the application layer, from the same settings as the API's.
+        var context = new CheckRun(CliConfiguration.Decisions(options.Config, options.InternalDomains), registry.Directory, options.Today);
 
         try
         {
@@ -85,7 +85,7 @@ internal static class CheckCommand
         }
     }
 
-    private static async Task<int> CheckOneAsync(TextReader input, CheckContext context, CheckRunOptions options, CliIo io, CancellationToken ct)
+    private static async Task<int> CheckOneAsync(TextReader input, CheckRun context, CheckRunOptions options, CliIo io, CancellationToken ct)
     {
         var json = await input.ReadToEndAsync(ct).ConfigureAwait(false);
         if (!DraftParser.TryParse(json, out var draft, out var error))
@@ -94,7 +94,7 @@ internal static class CheckCommand
             return ExitCodes.DataError;
         }
 
-        var result = await DraftChecker.Default.CheckAsync(draft, context, ct).ConfigureAwait(false);
+        var result = await context.Decisions.DecideAsync(draft, context.Directory, context.Today, ct).ConfigureAwait(false);
         if (options.Pretty)
         {
             PrettyPrinter.Print(io.Out, draft, result, options.Language);
@@ -114,7 +114,7 @@ internal static class CheckCommand
 
     /// <summary>One draft per line, one result per line, in order. A bad line yields an error result
     /// for its id (or its line number) and the run goes on; the exit code then says some lines were bad.</summary>
-    private static async Task<int> CheckLinesAsync(TextReader input, CheckContext context, CliIo io, CancellationToken ct)
+    private static async Task<int> CheckLinesAsync(TextReader input, CheckRun context, CliIo io, CancellationToken ct)
     {
         var lineNumber = 0;
         var bad = 0;
@@ -133,13 +133,16 @@ internal static class CheckCommand
                 continue;
             }
 
-            var result = await DraftChecker.Default.CheckAsync(draft, context, ct).ConfigureAwait(false);
+            var result = await context.Decisions.DecideAsync(draft, context.Directory, context.Today, ct).ConfigureAwait(false);
             await io.Out.WriteLineAsync(ResultJson.Serialize(result, draft.Id, indented: false)).ConfigureAwait(false);
         }
 
         return bad == 0 ? ExitCodes.Allow : ExitCodes.DataError;
     }
 }
+
+/// <summary>What every draft of one run is checked with.</summary>
+internal sealed record CheckRun(DecisionService Decisions, IPatientDirectory? Directory, DateOnly? Today);
 
 /// <summary>Reads a draft from JSON with the shared contract; errors never echo the input.</summary>
 internal static class DraftParser

@@ -55,7 +55,7 @@ public sealed record AuditRecord
     public required string Hash { get; init; }
 }
 
-/// <summary>The one narrow interface every producer of audit events uses (STYLE.md §9).</summary>
+/// <summary>The one narrow interface every producer of audit events uses (docs/architecture.md, "Contracts").</summary>
 public interface IAuditWriter
 {
     /// <summary>Appends the entry to the chain and returns the stored record. Throws

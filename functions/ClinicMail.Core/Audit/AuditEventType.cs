@@ -1,6 +1,6 @@
 namespace ClinicMail.Core.Audit;
 
-/// <summary>Stable numeric audit event codes, in blocks of 100 per area (STYLE.md §9). A code is a
+/// <summary>Stable numeric audit event codes, in blocks of 100 per area (docs/architecture.md, "Contracts"). A code is a
 /// contract with compliance reviewers and their reports: never renumber, only add.</summary>
 public enum AuditEventType
 {

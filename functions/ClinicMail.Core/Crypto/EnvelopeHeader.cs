@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace ClinicMail.Core.Crypto;
 
-/// <summary>The versioned header at the start of every ciphertext blob (STYLE.md §9). It is
+/// <summary>The versioned header at the start of every ciphertext blob (docs/architecture.md, "Contracts"). It is
 /// authenticated as associated data of every part, so changing any of its bytes fails decryption.</summary>
 /// <remarks>
 /// Blob layout, version 1 (all integers big-endian):

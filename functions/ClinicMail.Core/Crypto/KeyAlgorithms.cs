@@ -1,7 +1,7 @@
 namespace ClinicMail.Core.Crypto;
 
 /// <summary>Algorithm names as they are written into envelopes and sent to key providers. They are
-/// part of the stored format (STYLE.md §9): never rename one, add a new name instead.</summary>
+/// part of the stored format (docs/architecture.md, "Contracts"): never rename one, add a new name instead.</summary>
 public static class KeyAlgorithms
 {
     /// <summary>RSAES-OAEP with SHA-256 and MGF1/SHA-256: the data-key wrap algorithm (JOSE name, as Key Vault spells it).</summary>

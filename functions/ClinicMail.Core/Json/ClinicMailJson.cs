@@ -29,6 +29,9 @@ public static class ClinicMailJson
         options.AllowTrailingCommas = true;
         options.ReadCommentHandling = JsonCommentHandling.Skip;
         options.MaxDepth = 32;
+        // Accented French as is ("façon", not "fa\u00E7on"), as ASP.NET Core writes it: the CLI and the
+        // hosts return the same bytes for the same decision. Never embedded in HTML unencoded.
+        options.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
     }
 
     private static JsonSerializerOptions Create(bool indented)

@@ -4,7 +4,7 @@ using ClinicMail.Core.Crypto;
 
 namespace ClinicMail.Infrastructure.Keys;
 
-/// <summary>Chooses the key-encryption key once, at startup, from configuration (STYLE.md §6).
+/// <summary>Chooses the key-encryption key once, at startup, from configuration (docs/architecture.md, "Storage and providers").
 /// A key provider is a security sink: a missing or contradictory configuration stops startup with
 /// a message that says what to set; there is no silent fallback to a development key.</summary>
 public static class KeyProviderFactory

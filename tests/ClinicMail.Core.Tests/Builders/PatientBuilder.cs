@@ -3,7 +3,7 @@ using ClinicMail.Core.Topics;
 
 namespace ClinicMail.Core.Tests.Builders;
 
-/// <summary>Fluent patients for tests (STYLE.md §14): a consented patient with one personal
+/// <summary>Fluent patients for tests (docs/architecture.md, "Tests"): a consented patient with one personal
 /// address unless told otherwise, so each test states only what it is about.</summary>
 public sealed class PatientBuilder
 {

@@ -3,8 +3,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using ClinicMail.Application.Identity;
 using ClinicMail.Core.Audit;
-using ClinicMail.Functions.Identity;
 using ClinicMail.Infrastructure.Identity;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,4 +1,4 @@
-using ClinicMail.Functions.Secure;
+using ClinicMail.Application.Secure;
 
 namespace ClinicMail.Functions.Tests.Secure;
 

@@ -248,30 +248,6 @@ public sealed class SecureMessageRulesTests
         Assert.That(current.StatusCode, Is.EqualTo(HttpStatusCode.SeeOther));
     }
 
-    [Test]
-    public async Task PurgeTrigger_FromTheHostOnly_ShredsExpiredAsync()
-    {
-        using var factory = Factory();
-        using var physician = Physician(factory);
-        var (created, _) = await CreateForAsync(factory, physician, Marie);
-        var messageId = created.GetProperty("messageId").GetString()!;
-        await ExecuteSqlAsync(factory, "UPDATE secure_messages SET expires_at = '2001-01-01T00:00:00.000Z' WHERE id = $id", messageId);
-        using var client = factory.CreateClient();
-        var payload = JsonContent.Create(new { Data = new { timer = new { IsPastDue = false } }, Metadata = new { } });
-
-        using var relayed = new HttpRequestMessage(HttpMethod.Post, "/PurgeSecureMessages") { Content = payload };
-        relayed.Headers.Add("X-Forwarded-For", "203.0.113.9");
-        var refused = await client.SendAsync(relayed);
-        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
-        Assert.That(await KeyRowsAsync(factory, messageId), Is.EqualTo(1));
-
-        var response = await client.PostAsync("/PurgeSecureMessages", JsonContent.Create(new { Data = new { timer = new { IsPastDue = false } }, Metadata = new { } }));
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), "an in-process request without forwarding headers, like the local Functions host's");
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.That(body.TryGetProperty("Outputs", out _) || body.TryGetProperty("outputs", out _), Is.True);
-        Assert.That(await KeyRowsAsync(factory, messageId), Is.Zero);
-    }
-
     private static async Task<string> StringAsync(ClinicMailFactory factory, string sql, string id)
     {
         await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={factory.DatabasePath}");

@@ -1,0 +1,156 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading.RateLimiting;
+using Azure.Core;
+using Azure.Identity;
+using ClinicMail.Application.Handlers;
+using ClinicMail.Application.Hosting;
+using ClinicMail.Application.Validation;
+using ClinicMail.Core.Crypto;
+using ClinicMail.Core.Mail;
+using ClinicMail.Core.Secure;
+using ClinicMail.Infrastructure.Mail;
+using ClinicMail.Infrastructure.Secure;
+using ClinicMail.Infrastructure.Storage;
+using FluentValidation;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace ClinicMail.Application.Secure;
+
+/// <summary>Secure delivery's registrations (called from <see cref="ServiceRegistration"/>), each
+/// with the reason for its lifetime.</summary>
+public static class SecureRegistration
+{
+    public static IServiceCollection AddClinicMailSecure(this IServiceCollection services, IConfiguration configuration, StartupSettings settings)
+    {
+        var secure = configuration.GetSection(SecureOptions.Section).Get<SecureOptions>() ?? new SecureOptions();
+        services.AddOptions<SecureOptions>().Bind(configuration.GetSection(SecureOptions.Section));
+
+        // Stateless apart from the key-encryption key, itself a singleton.
+        services.TryAddSingleton(sp => new EnvelopeEncryptor(sp.GetRequiredService<IKeyEncryptionKey>()));
+        // The store opens a pooled connection per operation: one instance per database.
+        services.TryAddSingleton(sp => sp.GetRequiredService<StorageBackend>().SecureMessages);
+        services.TryAddSingleton(sp => new SecureMessagePurger(sp.GetRequiredService<ISecureMessageStore>(), sp.GetRequiredService<Core.Audit.IAuditWriter>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddClinicMailMail(configuration, settings);
+
+        // Handlers and validators hold no per-request state: singletons.
+        services.TryAddSingleton<SecureMessageHandler>();
+        services.TryAddSingleton<SecureReaderHandler>();
+        services.TryAddSingleton<IValidator<SecureMessageRequest>, SecureMessageRequestValidator>();
+        services.TryAddSingleton<IValidator<ExpiryChangeRequest>, ExpiryChangeValidator>();
+
+        // The local host purges on an interval; the Functions worker sets this false and runs its timer.
+        if (secure.BackgroundPurge)
+        {
+            services.AddHostedService<PurgeBackgroundService>();
+        }
+
+        services.AddRateLimiter(limiter => ConfigureRateLimits(limiter, secure));
+
+        // ASP.NET Core's request log writes every URL at Information, and a reader URL holds the
+        // link token: that category logs warnings and above only (docs/secure-delivery.md also
+        // asks for request telemetry of /secure/* to be scrubbed in Application Insights).
+        services.AddLogging(logging => logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning));
+        return services;
+    }
+
+    /// <summary>Mail is a security sink for the codes: production must name Graph and a sender;
+    /// there is no silent fallback to files.</summary>
+    private static void AddClinicMailMail(this IServiceCollection services, IConfiguration configuration, StartupSettings settings)
+    {
+        var mail = configuration.GetSection(MailOptions.Section).Get<MailOptions>() ?? new MailOptions();
+        if (mail.IsGraph)
+        {
+            if (string.IsNullOrWhiteSpace(mail.SenderAddress))
+            {
+                throw new StartupConfigurationException(["Mail:SenderAddress must name the clinic mailbox codes are sent from when Mail:Provider is 'Graph' (env Mail__SenderAddress)."]);
+            }
+
+            // Production: app-only Graph as the Function App's user-assigned managed identity, nothing
+            // else (no developer sign-in or environment credential in the chain); Mail.Send for the
+            // sender mailbox comes from Exchange RBAC for Applications (infra/exchange/grant-mail-send.ps1).
+            var clientId = string.IsNullOrWhiteSpace(mail.ManagedIdentityClientId) ? null : mail.ManagedIdentityClientId;
+            TokenCredential credential = settings.ClinicMail.IsProduction
+                ? new ManagedIdentityCredential(clientId is null ? ManagedIdentityId.SystemAssigned : ManagedIdentityId.FromUserAssignedClientId(clientId))
+                : new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = clientId });
+            // One pipeline per process (it caches the Graph token).
+            services.TryAddSingleton<IMailSender>(_ => new GraphMailSender(mail.SenderAddress!, credential));
+            return;
+        }
+
+        if (settings.ClinicMail.IsProduction)
+        {
+            throw new StartupConfigurationException(["Mail:Provider must be 'Graph' in production, with Mail:SenderAddress (env Mail__Provider, Mail__SenderAddress)."]);
+        }
+
+        var folder = string.IsNullOrWhiteSpace(mail.PickupDirectory) ? Path.Combine(settings.ClinicMail.DataDirectory, "mail-pickup") : mail.PickupDirectory;
+        var from = string.IsNullOrWhiteSpace(mail.SenderAddress) ? "clinicmail@" + (settings.ClinicMail.InternalDomains.FirstOrDefault() ?? "clinicmail.local") : mail.SenderAddress;
+        // Writes one file per mail: stateless, a singleton.
+        services.TryAddSingleton<IMailSender>(sp => new PickupDirectoryMailSender(folder, from, sp.GetRequiredService<TimeProvider>()));
+    }
+
+    /// <summary>Per link (endpoint policies) and per client address (global limiter on the reader's
+    /// paths). Rejections answer 429 with Retry-After and a bilingual page.</summary>
+    private static void ConfigureRateLimits(RateLimiterOptions limiter, SecureOptions secure)
+    {
+        limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+        limiter.OnRejected = async (context, ct) =>
+        {
+            if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry))
+            {
+                context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            var lang = context.HttpContext.Request.HasFormContentType ? null : context.HttpContext.Request.Query["lang"].ToString();
+            await SecureReaderHandler.TooManyRequests(lang == "en" ? "en" : "fr").ExecuteAsync(context.HttpContext).ConfigureAwait(false);
+        };
+        limiter.AddPolicy(ReaderRateLimits.CodePolicy, http => RateLimitPartition.GetFixedWindowLimiter(
+            "code:" + TokenKey(http), _ => Window(secure.CodesPerToken, secure.RateWindow)));
+        limiter.AddPolicy(ReaderRateLimits.VerifyPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
+            "verify:" + TokenKey(http), _ => Window(secure.VerificationsPerToken, secure.RateWindow)));
+        limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+            PartitionedRateLimiter.Create<HttpContext, string>(http => IsReader(http)
+                ? RateLimitPartition.GetFixedWindowLimiter("reader:" + ClientAddress(http), _ => Window(secure.ReaderRequestsPerIpPerMinute, TimeSpan.FromMinutes(1)))
+                : RateLimitPartition.GetNoLimiter("other")),
+            PartitionedRateLimiter.Create<HttpContext, string>(http => IsCodeStep(http)
+                ? RateLimitPartition.GetFixedWindowLimiter("codes:" + ClientAddress(http), _ => Window(secure.CodeRequestsPerIp, secure.RateWindow))
+                : RateLimitPartition.GetNoLimiter("other")));
+    }
+
+    private static FixedWindowRateLimiterOptions Window(int permits, TimeSpan window) => new()
+    {
+        PermitLimit = Math.Max(1, permits),
+        Window = window,
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    };
+
+    private static bool IsReader(HttpContext http) => http.Request.Path.StartsWithSegments("/secure", StringComparison.Ordinal);
+
+    private static bool IsCodeStep(HttpContext http) =>
+        IsReader(http) && HttpMethods.IsPost(http.Request.Method)
+        && (http.Request.Path.Value!.EndsWith("/code", StringComparison.Ordinal) || http.Request.Path.Value!.EndsWith("/verify", StringComparison.Ordinal));
+
+    /// <summary>The partition key of a link: a hash, so the limiter never holds link tokens in memory.</summary>
+    private static string TokenKey(HttpContext http) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(http.Request.RouteValues["token"]?.ToString() ?? "")).AsSpan(0, 16));
+
+    /// <summary>The client's address. Behind the Functions host every request arrives from loopback,
+    /// so there (and only there) the first X-Forwarded-For entry the platform's front end added is used.</summary>
+    internal static string ClientAddress(HttpContext http)
+    {
+        var remote = http.Connection.RemoteIpAddress;
+        if ((remote is null || IPAddress.IsLoopback(remote)) && http.Request.Headers["X-Forwarded-For"].ToString() is { Length: > 0 } forwarded)
+        {
+            var first = forwarded.Split(',')[0].Trim();
+            if (IPAddress.TryParse(first, out var parsed) || IPEndPoint.TryParse(first, out var endpoint) && (parsed = endpoint.Address) is not null)
+            {
+                return parsed!.ToString();
+            }
+        }
+
+        return remote?.ToString() ?? "unknown";
+    }
+}

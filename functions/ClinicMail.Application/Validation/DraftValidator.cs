@@ -1,0 +1,103 @@
+using ClinicMail.Application.Hosting;
+using ClinicMail.Application.Problems;
+using ClinicMail.Core.Drafts;
+using ClinicMail.Core.Localization;
+using FluentValidation;
+using Microsoft.Extensions.Options;
+
+namespace ClinicMail.Application.Validation;
+
+/// <summary>Shape of a draft at the edge: sizes and counts (each limit named in its message). Business
+/// rules — is this address registered, is this topic sensitive — live in the core, never here.</summary>
+public sealed class DraftValidator : AbstractValidator<Draft>
+{
+    public DraftValidator(IOptions<LimitsOptions> options)
+    {
+        var limits = options.Value;
+        RuleFor(d => d.Subject).NotNull().WithMessage(_ => L(new("L'objet doit être une chaîne (vide permise).", "The subject must be a string (empty is allowed).")))
+            .MaximumLength(limits.MaxSubjectChars).WithMessage(_ => Limit("MaxSubjectChars", limits.MaxSubjectChars, "caractères dans l'objet", "characters in the subject"));
+        RuleFor(d => d.Body).NotNull().WithMessage(_ => L(new("Le corps doit être une chaîne (vide permise).", "The body must be a string (empty is allowed).")))
+            .MaximumLength(limits.MaxBodyChars).WithMessage(_ => Limit("MaxBodyChars", limits.MaxBodyChars, "caractères dans le corps", "characters in the body"));
+        RuleFor(d => d.From).MaximumLength(limits.MaxAddressChars)
+            .WithMessage(_ => Limit("MaxAddressChars", limits.MaxAddressChars, "caractères par adresse", "characters per address"));
+        RuleFor(d => d.Id).MaximumLength(200).WithMessage(_ => Limit("MaxIdChars", 200, "caractères dans l'id", "characters in the id"));
+        RuleFor(d => d.BodyFormat).IsInEnum();
+        RuleFor(d => RecipientCount(d))
+            .LessThanOrEqualTo(limits.MaxRecipients)
+            .OverridePropertyName("recipients")
+            .WithMessage(_ => Limit("MaxRecipients", limits.MaxRecipients, "destinataires (À, Cc et Cci ensemble)", "recipients (To, Cc and Bcc together)"));
+        RuleForEach(d => d.To).SetValidator(new RecipientValidator(limits));
+        RuleForEach(d => d.Cc).SetValidator(new RecipientValidator(limits));
+        RuleForEach(d => d.Bcc).SetValidator(new RecipientValidator(limits));
+        RuleFor(d => d.Attachments).Must(a => (a ?? []).Count <= limits.MaxAttachments)
+            .WithMessage(_ => Limit("MaxAttachments", limits.MaxAttachments, "pièces jointes", "attachments"));
+        RuleForEach(d => d.Attachments).ChildRules(a =>
+        {
+            a.RuleFor(x => x.Name).NotNull().MaximumLength(255)
+                .WithMessage(_ => L(new("Le nom d'une pièce jointe est requis et compte au plus 255 caractères.", "An attachment name is required and has at most 255 characters.")));
+            a.RuleFor(x => x.Size).GreaterThanOrEqualTo(0)
+                .WithMessage(_ => L(new("La taille d'une pièce jointe ne peut pas être négative.", "An attachment size cannot be negative.")));
+        });
+    }
+
+    private static int RecipientCount(Draft draft) => (draft.To?.Count ?? 0) + (draft.Cc?.Count ?? 0) + (draft.Bcc?.Count ?? 0);
+
+    internal static string L(LocalizedText text) => text.For(Problem.Language);
+
+    internal static string Limit(string name, long value, string fr, string en) =>
+        L(new($"Limite {name} dépassée : au plus {value} {fr}.", $"Limit {name} exceeded: at most {value} {en}."));
+
+    private sealed class RecipientValidator : AbstractValidator<DraftRecipient>
+    {
+        public RecipientValidator(LimitsOptions limits)
+        {
+            RuleFor(r => r.Address).NotEmpty()
+                .WithMessage(_ => L(new("Chaque destinataire a une adresse.", "Every recipient has an address.")))
+                .MaximumLength(limits.MaxAddressChars)
+                .WithMessage(_ => Limit("MaxAddressChars", limits.MaxAddressChars, "caractères par adresse", "characters per address"));
+            RuleFor(r => r.Name).MaximumLength(limits.MaxAddressChars)
+                .WithMessage(_ => Limit("MaxAddressChars", limits.MaxAddressChars, "caractères par nom", "characters per name"));
+        }
+    }
+}
+
+/// <summary>Runs the FluentValidation validator of the endpoint's body argument and answers with a
+/// localised ValidationProblem (400) listing every error by field.</summary>
+public sealed class ValidationFilter<T>(IValidator<T> validator) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var argument = context.Arguments.OfType<T>().FirstOrDefault();
+        if (argument is null)
+        {
+            return Problem.Result(400, "missing_body", ProblemTexts.BadJsonTitle, ProblemTexts.BadJson(null));
+        }
+
+        var result = await validator.ValidateAsync(argument, context.HttpContext.RequestAborted).ConfigureAwait(false);
+        if (result.IsValid)
+        {
+            return await next(context).ConfigureAwait(false);
+        }
+
+        return ValidationProblems.From(result);
+    }
+
+}
+
+/// <summary>A failed validation as the 400 ProblemDetails every host answers with.</summary>
+public static class ValidationProblems
+{
+    public static IResult From(FluentValidation.Results.ValidationResult result)
+    {
+        var errors = result.Errors
+            .GroupBy(e => JsonName(e.PropertyName), StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct(StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);
+        var problem = Problem.Create(400, "validation", ProblemTexts.ValidationTitle, ProblemTexts.ValidationDetail);
+        problem.Extensions["errors"] = errors;
+        return TypedResults.Problem(problem);
+    }
+
+    /// <summary>"To[0].Address" → "to[0].address": the names the caller sent.</summary>
+    private static string JsonName(string property) =>
+        string.Join('.', property.Split('.').Select(p => p.Length == 0 ? p : char.ToLowerInvariant(p[0]) + p[1..]));
+}

@@ -1,0 +1,165 @@
+using System.Text.Json;
+using ClinicMail.Application.Hosting;
+using ClinicMail.Application.Http;
+using ClinicMail.Application.Problems;
+using ClinicMail.Application.Validation;
+using FluentValidation;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.Options;
+
+namespace ClinicMail.Functions.Http;
+
+/// <summary>What the local host's middleware does for a route, done for one function invocation in the
+/// same order and with the same services: security headers, the caller's language, the body limit,
+/// the bearer token and the role policy (401 challenge, 403 forbid), JSON binding and validation
+/// (400 ProblemDetails), then the application service; an exception goes to the same
+/// <see cref="ProblemMapping"/>. The functions are anonymous to the Functions host: identity is the
+/// app's own (Entra v2 tokens), as on the local host.</summary>
+public sealed class FunctionHttp(
+    IAuthorizationService authorization,
+    IEnumerable<IExceptionHandler> exceptionHandlers,
+    IOptions<ClinicMailOptions> clinic,
+    IOptions<LimitsOptions> limits,
+    IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
+    ILoggerFactory loggers)
+{
+    private readonly RequestLocalizationOptions _localization = HttpConventions.Localization();
+
+    /// <summary>A route without a body. <paramref name="policy"/> null: anonymous (health, the patient's reader).</summary>
+    public Task RunAsync(HttpRequest request, string? policy, Func<HttpContext, Task<IResult>> handler, Limit? limit = null) =>
+        PipelineAsync(request.HttpContext, policy, limit, handler);
+
+    /// <summary>A route with a JSON body of <typeparamref name="TBody"/>, validated by its registered validator when there is one.</summary>
+    public Task RunAsync<TBody>(HttpRequest request, string? policy, Func<HttpContext, TBody, Task<IResult>> handler, Limit? limit = null)
+        where TBody : class =>
+        PipelineAsync(request.HttpContext, policy, limit, async http =>
+        {
+            var (body, problem) = await BindAsync<TBody>(http).ConfigureAwait(false);
+            return problem ?? await handler(http, body!).ConfigureAwait(false);
+        });
+
+    /// <summary>A named body limit (<c>Limits:*</c>), as the local host's <c>WithRequestLimit</c>.</summary>
+    public sealed record Limit(string Name, Func<LimitsOptions, long> Bytes);
+
+    private async Task PipelineAsync(HttpContext http, string? policy, Limit? limit, Func<HttpContext, Task<IResult>> handler)
+    {
+        HttpConventions.AddSecurityHeaders(http, clinic.Value.IsDevelopment);
+        var localization = new RequestLocalizationMiddleware(
+            async context =>
+            {
+                try
+                {
+                    if (limit is not null && await HttpConventions.RefuseOversizedAsync(context, limit.Name, limit.Bytes(limits.Value)).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+
+                    if (!await AuthorizeAsync(context, policy).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+
+                    var result = await handler(context).ConfigureAwait(false);
+                    await result.ExecuteAsync(context).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+                {
+                    await HandleAsync(context, ex).ConfigureAwait(false);
+                }
+            },
+            Options.Create(_localization),
+            loggers);
+        await localization.Invoke(http).ConfigureAwait(false);
+    }
+
+    /// <summary>The bearer token is read on every route (as the local host's authentication middleware
+    /// does); a policy then needs an authenticated caller (else 401) in the right role (else 403).</summary>
+    private async Task<bool> AuthorizeAsync(HttpContext http, string? policy)
+    {
+        var authenticated = await http.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme).ConfigureAwait(false);
+        if (authenticated.Succeeded)
+        {
+            http.User = authenticated.Principal;
+        }
+
+        if (policy is null)
+        {
+            return true;
+        }
+
+        if (http.User.Identity?.IsAuthenticated != true)
+        {
+            await http.ChallengeAsync(JwtBearerDefaults.AuthenticationScheme).ConfigureAwait(false);
+            return false;
+        }
+
+        var decision = await authorization.AuthorizeAsync(http.User, policy).ConfigureAwait(false);
+        if (!decision.Succeeded)
+        {
+            await http.ForbidAsync(JwtBearerDefaults.AuthenticationScheme).ConfigureAwait(false);
+            return false;
+        }
+
+        return true;
+    }
+
+    private async Task<(TBody? Body, IResult? Problem)> BindAsync<TBody>(HttpContext http)
+        where TBody : class
+    {
+        if (!http.Request.HasJsonContentType())
+        {
+            throw new BadHttpRequestException("Expected a JSON body.", StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        TBody? body;
+        try
+        {
+            body = await JsonSerializer.DeserializeAsync<TBody>(http.Request.Body, json.Value.SerializerOptions, http.RequestAborted).ConfigureAwait(false);
+        }
+        catch (JsonException ex)
+        {
+            // The same exception the local host's binder throws, so ProblemMapping answers it the same way.
+            throw new BadHttpRequestException("Invalid JSON body.", StatusCodes.Status400BadRequest, ex);
+        }
+
+        if (body is null)
+        {
+            return (null, Problem.Result(400, "missing_body", ProblemTexts.BadJsonTitle, ProblemTexts.BadJson(null)));
+        }
+
+        if (http.RequestServices.GetService<IValidator<TBody>>() is { } validator)
+        {
+            var result = await validator.ValidateAsync(body, http.RequestAborted).ConfigureAwait(false);
+            if (!result.IsValid)
+            {
+                return (null, ValidationProblems.From(result));
+            }
+        }
+
+        return (body, null);
+    }
+
+    private async Task HandleAsync(HttpContext http, Exception exception)
+    {
+        if (http.Response.HasStarted)
+        {
+            throw exception;
+        }
+
+        http.Response.Clear();
+        foreach (var handler in exceptionHandlers)
+        {
+            if (await handler.TryHandleAsync(http, exception, http.RequestAborted).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+
+        throw exception;
+    }
+}

@@ -1,0 +1,66 @@
+using ClinicMail.Application.Hosting;
+using ClinicMail.Application.Http;
+using ClinicMail.Core.Audit;
+using ClinicMail.Functions.Http;
+using Microsoft.AspNetCore.StaticFiles;
+using Microsoft.Extensions.Options;
+
+namespace ClinicMail.Functions.Routes;
+
+/// <summary>Liveness, readiness, and the static files the local host serves with its static-file
+/// middleware: the built add-in (<c>addin/</c> in the package) and the reviewer's page (<c>wwwroot/</c>).</summary>
+public sealed class SystemFunctions(FunctionHttp http, IAuditStore audit, IOptions<ClinicMailOptions> options)
+{
+    private static readonly FileExtensionContentTypeProvider ContentTypes = new();
+
+    [Function("Health")]
+    public Task HealthAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/health")] HttpRequest req) =>
+        http.RunAsync(req, null, _ => Task.FromResult<IResult>(SystemStatus.Health()));
+
+    [Function("Ready")]
+    public Task ReadyAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/ready")] HttpRequest req) =>
+        http.RunAsync(req, null, async c => await SystemStatus.ReadyAsync(audit, c.RequestAborted).ConfigureAwait(false));
+
+    /// <summary>Every GET no other function claims (the Functions host prefers literal routes).</summary>
+    [Function("AddinFiles")]
+    public Task FilesAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "{*path}")] HttpRequest req, string? path) =>
+        http.RunAsync(req, null, c => Task.FromResult(File(c, path ?? "")));
+
+    private IResult File(HttpContext context, string path)
+    {
+        if (string.Equals(path, "review", StringComparison.OrdinalIgnoreCase))
+        {
+            // The page's relative links need the folder form.
+            return Results.Redirect("/review/");
+        }
+
+        var roots = new[] { options.Value.AddinDirectory ?? Path.Combine(AppContext.BaseDirectory, "addin"), Path.Combine(AppContext.BaseDirectory, "wwwroot") };
+        foreach (var root in roots.Select(Path.GetFullPath))
+        {
+            var full = Path.GetFullPath(Path.Combine(root, path));
+            if (!full.StartsWith(root, StringComparison.Ordinal))
+            {
+                // A path that climbs out of the root is answered as missing, never read.
+                return Results.NotFound();
+            }
+
+            if (Directory.Exists(full))
+            {
+                full = Path.Combine(full, "index.html");
+            }
+
+            if (System.IO.File.Exists(full))
+            {
+                if (path.StartsWith("review", StringComparison.OrdinalIgnoreCase))
+                {
+                    // The page runs only its own script and styles, and talks only to this origin.
+                    context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'";
+                }
+
+                return Results.File(full, ContentTypes.TryGetContentType(full, out var type) ? type : "application/octet-stream");
+            }
+        }
+
+        return Results.NotFound();
+    }
+}

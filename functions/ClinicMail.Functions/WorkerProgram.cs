@@ -1,0 +1,47 @@
+using ClinicMail.Application.Hosting;
+using ClinicMail.Functions.Http;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.Hosting;
+
+namespace ClinicMail.Functions;
+
+/// <summary>The Azure Functions isolated worker: the application layer's composition root, plus the
+/// HTTP adapter its functions share. Not top-level statements: tests reference both hosts.</summary>
+public static class WorkerProgram
+{
+    /// <summary>What differs from the local host: the timers (TimerFunctions) replace the background services.
+    /// Lowest precedence: an app setting still wins.</summary>
+    public static IReadOnlyDictionary<string, string?> WorkerDefaults { get; } = new Dictionary<string, string?>
+    {
+        ["Secure:BackgroundPurge"] = "false",
+        ["Audit:RunMaintenance"] = "false",
+    };
+
+    public static async Task Main(string[] args)
+    {
+        using var host = CreateHost(args);
+        await host.Services.RunClinicMailStartupStepsAsync(CancellationToken.None).ConfigureAwait(false);
+        await host.RunAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The worker's host, built but not started. Tests pass <paramref name="settings"/> (over the
+    /// configuration) and <paramref name="configure"/> (after the composition root).</summary>
+    public static IHost CreateHost(string[] args, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
+    {
+        var builder = FunctionsApplication.CreateBuilder(args);
+        builder.ConfigureFunctionsWebApplication();
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = WorkerDefaults });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
+        builder.Services.AddClinicMail(builder.Configuration);
+        // Stateless over singletons: one per process.
+        builder.Services.AddSingleton<FunctionHttp>();
+        configure?.Invoke(builder.Services);
+        return builder.Build();
+    }
+}

@@ -1,0 +1,44 @@
+using ClinicMail.Application.Http;
+using ClinicMail.Application.Identity;
+using ClinicMail.Application.Problems;
+using ClinicMail.Core.Audit;
+using ClinicMail.Infrastructure.Identity;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ClinicMail.LocalHost.Endpoints;
+
+/// <summary>Liveness, readiness, and the development issuer's endpoints.</summary>
+public static class SystemEndpoints
+{
+    public static IEndpointRouteBuilder MapSystemEndpoints(this IEndpointRouteBuilder routes)
+    {
+        // Anonymous: Azure and load balancers probe them.
+        routes.MapGet("/api/health", SystemStatus.Health)
+            .WithName("Health").WithTags("System").AllowAnonymous();
+
+        routes.MapGet("/api/ready", (IAuditStore audit, CancellationToken ct) => SystemStatus.ReadyAsync(audit, ct))
+            .WithName("Ready").WithTags("System").AllowAnonymous();
+        return routes;
+    }
+
+    /// <summary>Only mapped when the configuration says Development (see Program).</summary>
+    public static IEndpointRouteBuilder MapDevelopmentIssuer(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/dev-issuer/{tenantId}/v2.0/.well-known/openid-configuration", (string tenantId, DevelopmentIssuer issuer) =>
+                TypedResults.Json(issuer.DiscoveryDocument(tenantId)))
+            .WithName("DevIssuerDiscovery").WithTags("Development").AllowAnonymous().ExcludeFromDescription();
+        routes.MapGet("/dev-issuer/discovery/v2.0/keys", (DevelopmentIssuer issuer) => TypedResults.Json(issuer.Jwks()))
+            .WithName("DevIssuerKeys").WithTags("Development").AllowAnonymous().ExcludeFromDescription();
+        routes.MapPost("/api/dev/token", Results<Ok<DevTokenResponse>, ProblemHttpResult> (DevTokenRequest request, DevelopmentIssuer issuer) =>
+                Roles.All.Contains(request.Role, StringComparer.Ordinal)
+                    ? TypedResults.Ok(new DevTokenResponse(issuer.Mint(new TokenRequest { Roles = [request.Role] }), 3600))
+                    : TypedResults.Problem(Problem.Create(400, "unknown_role", ProblemTexts.ValidationTitle,
+                        new($"Rôle inconnu; rôles : {string.Join(", ", Roles.All)}.", $"Unknown role; roles: {string.Join(", ", Roles.All)}."))))
+            .WithName("DevToken").WithTags("Development").AllowAnonymous().ExcludeFromDescription();
+        return routes;
+    }
+
+    public sealed record DevTokenRequest(string Role);
+
+    public sealed record DevTokenResponse(string AccessToken, int ExpiresIn);
+}

@@ -1,0 +1,86 @@
+using ClinicMail.Application.Hosting;
+using ClinicMail.Application.Http;
+using ClinicMail.LocalHost.Endpoints;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
+
+namespace ClinicMail.LocalHost.Hosting;
+
+/// <summary>The local host's pipeline, in the order a request meets them; the services come from the
+/// application layer's composition root (<see cref="ClinicMailComposition.AddClinicMail(IServiceCollection, IConfiguration)"/>).</summary>
+public static class ClinicMailHost
+{
+    public const string DevelopmentHeader = HttpConventions.DevelopmentHeader;
+
+    public static WebApplicationBuilder AddClinicMailLocalHost(this WebApplicationBuilder builder)
+    {
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls("http://localhost:7071");
+        }
+
+        var settings = StartupSettings.Read(builder.Configuration);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // The global cap; endpoints set their own lower limits (RequestLimitMetadata).
+            kestrel.Limits.MaxRequestBodySize = settings.Limits.MaxCheckRequestBytes;
+            kestrel.AddServerHeader = false;
+        });
+
+        builder.Services.AddClinicMail(builder.Configuration, settings);
+        return builder;
+    }
+
+    public static Task PrepareClinicMailAsync(this WebApplication app) =>
+        app.Services.RunClinicMailStartupStepsAsync(app.Lifetime.ApplicationStopping);
+
+    public static WebApplication UseClinicMail(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<ClinicMailOptions>>().Value;
+        var development = options.IsDevelopment;
+        app.Use((context, next) =>
+        {
+            HttpConventions.AddSecurityHeaders(context, development);
+            return next(context);
+        });
+        app.UseExceptionHandler();
+
+        app.UseRequestLocalization(HttpConventions.Localization());
+
+        // The built add-in: ClinicMail:AddinDirectory (./run.sh), else an addin/ folder beside the binaries.
+        var addin = options.AddinDirectory ?? Path.Combine(AppContext.BaseDirectory, "addin");
+        if (Directory.Exists(addin))
+        {
+            var files = new PhysicalFileProvider(Path.GetFullPath(addin));
+            app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+            app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+        }
+
+        // The compliance reviewer's page (wwwroot/review): static and anonymous; its data calls carry a token.
+        // wwwroot beside the binaries (run.sh, the Functions package), else the content root's (dotnet run, tests).
+        app.UseReviewPageRedirect();
+        var besideBinaries = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+        var webRoot = Directory.Exists(besideBinaries) ? new PhysicalFileProvider(besideBinaries) : app.Environment.WebRootFileProvider;
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = webRoot });
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = webRoot });
+
+        app.UseRouting();
+        app.UseRequestLimits();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapSystemEndpoints();
+        app.MapCheckEndpoints();
+        app.MapAuditEndpoints();
+        app.MapSecureMessageEndpoints();
+        app.MapRegistryEndpoints();
+        app.MapOpenApi("/api/openapi.json").AllowAnonymous().WithName("OpenApi");
+        if (options.IsDevelopment)
+        {
+            app.MapDevelopmentIssuer();
+        }
+
+        return app;
+    }
+}
