@@ -157,11 +157,20 @@ public sealed class PickupDirectoryMailSenderTests
             var file = Directory.GetFiles(folder.FullName).Single();
             var text = await File.ReadAllTextAsync(file);
             Assert.That(Path.GetExtension(file), Is.EqualTo(".eml"));
-            Assert.That(text, Does.Contain("To: marie.tremblay@videotron.ca\r\n").And.Contain("From: clinicmail@clinique.med\r\n"));
-            Assert.That(text, Does.Contain("Subject: =?utf-8?B?"));
+            Assert.That(text, Does.Contain("\r\nTo: marie.tremblay@videotron.ca\r\n").And.Contain("From: clinicmail@clinique.med\r\n"));
+            Assert.That(text, Does.Contain("\r\nX-ClinicMail-Kind: secure-code\r\n").And.Contain("\r\nContent-Language: fr\r\n"));
+            Assert.That(text, Does.Contain("=?utf-8?"), "the subject as RFC 2047 encoded words");
             Assert.That(text, Does.Contain("multipart/alternative").And.Contain("Content-Transfer-Encoding: quoted-printable"));
             Assert.That(text, Does.Contain("654321").And.Contain("=C3=80 bient=C3=B4t"));
             Assert.That(text.All(c => c < 128), Is.True, "7-bit clean");
+            Assert.That(text.Replace("\r\n", "", StringComparison.Ordinal), Does.Not.Contain("\n"), "CRLF line endings only");
+            Assert.That(text.Split("\r\n").All(l => l.Length <= 78), Is.True, "lines within RFC 5322's 78");
+
+            // A standard reader gets back exactly what was sent.
+            var parsed = await MimeKit.MimeMessage.LoadAsync(file);
+            Assert.That(parsed.Subject, Is.EqualTo("Votre code : réponse sécurisée"));
+            Assert.That(parsed.TextBody, Is.EqualTo("Votre code ClinicMail : 654321\r\nÀ bientôt").Or.EqualTo("Votre code ClinicMail : 654321\nÀ bientôt"));
+            Assert.That(parsed.HtmlBody, Is.EqualTo("<p>Avis sécurisé</p>"));
         }
         finally
         {
@@ -170,11 +179,15 @@ public sealed class PickupDirectoryMailSenderTests
     }
 
     [Test]
-    public void QuotedPrintable_LongLine_SoftBreaksUnder76()
+    public void Compose_LongAccentedLine_QuotedPrintableSoftBreaksUnder76()
     {
-        var encoded = MimeMessage.QuotedPrintable(new string('é', 100));
+        var message = OutgoingMime.Compose(new OutgoingMail { To = "a@example.com", Subject = "x", TextBody = new string('é', 100), Kind = "secure-code" }, "clinicmail@clinique.med", DateTimeOffset.UnixEpoch);
 
-        Assert.That(encoded.Split("\r\n").All(l => l.Length <= 76), Is.True);
+        var raw = System.Text.Encoding.ASCII.GetString(OutgoingMime.ToBytes(message));
+
+        var body = raw[(raw.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..];
+        Assert.That(body.Split("\r\n").All(l => l.Length <= 76), Is.True);
+        Assert.That(body, Does.Contain("=C3=A9"));
     }
 
     [Test]
