@@ -1,5 +1,6 @@
 using System.Globalization;
 using ClinicMail.Functions.Endpoints;
+using ClinicMail.Infrastructure.Telemetry;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 
@@ -32,6 +33,7 @@ public static class ClinicMailHost
         });
 
         builder.Services.AddClinicMailServices(builder.Configuration, settings);
+        builder.Services.AddClinicMailTelemetry(builder.Configuration);
         return builder;
     }
 
