@@ -1,5 +1,6 @@
 using ClinicMail.Application.Hosting;
 using ClinicMail.Functions.Http;
+using ClinicMail.Infrastructure.Telemetry;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
@@ -39,6 +40,7 @@ public static class WorkerProgram
         }
 
         builder.Services.AddClinicMail(builder.Configuration);
+        builder.Services.AddClinicMailTelemetry(builder.Configuration);
         // Stateless over singletons: one per process.
         builder.Services.AddSingleton<FunctionHttp>();
         configure?.Invoke(builder.Services);

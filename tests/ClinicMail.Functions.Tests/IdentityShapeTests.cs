@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ClinicMail.Functions.Identity;
+using ClinicMail.Application.Identity;
 using ClinicMail.Infrastructure.Identity;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection;

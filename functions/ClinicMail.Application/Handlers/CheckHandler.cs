@@ -9,6 +9,7 @@ using ClinicMail.Core.Policy;
 using ClinicMail.Core.Recipients;
 using ClinicMail.Core.Registry;
 using ClinicMail.Core.Topics;
+using ClinicMail.Infrastructure.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ClinicMail.Application.Handlers;
@@ -36,6 +37,7 @@ public sealed class CheckHandler(
     IPatientDirectory directory,
     IAuditWriter audit,
     DraftFingerprint fingerprint,
+    TimeProvider time,
     ILogger<CheckHandler> logger)
 {
     public async Task<Ok<CheckResponse>> HandleAsync(Draft draft, Actor actor, ClientInfo client, CancellationToken cancellationToken)
@@ -43,6 +45,8 @@ public sealed class CheckHandler(
         var checkId = NewCheckId();
 
         CheckResult result;
+        using var activity = ClinicMailTelemetry.StartCheck();
+        var started = time.GetTimestamp();
         try
         {
             result = await decisions.DecideAsync(draft, directory, today: null, cancellationToken).ConfigureAwait(false);
@@ -52,6 +56,7 @@ public sealed class CheckHandler(
             // Nothing was decided; the failure itself is recorded (ids and a failure kind only) and the
             // caller gets a 503 or 500 ProblemDetails, which the add-in treats with its failure policy.
             var failure = ex is RegistryUnavailableException ? "registry_unavailable" : "internal";
+            ClinicMailTelemetry.RecordCheckFailure(activity, failure);
             logger.LogWarning("Check {CheckId} failed: {Failure} ({ExceptionType})", checkId, failure, ex.GetType().Name);
             await audit.AppendAsync(new AuditEntry
             {
@@ -66,6 +71,8 @@ public sealed class CheckHandler(
 
         // A decision that is not recorded is not returned: AppendAsync throws AuditUnavailableException.
         await audit.AppendAsync(AuditEntryFor(checkId, actor, client, draft, result), cancellationToken).ConfigureAwait(false);
+        ClinicMailTelemetry.RecordCheck(activity, time.GetElapsedTime(started), Codes.Of(result.Decision), Codes.Of(result.SecureDelivery),
+            [.. result.Reasons.Select(r => Codes.Of(r.Code))], (draft.To?.Count ?? 0) + (draft.Cc?.Count ?? 0) + (draft.Bcc?.Count ?? 0));
         logger.LogInformation(
             "Check {CheckId}: {Decision}, secure delivery {SecureDelivery}, {ReasonCount} reasons",
             checkId, result.Decision, result.SecureDelivery, result.Reasons.Count);

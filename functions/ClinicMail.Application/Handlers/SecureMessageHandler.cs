@@ -10,6 +10,7 @@ using ClinicMail.Core.Localization;
 using ClinicMail.Core.Recipients;
 using ClinicMail.Core.Registry;
 using ClinicMail.Core.Secure;
+using ClinicMail.Infrastructure.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using CryptoBodyFormat = ClinicMail.Core.Crypto.BodyFormat;
@@ -114,6 +115,7 @@ public sealed class SecureMessageHandler(
 {
     public async Task<Created<SecureMessageCreated>> CreateAsync(SecureMessageRequest request, Actor actor, string? notifyAddress, CancellationToken cancellationToken)
     {
+        using var activity = ClinicMailTelemetry.StartSecureDelivery();
         await RequireOwnRecentCheckAsync(request.CheckId, actor, cancellationToken).ConfigureAwait(false);
         var attachments = DecodeAttachments(request.Attachments);
         var recipients = await EligibleRecipientsAsync(request.Recipients, cancellationToken).ConfigureAwait(false);
@@ -203,6 +205,7 @@ public sealed class SecureMessageHandler(
 
         var notice = SecureNotice.For(single ? deliveries[0].Link : null, message.ExpiresAt, zone);
         logger.LogInformation("Secure message {MessageId} created for {RecipientCount} recipients, {AttachmentCount} attachments", message.Id, recipients.Count, attachments.Count);
+        ClinicMailTelemetry.RecordSecureDelivery(activity, recipients.Count, attachments.Count, single ? 0 : deliveries.Count, request.BodyFormat == "html" ? "html" : "text");
         return TypedResults.Created($"/api/v1/secure-messages/{message.Id}", new SecureMessageCreated
         {
             MessageId = message.Id,

@@ -405,7 +405,7 @@ public sealed class SecureReaderHandler(
         html.Append("<p class=\"meta\">").Append(T(ReaderTexts.From, lang)).Append(" — ").Append(T(ReaderTexts.ExpiresOn(expires), lang)).Append("</p>");
         html.Append("<section class=\"message\" data-testid=\"message\"><h2 data-testid=\"subject\">").Append(E(content!.Subject)).Append("</h2>");
         html.Append(content.Format == BodyFormat.Html
-            ? "<div class=\"html-body\" data-testid=\"body\">" + HtmlAllowList.Sanitize(content.Body) + "</div>"
+            ? "<div class=\"html-body\" data-testid=\"body\">" + Infrastructure.Html.ReaderHtml.Sanitize(content.Body) + "</div>"
             : "<div class=\"text-body\" data-testid=\"body\">" + E(content.Body) + "</div>");
         html.Append("</section>");
         if (content.Attachments.Count > 0)

@@ -1,6 +1,7 @@
 using ClinicMail.Application.Handlers;
 using ClinicMail.Application.Hosting;
 using ClinicMail.Application.Secure;
+using ClinicMail.Core.Text;
 using FluentValidation;
 using Microsoft.Extensions.Options;
 
@@ -20,6 +21,7 @@ public sealed class SecureMessageRequestValidator : AbstractValidator<SecureMess
             .WithMessage(_ => DraftValidator.Limit("MaxSubjectChars", limits.MaxSubjectChars, "caractères dans l'objet", "characters in the subject"));
         RuleFor(r => r.Body).NotNull().MaximumLength(limits.MaxSecureBodyChars)
             .WithMessage(_ => DraftValidator.Limit("MaxSecureBodyChars", limits.MaxSecureBodyChars, "caractères dans le corps", "characters in the body"));
+        RuleFor(r => r.Body).Custom(HtmlWithinLimits).When(r => r.BodyFormat == "html" && r.Body is not null);
         RuleFor(r => r.BodyFormat).Must(f => f is "text" or "html")
             .WithMessage(_ => DraftValidator.L(new("bodyFormat vaut « text » ou « html ».", "bodyFormat is \"text\" or \"html\".")));
         RuleFor(r => r.Recipients).NotEmpty()
@@ -41,6 +43,27 @@ public sealed class SecureMessageRequestValidator : AbstractValidator<SecureMess
         });
         RuleFor(r => r.ExpiresInDays).InclusiveBetween(1, secure.MaxExpiryDays).When(r => r.ExpiresInDays is not null)
             .WithMessage(_ => DraftValidator.Limit("MaxExpiryDays", secure.MaxExpiryDays, "jours avant l'expiration (au moins 1)", "days before expiry (at least 1)"));
+    }
+
+    /// <summary>An HTML body within the reader's limits (<see cref="HtmlLimits.Default"/>), checked
+    /// by a linear pre-scan: a body nested thousands deep or with thousands of attributes on a tag
+    /// is refused here rather than stored and parsed at every open.</summary>
+    private static void HtmlWithinLimits(string body, ValidationContext<SecureMessageRequest> context)
+    {
+        var limits = HtmlLimits.Default;
+        var failure = HtmlShape.Exceeded(body, limits) switch
+        {
+            HtmlLimit.MaxChars => DraftValidator.Limit("MaxHtmlChars", limits.MaxChars, "caractères de HTML", "characters of HTML"),
+            HtmlLimit.MaxDepth => DraftValidator.Limit("MaxHtmlDepth", limits.MaxDepth, "niveaux d'imbrication HTML", "levels of HTML nesting"),
+            HtmlLimit.MaxElements => DraftValidator.Limit("MaxHtmlElements", limits.MaxElements, "éléments HTML", "HTML elements"),
+            HtmlLimit.MaxAttributes => DraftValidator.Limit("MaxHtmlAttributes", limits.MaxAttributes, "attributs HTML", "HTML attributes"),
+            HtmlLimit.MaxAttributesPerElement => DraftValidator.Limit("MaxHtmlAttributesPerElement", limits.MaxAttributesPerElement, "attributs par élément HTML", "attributes per HTML element"),
+            _ => null,
+        };
+        if (failure is not null)
+        {
+            context.AddFailure(failure);
+        }
     }
 }
 

@@ -5,7 +5,7 @@ namespace ClinicMail.Core.Text;
 
 /// <summary>Turns a draft into the <see cref="CheckedText"/> the detectors read: HTML converted to
 /// text (AngleSharp), the physician's new text separated from the quoted history of a reply.</summary>
-/// <remarks>Never throws for any body: if the HTML nests deeper than any mail client produces, or
+/// <remarks>Never throws for any body: if the HTML nests deeper or carries more attributes than any mail client produces, or
 /// the HTML path fails in an unforeseen way, the body is reduced to text by a linear tag strip and
 /// checked as new text. Failing closed here means that no
 /// content escapes the detectors, not that the check stops.</remarks>
@@ -34,9 +34,10 @@ public static class DraftTextExtractor
 
     private static (string Body, string Quoted) SplitHtml(string html)
     {
-        if (HtmlTextConverter.IsTooDeep(html))
+        if (HtmlShape.Exceeded(html, HtmlTextConverter.Limits) != HtmlLimit.None)
         {
-            // Pathological nesting (never produced by a mail client): skip the parser, keep the text.
+            // Pathological nesting or attribute counts (never produced by a mail client): skip the
+            // parser, keep the text.
             return QuoteSplitter.Split(StripTags(html));
         }
 

@@ -47,75 +47,20 @@ internal static class HtmlTextConverter
         "gmail_quote", "gmail_attr", "gmail_quote_container", "moz-cite-prefix", "yahoo_quoted", "OutlookMessageHeader", "moz-forward-container",
     ];
 
-    /// <summary>Nesting depth beyond which the markup is not parsed. Real mail stays far below (a
-    /// few dozen levels); AngleSharp, like the HTML5 tree-construction algorithm it implements,
-    /// scans the stack of open elements when an element opens, so a hostile body nested tens of
-    /// thousands deep costs quadratic time (measured: 50 000 nested divs, over a minute).</summary>
-    internal const int MaxDepth = 1_000;
-
-    private static readonly HashSet<string> VoidElements = new(StringComparer.OrdinalIgnoreCase)
+    /// <summary>The shape beyond which the markup is not parsed (<see cref="HtmlShape"/>). Real mail
+    /// stays far below (a few dozen levels); AngleSharp, like the HTML5 tree-construction algorithm
+    /// it implements, scans the stack of open elements when an element opens and checks every
+    /// attribute of a tag against the others, so a hostile body nested tens of thousands deep
+    /// (measured: 50 000 nested divs, over a minute) or one tag with 20 000 attributes (3.4 s) costs
+    /// quadratic time. The body size itself is the request validator's limit.</summary>
+    internal static HtmlLimits Limits { get; } = new()
     {
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
+        MaxChars = int.MaxValue,
+        MaxDepth = 1_000,
+        MaxElements = 100_000,
+        MaxAttributes = 200_000,
+        MaxAttributesPerElement = 100,
     };
-
-    /// <summary>A linear pre-scan estimating how deep the tags nest (opening tags minus closing
-    /// tags, void and self-closed elements aside). It over-estimates on unclosed tags, which only
-    /// sends more input to the safe fallback.</summary>
-    internal static bool IsTooDeep(string html)
-    {
-        var depth = 0;
-        var i = 0;
-        var nextGt = -1;
-        while (true)
-        {
-            var lt = html.IndexOf('<', i);
-            if (lt < 0 || lt + 1 >= html.Length)
-            {
-                return false;
-            }
-
-            i = lt + 1;
-            var c = html[i];
-            if (c == '/')
-            {
-                depth = Math.Max(0, depth - 1);
-                continue;
-            }
-
-            if (!char.IsAsciiLetter(c))
-            {
-                continue;
-            }
-
-            var nameEnd = i;
-            while (nameEnd < html.Length && nameEnd - i < 16 && char.IsAsciiLetterOrDigit(html[nameEnd]))
-            {
-                nameEnd++;
-            }
-
-            if (VoidElements.Contains(html[i..nameEnd]))
-            {
-                continue;
-            }
-
-            // The next '>' is remembered so that "<a<a<a…" without any '>' stays linear.
-            if (nextGt != int.MaxValue && nextGt < nameEnd)
-            {
-                var found = html.IndexOf('>', nameEnd);
-                nextGt = found < 0 ? int.MaxValue : found;
-            }
-
-            if (nextGt != int.MaxValue && html[nextGt - 1] == '/')
-            {
-                continue;
-            }
-
-            if (++depth > MaxDepth)
-            {
-                return true;
-            }
-        }
-    }
 
     /// <summary>Plain text of the new content and of the history marked in the markup.</summary>
     public static (string Body, string Quoted) Convert(string html)

@@ -1,16 +1,14 @@
-using Azure.Core;
+using Azure.Security.KeyVault.Keys;
 
 namespace ClinicMail.Infrastructure.Keys;
 
-/// <summary>Pipeline options for <see cref="KeyVaultKek"/>. Inherits Azure.Core's retry options:
-/// by default 3 retries with exponential back-off on 408, 429, 500, 502, 503 and 504, honouring
-/// a Retry-After header.</summary>
-public sealed class KeyVaultKekOptions : ClientOptions
+/// <summary>Client options for <see cref="KeyVaultKek"/>: the Key Vault SDK's (transport, and
+/// Azure.Core's retries: by default 3 with exponential back-off on 408, 429, 500, 502, 503 and 504,
+/// honouring Retry-After), pinned to service version 7.6, plus what the SDK does not hold.</summary>
+public sealed class KeyVaultKekOptions() : KeyClientOptions(ServiceVersion.V7_6)
 {
-    /// <summary>The Key Vault REST API version the request and response shapes follow.</summary>
-    public string ServiceVersion { get; set; } = "7.6";
-
-    /// <summary>The token audience; another cloud's (e.g. "https://vault.azure.cn") for sovereign clouds.</summary>
+    /// <summary>The token audience; another cloud's (e.g. "https://vault.azure.cn") for sovereign
+    /// clouds. No token is ever asked for another resource, whatever a challenge names.</summary>
     public Uri Audience { get; set; } = new("https://vault.azure.net");
 
     /// <summary>How long the current key version is trusted before <see cref="KeyVaultKek"/> asks the

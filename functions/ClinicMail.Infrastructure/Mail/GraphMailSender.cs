@@ -1,92 +1,85 @@
-using System.Text.Json;
 using Azure.Core;
-using Azure.Core.Pipeline;
 using ClinicMail.Core.Mail;
+using Microsoft.Graph;
+using Microsoft.Graph.Models;
+using Microsoft.Graph.Users.Item.SendMail;
+using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Authentication.Azure;
 
 namespace ClinicMail.Infrastructure.Mail;
 
-/// <summary>Production mail: Microsoft Graph <c>POST /v1.0/users/{sender}/sendMail</c>, sent as the
-/// clinic's mailbox with the application's identity (Mail.Send application permission, restricted
-/// to that mailbox by an Exchange application access policy — see docs/deploy.md). A small client
-/// over Azure.Core's pipeline: bearer token for <c>https://graph.microsoft.com/.default</c>, retries
-/// with Retry-After on 429 and 5xx. The Microsoft.Graph SDK (5.92.0 is restorable) would replace it;
-/// one call does not justify its size.</summary>
+/// <summary>Production mail: Microsoft Graph <c>sendMail</c> through the Graph SDK
+/// (<see cref="GraphServiceClient"/>), sent as the clinic's mailbox with the application's identity
+/// (Mail.Send application permission, restricted to that mailbox by an Exchange application access
+/// policy — see docs/deploy.md). The SDK's middleware retries 429, 503 and 504 honouring
+/// Retry-After; tokens for <see cref="Scope"/> come from an Azure.Identity credential and are only
+/// sent to the configured Graph host.</summary>
 public sealed class GraphMailSender : IMailSender
 {
     public const string Scope = "https://graph.microsoft.com/.default";
 
-    private readonly HttpPipeline _pipeline;
-    private readonly Uri _endpoint;
+    /// <summary>The header that tells ClinicMail's mails apart (see <see cref="OutgoingMail.Kind"/>).</summary>
+    public const string KindHeader = "X-ClinicMail-Kind";
+
+    private readonly GraphServiceClient _client;
+    private readonly string _sender;
 
     /// <param name="senderAddress">The mailbox mails are sent from (<c>Mail:SenderAddress</c>).</param>
     /// <param name="credential">Managed identity in Azure.</param>
-    /// <param name="options">Transport and retry options; <see cref="GraphMailSenderOptions.BaseUri"/> for tests.</param>
+    /// <param name="options"><see cref="GraphMailSenderOptions.BaseUri"/> and the last HTTP handler, for tests.</param>
     public GraphMailSender(string senderAddress, TokenCredential credential, GraphMailSenderOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(senderAddress);
         ArgumentNullException.ThrowIfNull(credential);
         options ??= new GraphMailSenderOptions();
-        _endpoint = new Uri(options.BaseUri, $"v1.0/users/{Uri.EscapeDataString(senderAddress)}/sendMail");
-        _pipeline = HttpPipelineBuilder.Build(options, new BearerTokenAuthenticationPolicy(credential, Scope));
+        _sender = senderAddress;
+        var authentication = new AzureIdentityAuthenticationProvider(credential, [options.BaseUri.Host], observabilityOptions: null, isCaeEnabled: false, Scope);
+        var http = GraphClientFactory.Create(graphClientOptions: null, version: "v1.0", nationalCloud: GraphClientFactory.Global_Cloud, proxy: null, finalHandler: options.Handler);
+        _client = new GraphServiceClient(http, authentication, new Uri(options.BaseUri, "v1.0").AbsoluteUri);
     }
 
     public async Task SendAsync(OutgoingMail mail, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(mail);
-        using var message = _pipeline.CreateMessage();
-        var request = message.Request;
-        request.Method = RequestMethod.Post;
-        request.Uri.Reset(_endpoint);
-        request.Headers.SetValue("Content-Type", "application/json");
-        request.Content = RequestContent.Create(Body(mail));
         try
         {
-            await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            await _client.Users[_sender].SendMail.PostAsync(Body(mail), cancellationToken: cancellationToken).ConfigureAwait(false);
         }
-        catch (Azure.RequestFailedException ex)
+        catch (ApiException ex)
         {
-            throw new MailSendException($"Graph sendMail failed (transport, {ex.Status}).", ex);
+            var code = (ex as Microsoft.Graph.Models.ODataErrors.ODataError)?.Error?.Code;
+            throw new MailSendException($"Graph sendMail answered HTTP {ex.ResponseStatusCode} ({Sanitize(code) ?? "unknown"}).", ex);
         }
-
-        var status = message.Response.Status;
-        // The documented answer is 202 Accepted; 201 is tolerated (some gateways answer it).
-        if (status is not (202 or 201))
+        catch (Exception ex) when (ex is HttpRequestException or Azure.Identity.AuthenticationFailedException or Azure.Identity.CredentialUnavailableException)
         {
-            var code = ErrorCode(message.Response);
-            throw new MailSendException($"Graph sendMail answered HTTP {status} ({code}).");
+            throw new MailSendException($"Graph sendMail failed ({ex.GetType().Name}).", ex);
         }
     }
 
-    /// <summary>The documented request body: one recipient, HTML or text, not saved to Sent Items
-    /// (a code or a notice is not correspondence).</summary>
-    internal static byte[] Body(OutgoingMail mail) => JsonSerializer.SerializeToUtf8Bytes(new
+    /// <summary>The documented request: one recipient, HTML or text, not saved to Sent Items (a code
+    /// or a notice is not correspondence), the kind in a custom header.</summary>
+    internal static SendMailPostRequestBody Body(OutgoingMail mail) => new()
     {
-        message = new
+        Message = new Message
         {
-            subject = mail.Subject,
-            body = new { contentType = mail.HtmlBody is null ? "Text" : "HTML", content = mail.HtmlBody ?? mail.TextBody },
-            toRecipients = new[] { new { emailAddress = new { address = mail.To } } },
-            internetMessageHeaders = new[] { new { name = "X-ClinicMail-Kind", value = mail.Kind } },
+            Subject = mail.Subject,
+            Body = new ItemBody { ContentType = mail.HtmlBody is null ? BodyType.Text : BodyType.Html, Content = mail.HtmlBody ?? mail.TextBody },
+            ToRecipients = [new Recipient { EmailAddress = new EmailAddress { Address = mail.To } }],
+            InternetMessageHeaders = [new InternetMessageHeader { Name = KindHeader, Value = mail.Kind }],
         },
-        saveToSentItems = false,
-    });
+        SaveToSentItems = false,
+    };
 
-    private static string ErrorCode(Azure.Response response)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(response.Content.ToMemory());
-            return document.RootElement.GetProperty("error").GetProperty("code").GetString() ?? "unknown";
-        }
-        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            return "unreadable";
-        }
-    }
+    /// <summary>Error codes are short identifiers; anything else is dropped rather than echoed.</summary>
+    private static string? Sanitize(string? code) =>
+        code is { Length: > 0 and <= 64 } && code.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-') ? code : null;
 }
 
-/// <summary>Pipeline options of <see cref="GraphMailSender"/>.</summary>
-public sealed class GraphMailSenderOptions : ClientOptions
+/// <summary>Where <see cref="GraphMailSender"/> sends: Graph itself unless a test points it elsewhere.</summary>
+public sealed class GraphMailSenderOptions
 {
     public Uri BaseUri { get; set; } = new("https://graph.microsoft.com/");
+
+    /// <summary>The innermost HTTP handler (null: the SDK's default).</summary>
+    public HttpMessageHandler? Handler { get; set; }
 }

@@ -2,10 +2,12 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using ClinicMail.Core.Mail;
+using MimeKit;
+using MimeKit.Text;
 
 namespace ClinicMail.Infrastructure.Mail;
 
-/// <summary>The embedded default's mail: each message is written as an RFC 5322 / MIME file
+/// <summary>The embedded default's mail: each message is written as an RFC 5322 / MIME file (MimeKit)
 /// (<c>.eml</c>) into a pickup folder, where a local relay, a developer or a test reads it. The
 /// file is written under a temporary name and renamed, so a reader never sees half a message.</summary>
 public sealed class PickupDirectoryMailSender : IMailSender
@@ -28,7 +30,7 @@ public sealed class PickupDirectoryMailSender : IMailSender
     public async Task SendAsync(OutgoingMail mail, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(mail);
-        var bytes = Encoding.ASCII.GetBytes(MimeMessage.Compose(mail, _from, _time.GetUtcNow()));
+        var bytes = OutgoingMime.ToBytes(OutgoingMime.Compose(mail, _from, _time.GetUtcNow()));
         try
         {
             System.IO.Directory.CreateDirectory(_directory);
@@ -44,87 +46,56 @@ public sealed class PickupDirectoryMailSender : IMailSender
     }
 }
 
-/// <summary>A small MIME writer: headers (RFC 2047 encoded words for non-ASCII), then text and, when
-/// given, HTML alternatives in quoted-printable (RFC 2045) so the digits of a code stay readable.</summary>
-public static class MimeMessage
+/// <summary>ClinicMail's outgoing mail as MIME (MimeKit): text and, when given, an HTML alternative,
+/// both UTF-8 in quoted-printable so the digits of a code stay readable in the raw file; 7-bit clean
+/// (non-ASCII subjects as RFC 2047 encoded words); CRLF line endings whatever the platform.</summary>
+public static class OutgoingMime
 {
-    public static string Compose(OutgoingMail mail, string from, DateTimeOffset date)
+    private static readonly FormatOptions Format = CreateFormat();
+
+    public static MimeMessage Compose(OutgoingMail mail, string from, DateTimeOffset date)
     {
         ArgumentNullException.ThrowIfNull(mail);
-        var builder = new StringBuilder();
-        Header(builder, "From", from);
-        Header(builder, "To", mail.To);
-        Header(builder, "Subject", EncodedWord(mail.Subject));
-        Header(builder, "Date", date.ToString("ddd, dd MMM yyyy HH:mm:ss +0000", CultureInfo.InvariantCulture));
-        Header(builder, "Message-ID", $"<{Guid.NewGuid():N}@clinicmail>");
-        Header(builder, "MIME-Version", "1.0");
-        Header(builder, "Content-Language", mail.Language);
-        Header(builder, "X-ClinicMail-Kind", mail.Kind);
-        Header(builder, "Auto-Submitted", "auto-generated");
-        if (mail.HtmlBody is null)
-        {
-            Part(builder, "text/plain", mail.TextBody);
-            return builder.ToString();
-        }
-
-        var boundary = "cm-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
-        Header(builder, "Content-Type", $"multipart/alternative; boundary=\"{boundary}\"");
-        builder.Append("\r\n");
-        builder.Append("--").Append(boundary).Append("\r\n");
-        Part(builder, "text/plain", mail.TextBody);
-        builder.Append("\r\n--").Append(boundary).Append("\r\n");
-        Part(builder, "text/html", mail.HtmlBody);
-        builder.Append("\r\n--").Append(boundary).Append("--\r\n");
-        return builder.ToString();
-    }
-
-    private static void Header(StringBuilder builder, string name, string value)
-    {
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse(from));
+        message.To.Add(MailboxAddress.Parse(mail.To));
         // Header injection: a value never carries a line break into the message.
-        var clean = value.Replace("\r", " ", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
-        builder.Append(name).Append(": ").Append(clean).Append("\r\n");
-    }
-
-    private static void Part(StringBuilder builder, string contentType, string body)
-    {
-        Header(builder, "Content-Type", contentType + "; charset=utf-8");
-        Header(builder, "Content-Transfer-Encoding", "quoted-printable");
-        builder.Append("\r\n").Append(QuotedPrintable(body)).Append("\r\n");
-    }
-
-    /// <summary>RFC 2047 "B" encoded word when the text is not plain ASCII.</summary>
-    public static string EncodedWord(string text) =>
-        text.All(c => c is >= ' ' and < '\u007f')
+        message.Subject = OneLine(mail.Subject);
+        message.Date = date;
+        message.MessageId = Guid.NewGuid().ToString("N") + "@clinicmail";
+        message.Headers.Add("Content-Language", OneLine(mail.Language));
+        message.Headers.Add("X-ClinicMail-Kind", OneLine(mail.Kind));
+        message.Headers.Add("Auto-Submitted", "auto-generated");
+        var text = Part(TextFormat.Plain, mail.TextBody);
+        message.Body = mail.HtmlBody is null
             ? text
-            : "=?utf-8?B?" + Convert.ToBase64String(Encoding.UTF8.GetBytes(text)) + "?=";
+            : new MultipartAlternative { text, Part(TextFormat.Html, mail.HtmlBody) };
+        return message;
+    }
 
-    /// <summary>RFC 2045 quoted-printable of UTF-8 text, CRLF line breaks, soft breaks before 76 characters.</summary>
-    public static string QuotedPrintable(string text)
+    /// <summary>The message as the bytes of an <c>.eml</c> file.</summary>
+    public static byte[] ToBytes(MimeMessage message)
     {
-        var output = new StringBuilder();
-        foreach (var line in text.ReplaceLineEndings("\n").Split('\n'))
-        {
-            var length = 0;
-            var bytes = Encoding.UTF8.GetBytes(line);
-            for (var i = 0; i < bytes.Length; i++)
-            {
-                var b = bytes[i];
-                var last = i == bytes.Length - 1;
-                var literal = (b is >= 33 and <= 126 && b != (byte)'=') || (b is (byte)' ' or (byte)'\t' && !last);
-                var piece = literal ? ((char)b).ToString() : "=" + b.ToString("X2", CultureInfo.InvariantCulture);
-                if (length + piece.Length > 75)
-                {
-                    output.Append("=\r\n");
-                    length = 0;
-                }
+        ArgumentNullException.ThrowIfNull(message);
+        using var stream = new MemoryStream();
+        message.WriteTo(Format, stream);
+        return stream.ToArray();
+    }
 
-                output.Append(piece);
-                length += piece.Length;
-            }
+    private static TextPart Part(TextFormat format, string body)
+    {
+        var part = new TextPart(format) { ContentTransferEncoding = ContentEncoding.QuotedPrintable };
+        part.SetText(Encoding.UTF8, body);
+        return part;
+    }
 
-            output.Append("\r\n");
-        }
+    private static string OneLine(string value) =>
+        value.Replace("\r", " ", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
 
-        return output.ToString().TrimEnd('\r', '\n');
+    private static FormatOptions CreateFormat()
+    {
+        var format = FormatOptions.Default.Clone();
+        format.NewLineFormat = NewLineFormat.Dos;
+        return format;
     }
 }

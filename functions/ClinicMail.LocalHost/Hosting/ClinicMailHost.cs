@@ -1,5 +1,6 @@
 using ClinicMail.Application.Hosting;
 using ClinicMail.Application.Http;
+using ClinicMail.Infrastructure.Telemetry;
 using ClinicMail.LocalHost.Endpoints;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
@@ -28,6 +29,7 @@ public static class ClinicMailHost
         });
 
         builder.Services.AddClinicMail(builder.Configuration, settings);
+        builder.Services.AddClinicMailTelemetry(builder.Configuration);
         return builder;
     }
 

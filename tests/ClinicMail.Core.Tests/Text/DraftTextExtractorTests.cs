@@ -177,6 +177,27 @@ public sealed class DraftTextExtractorTests
         Assert.That(text!.Segments.Select(s => s.Text), Has.Some.Contains("130 692 544"));
     }
 
+    /// <summary>Issue 22 #3: one tag with 20,000 attributes cost the parser 3.4 s per check
+    /// (quadratic duplicate-attribute checks); the pre-scan sends it to the linear tag strip.</summary>
+    [TestCase(20_000)]
+    [TestCase(40_000)]
+    public void Extract_ThousandsOfAttributesOnOneTag_StaysFastAndKeepsTheText(int attributes)
+    {
+        var html = new System.Text.StringBuilder("<p");
+        for (var i = 0; i < attributes; i++)
+        {
+            html.Append(" a").Append(i).Append("=\"x\"");
+        }
+
+        html.Append(">NAS 130 692 544</p>");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var text = Html(html.ToString());
+
+        Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromMilliseconds(500)));
+        Assert.That(Part(text, TextPart.Body), Does.Contain("130 692 544"));
+    }
+
     [TestCase("<div><p><b><i>texte</div></b></i><table><td>a<tr><li>b</table></p><<<>>>&&&#xFFFFFF;&bogus;")]
     [TestCase("<html><body><table><table><table><tr><td><form><select><option><textarea>x")]
     [TestCase("<a><b><a><b><a><b><a><b><p><p><p>misnested</a></b></a></b>")]

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using ClinicMail.Core.Crypto;
 using ClinicMail.Infrastructure.Keys;
+using Microsoft.Extensions.DependencyInjection;
 using static ClinicMail.Functions.Tests.Secure.SecureMessageFlowTests;
 using static ClinicMail.Functions.Tests.Secure.SecureTestKit;
 
@@ -139,6 +140,56 @@ public sealed class SecureMessageRulesTests
         Assert.That((int)response.StatusCode, Is.EqualTo(expectedStatus));
         Assert.That(response.Content.Headers.ContentType!.MediaType, Is.EqualTo("application/problem+json"));
         Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain(limit));
+    }
+
+    /// <summary>Issue 22 #1 and #3: 15,000 nested elements (75 KB, far under the size limit) were
+    /// accepted and crashed the API on every open; 20,000 attributes on a tag cost seconds per
+    /// view. Both are refused at creation, in the caller's language, naming the limit; nothing is
+    /// stored.</summary>
+    [TestCase("div", 15_000, 0, "MaxHtmlDepth", "levels of HTML nesting", "niveaux d'imbrication HTML")]
+    [TestCase("p", 1, 20_000, "MaxHtmlAttributesPerElement", "attributes per HTML element", "attributs par élément HTML")]
+    [TestCase("br", 25_000, 0, "MaxHtmlElements", "HTML elements", "éléments HTML")]
+    public async Task Create_HtmlOverAShapeLimit_BadRequestNamesTheLimitAsync(string tag, int count, int attributes, string limit, string en, string fr)
+    {
+        using var factory = Factory();
+        using var physician = Physician(factory);
+        var checkId = await CheckIdAsync(factory);
+        var attributeText = string.Concat(Enumerable.Range(0, attributes).Select(i => $" a{i}=\"x\""));
+        var html = string.Concat(Enumerable.Repeat($"<{tag}{attributeText}>", count)) + Secret + string.Concat(Enumerable.Repeat($"</{tag}>", count));
+
+        physician.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en-CA");
+        var english = await physician.PostAsJsonAsync("/api/v1/secure-messages", Request(checkId, [Marie], body: html, format: "html"));
+        physician.DefaultRequestHeaders.AcceptLanguage.Clear();
+        physician.DefaultRequestHeaders.AcceptLanguage.ParseAdd("fr-CA");
+        var french = await physician.PostAsJsonAsync("/api/v1/secure-messages", Request(checkId, [Marie], body: html, format: "html"));
+
+        Assert.That(english.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(english.Content.Headers.ContentType!.MediaType, Is.EqualTo("application/problem+json"));
+        Assert.That(await english.Content.ReadAsStringAsync(), Does.Contain(limit).And.Contain(en));
+        Assert.That(french.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await ReadableAsync(french), Does.Contain(limit).And.Contain(fr));
+        await foreach (var record in factory.Services.GetRequiredService<Core.Audit.IAuditReader>().ReadAllAsync())
+        {
+            Assert.That(record.Event, Is.Not.EqualTo(Core.Audit.AuditEventType.SecureMessageCreated), "nothing was created");
+        }
+    }
+
+    private static async Task<string> ReadableAsync(HttpResponseMessage response) =>
+        JsonSerializer.Serialize(await response.Content.ReadFromJsonAsync<JsonElement>(), new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+
+    /// <summary>Real HTML under the limits is still accepted and rendered.</summary>
+    [Test]
+    public async Task Create_NestedHtmlUnderTheLimit_CreatedAndRenderedAsync()
+    {
+        using var factory = Factory();
+        using var physician = Physician(factory);
+        var html = string.Concat(Enumerable.Repeat("<div>", 200)) + "<p lang=\"fr\">" + Secret + "</p>" + string.Concat(Enumerable.Repeat("</div>", 200));
+        var (_, token) = await CreateForAsync(factory, physician, Marie, body: html, format: "html");
+        using var browser = new PatientBrowser(factory, token);
+
+        var page = await browser.OpenAsync(Marie);
+
+        Assert.That(page, Does.Contain("<div><div><p lang=\"fr\">"));
     }
 
     [Test]

@@ -195,7 +195,8 @@ internal sealed class FakeKeyVaultServer : IAsyncDisposable
         }
         finally
         {
-            _requests.Enqueue(new RecordedRequest(context.Request.Method, context.Request.Path.Value ?? string.Empty,
+            // Key Vault's paths are case-insensitive (the SDK writes "wrapKey", the REST reference "wrapkey"): recorded in lower case.
+            _requests.Enqueue(new RecordedRequest(context.Request.Method, (context.Request.Path.Value ?? string.Empty).ToLowerInvariant(),
                 context.Request.Query["api-version"].FirstOrDefault(), hadBearer, context.Response.StatusCode));
         }
     }
@@ -255,7 +256,7 @@ internal sealed class FakeKeyVaultServer : IAsyncDisposable
 
         try
         {
-            byte[] result = (operation, alg) switch
+            byte[] result = (operation.ToLowerInvariant(), alg) switch
             {
                 ("wrapkey", "RSA-OAEP-256") => key.Key.Encrypt(value, RSAEncryptionPadding.OaepSHA256),
                 ("unwrapkey", "RSA-OAEP-256") => key.Key.Decrypt(value, RSAEncryptionPadding.OaepSHA256),

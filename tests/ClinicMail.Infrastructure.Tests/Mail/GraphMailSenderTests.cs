@@ -1,105 +1,43 @@
-using System.Collections.Concurrent;
-using System.Net;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
-using Azure.Core.Pipeline;
+using System.Text.Json.Nodes;
 using ClinicMail.Core.Mail;
 using ClinicMail.Infrastructure.Mail;
 using ClinicMail.Infrastructure.Tests.Keys;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
 
 namespace ClinicMail.Infrastructure.Tests.Mail;
 
-/// <summary>The Graph sender against a local HTTPS server that speaks the documented
-/// <c>POST /v1.0/users/{id}/sendMail</c>: bearer token, JSON message, 202 Accepted; 429 with
-/// Retry-After is retried; an error answer becomes a <see cref="MailSendException"/> without content.</summary>
+/// <summary>The Graph SDK sender against a local Graph-shaped server (WireMock.Net) that answers
+/// <c>POST /v1.0/users/{id}/sendMail</c> as Graph documents (202 Accepted, OData errors, 429 with
+/// Retry-After) and records what the SDK sent, so the exact request is asserted.</summary>
 [TestFixture]
 public sealed class GraphMailSenderTests
 {
     private const string Token = "graph-token";
     private const string Sender = "clinique@clinique.med";
 
-    private WebApplication _server = null!;
-    private X509Certificate2 _certificate = null!;
-    private Uri _base = null!;
-    private readonly ConcurrentQueue<(string Path, string? Authorization, string Body)> _requests = new();
-    private readonly ConcurrentQueue<(int Status, int? RetryAfter)> _faults = new();
+    private WireMockServer _graph = null!;
 
     [SetUp]
-    public async Task SetUpAsync()
+    public void SetUp()
     {
-        _requests.Clear();
-        _faults.Clear();
-        using var rsa = RSA.Create(2048);
-        var request = new CertificateRequest("CN=fake-graph", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        using (var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1)))
-        {
-            _certificate = X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pkcs12), password: null);
-        }
-
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrelHttpsConfiguration();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(_certificate)));
-        _server = builder.Build();
-        _server.MapPost("/v1.0/users/{user}/sendMail", async (string user, HttpContext context) =>
-        {
-            var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
-            _requests.Enqueue((context.Request.Path.Value!, context.Request.Headers.Authorization.ToString(), body));
-            if (context.Request.Headers.Authorization != "Bearer " + Token)
-            {
-                return Results.Json(new { error = new { code = "InvalidAuthenticationToken", message = "Access token is empty." } }, statusCode: 401);
-            }
-
-            if (_faults.TryDequeue(out var fault))
-            {
-                if (fault.RetryAfter is { } seconds)
-                {
-                    context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                }
-
-                return Results.Json(new { error = new { code = fault.Status == 429 ? "ApplicationThrottled" : "ErrorInvalidRecipients", message = "fault" } }, statusCode: fault.Status);
-            }
-
-            using var json = JsonDocument.Parse(body);
-            var message = json.RootElement.GetProperty("message");
-            _ = message.GetProperty("subject").GetString();
-            _ = message.GetProperty("body").GetProperty("contentType").GetString();
-            _ = message.GetProperty("toRecipients")[0].GetProperty("emailAddress").GetProperty("address").GetString();
-            return Results.StatusCode(202);
-        });
-        await _server.StartAsync();
-        _base = new Uri(_server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single().TrimEnd('/') + "/");
+        _graph = WireMockServer.Start();
+        _graph.Given(Request.Create().WithPath("/v1.0/users/*/sendMail").UsingPost())
+            .AtPriority(10)
+            .RespondWith(Response.Create().WithStatusCode(401).WithHeader("Content-Type", "application/json")
+                .WithBodyAsJson(new { error = new { code = "InvalidAuthenticationToken", message = "Access token is empty." } }));
+        _graph.Given(Request.Create().WithPath("/v1.0/users/*/sendMail").UsingPost().WithHeader("Authorization", "Bearer " + Token))
+            .AtPriority(5)
+            .RespondWith(Response.Create().WithStatusCode(202));
     }
 
     [TearDown]
-    public async Task TearDownAsync()
-    {
-        await _server.StopAsync();
-        await _server.DisposeAsync();
-        _certificate.Dispose();
-    }
+    public void TearDown() => _graph.Stop();
 
-    private GraphMailSender Sender_(string token = Token)
-    {
-        var pinned = _certificate.GetCertHashString(HashAlgorithmName.SHA256);
-        var handler = new SocketsHttpHandler();
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, c, _, _) => c is not null && c.GetCertHashString(HashAlgorithmName.SHA256) == pinned;
-        var options = new GraphMailSenderOptions { BaseUri = _base, Transport = new HttpClientTransport(handler) };
-        options.Retry.Delay = TimeSpan.FromMilliseconds(10);
-        options.Retry.MaxRetries = 2;
-        return new GraphMailSender(Sender, new FakeEntraCredential(token), options);
-    }
+    private GraphMailSender Sender_(string token = Token) =>
+        new(Sender, new FakeEntraCredential(token), new GraphMailSenderOptions { BaseUri = new Uri(_graph.Url!.Replace("127.0.0.1", "localhost", StringComparison.Ordinal) + "/") });
 
     private static OutgoingMail Mail => new()
     {
@@ -109,42 +47,78 @@ public sealed class GraphMailSenderTests
         Kind = "secure-code",
     };
 
+    /// <summary>The next sendMail with the right token is answered with this fault (once).</summary>
+    private void FaultOnce(int status, string code, int? retryAfterSeconds = null)
+    {
+        var response = Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBodyAsJson(new { error = new { code, message = "fault" } });
+        if (retryAfterSeconds is { } seconds)
+        {
+            response = response.WithHeader("Retry-After", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        _graph.Given(Request.Create().WithPath("/v1.0/users/*/sendMail").UsingPost().WithHeader("Authorization", "Bearer " + Token))
+            .InScenario("fault").WillSetStateTo("done").AtPriority(1)
+            .RespondWith(response);
+    }
+
     [Test]
-    public async Task SendAsync_DocumentedRequest_AcceptedAsync()
+    public async Task SendAsync_HtmlMail_ExactDocumentedRequestAsync()
     {
         await Sender_().SendAsync(Mail with { HtmlBody = "<p>Avis</p>" });
 
-        var (path, authorization, body) = _requests.Single();
-        Assert.That(path, Is.EqualTo("/v1.0/users/clinique%40clinique.med/sendMail").Or.EqualTo("/v1.0/users/clinique@clinique.med/sendMail"));
-        Assert.That(authorization, Is.EqualTo("Bearer " + Token));
-        using var json = JsonDocument.Parse(body);
-        var message = json.RootElement.GetProperty("message");
+        var request = _graph.LogEntries.Single().RequestMessage;
         Assert.Multiple(() =>
         {
-            Assert.That(message.GetProperty("subject").GetString(), Is.EqualTo("Votre code ClinicMail"));
-            Assert.That(message.GetProperty("body").GetProperty("contentType").GetString(), Is.EqualTo("HTML"));
-            Assert.That(message.GetProperty("body").GetProperty("content").GetString(), Is.EqualTo("<p>Avis</p>"));
-            Assert.That(message.GetProperty("toRecipients")[0].GetProperty("emailAddress").GetProperty("address").GetString(), Is.EqualTo("marie.tremblay@videotron.ca"));
-            Assert.That(json.RootElement.GetProperty("saveToSentItems").GetBoolean(), Is.False);
+            Assert.That(request.Method, Is.EqualTo("POST"));
+            Assert.That(request.Path, Is.EqualTo("/v1.0/users/clinique@clinique.med/sendMail").Or.EqualTo("/v1.0/users/clinique%40clinique.med/sendMail"));
+            Assert.That(request.Headers!["Authorization"].Single(), Is.EqualTo("Bearer " + Token));
+            Assert.That(request.Headers!["Content-Type"].Single(), Does.StartWith("application/json"));
         });
+        // The SDK writes the action's two parameters in PascalCase ("Message", "SaveToSentItems");
+        // Graph reads property names case-insensitively. The rest is the documented shape.
+        var expected = JsonNode.Parse("""
+            {
+              "Message": {
+                "@odata.type": "#microsoft.graph.message",
+                "body": { "content": "<p>Avis</p>", "contentType": "html" },
+                "internetMessageHeaders": [ { "name": "X-ClinicMail-Kind", "value": "secure-code" } ],
+                "subject": "Votre code ClinicMail",
+                "toRecipients": [ { "emailAddress": { "address": "marie.tremblay@videotron.ca" } } ]
+              },
+              "SaveToSentItems": false
+            }
+            """);
+        Assert.That(JsonNode.DeepEquals(JsonNode.Parse(request.Body!), expected), Is.True, request.Body);
+    }
+
+    [Test]
+    public async Task SendAsync_TextMail_TextBodyAsync()
+    {
+        await Sender_().SendAsync(Mail);
+
+        using var json = JsonDocument.Parse(_graph.LogEntries.Single().RequestMessage.Body!);
+        var body = json.RootElement.GetProperty("Message").GetProperty("body");
+        Assert.That(body.GetProperty("contentType").GetString(), Is.EqualTo("text"));
+        Assert.That(body.GetProperty("content").GetString(), Is.EqualTo("Votre code ClinicMail : 123456"));
+        Assert.That(json.RootElement.GetProperty("SaveToSentItems").GetBoolean(), Is.False);
     }
 
     [Test]
     public async Task SendAsync_ThrottledWithRetryAfter_RetriedAndSentAsync()
     {
-        _faults.Enqueue((429, 1));
+        FaultOnce(429, "ApplicationThrottled", retryAfterSeconds: 1);
         var started = DateTimeOffset.UtcNow;
 
         await Sender_().SendAsync(Mail);
 
-        Assert.That(_requests, Has.Count.EqualTo(2));
+        Assert.That(_graph.LogEntries.Select(e => e.ResponseMessage.StatusCode), Is.EqualTo(new object[] { 429, 202 }));
         Assert.That(DateTimeOffset.UtcNow - started, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(900)), "waited as Retry-After asked");
     }
 
     [Test]
     public void SendAsync_ErrorAnswer_MailSendExceptionWithoutContent()
     {
-        _faults.Enqueue((400, null));
+        FaultOnce(400, "ErrorInvalidRecipients");
 
         var ex = Assert.ThrowsAsync<MailSendException>(() => Sender_().SendAsync(Mail));
 
@@ -157,7 +131,7 @@ public sealed class GraphMailSenderTests
     {
         var ex = Assert.ThrowsAsync<MailSendException>(() => Sender_("wrong-token").SendAsync(Mail));
 
-        Assert.That(ex!.Message, Does.Contain("401"));
+        Assert.That(ex!.Message, Does.Contain("401").And.Contain("InvalidAuthenticationToken"));
     }
 }
 
@@ -183,11 +157,20 @@ public sealed class PickupDirectoryMailSenderTests
             var file = Directory.GetFiles(folder.FullName).Single();
             var text = await File.ReadAllTextAsync(file);
             Assert.That(Path.GetExtension(file), Is.EqualTo(".eml"));
-            Assert.That(text, Does.Contain("To: marie.tremblay@videotron.ca\r\n").And.Contain("From: clinicmail@clinique.med\r\n"));
-            Assert.That(text, Does.Contain("Subject: =?utf-8?B?"));
+            Assert.That(text, Does.Contain("\r\nTo: marie.tremblay@videotron.ca\r\n").And.Contain("From: clinicmail@clinique.med\r\n"));
+            Assert.That(text, Does.Contain("\r\nX-ClinicMail-Kind: secure-code\r\n").And.Contain("\r\nContent-Language: fr\r\n"));
+            Assert.That(text, Does.Contain("=?utf-8?"), "the subject as RFC 2047 encoded words");
             Assert.That(text, Does.Contain("multipart/alternative").And.Contain("Content-Transfer-Encoding: quoted-printable"));
             Assert.That(text, Does.Contain("654321").And.Contain("=C3=80 bient=C3=B4t"));
             Assert.That(text.All(c => c < 128), Is.True, "7-bit clean");
+            Assert.That(text.Replace("\r\n", "", StringComparison.Ordinal), Does.Not.Contain("\n"), "CRLF line endings only");
+            Assert.That(text.Split("\r\n").All(l => l.Length <= 78), Is.True, "lines within RFC 5322's 78");
+
+            // A standard reader gets back exactly what was sent.
+            var parsed = await MimeKit.MimeMessage.LoadAsync(file);
+            Assert.That(parsed.Subject, Is.EqualTo("Votre code : réponse sécurisée"));
+            Assert.That(parsed.TextBody, Is.EqualTo("Votre code ClinicMail : 654321\r\nÀ bientôt").Or.EqualTo("Votre code ClinicMail : 654321\nÀ bientôt"));
+            Assert.That(parsed.HtmlBody, Is.EqualTo("<p>Avis sécurisé</p>"));
         }
         finally
         {
@@ -196,11 +179,15 @@ public sealed class PickupDirectoryMailSenderTests
     }
 
     [Test]
-    public void QuotedPrintable_LongLine_SoftBreaksUnder76()
+    public void Compose_LongAccentedLine_QuotedPrintableSoftBreaksUnder76()
     {
-        var encoded = MimeMessage.QuotedPrintable(new string('é', 100));
+        var message = OutgoingMime.Compose(new OutgoingMail { To = "a@example.com", Subject = "x", TextBody = new string('é', 100), Kind = "secure-code" }, "clinicmail@clinique.med", DateTimeOffset.UnixEpoch);
 
-        Assert.That(encoded.Split("\r\n").All(l => l.Length <= 76), Is.True);
+        var raw = System.Text.Encoding.ASCII.GetString(OutgoingMime.ToBytes(message));
+
+        var body = raw[(raw.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..];
+        Assert.That(body.Split("\r\n").All(l => l.Length <= 76), Is.True);
+        Assert.That(body, Does.Contain("=C3=A9"));
     }
 
     [Test]

@@ -1,0 +1,55 @@
+using System.Globalization;
+using Azure.Monitor.OpenTelemetry.Exporter;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Trace;
+
+namespace ClinicMail.Infrastructure.Telemetry;
+
+/// <summary>One line for any host (the HTTP app, a Functions worker): <c>services.AddClinicMailTelemetry(configuration)</c>.</summary>
+public static class TelemetryRegistration
+{
+    /// <summary>Registers ClinicMail's traces and metrics, and the host's own HTTP server spans
+    /// ("Microsoft.AspNetCore"), with the <see cref="SecretPathScrubber"/> before any exporter.
+    /// Nothing is exported without configuration: the Azure Monitor exporter only with a
+    /// connection string (<c>Telemetry:ConnectionString</c> or <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c>);
+    /// <c>Telemetry:Enabled=true</c> alone collects for an exporter a host or test adds.
+    /// <c>Telemetry:SamplingRatio</c> (0–1, default 1) samples traces by trace id.</summary>
+    /// <returns>Whether telemetry was registered.</returns>
+    public static bool AddClinicMailTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection("Telemetry");
+        var connectionString = section["ConnectionString"] is { Length: > 0 } configured ? configured : configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"];
+        var enabled = bool.TryParse(section["Enabled"], out var flag) && flag;
+        if (string.IsNullOrWhiteSpace(connectionString) && !enabled)
+        {
+            return false;
+        }
+
+        var ratio = double.TryParse(section["SamplingRatio"], NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) ? Math.Clamp(parsed, 0, 1) : 1.0;
+        var telemetry = services.AddOpenTelemetry()
+            .WithTracing(tracing =>
+            {
+                tracing.SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(ratio)))
+                    .AddSource(ClinicMailTelemetry.Name, "Microsoft.AspNetCore")
+                    .AddProcessor(new SecretPathScrubber());
+                if (!string.IsNullOrWhiteSpace(connectionString))
+                {
+                    tracing.AddAzureMonitorTraceExporter(o => o.ConnectionString = connectionString);
+                }
+            })
+            .WithMetrics(metrics =>
+            {
+                // Route templates only ("/secure/{token}"), never a request's path.
+                metrics.AddMeter(ClinicMailTelemetry.Name, "Microsoft.AspNetCore.Hosting");
+                if (!string.IsNullOrWhiteSpace(connectionString))
+                {
+                    metrics.AddAzureMonitorMetricExporter(o => o.ConnectionString = connectionString);
+                }
+            });
+        _ = telemetry;
+        return true;
+    }
+}
