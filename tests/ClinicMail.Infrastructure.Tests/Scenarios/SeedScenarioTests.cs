@@ -5,6 +5,7 @@ using ClinicMail.Core.Checking;
 using ClinicMail.Core.Drafts;
 using ClinicMail.Core.Json;
 using ClinicMail.Core.Registry;
+using ClinicMail.Infrastructure.Attachments;
 using ClinicMail.Infrastructure.Registry;
 
 namespace ClinicMail.Infrastructure.Tests.Scenarios;
@@ -41,7 +42,7 @@ public sealed class SeedScenarioTests
             byLanguage[language] = (agree + (problems.Count == 0 ? 1 : 0), count + 1);
             if (problems.Count > 0)
             {
-                disagreements.Add($"{id}: {string.Join("; ", problems)}");
+                disagreements.Add($"{id}: {string.Join("; ", problems)} [codes: {string.Join(' ', result.Reasons.Select(r => Code(r.Code)))}; uses: {string.Join(' ', result.Uses)}; topics: {string.Join(' ', result.Topics.Select(t => t.Category))}; identifiers: {string.Join(' ', result.Identifiers.Select(i => i.Kind))}]");
             }
         }
 
@@ -64,6 +65,7 @@ public sealed class SeedScenarioTests
     {
         Directory = directory,
         InternalDomains = ["cliniquedemo.ca"],
+        AttachmentReader = DocumentAttachmentReader.Default,
         Today = new DateOnly(2026, 6, 1),
     };
 
