@@ -50,6 +50,7 @@ public sealed class CheckHandler(
             Directory = directory,
             InternalDomains = options.Value.InternalDomains,
             Policy = policy.Value,
+            AttachmentReader = Infrastructure.Attachments.DocumentAttachmentReader.Default,
             Today = ClinicClock.Today(time, options.Value),
         };
 
@@ -86,7 +87,7 @@ public sealed class CheckHandler(
     private AuditEntry AuditEntryFor(string checkId, Actor actor, ClientInfo client, Draft draft, CheckResult result)
     {
         var blocking = result.Reasons.Where(r => r.Severity != Severity.Info).ToList();
-        return new AuditEntry
+        var entry = new AuditEntry
         {
             Event = AuditEventType.CheckPerformed,
             ActorTenantId = actor.TenantId,
@@ -111,6 +112,15 @@ public sealed class CheckHandler(
                 ["clientVersion"] = client.Version,
             },
         };
+
+        // What a secure send of this draft must carry unchanged (Core.Secure.SecureSendGate).
+        var data = (Dictionary<string, object?>)entry.Data;
+        foreach (var (key, value) in Core.Secure.SendBinding.Of(draft, fingerprint).ToAuditData())
+        {
+            data[key] = value;
+        }
+
+        return entry;
     }
 
     /// <summary>Time-ordered (UUID v7) so check ids sort by creation.</summary>
