@@ -70,6 +70,7 @@ internal static class CheckCommand
             Directory = registry.Directory,
             InternalDomains = [.. options.InternalDomains.Select(d => d.Trim().TrimStart('@').ToLowerInvariant())],
             Today = options.Today,
+            AttachmentReader = Infrastructure.Attachments.DocumentAttachmentReader.Default,
         };
 
         try
