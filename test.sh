@@ -49,6 +49,8 @@ read -r p f s < <(awk '/^(Passed|Failed)!/ {
     END { print p+0, f+0, s+0 }' "$ART/dotnet-test.log")
 add_counts "$p" "$f" "$s"
 if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then suite_failed "dotnet test ran no test (see test-artifacts/dotnet-test.log)"; fi
+# The seed-scenario agreement (tests/data/seed-scenarios), written by SeedScenarioTests.
+[ -f "$ART/seed-scenarios.txt" ] && head -1 "$ART/seed-scenarios.txt"
 stop_postgres_for_tests
 
 run_addin_suites

@@ -19,6 +19,10 @@ export interface DraftAttachment {
   name: string;
   size: number;
   contentType: string;
+  /** The file's bytes (base64), when Outlook gives them within the add-in's limit; the check reads its text. */
+  contentBase64?: string;
+  /** "file", "cloud" or "item": only files can be read or carried by a secure message. */
+  kind?: string;
 }
 
 /** The request body of POST /api/v1/check. */
@@ -157,6 +161,8 @@ export interface SecureMessageRequest {
   recipients: string[];
   attachments: { name: string; contentType: string; contentBase64: string }[];
   expiresInDays?: number;
+  /** The previous check of the same content, when the physician recorded an override on it. */
+  overrideCheckId?: string;
 }
 
 export interface SecureMessageResult {

@@ -118,8 +118,29 @@ async function readAttachments(item: Office.MessageCompose): Promise<DraftAttach
   const list = await officeCall<Office.AttachmentDetailsCompose[]>("getAttachmentsAsync", (cb) =>
     item.getAttachmentsAsync(cb),
   );
-  return (list ?? []).map((a) => ({ name: a.name, size: a.size ?? 0, contentType: contentTypeFor(a.name) }));
+  const out: DraftAttachment[] = [];
+  for (const a of list ?? []) {
+    const kind = String(a.attachmentType).toLowerCase();
+    const entry: DraftAttachment = { name: a.name, size: a.size ?? 0, contentType: contentTypeFor(a.name), kind };
+    // The check reads the text of files Outlook hands over (getAttachmentContentAsync) within the limit;
+    // a file over it is sent without content and the check treats it as unreadable.
+    if (kind === "file" && (a.size ?? 0) <= MAX_CHECKED_ATTACHMENT_BYTES && typeof item.getAttachmentContentAsync === "function") {
+      try {
+        const content = await officeCall<Office.AttachmentContent>("getAttachmentContentAsync", (cb) =>
+          item.getAttachmentContentAsync(a.id, cb),
+        );
+        if (String(content.format).toLowerCase() === "base64") entry.contentBase64 = content.content;
+      } catch {
+        // Unreadable here means unreadable for the check: the server then requires secure delivery.
+      }
+    }
+    out.push(entry);
+  }
+  return out;
 }
+
+/** Attachments larger than this are checked by name only (and count as unreadable). */
+const MAX_CHECKED_ATTACHMENT_BYTES = 4 * 1024 * 1024;
 
 /** Reads everything the check needs. Reads run in parallel: this is on the Send path. */
 export async function readDraft(

@@ -23,6 +23,7 @@ import {
   officeCall,
   readDraft,
   readRecipients,
+  readSession,
   writeSession,
 } from "../shared/officeItem";
 import { OVERRIDE_SESSION_KEY, type StoredOverride } from "../shared/overrideStore";
@@ -242,10 +243,14 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
         ? fix.addresses
         : fresh.recipients.filter((r) => r.scope === "external").map((r) => r.address);
     const attachments = await readAttachmentsForUpload();
+    // An override recorded on the previous check of this same content carries over (the server verifies it).
+    const stored = await readSession(item, OVERRIDE_SESSION_KEY);
+    const overrideCheckId = stored ? (JSON.parse(stored) as StoredOverride).checkId : undefined;
     const created = await createSecureMessage(
       config.apiBase,
       {
         checkId: fresh.checkId,
+        overrideCheckId,
         subject: draft.subject,
         body: draft.body,
         bodyFormat: draft.bodyFormat,

@@ -27,6 +27,8 @@ public sealed class DecisionService(
             InternalDomains = options.Value.InternalDomains,
             Policy = policy.Value,
             Today = today ?? ClinicClock.Today(time, options.Value),
+            // PDF, Word and text attachments are read with size, page and time limits (issue 17 #10).
+            AttachmentReader = Infrastructure.Attachments.DocumentAttachmentReader.Default,
         };
         return checker.CheckAsync(draft, context, cancellationToken);
     }

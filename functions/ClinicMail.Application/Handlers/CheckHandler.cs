@@ -82,7 +82,7 @@ public sealed class CheckHandler(
     private AuditEntry AuditEntryFor(string checkId, Actor actor, ClientInfo client, Draft draft, CheckResult result)
     {
         var blocking = result.Reasons.Where(r => r.Severity != Severity.Info).ToList();
-        return new AuditEntry
+        var entry = new AuditEntry
         {
             Event = AuditEventType.CheckPerformed,
             ActorTenantId = actor.TenantId,
@@ -107,6 +107,15 @@ public sealed class CheckHandler(
                 ["clientVersion"] = client.Version,
             },
         };
+
+        // What a secure send of this draft must carry unchanged (Core.Secure.SecureSendGate).
+        var data = (Dictionary<string, object?>)entry.Data;
+        foreach (var (key, value) in Core.Secure.SendBinding.Of(draft, fingerprint).ToAuditData())
+        {
+            data[key] = value;
+        }
+
+        return entry;
     }
 
     /// <summary>Time-ordered (UUID v7) so check ids sort by creation.</summary>

@@ -44,6 +44,10 @@ public sealed record SecureMessageRequest
 
     /// <summary>Default <see cref="SecureOptions.DefaultExpiryDays"/>, at most <see cref="SecureOptions.MaxExpiryDays"/>.</summary>
     public int? ExpiresInDays { get; init; }
+
+    /// <summary>An earlier check of the same content on which the physician recorded an override (the add-in
+    /// re-checks before a secure send, so the override may sit on the previous check).</summary>
+    public string? OverrideCheckId { get; init; }
 }
 
 public sealed record NoticeDto(LocalizedText Html, LocalizedText Text);
@@ -65,6 +69,10 @@ public sealed record SecureMessageCreated
     public required DateTimeOffset ExpiresAt { get; init; }
 
     public required IReadOnlyList<SecureDeliveryDto> Deliveries { get; init; }
+
+    /// <summary>Attachments of the checked draft the secure message does not carry (cloud links, attached
+    /// items, files not uploaded): the physician must share them another way.</summary>
+    public int AttachmentsNotCarried { get; init; }
 }
 
 public sealed record ExpiryChangeRequest
@@ -110,14 +118,16 @@ public sealed class SecureMessageHandler(
     IOptions<ClinicMailOptions> options,
     IOptions<LimitsOptions> limits,
     IOptions<SecureOptions> secure,
+    DraftFingerprint fingerprint,
     TimeProvider time,
     ILogger<SecureMessageHandler> logger)
 {
     public async Task<Created<SecureMessageCreated>> CreateAsync(SecureMessageRequest request, Actor actor, string? notifyAddress, CancellationToken cancellationToken)
     {
         using var activity = ClinicMailTelemetry.StartSecureDelivery();
-        await RequireOwnRecentCheckAsync(request.CheckId, actor, cancellationToken).ConfigureAwait(false);
+        var check = await RequireOwnRecentCheckAsync(request.CheckId, actor, cancellationToken).ConfigureAwait(false);
         var attachments = DecodeAttachments(request.Attachments);
+        var notCarried = await RequireGateAsync(check, request, actor, cancellationToken).ConfigureAwait(false);
         var recipients = await EligibleRecipientsAsync(request.Recipients, cancellationToken).ConfigureAwait(false);
 
         var now = time.GetUtcNow();
@@ -213,6 +223,7 @@ public sealed class SecureMessageHandler(
             Notice = new NoticeDto(notice.Html, notice.Text),
             ExpiresAt = message.ExpiresAt,
             Deliveries = [.. deliveries.Select(d => new SecureDeliveryDto(d.Access.Address, d.Access.PatientIds, d.Link, !single))],
+            AttachmentsNotCarried = notCarried,
         });
     }
 
@@ -341,7 +352,22 @@ public sealed class SecureMessageHandler(
         return message;
     }
 
-    private async Task RequireOwnRecentCheckAsync(string checkId, Actor actor, CancellationToken cancellationToken)
+    /// <summary>Secure delivery fixes SECURE_DELIVERY_REQUIRED only (<see cref="SecureSendGate"/>): the content must
+    /// be the checked content and every other blocking reason overridden. Returns the attachments not carried.</summary>
+    private async Task<int> RequireGateAsync(AuditRecord check, SecureMessageRequest request, Actor actor, CancellationToken cancellationToken)
+    {
+        var facts = await SecureSendFacts.ReadAsync(auditReader, check, request.OverrideCheckId, actor, secure.Value.CheckWindow, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var sent = SecureSendFacts.BindingOf(request, fingerprint);
+        var verdict = SecureSendGate.Decide(facts.Binding, facts.Blocking, facts.Overridden, sent);
+        if (!verdict.Allowed)
+        {
+            throw SecureSendFacts.Problem(verdict);
+        }
+
+        return facts.Binding.AttachmentsNotFile + Math.Max(0, facts.Binding.AttachmentHmacs.Count + facts.Binding.AttachmentsWithoutContent - sent.AttachmentHmacs.Count);
+    }
+
+    private async Task<AuditRecord> RequireOwnRecentCheckAsync(string checkId, Actor actor, CancellationToken cancellationToken)
     {
         var check = await auditReader.FindByCheckIdAsync(checkId, AuditEventType.CheckPerformed, cancellationToken).ConfigureAwait(false);
         if (check is null || check.ActorTenantId != actor.TenantId || check.ActorObjectId != actor.ObjectId)
@@ -353,6 +379,8 @@ public sealed class SecureMessageHandler(
         {
             throw new ApiProblemException(409, "check_expired", Texts.ClosedTitle, Texts.CheckExpired(secure.Value.CheckWindow));
         }
+
+        return check;
     }
 
     private List<EnvelopeAttachment> DecodeAttachments(IReadOnlyList<SecureAttachmentRequest>? requested)

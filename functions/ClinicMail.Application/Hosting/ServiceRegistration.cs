@@ -249,6 +249,11 @@ public static class PolicyConfiguration
         {
             Rules = rules,
             BlockUnknownRecipientWithClinicalContent = section.GetValue("BlockUnknownRecipientWithClinicalContent", true),
+            BlockNonProfessionalSenderWithClinicalContent = section.GetValue("BlockNonProfessionalSenderWithClinicalContent", true),
+            RequireSecureDeliveryForClinicalContent = section.GetValue("RequireSecureDeliveryForClinicalContent", true),
+            NetworkDomains = section.GetSection("NetworkDomains").Get<string[]>() is { Length: > 0 } network
+                ? [.. network.Select(d => d.Trim().TrimStart('@').ToLowerInvariant())]
+                : PolicyOptions.DefaultNetworkDomains,
         };
     }
 }

@@ -29,6 +29,18 @@ public sealed class DraftFingerprint(byte[] key)
         return Convert.ToHexStringLower(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(builder.ToString())));
     }
 
+    /// <summary>Keyed hash of the subject and body alone (normalised like <see cref="Compute"/>): what a secure
+    /// send must carry unchanged from its check.</summary>
+    public string ComputeContent(string subject, string body)
+    {
+        var builder = new StringBuilder(subject.Length + body.Length + 8);
+        builder.Append("content\u001f");
+        AppendCollapsed(builder, subject);
+        builder.Append('\u001f');
+        AppendCollapsed(builder, body);
+        return Convert.ToHexStringLower(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(builder.ToString())));
+    }
+
     /// <summary>Keyed hash of any other free text that must be referenced without being stored in the chain.</summary>
     public string ComputeText(string text) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(text)));

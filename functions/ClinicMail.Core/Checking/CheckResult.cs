@@ -38,6 +38,29 @@ public sealed record CheckResult
 
     public required IReadOnlyList<EtiquetteWarning> Etiquette { get; init; }
 
-    /// <summary>True when the text looked clinical (results, medication, symptoms) even if nothing sensitive was found.</summary>
+    /// <summary>True when the text looked clinical (results, medication, symptoms) even if nothing sensitive was
+    /// found — general health advice and the guide's emergency redirection excepted.</summary>
     public bool Clinical { get; init; }
+
+    /// <summary>The uses of e-mail the draft falls under (appointments, general advice, results…).</summary>
+    public IReadOnlyList<Registry.ConsentUse> Uses { get; init; } = [];
+
+    /// <summary>Each attachment: whether its text was read, and why not.</summary>
+    public IReadOnlyList<AttachmentReport> Attachments { get; init; } = [];
+}
+
+/// <summary>What the check could read of one attachment (never its text).</summary>
+public sealed record AttachmentReport(string Name, bool Read, Attachments.UnreadableReason? Unreadable, int Pages);
+
+/// <summary>Where the sender's mailbox is, for NON_PROFESSIONAL_SENDER.</summary>
+public enum SenderScope
+{
+    /// <summary>No sender given (the add-in always sends one).</summary>
+    Unknown,
+    /// <summary>The organisation's or the public health network's domain.</summary>
+    Network,
+    /// <summary>A consumer mailbox (Gmail, Hotmail…).</summary>
+    Consumer,
+    /// <summary>Any other address outside the network.</summary>
+    Outside,
 }

@@ -1,3 +1,5 @@
+using ClinicMail.Core.Attachments;
+using ClinicMail.Core.Content;
 using ClinicMail.Core.Drafts;
 using ClinicMail.Core.Identifiers;
 using ClinicMail.Core.Policy;
@@ -18,6 +20,10 @@ public sealed record CheckContext
     public IReadOnlyCollection<string> InternalDomains { get; init; } = [];
 
     public PolicyOptions Policy { get; init; } = PolicyOptions.Default;
+
+    /// <summary>Reads attachment text. The core's own reader knows plain text only; the hosts pass
+    /// ClinicMail.Infrastructure's, which adds PDF and Word.</summary>
+    public IAttachmentReader AttachmentReader { get; init; } = PlainTextAttachmentReader.Default;
 
     /// <summary>Today's date in the clinic's time zone, for consent expiry.</summary>
     public required DateOnly Today { get; init; }
@@ -44,14 +50,17 @@ public sealed class DraftChecker(
         ArgumentNullException.ThrowIfNull(draft);
         ArgumentNullException.ThrowIfNull(context);
 
-        var text = DraftTextExtractor.Extract(draft);
+        var attachments = AttachmentTexts.Read(draft.Attachments ?? [], context.AttachmentReader, cancellationToken);
+        var text = WithAttachments(DraftTextExtractor.Extract(draft), attachments);
         var analysis = topics.Analyze(text);
         var found = identifiers.Detect(text);
+        var content = ContentAnalyzer.Analyze(text);
+        var network = Network(context);
 
         IReadOnlyList<RecipientReport> resolved;
         try
         {
-            resolved = await recipients.ResolveAsync(draft, context.Directory, context.InternalDomains, context.Today, cancellationToken)
+            resolved = await recipients.ResolveAsync(draft, context.Directory, network, context.Today, cancellationToken)
                 .ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -60,9 +69,26 @@ public sealed class DraftChecker(
             throw new RegistryUnavailableException(ex);
         }
 
+        var body = string.Join("\n", text.Segments.Where(s => s.Part == TextPart.Body).Select(s => s.Text));
+        var greeting = GreetingNames.Extract(body);
+        var (narrowed, unclear) = SharedAddresses.Narrow(resolved, greeting, FoldedText.Fold(body), context.Today);
+        resolved = narrowed;
+
         var declared = FindDeclared(text, resolved);
         var outcome = policy.Evaluate(
-            new PolicyInput { Draft = draft, Topics = analysis, Declared = declared, Identifiers = found, Recipients = resolved },
+            new PolicyInput
+            {
+                Draft = draft,
+                Topics = analysis,
+                Declared = declared,
+                Identifiers = found,
+                Recipients = resolved,
+                Content = content,
+                Attachments = attachments,
+                Greeting = greeting,
+                UnclearSharedAddresses = unclear,
+                Sender = SenderOf(draft.From, network),
+            },
             context.Policy);
 
         return new CheckResult
@@ -74,9 +100,48 @@ public sealed class DraftChecker(
             Recipients = resolved,
             Reasons = outcome.Reasons,
             Fixes = outcome.Fixes,
-            Etiquette = etiquette.Check(draft, text, context.InternalDomains),
-            Clinical = analysis.IsClinical,
+            Etiquette = etiquette.Check(draft, text, network),
+            Clinical = outcome.Clinical,
+            Uses = content.Uses,
+            Attachments = [.. attachments.Select(a => new AttachmentReport(a.Name, a.Unreadable is null, a.Unreadable, a.Pages))],
         };
+    }
+
+    /// <summary>The organisation's own domains and the public health network's (<see cref="PolicyOptions.NetworkDomains"/>).</summary>
+    public static IReadOnlyCollection<string> Network(CheckContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Policy.NetworkDomains.Count == 0 ? context.InternalDomains : [.. context.InternalDomains, .. context.Policy.NetworkDomains];
+    }
+
+    /// <summary>Where the sender's mailbox is: inside the network, a consumer mailbox, or another outside address.</summary>
+    private static SenderScope SenderOf(string? from, IReadOnlyCollection<string> network)
+    {
+        if (string.IsNullOrWhiteSpace(from) || AddressNormalizer.Normalize(from) is not { } normalized)
+        {
+            return SenderScope.Unknown;
+        }
+
+        var domain = AddressNormalizer.Domain(normalized);
+        foreach (var own in network)
+        {
+            if (AddressNormalizer.NormalizeDomain(own) is { } d && AddressNormalizer.IsSameOrSubdomain(domain, d))
+            {
+                return SenderScope.Network;
+            }
+        }
+
+        return ConsumerMailDomains.IsConsumer(domain) ? SenderScope.Consumer : SenderScope.Outside;
+    }
+
+    private static CheckedText WithAttachments(CheckedText text, IReadOnlyList<AttachmentText> attachments)
+    {
+        if (!attachments.Any(a => a.Text is not null))
+        {
+            return text;
+        }
+
+        return new CheckedText([.. text.Segments, .. attachments.Where(a => a.Text is not null).Select(a => new TextSegment(TextPart.AttachmentContent, a.Text!))]);
     }
 
     /// <summary>The result for a draft that could not be checked at all: a block with a reason, never a pass.</summary>

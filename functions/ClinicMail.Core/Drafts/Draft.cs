@@ -52,8 +52,18 @@ public sealed record Draft
 /// <summary>One recipient. The JSON form is either a plain address string or <c>{address, name}</c>.</summary>
 public sealed record DraftRecipient(string Address, string? Name = null);
 
-/// <summary>Attachment metadata only: ClinicMail never needs the bytes to check a draft.</summary>
-public sealed record AttachmentInfo(string Name, long Size = 0, string? ContentType = null);
+/// <summary>An attachment: its metadata and, when the client could send it, its content (base64),
+/// from which the check extracts text. An attachment without readable content counts as possible
+/// clinical content when it leaves the network.</summary>
+public sealed record AttachmentInfo(string Name, long Size = 0, string? ContentType = null)
+{
+    /// <summary>The file's bytes, base64; null when the client did not (or could not) send them.</summary>
+    public string? ContentBase64 { get; init; }
+
+    /// <summary>Outlook's kind: <c>file</c> (default), <c>cloud</c> (a link to OneDrive/SharePoint) or
+    /// <c>item</c> (an attached mail or event). Only files can be read or carried by secure delivery.</summary>
+    public string? Kind { get; init; }
+}
 
 public enum BodyFormat
 {

@@ -1,4 +1,6 @@
+using ClinicMail.Core.Attachments;
 using ClinicMail.Core.Checking;
+using ClinicMail.Core.Content;
 using ClinicMail.Core.Drafts;
 using ClinicMail.Core.Identifiers;
 using ClinicMail.Core.Recipients;
@@ -20,6 +22,20 @@ public sealed record PolicyInput
     public required IReadOnlyList<IdentifierFinding> Identifiers { get; init; }
 
     public required IReadOnlyList<RecipientReport> Recipients { get; init; }
+
+    /// <summary>The draft's uses, general-advice and urgency signals.</summary>
+    public ContentAnalysis Content { get; init; } = ContentAnalysis.Empty;
+
+    /// <summary>Each attachment's text or why it could not be read.</summary>
+    public IReadOnlyList<AttachmentText> Attachments { get; init; } = [];
+
+    /// <summary>The folded name tokens of the greeting (« Bonjour Monsieur Gagnon » → gagnon).</summary>
+    public IReadOnlyList<string> Greeting { get; init; } = [];
+
+    /// <summary>Family-shared addresses whose concerned patient the draft does not make clear.</summary>
+    public IReadOnlyList<string> UnclearSharedAddresses { get; init; } = [];
+
+    public SenderScope Sender { get; init; } = SenderScope.Unknown;
 }
 
 /// <summary>What the policy decides.</summary>
@@ -32,6 +48,9 @@ public sealed record PolicyOutcome
     public required IReadOnlyList<Reason> Reasons { get; init; }
 
     public required IReadOnlyList<Fix> Fixes { get; init; }
+
+    /// <summary>The content counted as clinical (after general advice and emergency redirection are set apart).</summary>
+    public bool Clinical { get; init; }
 }
 
 /// <summary>Combines findings and recipients into the decision (Rules 1–6 of DESIGN.md). Sealed and
@@ -47,17 +66,25 @@ public sealed class PolicyEngine
     {
         var reasons = new List<Reason>();
         var fixes = new List<Fix>();
-        var sensitive = input.Topics.Topics.Where(t => t.Category != TopicCategory.PatientDeclared).ToList();
         var nominative = input.Identifiers.Count > 0;
-        var clinical = input.Topics.IsClinical || input.Declared.Count > 0;
+        var sensitive = Sensitive(input, nominative);
+        var clinical = IsClinical(input, sensitive, nominative);
+        var unreadable = input.Attachments.Where(a => a.Unreadable is not null).ToList();
         var external = input.Recipients.Where(r => r.Scope == RecipientScope.External && r.Status != RecipientStatus.Invalid).ToList();
 
         foreach (var recipient in input.Recipients)
         {
-            EvaluateRecipient(recipient, input, sensitive, clinical || nominative, options, reasons, fixes);
+            EvaluateRecipient(recipient, input, sensitive, clinical || nominative || unreadable.Count > 0, options, reasons, fixes);
         }
 
         EvaluateBulk(input.Recipients, clinical, options, reasons, fixes);
+        EvaluateSharedAddresses(input, options, reasons);
+        EvaluateNames(input, options, reasons);
+        EvaluateSender(input.Sender, clinical || nominative || sensitive.Count > 0, options, reasons);
+        if (input.Content.UrgentWithoutRedirection)
+        {
+            Add(reasons, options, ReasonCode.UrgentByEmail, ReasonMessages.UrgentByEmail);
+        }
 
         if (nominative && external.Count > 0)
         {
@@ -65,7 +92,13 @@ public sealed class PolicyEngine
                 recipients: external.Select(r => r.Address));
         }
 
-        var secure = SecureDeliveryFor(external, sensitive, input.Declared, nominative, clinical);
+        if (unreadable.Count > 0 && external.Count > 0)
+        {
+            Add(reasons, options, ReasonCode.AttachmentUnreadable, ReasonMessages.AttachmentUnreadable(unreadable.Select(a => a.Name)),
+                recipients: external.Select(r => r.Address));
+        }
+
+        var secure = SecureDeliveryFor(external, sensitive, input.Declared, nominative || unreadable.Count > 0, clinical, options);
         if (secure == SecureDelivery.Required)
         {
             Add(reasons, options, ReasonCode.SecureDeliveryRequired, ReasonMessages.SecureRequired, recipients: external.Select(r => r.Address));
@@ -74,7 +107,7 @@ public sealed class PolicyEngine
                 Kind = FixKind.SendSecurely,
                 Label = ReasonMessages.FixSendSecurely,
                 Addresses = [.. external.Select(r => r.Address).Distinct(StringComparer.OrdinalIgnoreCase)],
-                Resolves = [ReasonCode.SecureDeliveryRequired, ReasonCode.IdentifiersExternal],
+                Resolves = [ReasonCode.SecureDeliveryRequired, ReasonCode.IdentifiersExternal, ReasonCode.AttachmentUnreadable],
             });
         }
         else if (secure == SecureDelivery.Recommended)
@@ -95,7 +128,100 @@ public sealed class PolicyEngine
             SecureDelivery = secure,
             Reasons = reasons,
             Fixes = fixes,
+            Clinical = clinical,
         };
+    }
+
+    /// <summary>Clinical content: a sensitive or declared topic, a use that carries the patient's own data, or
+    /// the detector's clinical evidence outside the guide's emergency redirection. General health advice with
+    /// none of these (« Donner des conseils généraux sur la santé ») is not clinical.</summary>
+    private static bool IsClinical(PolicyInput input, IReadOnlyList<TopicFinding> sensitive, bool nominative)
+    {
+        if (sensitive.Count > 0 || input.Declared.Count > 0 || input.Content.PatientSpecific || input.Content.UrgentSymptom)
+        {
+            return true;
+        }
+
+        if (input.Content.GeneralOnly && !nominative)
+        {
+            return false;
+        }
+
+        foreach (var evidence in input.Topics.ClinicalEvidence)
+        {
+            if (!input.Content.InRedirection(evidence.Part, evidence.Offset))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The sensitive topics that apply. « Communication d'un nouveau diagnostic / d'un nouveau
+    /// traitement » is news given to one patient: general health advice with no patient data (a vaccination
+    /// campaign recommending a vaccine) communicates neither.</summary>
+    private static List<TopicFinding> Sensitive(PolicyInput input, bool nominative)
+    {
+        var general = input.Content.GeneralOnly && !nominative && input.Declared.Count == 0;
+        return [.. input.Topics.Topics.Where(t => t.Category != TopicCategory.PatientDeclared
+            && !(general && t.Category is TopicCategory.NewDiagnosis or TopicCategory.NewTreatment))];
+    }
+
+    private static void EvaluateSharedAddresses(PolicyInput input, PolicyOptions options, List<Reason> reasons)
+    {
+        foreach (var address in input.UnclearSharedAddresses)
+        {
+            var report = input.Recipients.FirstOrDefault(r => string.Equals(r.Address, address, StringComparison.Ordinal));
+            Add(reasons, options, ReasonCode.SharedAddressPatientUnclear, ReasonMessages.SharedAddressUnclear(address),
+                recipients: [address], patients: report?.PatientIds);
+        }
+    }
+
+    /// <summary>« ce qu'on craint le plus, c'est l'erreur humaine »: the greeting names someone who is not the
+    /// patient (or any of the patients) the draft is addressed to in To.</summary>
+    private static void EvaluateNames(PolicyInput input, PolicyOptions options, List<Reason> reasons)
+    {
+        if (input.Greeting.Count == 0)
+        {
+            return;
+        }
+
+        var addressed = input.Recipients.Where(r => r.Field == RecipientField.To && r.IsPatient).ToList();
+        if (addressed.Count == 0 || addressed.Exists(r => r.Patients.Any(p => GreetingNames.Match(input.Greeting, p) > 0)))
+        {
+            return;
+        }
+
+        foreach (var recipient in addressed)
+        {
+            Add(reasons, options, ReasonCode.RecipientNameMismatch, ReasonMessages.NameMismatch(recipient.Address),
+                recipients: [recipient.Address], patients: recipient.PatientIds);
+        }
+    }
+
+    /// <summary>CMQ « Utiliser une adresse courriel professionnelle dédiée »; MSSS: confidential data only from
+    /// the corporate account. A warning, a block for clinical or identifying content.</summary>
+    private static void EvaluateSender(SenderScope sender, bool clinical, PolicyOptions options, List<Reason> reasons)
+    {
+        if (sender is SenderScope.Unknown or SenderScope.Network)
+        {
+            return;
+        }
+
+        var setting = options.For(ReasonCode.NonProfessionalSender);
+        if (clinical && options.BlockNonProfessionalSenderWithClinicalContent)
+        {
+            setting = setting with { Severity = Severity.Block, Overridable = false };
+        }
+
+        reasons.Add(new Reason
+        {
+            Code = ReasonCode.NonProfessionalSender,
+            Severity = setting.Severity,
+            Overridable = setting.Overridable,
+            Message = clinical ? ReasonMessages.NonProfessionalSenderClinical : ReasonMessages.NonProfessionalSender,
+        });
     }
 
     /// <summary>The outcome for a draft that could not be checked: fail closed with a reason.</summary>
@@ -277,11 +403,24 @@ public sealed class PolicyEngine
                 recipients: [address], patients: recipient.PatientIds, categories: inside);
         }
 
+        // « convenir à l'avance avec son patient du contenu à partager »: each use of the draft must be one the
+        // patient agreed to. A consent recorded without uses is not enforced (older imports).
         var uses = recipient.Consent?.Uses ?? [];
-        var clinical = input.Topics.IsClinical || input.Identifiers.Count > 0;
-        if (clinical && uses.Count > 0 && uses.All(u => u == ConsentUse.Appointments))
+        if (uses.Count == 0)
         {
+            return;
+        }
+
+        var outsideUses = input.Content.Uses.Where(u => !uses.Contains(u)).ToList();
+        var clinical = IsClinical(input, sensitive, input.Identifiers.Count > 0);
+        if (outsideUses.Count == 0 && clinical && input.Content.Uses.All(u => u == ConsentUse.Appointments) && uses.All(u => u == ConsentUse.Appointments))
+        {
+            // Clinical content the classifier could not name, to a patient who agreed to appointments only.
             Add(reasons, options, ReasonCode.UseOutsideConsent, ReasonMessages.UseOutside(address), recipients: [address], patients: recipient.PatientIds);
+        }
+        else if (outsideUses.Count > 0)
+        {
+            Add(reasons, options, ReasonCode.UseOutsideConsent, ReasonMessages.UsesOutside(address, outsideUses), recipients: [address], patients: recipient.PatientIds);
         }
     }
 
@@ -314,11 +453,13 @@ public sealed class PolicyEngine
         }
     }
 
-    /// <summary>Rule 6. Required: sensitive content, identifiers, or clinical content to a consumer
-    /// mailbox, going to any external recipient. Recommended: other clinical content leaving the
-    /// tenant. Not needed: internal-only recipients, or nothing clinical.</summary>
+    /// <summary>Rule 6. Required: sensitive content, identifiers, an unreadable attachment, or clinical content,
+    /// going to any external recipient (with <see cref="PolicyOptions.RequireSecureDeliveryForClinicalContent"/>
+    /// off: clinical content to a non-consumer mailbox is only recommended). Not needed: internal-only
+    /// recipients, or nothing clinical.</summary>
     private static SecureDelivery SecureDeliveryFor(
-        IReadOnlyList<RecipientReport> external, IReadOnlyList<TopicFinding> sensitive, IReadOnlyList<TopicFinding> declared, bool nominative, bool clinical)
+        IReadOnlyList<RecipientReport> external, IReadOnlyList<TopicFinding> sensitive, IReadOnlyList<TopicFinding> declared, bool nominative, bool clinical,
+        PolicyOptions options)
     {
         if (external.Count == 0)
         {
@@ -332,7 +473,11 @@ public sealed class PolicyEngine
 
         if (clinical)
         {
-            return external.Any(r => r.ConsumerMailbox) ? SecureDelivery.Required : SecureDelivery.Recommended;
+            // MSSS: any message with confidential data leaving the network needs extra encryption; consumer
+            // mailboxes are an example, not the limit.
+            return options.RequireSecureDeliveryForClinicalContent || external.Any(r => r.ConsumerMailbox)
+                ? SecureDelivery.Required
+                : SecureDelivery.Recommended;
         }
 
         return SecureDelivery.NotNeeded;

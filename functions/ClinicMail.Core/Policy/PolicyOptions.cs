@@ -50,10 +50,27 @@ public sealed record PolicyOptions
         [ReasonCode.ThirdPartyConsented] = new(Severity.Info, Overridable: false),
         // Bulk sends are for « des informations générales sur la santé ou un communiqué ».
         [ReasonCode.ClinicalContentBulk] = new(Severity.Warn, Overridable: true),
-        // « Informer le patient de ses attentes quant aux types de contenus à échanger ».
-        [ReasonCode.UseOutsideConsent] = new(Severity.Warn, Overridable: true),
+        // « Informer le patient de ses attentes quant aux types de contenus à échanger » and « le médecin
+        // devrait convenir à l'avance avec son patient du contenu à partager »: a use the patient did not
+        // agree to is held like a topic, and like a topic a physician may override it with a justification.
+        [ReasonCode.UseOutsideConsent] = new(Severity.Block, Overridable: true),
         // Malformed input or a rule that could not run: fail closed.
         [ReasonCode.CheckFailed] = new(Severity.Block, Overridable: false),
+        // CMQ « Utiliser une adresse courriel professionnelle dédiée »; a warning for administrative
+        // content, escalated to a block for clinical or identifying content by
+        // BlockNonProfessionalSenderWithClinicalContent (MSSS: « le médecin doit recourir exclusivement à son
+        // compte corporatif MSSS, pour tous ses échanges comprenant des données confidentielles »).
+        [ReasonCode.NonProfessionalSender] = new(Severity.Warn, Overridable: true),
+        // CMQ: « aviser que le courriel n'est pas le bon moyen de communication pour une situation urgente et
+        // orienter vers la salle d'urgence ou la clinique sans rendez-vous ».
+        [ReasonCode.UrgentByEmail] = new(Severity.Warn, Overridable: true),
+        // CMQ: « ce qu'on craint le plus, c'est l'erreur humaine ».
+        [ReasonCode.RecipientNameMismatch] = new(Severity.Warn, Overridable: true),
+        // MSSS: données confidentielles = « toutes les informations qui permettent d'identifier une patiente ou un
+        // patient »; what cannot be read may be exactly that. Informational: secure delivery enforces it.
+        [ReasonCode.AttachmentUnreadable] = new(Severity.Info, Overridable: false),
+        // CMQ: « à moins que le patient y ait consenti » is decided per patient: the physician names the patient.
+        [ReasonCode.SharedAddressPatientUnclear] = new(Severity.Warn, Overridable: true),
     };
 
     public static PolicyOptions Default { get; } = new();
@@ -64,6 +81,24 @@ public sealed record PolicyOptions
     /// <summary>An unknown external recipient blocks (instead of warning) when the content is clinical,
     /// sensitive or nominative: patient data never goes to an address outside the directory.</summary>
     public bool BlockUnknownRecipientWithClinicalContent { get; init; } = true;
+
+    /// <summary>A sender outside the professional network blocks (instead of warning) when the content is
+    /// clinical, sensitive or identifying.</summary>
+    public bool BlockNonProfessionalSenderWithClinicalContent { get; init; } = true;
+
+    /// <summary>The MSSS corporate domain, where the physicians' ".med" addresses live: « Ce compte est
+    /// sécuritaire pour les échanges entre les membres du réseau public de santé québécois ».</summary>
+    public static IReadOnlyList<string> DefaultNetworkDomains => ["ssss.gouv.qc.ca"];
+
+    /// <summary>The public health network's domains (and their subdomains): recipients and senders there are
+    /// inside the network, like the organisation's own domains. Configuration: <c>Policy:NetworkDomains:0</c>…;
+    /// default <see cref="DefaultNetworkDomains"/>.</summary>
+    public IReadOnlyList<string> NetworkDomains { get; init; } = DefaultNetworkDomains;
+
+    /// <summary>Clinical content to any external address requires secure delivery (MSSS: « Pour envoyer un
+    /// courriel à l'extérieur de ce réseau … le médecin doit utiliser un niveau de chiffrement supplémentaire »).
+    /// False restores the older rule: required for consumer mailboxes, recommended for the others.</summary>
+    public bool RequireSecureDeliveryForClinicalContent { get; init; } = true;
 
     public RuleSetting For(ReasonCode code) =>
         Rules.TryGetValue(code, out var setting) ? setting : Defaults[code];

@@ -44,6 +44,16 @@ public enum ReasonCode
     UseOutsideConsent,
     /// <summary>The draft could not be checked (malformed input): fail closed.</summary>
     CheckFailed,
+    /// <summary>The sender is not a professional network mailbox (a consumer or outside address).</summary>
+    NonProfessionalSender,
+    /// <summary>An urgent symptom deferred to an appointment or answered by e-mail, without the phone/911/emergency advice.</summary>
+    UrgentByEmail,
+    /// <summary>The greeting names someone other than the patient whose address the mail goes to.</summary>
+    RecipientNameMismatch,
+    /// <summary>An attachment whose text could not be read (image, scan, encrypted, too large, cloud link) leaves the network.</summary>
+    AttachmentUnreadable,
+    /// <summary>A family-shared address: the draft does not say which of its patients it concerns.</summary>
+    SharedAddressPatientUnclear,
 }
 
 /// <summary>What a reason does to the send. Ordered: a higher value wins when reasons are combined.</summary>

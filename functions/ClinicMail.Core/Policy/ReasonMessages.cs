@@ -73,6 +73,54 @@ internal static class ReasonMessages
         $"Le consentement de {address} couvre seulement les rendez-vous; ce message contient de l'information clinique.",
         $"The consent for {address} covers appointments only; this message contains clinical information.");
 
+    public static LocalizedText UsesOutside(string address, IReadOnlyList<Registry.ConsentUse> uses)
+    {
+        var fr = string.Join(", ", uses.Select(u => UseName(u).Fr));
+        var en = string.Join(", ", uses.Select(u => UseName(u).En));
+        return new(
+            $"Le consentement de {address} ne couvre pas cet usage du courriel ({fr}). Convenez-en d'abord avec le patient, ou justifiez l'exception.",
+            $"The consent for {address} does not cover this use of e-mail ({en}). Agree on it with the patient first, or justify the exception.");
+    }
+
+    public static LocalizedText UseName(Registry.ConsentUse use) => use switch
+    {
+        Registry.ConsentUse.Appointments => new("rendez-vous", "appointments"),
+        Registry.ConsentUse.GeneralAdvice => new("conseils généraux sur la santé", "general health advice"),
+        Registry.ConsentUse.NormalResults => new("résultat normal", "normal results"),
+        Registry.ConsentUse.ResultsFollowUp => new("résultat qui mérite un suivi", "results needing follow-up"),
+        Registry.ConsentUse.PatientHealthData => new("données de santé du patient", "health data from the patient"),
+        Registry.ConsentUse.TreatmentAdjustment => new("ajustement thérapeutique", "treatment adjustment"),
+    };
+
+    public static LocalizedText UrgentByEmail { get; } = new(
+        "Ce message traite par courriel un symptôme qui peut être urgent. Le courriel n'est pas le bon moyen pour une situation urgente : appelez le patient, ou dites-lui de composer le 911 ou d'aller à la salle d'urgence.",
+        "This message handles a possibly urgent symptom by e-mail. E-mail is not the right channel for an urgent situation: call the patient, or tell them to call 911 or go to the emergency room.");
+
+    public static LocalizedText NameMismatch(string address) => new(
+        $"La salutation nomme une autre personne que le patient inscrit à {address}. Vérifiez le destinataire.",
+        $"The greeting names someone other than the patient registered at {address}. Check the recipient.");
+
+    public static LocalizedText SharedAddressUnclear(string address) => new(
+        $"{address} est une adresse familiale partagée par plusieurs patients : nommez dans la salutation le patient que le message concerne.",
+        $"{address} is a family address shared by several patients: name the patient the message concerns in the greeting.");
+
+    public static LocalizedText NonProfessionalSender { get; } = new(
+        "Vous écrivez depuis une adresse qui n'est pas votre adresse professionnelle du réseau. Utilisez une adresse courriel professionnelle dédiée.",
+        "You are writing from an address that is not your professional network address. Use a dedicated professional e-mail address.");
+
+    public static LocalizedText NonProfessionalSenderClinical { get; } = new(
+        "Des données cliniques ou nominatives ne peuvent être envoyées que depuis votre compte professionnel du réseau (compte corporatif MSSS), pas depuis cette adresse.",
+        "Clinical or identifying data may only be sent from your professional network account (MSSS corporate account), not from this address.");
+
+    public static LocalizedText AttachmentUnreadable(IEnumerable<string> names)
+    {
+        var list = string.Join(", ", names.Select(n => $"« {n} »"));
+        var listEn = string.Join(", ", names.Select(n => $"\"{n}\""));
+        return new(
+            $"Pièce jointe illisible pour la vérification ({list}) : elle peut contenir des données cliniques et sort du réseau; envoi sécurisé exigé.",
+            $"Attachment that could not be read for the check ({listEn}): it may hold clinical data and leaves the network; secure delivery required.");
+    }
+
     public static LocalizedText Bulk(int patients) => new(
         $"{patients} destinataires externes, dont au moins un patient, se voient mutuellement dans À/Cc. Placez-les en Cci.",
         $"{patients} external recipients, at least one of them a patient, can see each other in To/Cc. Move them to Bcc.");

@@ -9,6 +9,8 @@ public enum TextPart
     /// <summary>Quoted history of a reply or forward: checked too, and marked as quoted.</summary>
     Quoted,
     AttachmentName,
+    /// <summary>Text read from an attachment (PDF, Word, plain text).</summary>
+    AttachmentContent,
 }
 
 /// <summary>One part of the checked text. Evidence offsets are relative to <see cref="Text"/>.</summary>

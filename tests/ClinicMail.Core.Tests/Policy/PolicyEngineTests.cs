@@ -101,9 +101,21 @@ public sealed class PolicyEngineTests
     }
 
     [Test]
-    public void Evaluate_NormalResultToNonConsumerExternal_RecommendsSecureDelivery()
+    public void Evaluate_NormalResultToNonConsumerExternal_RequiresSecureDelivery()
     {
+        // MSSS: any confidential data leaving the network needs extra encryption; consumer mailboxes are an example.
         var outcome = Evaluate(Patient("p1", consent: Granted(), consumer: false), clinical: true);
+
+        Assert.That(outcome.SecureDelivery, Is.EqualTo(SecureDelivery.Required));
+        Assert.That(outcome.Decision, Is.EqualTo(Decision.Block));
+    }
+
+    [Test]
+    public void Evaluate_OlderRuleConfigured_NormalResultToNonConsumerExternal_RecommendsSecureDelivery()
+    {
+        var options = new PolicyOptions { RequireSecureDeliveryForClinicalContent = false };
+
+        var outcome = Engine.Evaluate(Input([Patient("p1", consent: Granted(), consumer: false)], clinical: true), options);
 
         Assert.That(outcome.SecureDelivery, Is.EqualTo(SecureDelivery.Recommended));
         Assert.That(outcome.Decision, Is.EqualTo(Decision.Warn));
@@ -241,6 +253,7 @@ public sealed class PolicyEngineTests
         var options = new PolicyOptions
         {
             Rules = new Dictionary<ReasonCode, RuleSetting> { [ReasonCode.SecureDeliveryRecommended] = new(Severity.Info, false) },
+            RequireSecureDeliveryForClinicalContent = false,
         };
 
         var outcome = Engine.Evaluate(Input([Patient("p1", consent: Granted(), consumer: false)], clinical: true), options);

@@ -130,10 +130,10 @@ public sealed class SecureMessageRulesTests
     {
         using var factory = Factory(new Dictionary<string, string?> { [setting] = value });
         using var physician = Physician(factory);
-        var checkId = await CheckIdAsync(factory);
         var attachments = Enumerable.Range(0, attachmentCount)
             .Select(i => (object)new { name = $"f{i}.bin", contentType = "application/octet-stream", contentBase64 = Convert.ToBase64String(new byte[attachmentBytes]) })
             .ToArray();
+        var checkId = await CheckIdAsync(factory, attachments: attachments);
 
         var response = await physician.PostAsJsonAsync("/api/v1/secure-messages", Request(checkId, [Marie], attachments: attachments));
 

@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ClinicMail.Core.Audit;
+using ClinicMail.Core.Drafts;
+using ClinicMail.Core.Secure;
 using ClinicMail.Infrastructure.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -49,11 +51,33 @@ internal static partial class SecureTestKit
         factory.ClientWithToken(factory.Issuer.Mint(new TokenRequest { Roles = ["Physician"], ObjectId = objectId }));
 
     /// <summary>The check a secure message follows, recorded in the audit chain as the check endpoint
-    /// records it (event, actor, check id). The secure endpoint only verifies that record; the check
-    /// engine itself is tested with its own suites.</summary>
-    public static async Task<string> CheckIdAsync(ClinicMailFactory factory, string objectId = PhysicianObjectId, DateTimeOffset? at = null)
+    /// records it (event, actor, check id, and the binding of the checked content: SendBinding). The secure
+    /// endpoint verifies that record; the check engine itself is tested with its own suites. The content is
+    /// the <see cref="Request"/> defaults unless given; the recipients are every address these tests use.</summary>
+    public static async Task<string> CheckIdAsync(
+        ClinicMailFactory factory, string objectId = PhysicianObjectId, DateTimeOffset? at = null, string body = Secret, object[]? attachments = null,
+        IReadOnlyList<string>? blockingCodes = null)
     {
+        _ = at;
         var checkId = "chk_" + Guid.CreateVersion7().ToString("N");
+        var draft = new Draft
+        {
+            Subject = Subject,
+            Body = body,
+            To = [.. new[] { Marie, David, NoConsent, "inconnu@example.com" }.Select(a => new DraftRecipient(a))],
+            Attachments = [.. (attachments ?? []).Select(a => JsonSerializer.SerializeToElement(a)).Select(a =>
+                new AttachmentInfo(a.GetProperty("name").GetString()!) { ContentBase64 = a.GetProperty("contentBase64").GetString() })],
+        };
+        var data = new Dictionary<string, object?>
+        {
+            ["secureDelivery"] = "required",
+            ["blockingCodes"] = blockingCodes ?? ["SECURE_DELIVERY_REQUIRED"],
+        };
+        foreach (var (key, value) in SendBinding.Of(draft, factory.Services.GetRequiredService<DraftFingerprint>()).ToAuditData())
+        {
+            data[key] = value;
+        }
+
         await factory.Services.GetRequiredService<IAuditWriter>().AppendAsync(new AuditEntry
         {
             Event = AuditEventType.CheckPerformed,
@@ -61,15 +85,17 @@ internal static partial class SecureTestKit
             ActorObjectId = objectId,
             CheckId = checkId,
             Decision = "block",
-            Data = new Dictionary<string, object?> { ["secureDelivery"] = "required" },
+            Data = data,
         });
         return checkId;
     }
 
+    public const string Subject = "Résultats de biopsie";
+
     public static object Request(string checkId, string[] recipients, string body = Secret, string format = "text", object[]? attachments = null, int? expiresInDays = null) => new
     {
         checkId,
-        subject = "Résultats de biopsie",
+        subject = Subject,
         body,
         bodyFormat = format,
         recipients,
@@ -87,7 +113,7 @@ internal static partial class SecureTestKit
 
     public static async Task<(JsonElement Created, string Token)> CreateForAsync(ClinicMailFactory factory, HttpClient physician, string recipient, string body = Secret, string format = "text", object[]? attachments = null)
     {
-        var checkId = await CheckIdAsync(factory);
+        var checkId = await CheckIdAsync(factory, body: body, attachments: attachments);
         var created = await CreateAsync(physician, Request(checkId, [recipient], body, format, attachments));
         var link = created.GetProperty("link").GetString()!;
         return (created, link[(link.LastIndexOf('/') + 1)..]);
