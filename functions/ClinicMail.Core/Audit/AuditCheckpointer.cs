@@ -36,7 +36,7 @@ public sealed class AuditCheckpointer(
             return (null, latest, 0);
         }
 
-        witness?.Observe(head);
+        await ObserveAsync(head, cancellationToken).ConfigureAwait(false);
 
         var pending = head.Sequence - (latest?.Sequence ?? 0);
         if (pending == 1 && latest is not null)
@@ -115,6 +115,41 @@ public sealed class AuditCheckpointer(
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>Moves the witness to <paramref name="head"/> only while the record it saw last is unchanged:
+    /// otherwise it keeps the old head, so verification (and the next signing) reports the rewrite.</summary>
+    private async Task ObserveAsync(AuditChainHead head, CancellationToken cancellationToken)
+    {
+        if (witness is null)
+        {
+            return;
+        }
+
+        if (witness.Seen is { } seen)
+        {
+            if (head.Sequence < seen.Sequence)
+            {
+                return;
+            }
+
+            var record = await store.FindAsync(seen.Sequence, cancellationToken).ConfigureAwait(false);
+            if (record is null)
+            {
+                // Gone: legitimately only when a retention purge removed it.
+                var anchor = await store.ReadAnchorAsync(cancellationToken).ConfigureAwait(false);
+                if (anchor is null || anchor.Sequence < seen.Sequence)
+                {
+                    return;
+                }
+            }
+            else if (!string.Equals(record.Hash, seen.Hash, StringComparison.Ordinal))
+            {
+                return;
+            }
+        }
+
+        witness.Observe(head);
     }
 
     public void Dispose() => _gate.Dispose();

@@ -171,6 +171,11 @@ public sealed class AuditVerifier(IAuditReviewStore store, IAuditSigningKey key,
             return Fail(deleted, AuditBreak.CheckpointMismatch, walker.Count, "checkpoint_deleted", anchorSequence);
         }
 
+        if (witnessed is not null && last < witnessed.Sequence && witnessed.Sequence > anchorSequence)
+        {
+            return Fail(last + 1, AuditBreak.HeadMismatch, walker.Count, "tail_truncated", anchorSequence);
+        }
+
         if (expectedHead is not null)
         {
             // The checkpointer's walk: the head it is about to sign must have been reached, unchanged. The
@@ -178,11 +183,6 @@ public sealed class AuditVerifier(IAuditReviewStore store, IAuditSigningKey key,
             return last < expectedHead.Sequence
                 ? Fail(last + 1, AuditBreak.HeadMismatch, walker.Count, "tail_truncated", anchorSequence)
                 : walker.Result() with { AnchorSequence = anchorSequence, LastCheckpointSequence = lastCheckpoint };
-        }
-
-        if (witnessed is not null && last < witnessed.Sequence && witnessed.Sequence > anchorSequence)
-        {
-            return Fail(last + 1, AuditBreak.HeadMismatch, walker.Count, "tail_truncated", anchorSequence);
         }
 
         var head = await store.ReadHeadAsync(cancellationToken).ConfigureAwait(false);

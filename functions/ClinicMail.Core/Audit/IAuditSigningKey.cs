@@ -67,7 +67,7 @@ public sealed class AuditHeadWitness
         do
         {
             current = Volatile.Read(ref _seen);
-            if (current is not null && current.Sequence >= head.Sequence)
+            if (current is not null && current.Sequence > head.Sequence)
             {
                 return;
             }
