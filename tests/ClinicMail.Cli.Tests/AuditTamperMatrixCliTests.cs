@@ -16,7 +16,8 @@ namespace ClinicMail.Cli.Tests;
 public sealed class AuditTamperMatrixCliTests
 {
     private static IEnumerable<TestCaseData> Cases() =>
-        from store in new[] { "Sqlite", "Postgres" } from kind in AuditTamperMatrix.Kinds
+        from store in new[] { "Sqlite", "Postgres" }
+        from kind in AuditTamperMatrix.Kinds
         select new TestCaseData(store, kind).SetName($"Verify_{store}_{kind}_ExitThree");
 
     [TestCaseSource(nameof(Cases))]
