@@ -92,9 +92,10 @@ internal static class AuditTimedRuns
     {
         await using var backend = await target.OpenAsync("build", fresh: true).ConfigureAwait(false);
         var store = backend.Audit;
-        using var key = LocalKeyFileKek.OpenOrCreate(target.KeyPath, allowDevelopmentKeys: true);
+        using var key = new ProviderAuditSigningKey(LocalKeyFileKek.OpenOrCreate(target.KeyPath, allowDevelopmentKeys: true));
         var writer = new DirectWriter(store);
-        using var checkpointer = new AuditCheckpointer(backend.AuditReview!, writer, key, TimeProvider.System);
+        var verifier = new AuditVerifier(backend.AuditReview!, key, new AuditOptions().EffectiveMaxUnsignedRecords);
+        using var checkpointer = new AuditCheckpointer(backend.AuditReview!, writer, key, TimeProvider.System, verifier);
         var watch = Stopwatch.StartNew();
         long written = 0;
         while (written < records)
@@ -118,7 +119,7 @@ internal static class AuditTimedRuns
     private static async Task VerifyAsync(Target target)
     {
         await using var backend = await target.OpenAsync("build", fresh: false).ConfigureAwait(false);
-        using var key = LocalKeyFileKek.OpenOrCreate(target.KeyPath, allowDevelopmentKeys: true);
+        using var key = new ProviderAuditSigningKey(LocalKeyFileKek.OpenOrCreate(target.KeyPath, allowDevelopmentKeys: true));
         var watch = Stopwatch.StartNew();
         var result = await new AuditVerifier(backend.AuditReview!, key, new AuditOptions().EffectiveMaxUnsignedRecords).VerifyAsync().ConfigureAwait(false);
         watch.Stop();

@@ -1,4 +1,5 @@
 using ClinicMail.Core.Audit;
+using ClinicMail.Infrastructure.Audit;
 using ClinicMail.Infrastructure.Keys;
 using ClinicMail.Infrastructure.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -20,14 +21,15 @@ public sealed class AuditVerifyCommandTests
         var database = new SqliteDatabase(_db);
         await database.MigrateAsync();
         var store = new SqliteAuditStore(database);
-        using var key = LocalKeyFileKek.OpenOrCreate(Path.Combine(_dir, "keys", "kek.pem"), allowDevelopmentKeys: true);
+        using var key = new ProviderAuditSigningKey(LocalKeyFileKek.OpenOrCreate(Path.Combine(_dir, "keys", "audit-signing.pem"), allowDevelopmentKeys: true));
+        using var copy = new FileAuditCheckpointCopy(Path.Combine(_dir, "audit-checkpoints.jsonl"));
         var writer = new StoreWriter(store);
         for (var i = 0; i < 6; i++)
         {
             await writer.AppendAsync(new AuditEntry { Event = AuditEventType.CheckPerformed, ActorObjectId = "oid-cli", Decision = "block" });
         }
 
-        using var checkpointer = new AuditCheckpointer(store, writer, key, TimeProvider.System);
+        using var checkpointer = new AuditCheckpointer(store, writer, key, TimeProvider.System, new AuditVerifier(store, key, 100) { Copy = copy }, copy);
         await checkpointer.CheckpointAsync("test");
         SqliteConnection.ClearAllPools();
     }
@@ -68,9 +70,9 @@ public sealed class AuditVerifyCommandTests
     [Test]
     public async Task Verify_NoSigningKey_ExitNoInputAndCreatesNoKey()
     {
-        var missing = Path.Combine(_dir, "elsewhere", "kek.pem");
+        var missing = Path.Combine(_dir, "elsewhere", "audit-signing.pem");
 
-        var (code, _, error) = await RunAsync("audit", "verify", "--db", _db, "--key", missing);
+        var (code, _, error) = await RunAsync("audit", "verify", "--db", _db, "--signing-key", missing);
 
         Assert.That(code, Is.EqualTo(66));
         Assert.That(error, Does.Contain("signing key not found"));
@@ -80,10 +82,10 @@ public sealed class AuditVerifyCommandTests
     [Test]
     public async Task Verify_CheckpointsSignedByAnotherKey_ExitThree()
     {
-        var other = Path.Combine(_dir, "other", "kek.pem");
+        var other = Path.Combine(_dir, "other", "audit-signing.pem");
         LocalKeyFileKek.OpenOrCreate(other, allowDevelopmentKeys: true).Dispose();
 
-        var (code, output, _) = await RunAsync("audit", "verify", "--db", _db, "--key", other);
+        var (code, output, _) = await RunAsync("audit", "verify", "--db", _db, "--signing-key", other);
 
         Assert.That(code, Is.EqualTo(3));
         Assert.That(output, Does.Contain("detail=signature_invalid"));

@@ -128,6 +128,9 @@ public sealed record AuditVerificationDto
     /// <summary>One sentence for the reviewer, in the caller's language.</summary>
     public required string Message { get; init; }
 
+    /// <summary>False when the verification could not itself be recorded in the chain (event 1401).</summary>
+    public bool Recorded { get; init; } = true;
+
     public static AuditVerificationDto From(AuditVerification v) => new()
     {
         Ok = v.Ok,
@@ -262,14 +265,25 @@ public sealed class AuditReviewHandler(
             data["detail"] = result.Detail;
         }
 
-        await audit.AppendAsync(new AuditEntry
+        var recorded = true;
+        try
         {
-            Event = AuditEventType.AuditVerified,
-            ActorTenantId = actor.TenantId,
-            ActorObjectId = actor.ObjectId,
-            Data = data,
-        }, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(AuditVerificationDto.From(result));
+            await audit.AppendAsync(new AuditEntry
+            {
+                Event = AuditEventType.AuditVerified,
+                ActorTenantId = actor.TenantId,
+                ActorObjectId = actor.ObjectId,
+                Data = data,
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AuditUnavailableException)
+        {
+            // The answer matters more than its record: forged rows may be what the append collides with
+            // (issue 22), and a 503 would hide "tampered" from the reviewer.
+            recorded = false;
+        }
+
+        return TypedResults.Ok(AuditVerificationDto.From(result) with { Recorded = recorded });
     }
 
     private static bool IsReviewer(ClaimsPrincipal user) => user.IsInRole(Roles.ComplianceReviewer);

@@ -26,6 +26,7 @@ public sealed class SecureReaderHandler(
     IPatientDirectory directory,
     IMailSender mail,
     IAuditWriter audit,
+    OneTimeCodeKey codeKey,
     IOptions<SecureOptions> secureOptions,
     IOptions<LimitsOptions> limits,
     IOptions<ClinicMailOptions> clinic,
@@ -92,7 +93,7 @@ public sealed class SecureReaderHandler(
         var code = SecretTokens.NewCode(Secure.CodeDigits);
         var salt = RandomNumberGenerator.GetBytes(16);
         var expires = time.GetUtcNow().Add(Secure.CodeLifetime);
-        await store.SaveCodeAsync(access.Id, SecretTokens.HashCode(code, salt, access.Id), salt, expires, ct).ConfigureAwait(false);
+        await store.SaveCodeAsync(access.Id, codeKey.Hash(code, salt, access.Id), salt, expires, ct).ConfigureAwait(false);
         var minutes = (int)Secure.CodeLifetime.TotalMinutes;
         var text = new LocalizedText(
             $"Votre code ClinicMail : {code}\n\nIl expire dans {minutes} minutes. Ne le communiquez à personne : votre clinique ne vous le demandera jamais.\nSi vous n'avez rien demandé, ignorez ce courriel.",
@@ -125,15 +126,24 @@ public sealed class SecureReaderHandler(
 
         var access = state!.Access;
         var now = time.GetUtcNow();
-        if (access.CodeHash is null || access.CodeSalt is null || access.CodeExpiresAt <= now)
+        // Counted (and the lock checked) before comparing, in one atomic statement: concurrent attempts
+        // can never exceed the limit (issue 22).
+        var attempt = await store.BeginCodeAttemptAsync(access.Id, Secure.MaxCodeAttempts, now, ct).ConfigureAwait(false);
+        if (attempt is null)
         {
+            var current = await store.GetAccessAsync(access.Id, ct).ConfigureAwait(false);
+            if (current is null || current.LockedAt is not null || current.FailedAttempts >= Secure.MaxCodeAttempts)
+            {
+                return Locked(state.Lang);
+            }
+
             var body = Paragraph(ReaderTexts.CodeExpired, state.Lang, "code-expired", "error") + SendCodeForm(state, pending: true);
             return Html(400, state.Lang, ReaderTexts.LandingTitle, body, state.Toggle(""));
         }
 
-        if (!SecretTokens.CodeMatches(code ?? "", access.CodeSalt, access.Id, access.CodeHash))
+        if (!codeKey.Matches(code, attempt.CodeSalt, access.Id, attempt.CodeHash))
         {
-            var attempts = await store.RecordFailedAttemptAsync(access.Id, Secure.MaxCodeAttempts, now, ct).ConfigureAwait(false);
+            var attempts = attempt.Attempt;
             await audit.AppendAsync(new AuditEntry
             {
                 Event = AuditEventType.SecureCodeFailed,
@@ -143,13 +153,17 @@ public sealed class SecureReaderHandler(
             }, ct).ConfigureAwait(false);
             if (attempts >= Secure.MaxCodeAttempts)
             {
-                await audit.AppendAsync(new AuditEntry
+                if (await store.LockIfExhaustedAsync(access.Id, Secure.MaxCodeAttempts, now, ct).ConfigureAwait(false))
                 {
-                    Event = AuditEventType.SecureAccessLocked,
-                    ActorObjectId = "patient:" + access.Id,
-                    SubjectId = access.MessageId,
-                    Data = new Dictionary<string, object?> { ["accessId"] = access.Id, ["attempts"] = attempts },
-                }, ct).ConfigureAwait(false);
+                    await audit.AppendAsync(new AuditEntry
+                    {
+                        Event = AuditEventType.SecureAccessLocked,
+                        ActorObjectId = "patient:" + access.Id,
+                        SubjectId = access.MessageId,
+                        Data = new Dictionary<string, object?> { ["accessId"] = access.Id, ["attempts"] = attempts },
+                    }, ct).ConfigureAwait(false);
+                }
+
                 return Locked(state.Lang);
             }
 
@@ -157,7 +171,13 @@ public sealed class SecureReaderHandler(
             return Html(400, state.Lang, ReaderTexts.LandingTitle, body, state.Toggle(""));
         }
 
-        await store.MarkVerifiedAsync(access.Id, now, ct).ConfigureAwait(false);
+        // Consumed by compare-and-swap: of two requests with the right code, one opens the message.
+        if (!await store.ConsumeCodeAsync(access.Id, attempt.CodeHash, now, ct).ConfigureAwait(false))
+        {
+            var body = Paragraph(ReaderTexts.CodeExpired, state.Lang, "code-expired", "error") + SendCodeForm(state, pending: true);
+            return Html(400, state.Lang, ReaderTexts.LandingTitle, body, state.Toggle(""));
+        }
+
         var sessionId = RandomNumberGenerator.GetBytes(32);
         var cookieValue = Base64Url.EncodeToString(sessionId);
         await store.CreateSessionAsync(SHA256.HashData(sessionId), access.Id, now.Add(Secure.SessionLifetime), ct).ConfigureAwait(false);

@@ -1,10 +1,10 @@
 using System.Text.Json;
+using ClinicMail.Application.Identity;
+using ClinicMail.Application.Problems;
 using ClinicMail.Core.Audit;
 using ClinicMail.Core.Drafts;
 using ClinicMail.Core.Localization;
 using ClinicMail.Core.Secure;
-using ClinicMail.Application.Identity;
-using ClinicMail.Application.Problems;
 
 namespace ClinicMail.Application.Handlers;
 

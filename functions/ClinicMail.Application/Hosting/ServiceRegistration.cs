@@ -180,10 +180,7 @@ public static class ServiceRegistration
         services.TryAddSingleton(Options.Create(audit));
         // Singletons: the checkpointer owns the lock that keeps two signings of one head apart; the
         // verifier, retention and the reviewer handler hold no per-request state.
-        services.TryAddSingleton(sp => new AuditCheckpointer(sp.GetRequiredService<IAuditReviewStore>(), sp.GetRequiredService<IAuditWriter>(),
-            sp.GetRequiredService<IKeyEncryptionKey>(), sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton(sp => new AuditVerifier(sp.GetRequiredService<IAuditReviewStore>(), sp.GetRequiredService<IKeyEncryptionKey>(),
-            sp.GetRequiredService<IOptions<AuditOptions>>().Value.EffectiveMaxUnsignedRecords));
+        services.AddClinicMailAuditIntegrity(configuration, settings, audit);
         services.TryAddSingleton(sp => new AuditRetention(sp.GetRequiredService<IAuditReviewStore>(), sp.GetRequiredService<AuditCheckpointer>(),
             sp.GetRequiredService<IAuditWriter>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<AuditReviewHandler>();

@@ -34,6 +34,7 @@ public static class SecureRegistration
         services.TryAddSingleton(sp => sp.GetRequiredService<StorageBackend>().SecureMessages);
         services.TryAddSingleton(sp => new SecureMessagePurger(sp.GetRequiredService<ISecureMessageStore>(), sp.GetRequiredService<Core.Audit.IAuditWriter>(), sp.GetRequiredService<TimeProvider>()));
         services.AddClinicMailMail(configuration, settings);
+        services.AddOneTimeCodeKey(configuration, settings);
 
         // Handlers and validators hold no per-request state: singletons.
         services.TryAddSingleton<SecureMessageHandler>();

@@ -1,13 +1,21 @@
-using ClinicMail.Core.Crypto;
-
 namespace ClinicMail.Core.Audit;
 
 /// <summary>Signs the chain head and records that it did. Used by the background service (every N
 /// records or T minutes) and on demand before an export or a retention purge, so what leaves or is
 /// removed is always covered by a signature. Serialised within the process: two callers never sign the
 /// same head twice.</summary>
-/// <remarks>A singleton (it owns the lock).</remarks>
-public sealed class AuditCheckpointer(IAuditReviewStore store, IAuditWriter writer, IKeyEncryptionKey key, TimeProvider time) : IDisposable
+/// <remarks>A singleton (it owns the lock). It never seals a forgery: before signing it verifies the
+/// records since the newest valid checkpoint, the chain of checkpoints and the copy outside the database,
+/// and on any break it raises the alert and refuses (<see cref="AuditIntegrityException"/>).</remarks>
+public sealed class AuditCheckpointer(
+    IAuditReviewStore store,
+    IAuditWriter writer,
+    IAuditSigningKey key,
+    TimeProvider time,
+    AuditVerifier verifier,
+    IAuditCheckpointCopy? copy = null,
+    IAuditIntegrityAlert? alert = null,
+    AuditHeadWitness? witness = null) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -27,6 +35,8 @@ public sealed class AuditCheckpointer(IAuditReviewStore store, IAuditWriter writ
         {
             return (null, latest, 0);
         }
+
+        await ObserveAsync(head, cancellationToken).ConfigureAwait(false);
 
         var pending = head.Sequence - (latest?.Sequence ?? 0);
         if (pending == 1 && latest is not null)
@@ -58,8 +68,34 @@ public sealed class AuditCheckpointer(IAuditReviewStore store, IAuditWriter writ
                 return latest;
             }
 
-            var checkpoint = await AuditCheckpoints.SignAsync(key, head.Sequence, head.Hash, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            var verification = await verifier.VerifyAsync(head, cancellationToken).ConfigureAwait(false);
+            if (!verification.Ok)
+            {
+                alert?.Raise(verification);
+                throw new AuditIntegrityException(verification);
+            }
+
+            if (copy is not null)
+            {
+                // A checkpoint whose copy failed last time (store or network) is copied now; it was just
+                // verified, so it is the key's own.
+                var copied = await copy.ReadAllAsync(cancellationToken).ConfigureAwait(false);
+                var through = copied.Count == 0 ? 0 : copied[^1].Sequence;
+                foreach (var missing in (await store.ReadCheckpointsAsync(cancellationToken).ConfigureAwait(false)).Where(c => c.Sequence > through))
+                {
+                    await copy.AppendAsync(missing, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            var checkpoint = await AuditCheckpoints.SignAsync(key, head.Sequence, head.Hash, time.GetUtcNow(), latest, cancellationToken).ConfigureAwait(false);
             await store.SaveCheckpointAsync(checkpoint, cancellationToken).ConfigureAwait(false);
+            if (copy is not null)
+            {
+                // Outside the database: what a database writer cannot delete. Written after the row, so a
+                // copy never names a checkpoint the database never had.
+                await copy.AppendAsync(checkpoint, CancellationToken.None).ConfigureAwait(false);
+            }
+
             // The chain itself says a checkpoint was made, so deleting its row is detected (AuditVerifier).
             await writer.AppendAsync(new AuditEntry
             {
@@ -79,6 +115,41 @@ public sealed class AuditCheckpointer(IAuditReviewStore store, IAuditWriter writ
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>Moves the witness to <paramref name="head"/> only while the record it saw last is unchanged:
+    /// otherwise it keeps the old head, so verification (and the next signing) reports the rewrite.</summary>
+    private async Task ObserveAsync(AuditChainHead head, CancellationToken cancellationToken)
+    {
+        if (witness is null)
+        {
+            return;
+        }
+
+        if (witness.Seen is { } seen)
+        {
+            if (head.Sequence < seen.Sequence)
+            {
+                return;
+            }
+
+            var record = await store.FindAsync(seen.Sequence, cancellationToken).ConfigureAwait(false);
+            if (record is null)
+            {
+                // Gone: legitimately only when a retention purge removed it.
+                var anchor = await store.ReadAnchorAsync(cancellationToken).ConfigureAwait(false);
+                if (anchor is null || anchor.Sequence < seen.Sequence)
+                {
+                    return;
+                }
+            }
+            else if (!string.Equals(record.Hash, seen.Hash, StringComparison.Ordinal))
+            {
+                return;
+            }
+        }
+
+        witness.Observe(head);
     }
 
     public void Dispose() => _gate.Dispose();

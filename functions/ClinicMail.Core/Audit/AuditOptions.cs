@@ -30,10 +30,20 @@ public sealed class AuditOptions
     /// rewrite that also deleted every checkpoint: the signatures the policy promises are missing.</summary>
     public long? MaxUnsignedRecords { get; set; }
 
+    /// <summary>The time rule: the oldest record not covered by a checkpoint may be at most this old before
+    /// verification reports the tail as unsigned. Unset: twice <see cref="CheckpointInterval"/> plus one minute.</summary>
+    public TimeSpan? MaxUnsignedAge { get; set; }
+
+    /// <summary>The file that keeps a copy of every checkpoint outside the database (embedded default:
+    /// <c>audit-checkpoints.jsonl</c> in the data folder).</summary>
+    public string? CheckpointCopyPath { get; set; }
+
     /// <summary>Run the background checkpoint/retention service in this process (the HTTP app: yes).</summary>
     public bool RunMaintenance { get; set; } = true;
 
     public long EffectiveMaxUnsignedRecords => MaxUnsignedRecords ?? (2L * CheckpointEvery) + BatchHeadroom;
+
+    public TimeSpan EffectiveMaxUnsignedAge => MaxUnsignedAge ?? (2 * CheckpointInterval) + TimeSpan.FromMinutes(1);
 
     /// <summary>Every problem with the values, for a startup error (names only).</summary>
     public IReadOnlyList<string> Problems()
@@ -52,6 +62,11 @@ public sealed class AuditOptions
         if (RetentionDays < 0)
         {
             problems.Add("Audit:RetentionDays must be 0 (keep everything) or a positive number of days.");
+        }
+
+        if (MaxUnsignedAge is { } age && age <= CheckpointInterval)
+        {
+            problems.Add("Audit:MaxUnsignedAge must be longer than Audit:CheckpointInterval.");
         }
 
         if (MaxUnsignedRecords is < 0)

@@ -4,18 +4,44 @@ using ClinicMail.Core.Crypto;
 namespace ClinicMail.Core.Audit;
 
 /// <summary>Verifies the whole audit log as stored: the hash chain from the anchor (genesis, or the
-/// signed checkpoint a retention purge kept), every checkpoint signature, that each checkpoint matches
-/// the record at its position, that no checkpoint was deleted (the chain records each one), the head row
-/// (a cut-off tail), and that no more records follow the newest checkpoint than the policy allows.
-/// Streams the records: memory does not grow with the log. Reports the first problem found.</summary>
+/// signed checkpoint a retention purge kept), every checkpoint signature and the chain of checkpoints
+/// (each signs the link to the one before), that each checkpoint matches the record at its position,
+/// that no checkpoint was deleted (the chain records each one, and the copy outside the database keeps
+/// each one), the head row (a cut-off tail), the head this process last saw, and that no more records —
+/// or no older ones — follow the newest checkpoint than the policy allows. Streams the records: memory
+/// does not grow with the log. Reports the first problem found.</summary>
 /// <remarks>Stateless apart from its dependencies; a singleton.</remarks>
-public sealed class AuditVerifier(IAuditReviewStore store, IKeyEncryptionKey key, long maxUnsignedRecords)
+public sealed class AuditVerifier(IAuditReviewStore store, IAuditSigningKey key, long maxUnsignedRecords)
 {
     /// <summary>The data key of <see cref="AuditEventType.AuditCheckpointSigned"/> that names the checkpoint.</summary>
     public const string CheckpointSequenceKey = "checkpointSequence";
 
+    /// <summary>The copy of the checkpoints kept outside the database; null only in tests of the
+    /// database alone (production and the embedded default always have one).</summary>
+    public IAuditCheckpointCopy? Copy { get; init; }
+
+    /// <summary>Verifies version-1 checkpoints, signed with the key-encryption key before the signing key existed.</summary>
+    public IKeyEncryptionKey? LegacyKey { get; init; }
+
+    /// <summary>The time rule: the oldest record not covered by a checkpoint may be at most this old
+    /// (null: no time rule).</summary>
+    public TimeSpan? MaxUnsignedAge { get; init; }
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>The head this process saw earlier (the checkpointer's poll), or null.</summary>
+    public AuditHeadWitness? Witness { get; init; }
+
     /// <exception cref="KeyProviderException">The key provider could not be reached to check signatures.</exception>
-    public async Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default)
+    public Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default) =>
+        VerifyAsync(null, cancellationToken);
+
+    /// <summary>With <paramref name="expectedHead"/> (the checkpointer, before signing it): walks only the
+    /// records from the newest valid checkpoint, checks that the walk reaches that head with its hash,
+    /// and skips the unsigned-tail rules (signing is what satisfies them). Every checkpoint, the chain of
+    /// checkpoints and the copy are still checked.</summary>
+    /// <exception cref="KeyProviderException">The key provider could not be reached to check signatures.</exception>
+    public async Task<AuditVerification> VerifyAsync(AuditChainHead? expectedHead, CancellationToken cancellationToken = default)
     {
         var anchor = await store.ReadAnchorAsync(cancellationToken).ConfigureAwait(false);
         var anchorSequence = anchor?.Sequence ?? 0;
@@ -24,12 +50,46 @@ public sealed class AuditVerifier(IAuditReviewStore store, IKeyEncryptionKey key
         var checkpoints = new SortedList<long, AuditCheckpoint>();
         foreach (var checkpoint in await store.ReadCheckpointsAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (!await AuditCheckpoints.IsSignedAsync(key, checkpoint, cancellationToken).ConfigureAwait(false))
+            if (!await AuditCheckpoints.IsSignedAsync(key, LegacyKey, checkpoint, cancellationToken).ConfigureAwait(false))
             {
                 return Fail(checkpoint.Sequence, AuditBreak.CheckpointMismatch, 0, "signature_invalid", anchorSequence);
             }
 
             checkpoints[checkpoint.Sequence] = checkpoint;
+        }
+
+        if (Copy is not null)
+        {
+            // Every checkpoint copied outside the database must still be in it, unchanged. (A row not yet
+            // copied is not a forgery: only the key could have signed it.)
+            foreach (var copied in await Copy.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (!checkpoints.TryGetValue(copied.Sequence, out var stored))
+                {
+                    return Fail(copied.Sequence, AuditBreak.CheckpointMismatch, 0, "checkpoint_deleted", anchorSequence);
+                }
+
+                if (!AuditCheckpoints.SameAs(stored, copied))
+                {
+                    return Fail(copied.Sequence, AuditBreak.CheckpointMismatch, 0, "checkpoint_copy_mismatch", anchorSequence);
+                }
+            }
+        }
+
+        // Each chained checkpoint signs its predecessor's link: a deleted, inserted or replayed checkpoint
+        // breaks the next one. Version 1 never follows version 2 (no downgrade).
+        AuditCheckpoint? previous = null;
+        foreach (var checkpoint in checkpoints.Values)
+        {
+            var chained = checkpoint.Previous is { } link
+                ? string.Equals(link, previous is null ? AuditCheckpoints.FirstLink : AuditCheckpoints.Link(previous), StringComparison.Ordinal)
+                : previous?.Previous is null;
+            if (!chained)
+            {
+                return Fail(checkpoint.Sequence, AuditBreak.CheckpointMismatch, 0, "checkpoint_chain_broken", anchorSequence);
+            }
+
+            previous = checkpoint;
         }
 
         // After a purge the anchor replaces the genesis; it is only trusted when a signature vouches for it.
@@ -39,9 +99,32 @@ public sealed class AuditVerifier(IAuditReviewStore store, IKeyEncryptionKey key
             return Fail(anchor.Sequence, AuditBreak.CheckpointMismatch, 0, "anchor_not_signed", anchorSequence);
         }
 
-        var walker = anchor is null ? new AuditChainWalker() : new AuditChainWalker(anchor.Sequence, anchor.Hash);
+        var lastCheckpoint = checkpoints.Count > 0 ? Math.Max(checkpoints.Keys[^1], anchorSequence) : anchorSequence;
+        var start = (Sequence: anchorSequence, Hash: anchor?.Hash ?? AuditChain.GenesisHash);
+        if (expectedHead is not null && lastCheckpoint > anchorSequence)
+        {
+            // Incremental: the newest checkpoint's record must still be the signed one; walk from there.
+            var signed = checkpoints[lastCheckpoint];
+            var record = await store.FindAsync(lastCheckpoint, cancellationToken).ConfigureAwait(false);
+            if (record is null)
+            {
+                return Fail(lastCheckpoint, AuditBreak.Missing, 0, "signed_record_missing", anchorSequence);
+            }
+
+            if (!string.Equals(record.Hash, signed.Hash, StringComparison.Ordinal)
+                || !string.Equals(AuditChain.ComputeHash(record), record.Hash, StringComparison.Ordinal))
+            {
+                return Fail(lastCheckpoint, AuditBreak.CheckpointMismatch, 0, "hash_mismatch", anchorSequence);
+            }
+
+            start = (lastCheckpoint, signed.Hash);
+        }
+
+        var witnessed = Witness?.Seen;
+        var walker = new AuditChainWalker(start.Sequence, start.Hash);
         var referenced = new List<long>();
-        await foreach (var record in store.ReadAllAsync(anchorSequence, cancellationToken).ConfigureAwait(false))
+        DateTimeOffset? oldestUnsigned = null;
+        await foreach (var record in store.ReadAllAsync(start.Sequence, cancellationToken).ConfigureAwait(false))
         {
             if (walker.Next(record) is { } broken)
             {
@@ -52,6 +135,22 @@ public sealed class AuditVerifier(IAuditReviewStore store, IKeyEncryptionKey key
             {
                 // The chain links, but not to what was signed: rewritten by someone without the key.
                 return Fail(record.Sequence, AuditBreak.CheckpointMismatch, walker.Count - 1, "hash_mismatch", anchorSequence);
+            }
+
+            if (witnessed is not null && record.Sequence == witnessed.Sequence && !string.Equals(witnessed.Hash, record.Hash, StringComparison.Ordinal))
+            {
+                // Not signed yet, but this process saw it with another hash: the unsigned tail was rewritten.
+                return Fail(record.Sequence, AuditBreak.Altered, walker.Count - 1, "witnessed_head_mismatch", anchorSequence);
+            }
+
+            if (expectedHead is not null && record.Sequence == expectedHead.Sequence && !string.Equals(expectedHead.Hash, record.Hash, StringComparison.Ordinal))
+            {
+                return Fail(record.Sequence, AuditBreak.HeadMismatch, walker.Count - 1, "head_hash_mismatch", anchorSequence);
+            }
+
+            if (record.Sequence > lastCheckpoint && oldestUnsigned is null && record.Event != AuditEventType.AuditCheckpointSigned)
+            {
+                oldestUnsigned = record.At;
             }
 
             if (record.Event == AuditEventType.AuditCheckpointSigned && CheckpointNamedBy(record) is { } named)
@@ -72,6 +171,20 @@ public sealed class AuditVerifier(IAuditReviewStore store, IKeyEncryptionKey key
             return Fail(deleted, AuditBreak.CheckpointMismatch, walker.Count, "checkpoint_deleted", anchorSequence);
         }
 
+        if (witnessed is not null && last < witnessed.Sequence && witnessed.Sequence > anchorSequence)
+        {
+            return Fail(last + 1, AuditBreak.HeadMismatch, walker.Count, "tail_truncated", anchorSequence);
+        }
+
+        if (expectedHead is not null)
+        {
+            // The checkpointer's walk: the head it is about to sign must have been reached, unchanged. The
+            // head row may already have moved on (appends go on while it walks), so it is not compared.
+            return last < expectedHead.Sequence
+                ? Fail(last + 1, AuditBreak.HeadMismatch, walker.Count, "tail_truncated", anchorSequence)
+                : walker.Result() with { AnchorSequence = anchorSequence, LastCheckpointSequence = lastCheckpoint };
+        }
+
         var head = await store.ReadHeadAsync(cancellationToken).ConfigureAwait(false);
         var headProblem = head switch
         {
@@ -87,11 +200,17 @@ public sealed class AuditVerifier(IAuditReviewStore store, IKeyEncryptionKey key
             return Fail(headProblem.At, AuditBreak.HeadMismatch, walker.Count, headProblem.Detail, anchorSequence);
         }
 
-        var lastCheckpoint = checkpoints.Count > 0 ? Math.Max(checkpoints.Keys[^1], anchorSequence) : anchorSequence;
         var unsigned = last - lastCheckpoint;
         if (unsigned > maxUnsignedRecords)
         {
             return Fail(lastCheckpoint + 1, AuditBreak.Unsigned, walker.Count, "unsigned_tail", anchorSequence) with { UnsignedRecords = unsigned };
+        }
+
+        if (MaxUnsignedAge is { } age && oldestUnsigned is { } oldest && Time.GetUtcNow() - oldest > age)
+        {
+            // The time rule: the checkpointer signs every Audit:CheckpointInterval, so a record left
+            // unsigned much longer means the signatures the policy promises are missing.
+            return Fail(lastCheckpoint + 1, AuditBreak.Unsigned, walker.Count, "unsigned_too_long", anchorSequence) with { UnsignedRecords = unsigned };
         }
 
         return walker.Result() with

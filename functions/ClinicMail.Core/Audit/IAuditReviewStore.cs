@@ -80,10 +80,12 @@ public sealed record DayCategory(string Day, string Category, long Count);
 /// <summary>The stored head of the chain: what the next append links to.</summary>
 public sealed record AuditChainHead(long Sequence, string Hash);
 
-/// <summary>A signed statement "the chain's record <see cref="Sequence"/> has hash <see cref="Hash"/>",
-/// made with the key-encryption key (Key Vault <c>sign</c> in production). Someone with database access
+/// <summary>A signed statement "the chain's record <see cref="Sequence"/> has hash <see cref="Hash"/>,
+/// and the checkpoint before this one is <see cref="Previous"/>", made with the audit signing key (Key
+/// Vault <c>sign</c> in production; never the envelope key-encryption key). Someone with database access
 /// but without the key can rewrite records and recompute every hash, but cannot produce a matching
-/// signature, so a rewrite of any record at or before a checkpoint is detected.</summary>
+/// signature, so a rewrite of any record at or before a checkpoint is detected; because each checkpoint
+/// names its predecessor, deleting one breaks the next one's link (a chain of signed tree heads).</summary>
 public sealed record AuditCheckpoint
 {
     public required long Sequence { get; init; }
@@ -97,6 +99,11 @@ public sealed record AuditCheckpoint
     public required string Algorithm { get; init; }
 
     public required byte[] Signature { get; init; }
+
+    /// <summary>The link to the previous checkpoint (<see cref="AuditCheckpoints.Link"/>), or
+    /// <see cref="AuditCheckpoints.FirstLink"/> for the first one; null only for a version-1 checkpoint
+    /// made before checkpoints were chained (signed with the key-encryption key).</summary>
+    public string? Previous { get; init; }
 }
 
 /// <summary>Where verification starts after a retention purge: the signed checkpoint that covered the

@@ -25,12 +25,20 @@ public interface ISecureMessageStore
     /// <summary>Replaces the pending one-time code of an access (hash, salt, expiry) and counts the send.</summary>
     Task SaveCodeAsync(string accessId, byte[] codeHash, byte[] salt, DateTimeOffset expiresAt, CancellationToken cancellationToken = default);
 
-    /// <summary>Adds one wrong attempt; locks the access (at <paramref name="now"/>) when the count
-    /// reaches <paramref name="maxAttempts"/>. Returns the new count.</summary>
-    Task<int> RecordFailedAttemptAsync(string accessId, int maxAttempts, DateTimeOffset now, CancellationToken cancellationToken = default);
+    /// <summary>Before a typed code is compared, one atomic statement counts the attempt and checks the
+    /// lock: it succeeds only for an unlocked access with a live code and fewer than
+    /// <paramref name="maxAttempts"/> attempts, so concurrent attempts can never exceed the limit.
+    /// Returns the attempt number and the code to compare with, or null (locked, exhausted, no live code).</summary>
+    Task<CodeAttempt?> BeginCodeAttemptAsync(string accessId, int maxAttempts, DateTimeOffset now, CancellationToken cancellationToken = default);
 
-    /// <summary>A correct code: clears it and the failed count, marks the access opened.</summary>
-    Task MarkVerifiedAsync(string accessId, DateTimeOffset now, CancellationToken cancellationToken = default);
+    /// <summary>A correct code, consumed by compare-and-swap: succeeds only while the access is unlocked and
+    /// still holds <paramref name="codeHash"/> (clears it and the count, marks the access opened). False:
+    /// another request consumed or replaced the code, or the access was locked meanwhile.</summary>
+    Task<bool> ConsumeCodeAsync(string accessId, byte[] codeHash, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>Locks the access (and clears its code) once the attempts reached <paramref name="maxAttempts"/>;
+    /// true only for the call that locked it.</summary>
+    Task<bool> LockIfExhaustedAsync(string accessId, int maxAttempts, DateTimeOffset now, CancellationToken cancellationToken = default);
 
     Task CreateSessionAsync(byte[] sessionHash, string accessId, DateTimeOffset expiresAt, CancellationToken cancellationToken = default);
 
@@ -60,3 +68,6 @@ public interface ISecureMessageStore
 
     Task<long> CountKeysNotUnderAsync(string currentKeyId, CancellationToken cancellationToken = default);
 }
+
+/// <summary>One counted attempt at a one-time code: its number and the code (keyed hash, salt) to compare with.</summary>
+public sealed record CodeAttempt(int Attempt, byte[] CodeHash, byte[] CodeSalt);

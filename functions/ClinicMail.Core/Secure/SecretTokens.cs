@@ -28,19 +28,4 @@ public static class SecretTokens
         var max = (int)Math.Pow(10, digits);
         return RandomNumberGenerator.GetInt32(max).ToString(CultureInfo.InvariantCulture).PadLeft(digits, '0');
     }
-
-    /// <summary>HMAC-SHA256 of the code keyed by a fresh per-code salt and bound to the access id,
-    /// so one code hash is useless for another access.</summary>
-    public static byte[] HashCode(string code, byte[] salt, string accessId)
-    {
-        ArgumentNullException.ThrowIfNull(salt);
-        return HMACSHA256.HashData(salt, Encoding.UTF8.GetBytes(accessId + ":" + code));
-    }
-
-    /// <summary>Constant-time comparison of a typed code with the stored hash.</summary>
-    public static bool CodeMatches(string typed, byte[] salt, string accessId, byte[] storedHash)
-    {
-        var normalized = new string([.. (typed ?? "").Where(char.IsAsciiDigit)]);
-        return CryptographicOperations.FixedTimeEquals(HashCode(normalized, salt, accessId), storedHash);
-    }
 }

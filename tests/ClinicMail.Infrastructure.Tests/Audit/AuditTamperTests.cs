@@ -1,4 +1,5 @@
 using ClinicMail.Core.Audit;
+using ClinicMail.Infrastructure.Audit;
 using ClinicMail.Infrastructure.Keys;
 
 namespace ClinicMail.Infrastructure.Tests.Audit;
@@ -13,9 +14,12 @@ public abstract class AuditTamperTests
     private const long MaxUnsigned = 10;
 
     private string _keyDirectory = "";
-    private LocalKeyFileKek _key = null!;
+    private ProviderAuditSigningKey _key = null!;
     private IAuditTestDatabase _db = null!;
     private AuditCheckpointer _checkpointer = null!;
+    private FileAuditCheckpointCopy _copy = null!;
+    private AuditHeadWitness _witness = null!;
+    private RecordingAlert _alert = null!;
 
     protected abstract Task<IAuditTestDatabase> CreateDatabaseAsync();
 
@@ -24,7 +28,7 @@ public abstract class AuditTamperTests
     {
         // One RSA key per fixture: generating one per test would dominate the run time.
         _keyDirectory = Directory.CreateTempSubdirectory("clinicmail-audit-key-").FullName;
-        _key = LocalKeyFileKek.OpenOrCreate(Path.Combine(_keyDirectory, "kek.pem"), allowDevelopmentKeys: true);
+        _key = new ProviderAuditSigningKey(LocalKeyFileKek.OpenOrCreate(Path.Combine(_keyDirectory, "audit-signing.pem"), allowDevelopmentKeys: true));
     }
 
     [OneTimeTearDown]
@@ -39,7 +43,10 @@ public abstract class AuditTamperTests
     {
         _db = await CreateDatabaseAsync();
         var writer = new DirectAuditWriter(_db.Store, TimeProvider.System);
-        _checkpointer = new AuditCheckpointer(_db.Review, writer, _key, TimeProvider.System);
+        _copy = new FileAuditCheckpointCopy(Path.Combine(_keyDirectory, "copies", Guid.NewGuid().ToString("N") + ".jsonl"));
+        _witness = new AuditHeadWitness();
+        _alert = new RecordingAlert();
+        _checkpointer = new AuditCheckpointer(_db.Review, writer, _key, TimeProvider.System, Verifier(), _copy, _alert, _witness);
 
         await AppendAsync(1, 20);
         await _checkpointer.CheckpointAsync("test");
@@ -52,6 +59,7 @@ public abstract class AuditTamperTests
     public async Task TearDownAsync()
     {
         _checkpointer.Dispose();
+        _copy.Dispose();
         await _db.DisposeAsync();
     }
 
@@ -157,13 +165,16 @@ public abstract class AuditTamperTests
     {
         await RewriteAsync(r => r.Sequence == 5 ? r with { Decision = "allow" } : r);
         var path = Path.Combine(_keyDirectory, "attacker-" + Guid.NewGuid().ToString("N") + ".pem");
-        using (var attacker = LocalKeyFileKek.OpenOrCreate(path, allowDevelopmentKeys: true))
+        using (var attacker = new ProviderAuditSigningKey(LocalKeyFileKek.OpenOrCreate(path, allowDevelopmentKeys: true)))
         {
+            AuditCheckpoint? previous = null;
             foreach (var seq in new[] { 20L, 30L })
             {
                 var record = (await _db.Review.FindAsync(seq))!;
-                var forged = await AuditCheckpoints.SignAsync(attacker, seq, record.Hash, DateTimeOffset.UtcNow);
-                await _db.ExecuteAsync("UPDATE audit_checkpoints SET hash = @hash, at = @at, key_id = @key, signature = @sig WHERE seq = @seq",
+                var forged = await AuditCheckpoints.SignAsync(attacker, seq, record.Hash, DateTimeOffset.UtcNow, previous);
+                previous = forged;
+                await _db.ExecuteAsync("UPDATE audit_checkpoints SET hash = @hash, at = @at, key_id = @key, signature = @sig, previous = @prev WHERE seq = @seq",
+                    ("prev", forged.Previous),
                     ("hash", forged.Hash), ("at", forged.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture)),
                     ("key", forged.KeyId), ("sig", forged.Signature), ("seq", seq));
             }
@@ -197,30 +208,111 @@ public abstract class AuditTamperTests
         // The thorough attacker: every checkpoint row and checkpoint event gone, the rest renumbered,
         // rehashed and the head row updated. Nothing links wrongly; what is missing is the signatures
         // the checkpoint policy promises.
-        await _db.ExecuteAsync("DELETE FROM audit_checkpoints");
-        var kept = new List<AuditRecord>();
-        await foreach (var record in _db.Review.ReadAllAsync())
-        {
-            if (record.Event != AuditEventType.AuditCheckpointSigned)
-            {
-                kept.Add(record);
-            }
-        }
+        var kept = await RebuildWithoutCheckpointsAsync();
 
-        await _db.ExecuteAsync("DELETE FROM audit_records");
-        var previous = AuditChain.GenesisHash;
-        for (var i = 0; i < kept.Count; i++)
-        {
-            var relinked = kept[i] with { Sequence = i + 1, PreviousHash = previous, Hash = "" };
-            relinked = relinked with { Hash = AuditChain.ComputeHash(relinked) };
-            await InsertAsync(relinked);
-            previous = relinked.Hash;
-        }
+        var result = await Verifier(withCopy: false, withWitness: false).VerifyAsync();
+        Assert.That((result.Problem, result.BrokenAt), Is.EqualTo(((AuditBreak?)AuditBreak.Unsigned, (long?)1)));
+        Assert.That(result.UnsignedRecords, Is.EqualTo(kept));
+    }
 
-        await _db.ExecuteAsync("UPDATE audit_chain_head SET seq = @seq, hash = @hash WHERE id = 1", ("seq", (long)kept.Count), ("hash", previous));
+    [Test]
+    public async Task Verify_ChainRebuiltWithoutAnyCheckpointUnderTheCountLimit_TheCopyOutsideTheDatabaseNamesTheFirstDeleted()
+    {
+        // Issue 22: a short log (under MaxUnsignedRecords) rewritten with every checkpoint deleted passed.
+        await RebuildWithoutCheckpointsAsync();
 
-        var result = await AssertBrokenAsync(1, AuditBreak.Unsigned);
-        Assert.That(result.UnsignedRecords, Is.EqualTo(kept.Count));
+        var result = await Verifier(maxUnsigned: 100_000).VerifyAsync();
+
+        Assert.That((result.Ok, result.Problem, result.BrokenAt, result.Detail),
+            Is.EqualTo((false, (AuditBreak?)AuditBreak.CheckpointMismatch, (long?)20, "checkpoint_deleted")));
+    }
+
+    [Test]
+    public async Task Checkpoint_AfterChainRebuiltWithoutCheckpoints_RefusesToSignAndRaisesTheAlert()
+    {
+        // Issue 22: the checkpointer used to sign the forged head within seconds.
+        await RebuildWithoutCheckpointsAsync();
+
+        var refused = Assert.ThrowsAsync<AuditIntegrityException>(() => _checkpointer.CheckpointAsync("test"));
+
+        Assert.That(refused!.Verification.Detail, Is.EqualTo("checkpoint_deleted"));
+        Assert.That(_alert.Raised, Has.Count.EqualTo(1));
+        Assert.That(await _db.Review.ReadCheckpointsAsync(), Is.Empty, "nothing may be signed over a forgery");
+    }
+
+    [Test]
+    public async Task Checkpoint_AfterRecordEditedSinceTheLastCheckpoint_RefusesToSign()
+    {
+        await _db.ExecuteAsync("UPDATE audit_records SET decision = 'block' WHERE seq = @seq", ("seq", 33L));
+
+        var refused = Assert.ThrowsAsync<AuditIntegrityException>(() => _checkpointer.CheckpointAsync("test"));
+
+        Assert.That((refused!.Verification.Problem, refused.Verification.BrokenAt), Is.EqualTo(((AuditBreak?)AuditBreak.Altered, (long?)33)));
+        Assert.That(_alert.Raised, Has.Count.EqualTo(1));
+        Assert.That((await _db.Review.ReadCheckpointsAsync()).Select(c => c.Sequence), Is.EqualTo(new[] { 20L, 30L }));
+    }
+
+    [Test]
+    public async Task Checkpoint_Signed_LinksToThePreviousCheckpointAndIsCopiedOutsideTheDatabase()
+    {
+        var stored = await _db.Review.ReadCheckpointsAsync();
+        var copied = await _copy.ReadAllAsync();
+
+        Assert.That(stored[0].Previous, Is.EqualTo(AuditCheckpoints.FirstLink));
+        Assert.That(stored[1].Previous, Is.EqualTo(AuditCheckpoints.Link(stored[0])));
+        Assert.That(copied.Select(c => c.Sequence), Is.EqualTo(new[] { 20L, 30L }));
+        Assert.That(AuditCheckpoints.SameAs(copied[1], stored[1]), Is.True);
+    }
+
+    [Test]
+    public async Task Verify_MiddleCheckpointRowDeleted_TheNextCheckpointsLinkBreaks()
+    {
+        await _db.ExecuteAsync("DELETE FROM audit_checkpoints WHERE seq = @seq", ("seq", 20L));
+
+        var withoutCopy = await Verifier(withCopy: false).VerifyAsync();
+        var withCopy = await VerifyAsync();
+
+        Assert.That((withoutCopy.Problem, withoutCopy.BrokenAt, withoutCopy.Detail),
+            Is.EqualTo(((AuditBreak?)AuditBreak.CheckpointMismatch, (long?)30, "checkpoint_chain_broken")));
+        Assert.That((withCopy.Problem, withCopy.BrokenAt, withCopy.Detail),
+            Is.EqualTo(((AuditBreak?)AuditBreak.CheckpointMismatch, (long?)20, "checkpoint_deleted")));
+    }
+
+    [Test]
+    public async Task Verify_TwoRecordsSwapped_PreviousHashMismatchAtTheFirst()
+    {
+        await _db.ExecuteAsync("UPDATE audit_records SET seq = 1000008 WHERE seq = 8");
+        await _db.ExecuteAsync("UPDATE audit_records SET seq = 8 WHERE seq = 9");
+        await _db.ExecuteAsync("UPDATE audit_records SET seq = 9 WHERE seq = 1000008");
+
+        await AssertBrokenAsync(8, AuditBreak.PreviousHashMismatch);
+    }
+
+    [Test]
+    public async Task Verify_UnsignedTailRewrittenAfterTheAppSawIt_WitnessedHeadMismatch()
+    {
+        // The app's poll saw the head at 35; then records 32–35 (after the newest checkpoint) are edited,
+        // relinked and the head row moved: only the process that saw the old head can tell.
+        await _checkpointer.PendingAsync();
+        await RewriteAsync(r => r.Sequence == 33 ? r with { Decision = "block" } : r, from: 32);
+
+        var result = await AssertBrokenAsync(35, AuditBreak.Altered);
+        Assert.That(result.Detail, Is.EqualTo("witnessed_head_mismatch"));
+        Assert.ThrowsAsync<AuditIntegrityException>(() => _checkpointer.CheckpointAsync("test"));
+    }
+
+    [Test]
+    public async Task Verify_UnsignedTailRewrittenAndLeftUnsignedPastTheTimeLimit_UnsignedTooLong()
+    {
+        // A verifier that never saw the head (the CLI on a copy): the time rule reports a tail that
+        // stayed unsigned longer than the checkpoint policy allows.
+        await RewriteAsync(r => r.Sequence == 33 ? r with { Decision = "block" } : r, from: 32);
+        var later = new FixedTime(DateTimeOffset.UtcNow.AddHours(1));
+
+        var result = await Verifier(time: later, withWitness: false).VerifyAsync();
+
+        Assert.That((result.Problem, result.BrokenAt, result.Detail),
+            Is.EqualTo(((AuditBreak?)AuditBreak.Unsigned, (long?)31, "unsigned_too_long")));
     }
 
     [Test]
@@ -263,7 +355,16 @@ public abstract class AuditTamperTests
         await AssertBrokenAsync(1, AuditBreak.Missing);
     }
 
-    private Task<AuditVerification> VerifyAsync() => new AuditVerifier(_db.Review, _key, MaxUnsigned).VerifyAsync();
+    private AuditVerifier Verifier(long maxUnsigned = MaxUnsigned, TimeProvider? time = null, bool withCopy = true, bool withWitness = true) =>
+        new(_db.Review, _key, maxUnsigned)
+        {
+            Copy = withCopy ? _copy : null,
+            Witness = withWitness ? _witness : null,
+            MaxUnsignedAge = TimeSpan.FromMinutes(31),
+            Time = time ?? TimeProvider.System,
+        };
+
+    private Task<AuditVerification> VerifyAsync() => Verifier().VerifyAsync();
 
     private async Task<AuditVerification> AssertBrokenAsync(long at, AuditBreak problem)
     {
@@ -298,6 +399,34 @@ public abstract class AuditTamperTests
         },
     };
 
+    /// <summary>The thorough attacker: every checkpoint row and checkpoint event gone, the rest renumbered,
+    /// rehashed and the head row updated. Returns how many records are left.</summary>
+    private async Task<long> RebuildWithoutCheckpointsAsync()
+    {
+        await _db.ExecuteAsync("DELETE FROM audit_checkpoints");
+        var kept = new List<AuditRecord>();
+        await foreach (var record in _db.Review.ReadAllAsync())
+        {
+            if (record.Event != AuditEventType.AuditCheckpointSigned)
+            {
+                kept.Add(record);
+            }
+        }
+
+        await _db.ExecuteAsync("DELETE FROM audit_records");
+        var previous = AuditChain.GenesisHash;
+        for (var i = 0; i < kept.Count; i++)
+        {
+            var relinked = kept[i] with { Sequence = i + 1, PreviousHash = previous, Hash = "" };
+            relinked = relinked with { Hash = AuditChain.ComputeHash(relinked) };
+            await InsertAsync(relinked);
+            previous = relinked.Hash;
+        }
+
+        await _db.ExecuteAsync("UPDATE audit_chain_head SET seq = @seq, hash = @hash WHERE id = 1", ("seq", (long)kept.Count), ("hash", previous));
+        return kept.Count;
+    }
+
     private Task InsertAsync(AuditRecord r) => _db.ExecuteAsync(
         "INSERT INTO audit_records (seq, at, event, actor_tid, actor_oid, check_id, subject_id, decision, data, prev_hash, hash) " +
         "VALUES (@seq, @at, @event, @tid, @oid, @check, @subject, @decision, @data, @prev, @hash)",
@@ -307,15 +436,15 @@ public abstract class AuditTamperTests
 
     /// <summary>Applies <paramref name="change"/> to every record, relinks and rehashes the whole chain and
     /// moves the head row: a consistent rewrite, as someone with the algorithm but not the key would do.</summary>
-    private async Task RewriteAsync(Func<AuditRecord, AuditRecord> change)
+    private async Task RewriteAsync(Func<AuditRecord, AuditRecord> change, long from = 1)
     {
         var records = new List<AuditRecord>();
-        await foreach (var record in _db.Review.ReadAllAsync())
+        await foreach (var record in _db.Review.ReadAllAsync(from - 1))
         {
             records.Add(record);
         }
 
-        var previous = AuditChain.GenesisHash;
+        var previous = from == 1 ? AuditChain.GenesisHash : records[0].PreviousHash;
         foreach (var original in records)
         {
             var changed = change(original) with { PreviousHash = previous, Hash = "" };
@@ -327,6 +456,20 @@ public abstract class AuditTamperTests
 
         await _db.ExecuteAsync("UPDATE audit_chain_head SET seq = @seq, hash = @hash WHERE id = 1", ("seq", records[^1].Sequence), ("hash", previous));
     }
+}
+
+/// <summary>A clock stopped at one instant.</summary>
+internal sealed class FixedTime(DateTimeOffset now) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => now;
+}
+
+/// <summary>Records the alerts the checkpointer raises.</summary>
+internal sealed class RecordingAlert : IAuditIntegrityAlert
+{
+    public List<AuditVerification> Raised { get; } = [];
+
+    public void Raise(AuditVerification verification) => Raised.Add(verification);
 }
 
 /// <summary>The tamper scripts on the embedded SQLite store.</summary>

@@ -137,60 +137,99 @@ public abstract class SecureMessageStoreContractTests
     }
 
     [Test]
-    public async Task RecordFailedAttemptAsync_ReachesMax_LocksOnceAndClearsCode()
+    public async Task BeginCodeAttemptAsync_ReachesMax_NoFurtherAttemptAndLocksOnce()
     {
         var (_, accesses, _) = await CreateMessageAsync();
         var access = accesses[0].Id;
         await _store.SaveCodeAsync(access, RandomNumberGenerator.GetBytes(32), RandomNumberGenerator.GetBytes(16), Now.AddMinutes(10));
 
-        var first = await _store.RecordFailedAttemptAsync(access, 3, Now);
-        var second = await _store.RecordFailedAttemptAsync(access, 3, Now.AddSeconds(1));
-        var beforeLock = await _store.GetAccessAsync(access);
-        var third = await _store.RecordFailedAttemptAsync(access, 3, Now.AddSeconds(2));
-        var fourth = await _store.RecordFailedAttemptAsync(access, 3, Now.AddSeconds(3));
-        var locked = await _store.GetAccessAsync(access);
-
-        Assert.Multiple(() =>
+        var attempts = new List<int?>();
+        for (var i = 0; i < 4; i++)
         {
-            Assert.That(new[] { first, second, third, fourth }, Is.EqualTo(new[] { 1, 2, 3, 4 }));
-            Assert.That(beforeLock!.LockedAt, Is.Null);
-            Assert.That(beforeLock.CodeHash, Has.Length.EqualTo(32));
-            Assert.That(beforeLock.CodesSent, Is.EqualTo(1));
-            Assert.That(locked!.LockedAt, Is.EqualTo(Now.AddSeconds(2)), "locked at the attempt that reached the limit, not moved after");
-            Assert.That(locked.CodeHash, Is.Null);
-            Assert.That(locked.FailedAttempts, Is.EqualTo(4));
-        });
-    }
+            attempts.Add((await _store.BeginCodeAttemptAsync(access, 3, Now.AddSeconds(i)))?.Attempt);
+        }
 
-    [Test]
-    public async Task RecordFailedAttemptAsync_ConcurrentWrongCodes_EveryAttemptCountedOnce()
-    {
-        const int Attempts = 24;
-        var (_, accesses, _) = await CreateMessageAsync();
-        var access = accesses[1].Id;
-
-        var counts = await Task.WhenAll(Enumerable.Range(0, Attempts).Select(_ => Task.Run(() => _store.RecordFailedAttemptAsync(access, 5, Now))));
+        var locked = await _store.LockIfExhaustedAsync(access, 3, Now.AddSeconds(5));
+        var again = await _store.LockIfExhaustedAsync(access, 3, Now.AddSeconds(6));
         var stored = await _store.GetAccessAsync(access);
 
         Assert.Multiple(() =>
         {
-            Assert.That(counts.Order(), Is.EqualTo(Enumerable.Range(1, Attempts)), "no two requests saw the same count");
-            Assert.That(stored!.FailedAttempts, Is.EqualTo(Attempts));
-            Assert.That(stored.LockedAt, Is.EqualTo(Now));
+            Assert.That(attempts, Is.EqualTo(new int?[] { 1, 2, 3, null }), "the fourth attempt is refused before any comparison");
+            Assert.That((locked, again), Is.EqualTo((true, false)), "locked once");
+            Assert.That(stored!.LockedAt, Is.EqualTo(Now.AddSeconds(5)));
+            Assert.That(stored.CodeHash, Is.Null);
+            Assert.That(stored.FailedAttempts, Is.EqualTo(3));
         });
     }
 
     [Test]
-    public async Task MarkVerifiedAsync_TwiceAfterFailures_OpenedOnceCountedTwiceCodeCleared()
+    public async Task BeginCodeAttemptAsync_TenConcurrentAttempts_NeverMoreThanTheLimit()
+    {
+        // Issue 22: ten concurrent attempts pushed failed_attempts to 6 of 5.
+        const int Attempts = 24;
+        var (_, accesses, _) = await CreateMessageAsync();
+        var access = accesses[1].Id;
+        await _store.SaveCodeAsync(access, RandomNumberGenerator.GetBytes(32), RandomNumberGenerator.GetBytes(16), Now.AddMinutes(10));
+
+        var results = await Task.WhenAll(Enumerable.Range(0, Attempts).Select(_ => Task.Run(() => _store.BeginCodeAttemptAsync(access, 5, Now))));
+        var stored = await _store.GetAccessAsync(access);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(results.Where(r => r is not null).Select(r => r!.Attempt).Order(), Is.EqualTo(Enumerable.Range(1, 5)), "exactly five attempts, each number once");
+            Assert.That(stored!.FailedAttempts, Is.EqualTo(5));
+        });
+    }
+
+    [Test]
+    public async Task ConsumeCodeAsync_ConcurrentRightCodes_OneWins()
+    {
+        var (_, accesses, _) = await CreateMessageAsync();
+        var access = accesses[0].Id;
+        var hash = RandomNumberGenerator.GetBytes(32);
+        await _store.SaveCodeAsync(access, hash, RandomNumberGenerator.GetBytes(16), Now.AddMinutes(10));
+
+        var wins = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => _store.ConsumeCodeAsync(access, hash, Now))));
+        var stored = await _store.GetAccessAsync(access);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(wins.Count(w => w), Is.EqualTo(1));
+            Assert.That(stored!.OpenCount, Is.EqualTo(1));
+            Assert.That(stored.CodeHash, Is.Null);
+        });
+    }
+
+    [Test]
+    public async Task ConsumeCodeAsync_AfterLock_Refused()
+    {
+        var (_, accesses, _) = await CreateMessageAsync();
+        var access = accesses[0].Id;
+        var hash = RandomNumberGenerator.GetBytes(32);
+        await _store.SaveCodeAsync(access, hash, RandomNumberGenerator.GetBytes(16), Now.AddMinutes(10));
+        for (var i = 0; i < 5; i++)
+        {
+            await _store.BeginCodeAttemptAsync(access, 5, Now);
+        }
+
+        await _store.LockIfExhaustedAsync(access, 5, Now);
+
+        Assert.That(await _store.ConsumeCodeAsync(access, hash, Now), Is.False);
+    }
+
+    [Test]
+    public async Task ConsumeCodeAsync_TwiceAfterFailures_OpenedOnceCountedTwiceCodeCleared()
     {
         var (_, accesses, _) = await CreateMessageAsync();
         var access = accesses[0].Id;
         await _store.SaveCodeAsync(access, RandomNumberGenerator.GetBytes(32), RandomNumberGenerator.GetBytes(16), Now.AddMinutes(10));
-        await _store.RecordFailedAttemptAsync(access, 5, Now);
+        await _store.BeginCodeAttemptAsync(access, 5, Now);
 
-        await _store.MarkVerifiedAsync(access, Now.AddMinutes(1));
-        await _store.SaveCodeAsync(access, RandomNumberGenerator.GetBytes(32), RandomNumberGenerator.GetBytes(16), Now.AddHours(1));
-        await _store.MarkVerifiedAsync(access, Now.AddHours(1));
+        Assert.That(await _store.ConsumeCodeAsync(access, (await _store.GetAccessAsync(access))!.CodeHash!, Now.AddMinutes(1)), Is.True);
+        var second = RandomNumberGenerator.GetBytes(32);
+        await _store.SaveCodeAsync(access, second, RandomNumberGenerator.GetBytes(16), Now.AddHours(1));
+        Assert.That(await _store.ConsumeCodeAsync(access, second, Now.AddHours(1)), Is.True);
         var stored = await _store.GetAccessAsync(access);
 
         Assert.Multiple(() =>

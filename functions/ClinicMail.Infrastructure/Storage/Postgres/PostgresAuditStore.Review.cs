@@ -116,13 +116,14 @@ public sealed partial class PostgresAuditStore : IAuditReviewStore
         {
             await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using var command = new NpgsqlCommand(
-                "INSERT INTO audit_checkpoints (seq, hash, at, key_id, algorithm, signature) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (seq) DO NOTHING;", connection);
+                "INSERT INTO audit_checkpoints (seq, hash, at, key_id, algorithm, signature, previous) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (seq) DO NOTHING;", connection);
             command.Parameters.Add(new NpgsqlParameter { Value = checkpoint.Sequence });
             command.Parameters.Add(new NpgsqlParameter { Value = checkpoint.Hash });
             command.Parameters.Add(new NpgsqlParameter { Value = Milliseconds(checkpoint.At) });
             command.Parameters.Add(new NpgsqlParameter { Value = checkpoint.KeyId });
             command.Parameters.Add(new NpgsqlParameter { Value = checkpoint.Algorithm });
             command.Parameters.Add(new NpgsqlParameter { Value = checkpoint.Signature });
+            command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = checkpoint.Previous, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (NpgsqlException ex)
@@ -134,7 +135,7 @@ public sealed partial class PostgresAuditStore : IAuditReviewStore
     public async Task<IReadOnlyList<AuditCheckpoint>> ReadCheckpointsAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand("SELECT seq, hash, at, key_id, algorithm, signature FROM audit_checkpoints ORDER BY seq;", connection);
+        await using var command = new NpgsqlCommand("SELECT seq, hash, at, key_id, algorithm, signature, previous FROM audit_checkpoints ORDER BY seq;", connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var checkpoints = new List<AuditCheckpoint>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -220,6 +221,7 @@ public sealed partial class PostgresAuditStore : IAuditReviewStore
         KeyId = reader.GetString(3),
         Algorithm = reader.GetString(4),
         Signature = reader.GetFieldValue<byte[]>(5),
+        Previous = reader.IsDBNull(6) ? null : reader.GetString(6),
     };
 
     private static OverrideJustification ReadJustification(NpgsqlDataReader reader) =>

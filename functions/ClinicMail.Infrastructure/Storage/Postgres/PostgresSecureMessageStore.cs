@@ -81,32 +81,37 @@ public sealed class PostgresSecureMessageStore(PostgresDatabase database) : ISec
         ExecuteAsync("UPDATE secure_access SET code_hash = $1, code_salt = $2, code_expires_at = $3, codes_sent = codes_sent + 1 WHERE id = $4",
             cancellationToken, codeHash, salt, Utc(expiresAt), accessId);
 
-    public async Task<int> RecordFailedAttemptAsync(string accessId, int maxAttempts, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async Task<CodeAttempt?> BeginCodeAttemptAsync(string accessId, int maxAttempts, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        // One statement: the row lock serialises concurrent wrong codes, and the right-hand sides
-        // read the row as it was before this update, exactly as in SQLite.
+        // One statement: concurrent attempts queue on the row lock and PostgreSQL re-checks the WHERE
+        // clause against the row each one finally updates, so no more than maxAttempts ever pass.
         var rows = await QueryAsync(
             """
             UPDATE secure_access
-               SET failed_attempts = failed_attempts + 1,
-                   locked_at = CASE WHEN locked_at IS NULL AND failed_attempts + 1 >= $1 THEN $2 ELSE locked_at END,
-                   code_hash = CASE WHEN failed_attempts + 1 >= $1 THEN NULL ELSE code_hash END
-             WHERE id = $3
-            RETURNING failed_attempts
+               SET failed_attempts = failed_attempts + 1
+             WHERE id = $3 AND locked_at IS NULL AND failed_attempts < $1
+               AND code_hash IS NOT NULL AND code_salt IS NOT NULL AND code_expires_at > $2
+            RETURNING failed_attempts, code_hash, code_salt
             """,
-            r => r.GetInt32(0), cancellationToken, maxAttempts, Utc(now), accessId).ConfigureAwait(false);
-        return rows.Count == 0 ? 0 : rows[0];
+            r => new CodeAttempt(r.GetInt32(0), r.GetFieldValue<byte[]>(1), r.GetFieldValue<byte[]>(2)),
+            cancellationToken, maxAttempts, Utc(now), accessId).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
     }
 
-    public Task MarkVerifiedAsync(string accessId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        ExecuteAsync(
+    public async Task<bool> ConsumeCodeAsync(string accessId, byte[] codeHash, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        await ExecuteAsync(
             """
             UPDATE secure_access
                SET failed_attempts = 0, code_hash = NULL, code_salt = NULL, code_expires_at = NULL,
                    opened_at = COALESCE(opened_at, $1), open_count = open_count + 1
-             WHERE id = $2
+             WHERE id = $2 AND code_hash = $3 AND locked_at IS NULL
             """,
-            cancellationToken, Utc(now), accessId);
+            cancellationToken, Utc(now), accessId, codeHash).ConfigureAwait(false) == 1;
+
+    public async Task<bool> LockIfExhaustedAsync(string accessId, int maxAttempts, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        await ExecuteAsync(
+            "UPDATE secure_access SET locked_at = $1, code_hash = NULL WHERE id = $2 AND locked_at IS NULL AND failed_attempts >= $3",
+            cancellationToken, Utc(now), accessId, maxAttempts).ConfigureAwait(false) == 1;
 
     public async Task CreateSessionAsync(byte[] sessionHash, string accessId, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
     {

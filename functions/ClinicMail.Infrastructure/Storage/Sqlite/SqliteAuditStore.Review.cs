@@ -109,13 +109,14 @@ public sealed partial class SqliteAuditStore : IAuditReviewStore
         {
             await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
             await using var command = connection.CreateCommand();
-            command.CommandText = "INSERT INTO audit_checkpoints (seq, hash, at, key_id, algorithm, signature) VALUES ($seq, $hash, $at, $key, $alg, $sig) ON CONFLICT(seq) DO NOTHING";
+            command.CommandText = "INSERT INTO audit_checkpoints (seq, hash, at, key_id, algorithm, signature, previous) VALUES ($seq, $hash, $at, $key, $alg, $sig, $previous) ON CONFLICT(seq) DO NOTHING";
             command.Parameters.AddWithValue("$seq", checkpoint.Sequence);
             command.Parameters.AddWithValue("$hash", checkpoint.Hash);
             command.Parameters.AddWithValue("$at", Format(checkpoint.At));
             command.Parameters.AddWithValue("$key", checkpoint.KeyId);
             command.Parameters.AddWithValue("$alg", checkpoint.Algorithm);
             command.Parameters.AddWithValue("$sig", checkpoint.Signature);
+            command.Parameters.AddWithValue("$previous", (object?)checkpoint.Previous ?? DBNull.Value);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (SqliteException ex)
@@ -128,7 +129,7 @@ public sealed partial class SqliteAuditStore : IAuditReviewStore
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT seq, hash, at, key_id, algorithm, signature FROM audit_checkpoints ORDER BY seq";
+        command.CommandText = "SELECT seq, hash, at, key_id, algorithm, signature, previous FROM audit_checkpoints ORDER BY seq";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var checkpoints = new List<AuditCheckpoint>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -141,6 +142,7 @@ public sealed partial class SqliteAuditStore : IAuditReviewStore
                 KeyId = reader.GetString(3),
                 Algorithm = reader.GetString(4),
                 Signature = (byte[])reader.GetValue(5),
+                Previous = reader.GetValue(6) as string,
             });
         }
 

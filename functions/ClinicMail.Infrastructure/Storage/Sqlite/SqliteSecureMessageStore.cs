@@ -81,30 +81,36 @@ public sealed class SqliteSecureMessageStore(SqliteDatabase database) : ISecureM
         ExecuteAsync("UPDATE secure_access SET code_hash = $hash, code_salt = $salt, code_expires_at = $expires, codes_sent = codes_sent + 1 WHERE id = $id",
             cancellationToken, ("$hash", codeHash), ("$salt", salt), ("$expires", Format(expiresAt)), ("$id", accessId));
 
-    public async Task<int> RecordFailedAttemptAsync(string accessId, int maxAttempts, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async Task<CodeAttempt?> BeginCodeAttemptAsync(string accessId, int maxAttempts, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
+        // One statement: SQLite runs writers one at a time, so the WHERE clause sees every earlier attempt.
         var rows = await QueryAsync(
             """
             UPDATE secure_access
-               SET failed_attempts = failed_attempts + 1,
-                   locked_at = CASE WHEN locked_at IS NULL AND failed_attempts + 1 >= $max THEN $now ELSE locked_at END,
-                   code_hash = CASE WHEN failed_attempts + 1 >= $max THEN NULL ELSE code_hash END
-             WHERE id = $id
-            RETURNING failed_attempts
+               SET failed_attempts = failed_attempts + 1
+             WHERE id = $id AND locked_at IS NULL AND failed_attempts < $max
+               AND code_hash IS NOT NULL AND code_salt IS NOT NULL AND code_expires_at > $now
+            RETURNING failed_attempts, code_hash, code_salt
             """,
-            r => r.GetInt32(0), cancellationToken, ("$max", maxAttempts), ("$now", Format(now)), ("$id", accessId)).ConfigureAwait(false);
-        return rows.Count == 0 ? 0 : rows[0];
+            r => new CodeAttempt(r.GetInt32(0), (byte[])r.GetValue(1), (byte[])r.GetValue(2)),
+            cancellationToken, ("$max", maxAttempts), ("$now", Format(now)), ("$id", accessId)).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
     }
 
-    public Task MarkVerifiedAsync(string accessId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        ExecuteAsync(
+    public async Task<bool> ConsumeCodeAsync(string accessId, byte[] codeHash, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        await ExecuteAsync(
             """
             UPDATE secure_access
                SET failed_attempts = 0, code_hash = NULL, code_salt = NULL, code_expires_at = NULL,
                    opened_at = COALESCE(opened_at, $now), open_count = open_count + 1
-             WHERE id = $id
+             WHERE id = $id AND code_hash = $hash AND locked_at IS NULL
             """,
-            cancellationToken, ("$now", Format(now)), ("$id", accessId));
+            cancellationToken, ("$now", Format(now)), ("$id", accessId), ("$hash", codeHash)).ConfigureAwait(false) == 1;
+
+    public async Task<bool> LockIfExhaustedAsync(string accessId, int maxAttempts, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        await ExecuteAsync(
+            "UPDATE secure_access SET locked_at = $now, code_hash = NULL WHERE id = $id AND locked_at IS NULL AND failed_attempts >= $max",
+            cancellationToken, ("$now", Format(now)), ("$id", accessId), ("$max", maxAttempts)).ConfigureAwait(false) == 1;
 
     public async Task CreateSessionAsync(byte[] sessionHash, string accessId, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
     {
