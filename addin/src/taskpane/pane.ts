@@ -79,6 +79,10 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
   let debounceTimer: ReturnType<typeof setTimeout> | undefined;
   let disposed = false;
   let completedChecks = 0;
+  // The user acted (opened the pane on a result, applied a fix): the next result or error takes
+  // the focus, so keyboard and screen reader users land on what changed.
+  let focusOnOutcome = false;
+  let announced = "";
 
   root.classList.add("cm-pane");
   root.setAttribute("lang", lang === "fr" ? "fr-CA" : "en-CA");
@@ -174,6 +178,7 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
   async function applyOps(ops: RecipientOp[]): Promise<void> {
     await applyRecipientOps(item, ops);
     notice = { tone: "info", text: t(lang, "fixApplied"), transient: true };
+    focusOnOutcome = true;
     markStale();
     render();
     await runCheck();
@@ -330,13 +335,25 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
         "data-decision": r.decision,
         "data-stale": String(stale),
         "data-testid": "decision",
+        tabindex: "-1",
       },
+      h(
+        "span",
+        {
+          class: "cm-decision-icon",
+          "aria-hidden": "true",
+          "data-testid": "decision-icon",
+          "data-icon": stale ? "stale" : r.decision,
+        },
+        stale ? "↻" : r.decision === "allow" ? "✓" : r.decision === "warn" ? "!" : "✕",
+      ),
       h(
         "fluent-badge",
         {
           appearance: stale ? "outline" : "filled",
           color: stale ? "informative" : intent === "error" ? "danger" : intent,
           class: "cm-decision-badge",
+          "data-testid": "decision-text",
         },
         stale ? t(lang, "decisionStale") : t(lang, key),
       ),
@@ -600,7 +617,7 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
       parts.push(
         h(
           "fluent-message-bar",
-          { intent: "warning", "data-testid": "check-error" },
+          { intent: "warning", "data-testid": "check-error", tabindex: "-1" },
           t(lang, "checkFailed", { cause: status.cause }),
         ),
       );
@@ -635,8 +652,15 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
       if (sel) sel.value = code;
     }
     if (focusedId) document.getElementById(focusedId)?.focus();
-    // The live region announces the outcome only, not the whole pane.
-    live.textContent =
+    if (focusOnOutcome && !busy && (status.kind === "error" || (status.kind === "result" && !stale))) {
+      focusOnOutcome = false;
+      content
+        .querySelector<HTMLElement>(status.kind === "error" ? "[data-testid=check-error]" : "[data-testid=decision]")
+        ?.focus();
+    }
+    // The live region announces the outcome only, not the whole pane, and each outcome once:
+    // re-renders that leave it unchanged do not touch it (some screen readers repeat a rewrite).
+    const announcement =
       status.kind === "checking" || stale
         ? t(lang, "paneChecking")
         : status.kind === "error"
@@ -651,6 +675,10 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
                     : "decisionBlock",
               )
             : "";
+    if (announcement !== announced) {
+      announced = announcement;
+      live.textContent = announcement;
+    }
   }
 
   // Recipients changes are announced by Outlook (Mailbox 1.7); body and subject are polled.
@@ -669,7 +697,10 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
   void runCheck();
 
   return {
-    refresh: () => runCheck(),
+    refresh: () => {
+      focusOnOutcome = true;
+      return runCheck();
+    },
     dispose: () => {
       disposed = true;
       if (debounceTimer !== undefined) clearTimeout(debounceTimer);

@@ -1,0 +1,98 @@
+// Accessibility plumbing for the browser suites: axe-core (WCAG 2.1 A/AA rules) through
+// @axe-core/playwright, a per-run report in <repo>/test-artifacts/addin/accessibility.json, and the
+// measurements axe cannot make (reflow, contrast of a given element, focus indicator).
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "playwright-core";
+import { writeArtifact } from "./browser";
+
+export interface AuditEntry {
+  page: string;
+  state: string;
+  url: string;
+  violations: { id: string; impact: string | null; nodes: number; help: string }[];
+}
+
+const report: AuditEntry[] = [];
+
+/** Runs axe on the page as it is now, records the result and returns the serious/critical rules. */
+export async function audit(page: Page, pageName: string, state: string): Promise<string[]> {
+  const result = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+    .analyze();
+  const violations = result.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact ?? null,
+    nodes: v.nodes.length,
+    help: v.help,
+  }));
+  report.push({ page: pageName, state, url: page.url(), violations });
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+export function writeAuditReport(file: string): void {
+  if (report.length > 0) writeArtifact(file, JSON.stringify(report, null, 2) + "\n");
+}
+
+/** True when the page scrolls horizontally (WCAG 1.4.10 reflow). */
+export function scrollsHorizontally(page: Page): Promise<boolean> {
+  return page.evaluate(
+    () => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1,
+  );
+}
+
+/** Sets the CSS zoom of the page (200 % = 2), as the browser's zoom does for layout. */
+export async function zoom(page: Page, factor: number): Promise<void> {
+  await page.evaluate((f) => {
+    (document.documentElement.style as CSSStyleDeclaration & { zoom: string }).zoom = String(f);
+  }, factor);
+}
+
+/** Contrast ratio of an element's text against its nearest opaque background (WCAG formula). */
+export function contrastOf(page: Page, selector: string): Promise<number> {
+  return page.evaluate((sel) => {
+    const el = document.querySelector(sel);
+    if (!el) throw new Error(`no element ${sel}`);
+    const parse = (c: string): number[] => (c.match(/[\d.]+/g) ?? []).map(Number);
+    const lum = (rgb: number[]): number => {
+      const [r, g, b] = rgb.slice(0, 3).map((v) => {
+        const s = v / 255;
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+    };
+    const fg = parse(getComputedStyle(el).color);
+    let node: Element | null = el;
+    let bg = [255, 255, 255];
+    while (node) {
+      const c = parse(getComputedStyle(node).backgroundColor);
+      if (c.length >= 3 && (c.length === 3 || c[3]! > 0.5)) {
+        bg = c;
+        break;
+      }
+      node = node.parentElement;
+    }
+    const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+    return (a! + 0.05) / (b! + 0.05);
+  }, selector);
+}
+
+/** The focused element has a visible indicator: an outline, or a box-shadow ring. */
+export function focusIsVisible(page: Page): Promise<boolean> {
+  return page.evaluate(() => {
+    const chain: Element[] = [];
+    let el = document.activeElement;
+    while (el) {
+      chain.push(el);
+      el = el.shadowRoot?.activeElement ?? null;
+    }
+    const shown = (e: Element): boolean => {
+      const s = getComputedStyle(e);
+      const outline = s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0;
+      const ring = s.boxShadow !== "none" && s.boxShadow !== "";
+      return outline || ring;
+    };
+    return chain.length > 0 && chain[0] !== document.body && chain.some(shown);
+  });
+}
