@@ -655,7 +655,9 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
     if (focusOnOutcome && !busy && (status.kind === "error" || (status.kind === "result" && !stale))) {
       focusOnOutcome = false;
       content
-        .querySelector<HTMLElement>(status.kind === "error" ? "[data-testid=check-error]" : "[data-testid=decision]")
+        .querySelector<HTMLElement>(
+          status.kind === "error" ? "[data-testid=check-error]" : "[data-testid=decision]",
+        )
         ?.focus();
     }
     // The live region announces the outcome only, not the whole pane, and each outcome once:

@@ -37,9 +37,7 @@ export function writeAuditReport(file: string): void {
 
 /** True when the page scrolls horizontally (WCAG 1.4.10 reflow). */
 export function scrollsHorizontally(page: Page): Promise<boolean> {
-  return page.evaluate(
-    () => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1,
-  );
+  return page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1);
 }
 
 /** Sets the CSS zoom of the page (200 % = 2), as the browser's zoom does for layout. */

@@ -15,7 +15,13 @@ export async function devToken(base: string, role: string): Promise<string> {
   return ((await minted.json()) as { accessToken: string }).accessToken;
 }
 
-export function apiCall(base: string, token: string, method: string, url: string, body?: unknown): Promise<Response> {
+export function apiCall(
+  base: string,
+  token: string,
+  method: string,
+  url: string,
+  body?: unknown,
+): Promise<Response> {
   return fetch(`${base}${url}`, {
     method,
     headers: {
@@ -34,7 +40,11 @@ export async function createSecureMessage(
   to: string,
   secret: string,
 ): Promise<{ messageId: string; link: string }> {
-  const check = await apiCall(base, token, "POST", "/api/v1/check", { subject: "Suivi", body: secret, to: [to] });
+  const check = await apiCall(base, token, "POST", "/api/v1/check", {
+    subject: "Suivi",
+    body: secret,
+    to: [to],
+  });
   expect(check.status, await check.clone().text()).toBe(200);
   const { checkId } = (await check.json()) as { checkId: string };
   const created = await apiCall(base, token, "POST", "/api/v1/secure-messages", {
