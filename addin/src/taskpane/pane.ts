@@ -515,6 +515,9 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
               "data-fix": fix.kind,
               "data-primary": String(fix === primary),
               disabled: busy || stale,
+              // Also as an attribute: checkers that do not see the element's internals then know
+              // the button is inactive (WCAG 1.4.3 exempts inactive controls from contrast).
+              "aria-disabled": busy || stale ? "true" : undefined,
               onclick: () => void withBusy(() => applyFix(fix)),
             },
             pick(fix.label, lang),
@@ -565,7 +568,13 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
         text,
         h(
           "fluent-button",
-          { type: "submit", appearance: "primary", "data-testid": "override-submit", disabled: busy },
+          {
+            type: "submit",
+            appearance: "primary",
+            "data-testid": "override-submit",
+            disabled: busy,
+            "aria-disabled": busy ? "true" : undefined,
+          },
           t(lang, "overrideSubmit"),
         ),
       ),

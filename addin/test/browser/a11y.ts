@@ -9,7 +9,7 @@ export interface AuditEntry {
   page: string;
   state: string;
   url: string;
-  violations: { id: string; impact: string | null; nodes: number; help: string }[];
+  violations: { id: string; impact: string | null; nodes: string[]; help: string }[];
 }
 
 const report: AuditEntry[] = [];
@@ -22,7 +22,7 @@ export async function audit(page: Page, pageName: string, state: string): Promis
   const violations = result.violations.map((v) => ({
     id: v.id,
     impact: v.impact ?? null,
-    nodes: v.nodes.length,
+    nodes: v.nodes.map((n) => n.target.join(" ")),
     help: v.help,
   }));
   report.push({ page: pageName, state, url: page.url(), violations });
