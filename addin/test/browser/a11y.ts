@@ -35,16 +35,27 @@ export function writeAuditReport(file: string): void {
   if (report.length > 0) writeArtifact(file, JSON.stringify(report, null, 2) + "\n");
 }
 
-/** True when the page scrolls horizontally (WCAG 1.4.10 reflow). */
-export function scrollsHorizontally(page: Page): Promise<boolean> {
-  return page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1);
-}
-
-/** Sets the CSS zoom of the page (200 % = 2), as the browser's zoom does for layout. */
-export async function zoom(page: Page, factor: number): Promise<void> {
-  await page.evaluate((f) => {
-    (document.documentElement.style as CSSStyleDeclaration & { zoom: string }).zoom = String(f);
-  }, factor);
+/**
+ * WCAG 1.4.10 reflow: the page must not scroll sideways at 320 CSS px wide nor at 200 % zoom (CSS
+ * zoom on the document, which lays out as the browser's zoom does). Returns the failing cases.
+ */
+export async function reflowProblems(page: Page): Promise<string[]> {
+  const scrolls = (): Promise<boolean> =>
+    page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1);
+  const setZoom = (factor: number): Promise<void> =>
+    page.evaluate((f) => {
+      (document.documentElement.style as CSSStyleDeclaration & { zoom: string }).zoom = String(f);
+    }, factor);
+  const problems: string[] = [];
+  const viewport = page.viewportSize() ?? { width: 1280, height: 800 };
+  await page.setViewportSize({ width: 320, height: 640 });
+  if (await scrolls()) problems.push("horizontal scrolling at 320 px");
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await setZoom(2);
+  if (await scrolls()) problems.push("horizontal scrolling at 200 % zoom");
+  await setZoom(1);
+  await page.setViewportSize(viewport);
+  return problems;
 }
 
 /** Contrast ratio of an element's text against its nearest opaque background (WCAG formula). */

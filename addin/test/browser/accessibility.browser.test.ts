@@ -9,42 +9,25 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import { startStaticServer } from "../../scripts/serve-static.mjs";
 import { closedPortUrl } from "../helpers/apiServer";
-import { audit, contrastOf, focusIsVisible, scrollsHorizontally, writeAuditReport, zoom } from "./a11y";
-import { addinDir, launch, openSandbox, pressSend } from "./browser";
+import { audit, contrastOf, focusIsVisible, reflowProblems, writeAuditReport } from "./a11y";
+import { addinDir, appUnderTest, launch, openSandbox, pressSend } from "./browser";
 import { apiCall, codeFor, createSecureMessage, devToken } from "./secureMessages";
 
-const explicitBase = process.env.CLINICMAIL_BASE_URL;
-const base = (explicitBase ?? "http://localhost:7071").replace(/\/+$/, "");
+const { base, available, skip } = await appUnderTest("Accessibility browser tests");
 const pickup = process.env.CLINICMAIL_MAIL_PICKUP ?? path.resolve(addinDir, "..", ".data", "mail-pickup");
 const marie = "marie.tremblay@videotron.ca";
 const secret = "Résultat de biopsie : lésion bénigne, suivi dans 6 mois.";
 
-async function apiAnswers(): Promise<boolean> {
-  try {
-    return (await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(2000) })).ok;
-  } catch {
-    return false;
-  }
-}
-
-const available = await apiAnswers();
-const skip = !available && !explicitBase;
-if (skip) {
-  console.warn(
-    `Accessibility browser tests SKIPPED: CLINICMAIL_BASE_URL is unset and nothing answers ${base}/api/health.`,
-  );
-}
-
 const auditBudgetMs = 240000;
-let browser: { context: BrowserContext; close(): Promise<void> };
 let token = "";
+let browser: { context: BrowserContext; close(): Promise<void> };
 
 beforeAll(async () => {
   if (skip) return;
   if (!available)
     throw new Error(`CLINICMAIL_BASE_URL=${base} is set but ${base}/api/health does not answer.`);
-  token = await devToken(base, "Physician");
   browser = await launch();
+  token = await devToken(base, "Physician");
 });
 afterAll(async () => {
   writeAuditReport("accessibility.json");
@@ -207,11 +190,7 @@ describe.skipIf(skip)("accessibility: sandbox and task pane", () => {
     const p = await sandbox("fr");
     await p.click("[data-scenario=sensitive]");
     await settledDecision(p);
-    await p.setViewportSize({ width: 320, height: 640 });
-    expect(await scrollsHorizontally(p)).toBe(false);
-    await p.setViewportSize({ width: 1280, height: 800 });
-    await zoom(p, 2);
-    expect(await scrollsHorizontally(p)).toBe(false);
+    expect(await reflowProblems(p)).toEqual([]);
     await p.close();
   });
 });
@@ -284,12 +263,7 @@ describe.skipIf(skip)("accessibility: secure reader", () => {
       expect(await p.getAttribute("[data-testid=notice]", "role")).toBe("status");
       await expectClean(p, "reader", "en reply sent");
       // Reflow: 320 px and 200 % zoom on the message.
-      await p.setViewportSize({ width: 320, height: 640 });
-      expect(await scrollsHorizontally(p)).toBe(false);
-      await p.setViewportSize({ width: 1280, height: 800 });
-      await zoom(p, 2);
-      expect(await scrollsHorizontally(p)).toBe(false);
-      await zoom(p, 1);
+      expect(await reflowProblems(p)).toEqual([]);
       // Contrast measured on the text that is smallest or on a tinted background.
       for (const sel of [".meta", "[data-testid=notice]", "button", "header .brand", "header a"])
         expect(await contrastOf(p, sel), sel).toBeGreaterThanOrEqual(4.5);
@@ -377,11 +351,7 @@ describe.skipIf(skip)("accessibility: compliance review page", () => {
         await p.keyboard.press("Enter");
         await expect.poll(() => p.locator("#verify-result").getAttribute("data-ok")).toBe("true");
         await expectClean(p, "review", `${lang} integrity verified`);
-        await p.setViewportSize({ width: 320, height: 640 });
-        expect(await scrollsHorizontally(p)).toBe(false);
-        await p.setViewportSize({ width: 1280, height: 800 });
-        await zoom(p, 2);
-        expect(await scrollsHorizontally(p)).toBe(false);
+        expect(await reflowProblems(p)).toEqual([]);
         await p.close();
       }
     },

@@ -8,31 +8,14 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
-import { addinDir, launch } from "./browser";
+import { addinDir, appUnderTest, launch } from "./browser";
 import { apiCall, codeFor as readCode, createSecureMessage, devToken } from "./secureMessages";
 
-const explicitBase = process.env.CLINICMAIL_BASE_URL;
-const base = (explicitBase ?? "http://localhost:7071").replace(/\/+$/, "");
+const { base, available, skip } = await appUnderTest("ClinicMail secure-reader browser tests");
 const pickup = process.env.CLINICMAIL_MAIL_PICKUP ?? path.resolve(addinDir, "..", ".data", "mail-pickup");
 const artifacts = path.resolve(addinDir, "..", "test-artifacts", "secure");
 const marie = "marie.tremblay@videotron.ca";
 const secret = "Résultat de biopsie : lésion bénigne, suivi dans 6 mois.";
-
-async function apiAnswers(): Promise<boolean> {
-  try {
-    return (await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(2000) })).ok;
-  } catch {
-    return false;
-  }
-}
-
-const available = await apiAnswers();
-const skip = !available && !explicitBase;
-if (skip) {
-  console.warn(
-    `ClinicMail secure-reader browser tests SKIPPED: CLINICMAIL_BASE_URL is unset and nothing answers ${base}/api/health.`,
-  );
-}
 
 let browser: { context: BrowserContext; close(): Promise<void> };
 let token = "";
