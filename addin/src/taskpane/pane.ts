@@ -335,6 +335,8 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
         "data-decision": r.decision,
         "data-stale": String(stale),
         "data-testid": "decision",
+        // An id so that a re-render keeps the focus on it (see render).
+        id: "cm-decision",
         tabindex: "-1",
       },
       h(
@@ -626,7 +628,7 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
       parts.push(
         h(
           "fluent-message-bar",
-          { intent: "warning", "data-testid": "check-error", tabindex: "-1" },
+          { intent: "warning", "data-testid": "check-error", id: "cm-check-error", tabindex: "-1" },
           t(lang, "checkFailed", { cause: status.cause }),
         ),
       );
