@@ -38,6 +38,7 @@ interface SandboxState {
 
 const params = new URLSearchParams(location.search);
 const lang: Language = languageFrom(params.get("lang") ?? navigator.language);
+document.documentElement.lang = lang === "fr" ? "fr-CA" : "en-CA";
 const apiBase = (params.get("api") ?? location.origin).replace(/\/+$/, "");
 const policy = parseFailurePolicy(params.get("policy") ?? "prompt");
 const mailboxVersion = params.get("mailbox") ?? "1.15";
@@ -54,6 +55,7 @@ const ui = {
     policyPrompt: "demander (par défaut)",
     policyBlock: "bloquer",
     scenarios: "Scénarios",
+    compose: "Rédaction du courriel",
     benign: "Courriel anodin",
     sensitive: "Contenu sensible",
     bulk: "Envoi groupé",
@@ -90,6 +92,7 @@ const ui = {
     policyPrompt: "prompt (default)",
     policyBlock: "block",
     scenarios: "Scenarios",
+    compose: "Compose the e-mail",
     benign: "Benign e-mail",
     sensitive: "Sensitive content",
     bulk: "Bulk send",
@@ -275,7 +278,7 @@ document.getElementById("sandbox")!.replaceChildren(
     { class: "sb-main" },
     h(
       "section",
-      { class: "sb-compose", "aria-label": "Compose" },
+      { class: "sb-compose", "aria-label": ui.compose },
       h(
         "div",
         { class: "sb-ribbon" },

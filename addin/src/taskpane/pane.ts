@@ -80,6 +80,10 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
   let debounceTimer: ReturnType<typeof setTimeout> | undefined;
   let disposed = false;
   let completedChecks = 0;
+  // The user acted (opened the pane on a result, applied a fix): the next result or error takes
+  // the focus, so keyboard and screen reader users land on what changed.
+  let focusOnOutcome = false;
+  let announced = "";
 
   root.classList.add("cm-pane");
   root.setAttribute("lang", lang === "fr" ? "fr-CA" : "en-CA");
@@ -175,6 +179,7 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
   async function applyOps(ops: RecipientOp[]): Promise<void> {
     await applyRecipientOps(item, ops);
     notice = { tone: "info", text: t(lang, "fixApplied"), transient: true };
+    focusOnOutcome = true;
     markStale();
     render();
     await runCheck();
@@ -335,13 +340,27 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
         "data-decision": r.decision,
         "data-stale": String(stale),
         "data-testid": "decision",
+        // An id so that a re-render keeps the focus on it (see render).
+        id: "cm-decision",
+        tabindex: "-1",
       },
+      h(
+        "span",
+        {
+          class: "cm-decision-icon",
+          "aria-hidden": "true",
+          "data-testid": "decision-icon",
+          "data-icon": stale ? "stale" : r.decision,
+        },
+        stale ? "↻" : r.decision === "allow" ? "✓" : r.decision === "warn" ? "!" : "✕",
+      ),
       h(
         "fluent-badge",
         {
           appearance: stale ? "outline" : "filled",
           color: stale ? "informative" : intent === "error" ? "danger" : intent,
           class: "cm-decision-badge",
+          "data-testid": "decision-text",
         },
         stale ? t(lang, "decisionStale") : t(lang, key),
       ),
@@ -503,6 +522,9 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
               "data-fix": fix.kind,
               "data-primary": String(fix === primary),
               disabled: busy || stale,
+              // Also as an attribute: checkers that do not see the element's internals then know
+              // the button is inactive (WCAG 1.4.3 exempts inactive controls from contrast).
+              "aria-disabled": busy || stale ? "true" : undefined,
               onclick: () => void withBusy(() => applyFix(fix)),
             },
             pick(fix.label, lang),
@@ -553,7 +575,13 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
         text,
         h(
           "fluent-button",
-          { type: "submit", appearance: "primary", "data-testid": "override-submit", disabled: busy },
+          {
+            type: "submit",
+            appearance: "primary",
+            "data-testid": "override-submit",
+            disabled: busy,
+            "aria-disabled": busy ? "true" : undefined,
+          },
           t(lang, "overrideSubmit"),
         ),
       ),
@@ -605,7 +633,7 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
       parts.push(
         h(
           "fluent-message-bar",
-          { intent: "warning", "data-testid": "check-error" },
+          { intent: "warning", "data-testid": "check-error", id: "cm-check-error", tabindex: "-1" },
           t(lang, "checkFailed", { cause: status.cause }),
         ),
       );
@@ -640,8 +668,17 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
       if (sel) sel.value = code;
     }
     if (focusedId) document.getElementById(focusedId)?.focus();
-    // The live region announces the outcome only, not the whole pane.
-    live.textContent =
+    if (focusOnOutcome && !busy && (status.kind === "error" || (status.kind === "result" && !stale))) {
+      focusOnOutcome = false;
+      content
+        .querySelector<HTMLElement>(
+          status.kind === "error" ? "[data-testid=check-error]" : "[data-testid=decision]",
+        )
+        ?.focus();
+    }
+    // The live region announces the outcome only, not the whole pane, and each outcome once:
+    // re-renders that leave it unchanged do not touch it (some screen readers repeat a rewrite).
+    const announcement =
       status.kind === "checking" || stale
         ? t(lang, "paneChecking")
         : status.kind === "error"
@@ -656,6 +693,10 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
                     : "decisionBlock",
               )
             : "";
+    if (announcement !== announced) {
+      announced = announcement;
+      live.textContent = announcement;
+    }
   }
 
   // Recipients changes are announced by Outlook (Mailbox 1.7); body and subject are polled.
@@ -674,7 +715,10 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
   void runCheck();
 
   return {
-    refresh: () => runCheck(),
+    refresh: () => {
+      focusOnOutcome = true;
+      return runCheck();
+    },
     dispose: () => {
       disposed = true;
       if (debounceTimer !== undefined) clearTimeout(debounceTimer);

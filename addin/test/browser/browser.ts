@@ -35,6 +35,31 @@ export async function launch(): Promise<{ context: BrowserContext; close(): Prom
   };
 }
 
+/**
+ * The app the suite runs against: CLINICMAIL_BASE_URL, else http://localhost:7071. The suite skips
+ * ONLY when CLINICMAIL_BASE_URL is unset AND nothing answers /api/health there; with it set, an
+ * unreachable app fails the suite (`available` is false, `skip` is false).
+ */
+export async function appUnderTest(
+  suite: string,
+): Promise<{ base: string; available: boolean; skip: boolean }> {
+  const explicitBase = process.env.CLINICMAIL_BASE_URL;
+  const base = (explicitBase ?? "http://localhost:7071").replace(/\/+$/, "");
+  let available = false;
+  try {
+    available = (await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(2000) })).ok;
+  } catch {
+    available = false;
+  }
+  const skip = !available && !explicitBase;
+  if (skip) {
+    console.warn(
+      `${suite} SKIPPED: CLINICMAIL_BASE_URL is unset and nothing answers ${base}/api/health. Start ./run.sh (or set CLINICMAIL_BASE_URL) to run them.`,
+    );
+  }
+  return { base, available, skip };
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(artifactsDir, { recursive: true });
   await page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage: true });

@@ -6,27 +6,10 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
-import { addinDir, launch } from "./browser";
+import { addinDir, appUnderTest, launch } from "./browser";
 
-const explicitBase = process.env.CLINICMAIL_BASE_URL;
-const base = (explicitBase ?? "http://localhost:7071").replace(/\/+$/, "");
+const { base, available, skip } = await appUnderTest("Review page browser tests");
 const artifacts = path.resolve(addinDir, "..", "test-artifacts", "review");
-
-async function apiAnswers(): Promise<boolean> {
-  try {
-    return (await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(2000) })).ok;
-  } catch {
-    return false;
-  }
-}
-
-const available = await apiAnswers();
-const skip = !available && !explicitBase;
-if (skip) {
-  console.warn(
-    `Review page browser tests SKIPPED: CLINICMAIL_BASE_URL is unset and nothing answers ${base}/api/health.`,
-  );
-}
 
 let browser: { context: BrowserContext; close(): Promise<void> };
 const marker = `MARQUEUR${Date.now()}`;

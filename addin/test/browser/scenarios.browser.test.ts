@@ -5,27 +5,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import { demo } from "../../src/sandbox/demo-data";
-import { launch, openSandbox, pressSend, sandboxState, screenshot, writeArtifact } from "./browser";
+import {
+  appUnderTest,
+  launch,
+  openSandbox,
+  pressSend,
+  sandboxState,
+  screenshot,
+  writeArtifact,
+} from "./browser";
 
-const explicitBase = process.env.CLINICMAIL_BASE_URL;
-const base = (explicitBase ?? "http://localhost:7071").replace(/\/+$/, "");
-
-async function apiAnswers(): Promise<boolean> {
-  try {
-    const response = await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(2000) });
-    return response.ok;
-  } catch {
-    return false;
-  }
-}
-
-const available = await apiAnswers();
-const skip = !available && !explicitBase;
-if (skip) {
-  console.warn(
-    `ClinicMail browser scenarios SKIPPED: CLINICMAIL_BASE_URL is unset and nothing answers ${base}/api/health. Start ./run.sh (or set CLINICMAIL_BASE_URL) to run them.`,
-  );
-}
+const { base, available, skip } = await appUnderTest("ClinicMail browser scenarios");
 
 let browser: { context: BrowserContext; close(): Promise<void> };
 const timings: { scenario: string; ms: number }[] = [];

@@ -4,34 +4,18 @@
 // link is covered by the C# integration tests, which can move a message past its expiry.)
 // Skips ONLY when CLINICMAIL_BASE_URL is unset AND nothing answers /api/health at the default URL.
 // The pickup folder is CLINICMAIL_MAIL_PICKUP (default <repo>/.data/mail-pickup).
-import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
-import { addinDir, launch } from "./browser";
+import { addinDir, appUnderTest, launch } from "./browser";
+import { apiCall, codeFor as readCode, createSecureMessage, devToken } from "./secureMessages";
 
-const explicitBase = process.env.CLINICMAIL_BASE_URL;
-const base = (explicitBase ?? "http://localhost:7071").replace(/\/+$/, "");
+const { base, available, skip } = await appUnderTest("ClinicMail secure-reader browser tests");
 const pickup = process.env.CLINICMAIL_MAIL_PICKUP ?? path.resolve(addinDir, "..", ".data", "mail-pickup");
 const artifacts = path.resolve(addinDir, "..", "test-artifacts", "secure");
 const marie = "marie.tremblay@videotron.ca";
 const secret = "Résultat de biopsie : lésion bénigne, suivi dans 6 mois.";
-
-async function apiAnswers(): Promise<boolean> {
-  try {
-    return (await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(2000) })).ok;
-  } catch {
-    return false;
-  }
-}
-
-const available = await apiAnswers();
-const skip = !available && !explicitBase;
-if (skip) {
-  console.warn(
-    `ClinicMail secure-reader browser tests SKIPPED: CLINICMAIL_BASE_URL is unset and nothing answers ${base}/api/health.`,
-  );
-}
 
 let browser: { context: BrowserContext; close(): Promise<void> };
 let token = "";
@@ -40,75 +24,18 @@ beforeAll(async () => {
   if (skip) return;
   if (!available)
     throw new Error(`CLINICMAIL_BASE_URL=${base} is set but ${base}/api/health does not answer.`);
-  const minted = await fetch(`${base}/api/dev/token`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ role: "Physician" }),
-  });
-  if (!minted.ok)
-    throw new Error(`development token: HTTP ${minted.status} (the API must run in Development mode)`);
-  token = ((await minted.json()) as { accessToken: string }).accessToken;
+  token = await devToken(base, "Physician");
   browser = await launch();
 });
 afterAll(async () => {
   await browser?.close();
 });
 
-async function api(method: string, url: string, body?: unknown): Promise<Response> {
-  return fetch(`${base}${url}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      "content-type": "application/json",
-      "accept-language": "en",
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
-
-/** A secure message as the add-in's "Send securely" creates it: check first, then create. */
-async function createMessage(): Promise<{ messageId: string; link: string }> {
-  const check = await api("POST", "/api/v1/check", { subject: "Suivi", body: secret, to: [marie] });
-  expect(check.status, await check.clone().text()).toBe(200);
-  const { checkId } = (await check.json()) as { checkId: string };
-  const created = await api("POST", "/api/v1/secure-messages", {
-    checkId,
-    subject: "Résultats de biopsie",
-    body: `<p>Bonjour <b>Marie</b>,</p><p>${secret}</p><script>document.title='pwned'</script>`,
-    bodyFormat: "html",
-    recipients: [marie],
-    attachments: [
-      {
-        name: "biopsie.txt",
-        contentType: "text/plain",
-        contentBase64: Buffer.from("rapport fictif").toString("base64"),
-      },
-    ],
-  });
-  expect(created.status, await created.clone().text()).toBe(201);
-  return (await created.json()) as { messageId: string; link: string };
-}
-
-/** The newest code mailed to an address after `since` (ms), from the pickup folder. */
-async function codeFor(address: string, since: number): Promise<string> {
-  for (let i = 0; i < 50; i++) {
-    const files = readdirSync(pickup)
-      .filter((f) => f.endsWith(".eml"))
-      .map((f) => path.join(pickup, f))
-      .filter((f) => statSync(f).mtimeMs >= since - 1000)
-      .sort()
-      .reverse();
-    for (const file of files) {
-      const text = readFileSync(file, "utf8").replace(/=\r\n/g, "");
-      if (text.includes(`\r\nTo: ${address}\r\n`) && text.includes("X-ClinicMail-Kind: secure-code")) {
-        const match = /ClinicMail[^\d\r\n]*?(\d{6,9})/.exec(text);
-        if (match) return match[1]!;
-      }
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no code mail for ${address} in ${pickup}`);
-}
+const api = (method: string, url: string, body?: unknown): Promise<Response> =>
+  apiCall(base, token, method, url, body);
+const createMessage = (): Promise<{ messageId: string; link: string }> =>
+  createSecureMessage(base, token, marie, secret);
+const codeFor = (address: string, since: number): Promise<string> => readCode(pickup, address, since);
 
 async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(artifacts, { recursive: true });

@@ -65,7 +65,7 @@ public sealed class SecureReaderHandler(
 
         if (pending)
         {
-            body.Append(CodeForm(state, null));
+            body.Append(CodeForm(state, null, focus: sent));
         }
 
         body.Append(SendCodeForm(state, pending));
@@ -167,7 +167,7 @@ public sealed class SecureReaderHandler(
                 return Locked(state.Lang);
             }
 
-            var body = Paragraph(ReaderTexts.WrongCode(Secure.MaxCodeAttempts - attempts), state.Lang, "code-wrong", "error") + CodeForm(state, null) + SendCodeForm(state, pending: true);
+            var body = Paragraph(ReaderTexts.WrongCode(Secure.MaxCodeAttempts - attempts), state.Lang, "code-wrong", "error", "code-error") + CodeForm(state, "code-error", focus: true) + SendCodeForm(state, pending: true);
             return Html(400, state.Lang, ReaderTexts.LandingTitle, body, state.Toggle(""));
         }
 
@@ -445,13 +445,13 @@ public sealed class SecureReaderHandler(
         html.Append("<section><h3>").Append(T(ReaderTexts.ReplyTitle, lang)).Append("</h3>").Append(Paragraph(ReaderTexts.ReplyHint, lang, null, "meta"));
         if (error is not null)
         {
-            html.Append(Paragraph(error, lang, "reply-error", "error"));
+            html.Append(Paragraph(error, lang, "reply-error", "error", "reply-error"));
         }
 
         html.Append("<form method=\"post\" action=\"").Append(E("/secure/" + state.Token + "/reply")).Append("\">")
             .Append("<input type=\"hidden\" name=\"lang\" value=\"").Append(lang).Append("\">")
             .Append("<label for=\"reply\">").Append(T(ReaderTexts.ReplyLabel, lang)).Append("</label>")
-            .Append("<textarea id=\"reply\" name=\"body\" data-testid=\"reply-body\" maxlength=\"").Append(limits.Value.MaxSecureReplyChars.ToString(CultureInfo.InvariantCulture)).Append("\" required></textarea>")
+            .Append("<textarea id=\"reply\" name=\"body\" data-testid=\"reply-body\" ").Append(error is null ? "" : "aria-invalid=\"true\" aria-describedby=\"reply-error\" autofocus ").Append("maxlength=\"").Append(limits.Value.MaxSecureReplyChars.ToString(CultureInfo.InvariantCulture)).Append("\" required></textarea>")
             .Append("<p><button type=\"submit\" data-testid=\"reply-send\">").Append(T(ReaderTexts.SendReply, lang)).Append("</button></p></form></section>");
         return Html(status, lang, ReaderTexts.AppName, html.ToString(), state.Toggle(""));
     }
@@ -461,11 +461,13 @@ public sealed class SecureReaderHandler(
         + "<input type=\"hidden\" name=\"lang\" value=\"" + state.Lang + "\">"
         + "<button type=\"submit\" data-testid=\"send-code\">" + T(pending ? ReaderTexts.SendNewCode : ReaderTexts.SendCode, state.Lang) + "</button></form>";
 
-    private string CodeForm(ReaderState state, string? _) =>
+    /// <summary>The code field; after an error it is marked invalid, tied to the error and focused.</summary>
+    private string CodeForm(ReaderState state, string? errorId, bool focus = false) =>
         "<form method=\"post\" action=\"" + E("/secure/" + state.Token + "/verify") + "\">"
         + "<input type=\"hidden\" name=\"lang\" value=\"" + state.Lang + "\">"
         + "<label for=\"code\">" + T(ReaderTexts.CodeLabel, state.Lang) + "</label> "
-        + "<input type=\"text\" id=\"code\" name=\"code\" data-testid=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" maxlength=\""
+        + "<input type=\"text\" id=\"code\" name=\"code\" data-testid=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" "
+        + (errorId is null ? "" : "aria-invalid=\"true\" aria-describedby=\"" + errorId + "\" ") + (focus ? "autofocus " : "") + "maxlength=\""
         + (Secure.CodeDigits + 4).ToString(CultureInfo.InvariantCulture) + "\" required> "
         + "<button type=\"submit\" data-testid=\"verify\">" + T(ReaderTexts.Verify, state.Lang) + "</button></form>";
 

@@ -41,8 +41,10 @@ internal static class ReaderPage
         return html.ToString();
     }
 
-    public static string Paragraph(LocalizedText text, string lang, string? testId = null, string? cssClass = null) =>
-        "<p" + (testId is null ? "" : $" data-testid=\"{testId}\"") + (cssClass is null ? "" : $" class=\"{cssClass}\"") + ">" + T(text, lang) + "</p>";
+    /// <summary>A paragraph; an error is an alert and a notice a status, so screen readers announce them.</summary>
+    public static string Paragraph(LocalizedText text, string lang, string? testId = null, string? cssClass = null, string? id = null) =>
+        "<p" + (id is null ? "" : $" id=\"{id}\"") + (testId is null ? "" : $" data-testid=\"{testId}\"") + (cssClass is null ? "" : $" class=\"{cssClass}\"")
+        + (cssClass == "error" ? " role=\"alert\"" : cssClass == "notice" ? " role=\"status\"" : "") + ">" + T(text, lang) + "</p>";
 
     public const string Stylesheet = """
         :root { color-scheme: light; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
@@ -61,5 +63,9 @@ internal static class ReaderPage
         button { font-size: 1rem; padding: 8px 16px; background: #0b3d62; color: #fff; border: 0; border-radius: 4px; cursor: pointer; }
         table { border-collapse: collapse; } td, th { border: 1px solid #ccc; padding: 4px 8px; }
         .meta { color: #555; font-size: .9rem; }
+        a:focus, button:focus, input:focus, textarea:focus { outline: 3px solid #0b5cad; outline-offset: 2px; }
+        header a:focus { outline-color: #fff; }
+        input, textarea, img, table { max-width: 100%; box-sizing: border-box; }
+        @media (max-width: 480px) { header { flex-wrap: wrap; gap: 8px; padding: 12px 16px; } main { margin: 12px 8px; padding: 16px; } }
         """;
 }

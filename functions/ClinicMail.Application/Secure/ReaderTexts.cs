@@ -10,8 +10,8 @@ internal static class ReaderTexts
 
     public static readonly LocalizedText LandingTitle = new("Un message sécurisé vous attend", "A secure message is waiting for you");
     public static readonly LocalizedText LandingBody = new(
-        "Votre clinique vous a envoyé un message par la messagerie sécurisée ClinicMail. Pour protéger vos renseignements, nous devons d'abord confirmer que vous êtes bien la personne à qui il est destiné : nous enverrons un code à usage unique à l'adresse de courriel inscrite à votre dossier.",
-        "Your clinic sent you a message through ClinicMail secure messaging. To protect your information we first confirm that you are the person it is meant for: we will send a one-time code to the e-mail address registered in your file.");
+        "Votre clinique vous a envoyé un message sécurisé. Pour protéger vos renseignements, nous vérifions d'abord que ce message est bien pour vous. Nous allons envoyer un code à l'adresse de courriel inscrite à votre dossier.",
+        "Your clinic sent you a secure message. To protect your information, we first check that this message is really for you. We will send a code to the e-mail address registered in your file.");
     public static readonly LocalizedText SendCode = new("M'envoyer un code", "Send me a code");
     public static readonly LocalizedText SendNewCode = new("M'envoyer un nouveau code", "Send me a new code");
     public static LocalizedText CodeSent(int minutes) => new(
@@ -20,8 +20,8 @@ internal static class ReaderTexts
     public static readonly LocalizedText CodeLabel = new("Code reçu par courriel", "Code received by e-mail");
     public static readonly LocalizedText Verify = new("Ouvrir le message", "Open the message");
     public static LocalizedText WrongCode(int left) => new(
-        $"Ce code n'est pas le bon. Il vous reste {left} essai(s).",
-        $"That code is not right. You have {left} attempt(s) left.");
+        $"Le code reçu par courriel n'est pas le bon. Vérifiez les chiffres et entrez-le de nouveau. Il vous reste {left} essai(s).",
+        $"The code received by e-mail is not right. Check the digits and enter it again. You have {left} attempt(s) left.");
     public static readonly LocalizedText CodeExpired = new(
         "Ce code a expiré ou n'a pas été demandé. Demandez un nouveau code.",
         "This code has expired or was not requested. Ask for a new code.");
