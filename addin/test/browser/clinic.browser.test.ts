@@ -24,7 +24,9 @@ async function apiAnswers(): Promise<boolean> {
 const available = await apiAnswers();
 const skip = !available && !explicitBase;
 if (skip) {
-  console.warn(`Clinic page browser tests SKIPPED: CLINICMAIL_BASE_URL is unset and nothing answers ${base}/api/health.`);
+  console.warn(
+    `Clinic page browser tests SKIPPED: CLINICMAIL_BASE_URL is unset and nothing answers ${base}/api/health.`,
+  );
 }
 
 let browser: { context: BrowserContext; close(): Promise<void> };
@@ -60,7 +62,11 @@ async function check(to: string): Promise<CheckResult> {
   const r = await fetch(`${base}/api/v1/check`, {
     method: "POST",
     headers: { "Content-Type": "application/json", Authorization: `Bearer ${await token("Physician")}` },
-    body: JSON.stringify({ subject: "Rendez-vous", body: "Bonjour, votre rendez-vous est confirmé pour mardi. Dre Tremblay", to: [to] }),
+    body: JSON.stringify({
+      subject: "Rendez-vous",
+      body: "Bonjour, votre rendez-vous est confirmé pour mardi. Dre Tremblay",
+      to: [to],
+    }),
   });
   expect(r.status).toBe(200);
   return (await r.json()) as CheckResult;
@@ -93,7 +99,9 @@ async function searchAndOpen(page: Page, query: string): Promise<void> {
   await page.focus("#q");
   await page.fill("#q", query);
   await page.keyboard.press("Enter");
-  await expect.poll(() => page.locator("#search-results tbody tr").count(), { timeout: 15000 }).toBeGreaterThan(0);
+  await expect
+    .poll(() => page.locator("#search-results tbody tr").count(), { timeout: 15000 })
+    .toBeGreaterThan(0);
   await page.locator("#search-results tbody button").first().focus();
   await page.keyboard.press("Enter");
   await expect.poll(() => page.locator("#card").isVisible()).toBe(true);
@@ -102,7 +110,8 @@ async function searchAndOpen(page: Page, query: string): Promise<void> {
 
 beforeAll(async () => {
   if (skip) return;
-  if (!available) throw new Error(`CLINICMAIL_BASE_URL=${base} is set but ${base}/api/health does not answer.`);
+  if (!available)
+    throw new Error(`CLINICMAIL_BASE_URL=${base} is set but ${base}/api/health does not answer.`);
   browser = await launch();
   const r = await fetch(`${base}/api/v1/registry/patients`, {
     method: "POST",
@@ -113,7 +122,13 @@ beforeAll(async () => {
       givenName: given,
       language: "fr",
       addresses: [{ address, kind: "personal" }],
-      consent: { status: "granted", method: "signed_form", recordedOn: "2025-03-01", uses: ["appointments", "normal_results"], categories: [] },
+      consent: {
+        status: "granted",
+        method: "signed_form",
+        recordedOn: "2025-03-01",
+        uses: ["appointments", "normal_results"],
+        categories: [],
+      },
     }),
   });
   expect(r.status).toBe(201);
@@ -141,13 +156,15 @@ describe.skipIf(skip)("clinic page", () => {
     expect(await page.locator("#history tbody tr").count()).toBeGreaterThan(0);
 
     // Before: the new address is nobody's.
-    expect((await statusOf(newAddress))).not.toBe("consented_patient");
+    expect(await statusOf(newAddress)).not.toBe("consented_patient");
 
     // An address of another patient (demo registry) is refused with the conflict in words.
     await page.fill("#a-address", "marie.tremblay@videotron.ca");
     await page.focus("#a-address");
     await page.keyboard.press("Enter");
-    await expect.poll(() => page.locator("#card-status").innerText()).toContain("appartient déjà à un autre patient");
+    await expect
+      .poll(() => page.locator("#card-status").innerText())
+      .toContain("appartient déjà à un autre patient");
 
     await page.fill("#a-address", newAddress);
     await page.selectOption("#a-kind", "personal");
@@ -167,7 +184,7 @@ describe.skipIf(skip)("clinic page", () => {
     const page = await openPage("en");
     await signIn(page, "ClinicAdmin");
     await searchAndOpen(page, `WEB-${stamp}`);
-    expect((await statusOf(address))).toBe("consented_patient");
+    expect(await statusOf(address)).toBe("consented_patient");
 
     page.once("dialog", (d) => void d.accept());
     await page.focus("#revoke");
@@ -179,10 +196,14 @@ describe.skipIf(skip)("clinic page", () => {
     expect(blocked.recipients[0]?.status).toBe("patient_without_consent");
 
     // Revoking again: nothing in force, said in words.
-    await page.evaluate(() => { (document.getElementById("revoke") as HTMLButtonElement).disabled = false; });
+    await page.evaluate(() => {
+      (document.getElementById("revoke") as HTMLButtonElement).disabled = false;
+    });
     page.once("dialog", (d) => void d.accept());
     await page.click("#revoke");
-    await expect.poll(() => page.locator("#card-status").innerText()).toContain("no consent in force to revoke");
+    await expect
+      .poll(() => page.locator("#card-status").innerText())
+      .toContain("no consent in force to revoke");
 
     await page.focus("#verbal");
     await page.keyboard.press("Enter");
@@ -190,16 +211,16 @@ describe.skipIf(skip)("clinic page", () => {
     await page.click("#consent-form button[type=submit]");
     await expect.poll(() => page.locator("#card-status").innerText()).toBe("Consent recorded.");
     expect(await page.locator("#consent-view").innerText()).toContain("verbal, noted in the file");
-    expect((await statusOf(address))).toBe("consented_patient");
+    expect(await statusOf(address)).toBe("consented_patient");
 
     await page.fill("#r-reason", "Abusive messages");
     await page.click("#restrict-form button[type=submit]");
     await expect.poll(() => page.locator("#card-status").innerText()).toBe("Patient restricted.");
-    expect((await statusOf(address))).toBe("restricted_patient");
+    expect(await statusOf(address)).toBe("restricted_patient");
     await shot(page, "clinic-en-restricted");
     await page.click("#unrestrict");
     await expect.poll(() => page.locator("#card-status").innerText()).toBe("Restriction lifted.");
-    expect((await statusOf(address))).toBe("consented_patient");
+    expect(await statusOf(address)).toBe("consented_patient");
     await page.close();
   });
 
@@ -221,7 +242,9 @@ describe.skipIf(skip)("clinic page", () => {
     await signIn(page, "ClinicAdmin");
     await page.setInputFiles("#import-file", bad);
     await page.click("#import-form button[type=submit]");
-    await expect.poll(() => page.locator("#import-status").innerText(), { timeout: 20000 }).toContain("problem(s): nothing was written");
+    await expect
+      .poll(() => page.locator("#import-status").innerText(), { timeout: 20000 })
+      .toContain("problem(s): nothing was written");
     const errorRows = await page.locator("#import-errors tbody tr").allInnerTexts();
     expect(errorRows.length).toBe(1);
     expect(errorRows[0] ?? "").toContain("3");
@@ -231,17 +254,21 @@ describe.skipIf(skip)("clinic page", () => {
 
     await page.setInputFiles("#import-file", good);
     await page.click("#import-form button[type=submit]");
-    await expect.poll(() => page.locator("#import-status").innerText(), { timeout: 20000 }).toContain("to add 2, to change 0");
+    await expect
+      .poll(() => page.locator("#import-status").innerText(), { timeout: 20000 })
+      .toContain("to add 2, to change 0");
     expect(await page.locator("#import-errors").isHidden()).toBe(true);
-    expect((await statusOf(imported))).not.toBe("consented_patient");
+    expect(await statusOf(imported)).not.toBe("consented_patient");
 
     await page.focus("#import-apply");
     await page.keyboard.press("Enter");
-    await expect.poll(() => page.locator("#import-status").innerText(), { timeout: 20000 }).toContain("Imported: 2 row(s), 2 patient(s) — added 2");
+    await expect
+      .poll(() => page.locator("#import-status").innerText(), { timeout: 20000 })
+      .toContain("Imported: 2 row(s), 2 patient(s) — added 2");
     await expect.poll(() => page.locator("#import-log").innerText()).toContain("imported: 2 row(s), added 2");
     expect(await page.locator("#import-log").innerText()).toContain("refused (1 problem(s))");
     await shot(page, "clinic-en-import-applied");
-    expect((await statusOf(imported))).toBe("consented_patient");
+    expect(await statusOf(imported)).toBe("consented_patient");
     await page.close();
   });
 
@@ -265,11 +292,16 @@ describe.skipIf(skip)("clinic page", () => {
 
     const reviewer = await openPage("en");
     await signIn(reviewer, "ComplianceReviewer");
-    expect(await reviewer.locator("#access-status").innerText()).toContain("clinic administrators and physicians only");
+    expect(await reviewer.locator("#access-status").innerText()).toContain(
+      "clinic administrators and physicians only",
+    );
     expect(await reviewer.locator("#workspace").isHidden()).toBe(true);
     const search = await fetch(`${base}/api/v1/registry/patients/search`, {
       method: "POST",
-      headers: { "Content-Type": "application/json", Authorization: `Bearer ${await token("ComplianceReviewer")}` },
+      headers: {
+        "Content-Type": "application/json",
+        Authorization: `Bearer ${await token("ComplianceReviewer")}`,
+      },
       body: JSON.stringify({ clinicPatientId: `WEB-${stamp}` }),
     });
     expect(search.status).toBe(403);
