@@ -7,21 +7,13 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
-import { addinDir, launch } from "./browser";
+import { addinDir, appAnswers, appBase, devToken, launch, screenshotInto } from "./browser";
 
 const explicitBase = process.env.CLINICMAIL_BASE_URL;
-const base = (explicitBase ?? "http://localhost:7071").replace(/\/+$/, "");
+const base = appBase;
 const artifacts = path.resolve(addinDir, "..", "test-artifacts", "clinic");
 
-async function apiAnswers(): Promise<boolean> {
-  try {
-    return (await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(2000) })).ok;
-  } catch {
-    return false;
-  }
-}
-
-const available = await apiAnswers();
+const available = await appAnswers();
 const skip = !available && !explicitBase;
 if (skip) {
   console.warn(
@@ -37,15 +29,7 @@ const address = `emilie.cote.${stamp}@videotron.ca`;
 const newAddress = `emilie.c.${stamp}@bell.net`;
 let patientId = "";
 
-async function token(role: string): Promise<string> {
-  const r = await fetch(`${base}/api/dev/token`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ role }),
-  });
-  expect(r.ok, "the app must run in development mode (POST /api/dev/token)").toBe(true);
-  return ((await r.json()) as { accessToken: string }).accessToken;
-}
+const token = (role: string): Promise<string> => devToken(role);
 
 interface CheckResult {
   decision: string;
@@ -72,10 +56,7 @@ async function check(to: string): Promise<CheckResult> {
   return (await r.json()) as CheckResult;
 }
 
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(artifacts, { recursive: true });
-  await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
-}
+const shot = (page: Page, name: string): Promise<void> => screenshotInto(artifacts, page, name);
 
 async function openPage(lang: "fr" | "en"): Promise<Page> {
   const page = await browser.context.newPage();
