@@ -104,3 +104,32 @@ export async function pressSend(page: Page): Promise<"sent" | "dialog"> {
   );
   return (await sandboxState(page)).sent.length > before ? "sent" : "dialog";
 }
+
+/** The running app the live-app suites talk to: CLINICMAIL_BASE_URL, else http://localhost:7071. */
+export const appBase = (process.env.CLINICMAIL_BASE_URL ?? "http://localhost:7071").replace(/\/+$/, "");
+
+/** Whether the app answers /api/health within two seconds. */
+export async function appAnswers(base: string = appBase): Promise<boolean> {
+  try {
+    return (await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(2000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+/** A development-issuer token of this role (the app must run in development mode). */
+export async function devToken(role: string, base: string = appBase): Promise<string> {
+  const r = await fetch(`${base}/api/dev/token`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ role }),
+  });
+  if (!r.ok) throw new Error("the app must run in development mode (POST /api/dev/token)");
+  return ((await r.json()) as { accessToken: string }).accessToken;
+}
+
+/** A full-page screenshot into this folder. */
+export async function screenshotInto(folder: string, page: Page, name: string): Promise<void> {
+  mkdirSync(folder, { recursive: true });
+  await page.screenshot({ path: path.join(folder, `${name}.png`), fullPage: true });
+}

@@ -72,6 +72,7 @@ public static class ServiceRegistration
         services.TryAddSingleton<IValidator<LookupRequest>, LookupRequestValidator>();
         services.TryAddSingleton<RegistryHandler>();
         services.TryAddSingleton<RegistryImportHandler>();
+        services.TryAddSingleton<RegistryImportHistoryHandler>();
         // One warm-up per process; resolvable on its own so a test can run it without the hosted service.
         services.TryAddSingleton<StartupWarmUp>();
         if (settings.ClinicMail.WarmUp)

@@ -19,10 +19,13 @@ public static class QueryBinding
         Override = Flag(query, "override"),
         Event = Text(query, "event"),
         Cursor = Text(query, "cursor"),
-        Limit = Parse(query, "limit", static s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : (int?)null),
+        Limit = Int(query, "limit"),
         Order = Text(query, "order"),
         Format = Text(query, "format"),
     };
+
+    public static int? Int(IQueryCollection query, string name) =>
+        Parse(query, name, static s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : (int?)null);
 
     public static bool? Flag(IQueryCollection query, string name) =>
         Parse(query, name, static s => bool.TryParse(s, out var v) ? v : (bool?)null);

@@ -6,7 +6,7 @@ namespace ClinicMail.Functions.Routes;
 
 /// <summary>The registry management API (docs/registry.md). Writes need ClinicAdmin; read-only look-ups
 /// also Physician. Searches and look-ups are POSTs so names and addresses never appear in URLs.</summary>
-public sealed class RegistryFunctions(FunctionHttp http, RegistryHandler registry, RegistryImportHandler import)
+public sealed class RegistryFunctions(FunctionHttp http, RegistryHandler registry, RegistryImportHandler import, RegistryImportHistoryHandler importHistory)
 {
     private const string Admin = IdentitySetup.ClinicAdminPolicy;
     private const string Read = IdentitySetup.RegistryReadPolicy;
@@ -52,6 +52,10 @@ public sealed class RegistryFunctions(FunctionHttp http, RegistryHandler registr
     [Function("RegistryUnrestrict")]
     public Task UnrestrictAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Patients + "/{id}/unrestrict")] HttpRequest req, string id) =>
         http.RunAsync(req, Admin, async c => await registry.UnrestrictAsync(id, Actor.From(c.User), c.RequestAborted).ConfigureAwait(false));
+
+    [Function("RegistryImports")]
+    public Task ImportsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/registry/imports")] HttpRequest req) =>
+        http.RunAsync(req, Admin, async c => await importHistory.ListAsync(QueryBinding.Int(c.Request.Query, "limit"), c.RequestAborted).ConfigureAwait(false));
 
     [Function("RegistryHistory")]
     public Task HistoryAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Patients + "/{id}/history")] HttpRequest req, string id) =>

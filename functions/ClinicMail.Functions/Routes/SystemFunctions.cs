@@ -26,12 +26,15 @@ public sealed class SystemFunctions(FunctionHttp http, IAuditStore audit, IOptio
     public Task FilesAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "{*path}")] HttpRequest req, string? path) =>
         http.RunAsync(req, null, c => Task.FromResult(File(c, path ?? "")));
 
+    /// <summary>The web pages served from <c>wwwroot/</c>: the reviewer's and the clinic's.</summary>
+    private static readonly string[] StaticPages = ["review", "clinic"];
+
     private IResult File(HttpContext context, string path)
     {
-        if (string.Equals(path, "review", StringComparison.OrdinalIgnoreCase))
+        if (StaticPages.FirstOrDefault(page => string.Equals(path, page, StringComparison.OrdinalIgnoreCase)) is { } folder)
         {
             // The page's relative links need the folder form.
-            return Results.Redirect("/review/");
+            return Results.Redirect($"/{folder}/");
         }
 
         var roots = new[] { options.Value.AddinDirectory ?? Path.Combine(AppContext.BaseDirectory, "addin"), Path.Combine(AppContext.BaseDirectory, "wwwroot") };
@@ -51,7 +54,7 @@ public sealed class SystemFunctions(FunctionHttp http, IAuditStore audit, IOptio
 
             if (System.IO.File.Exists(full))
             {
-                if (path.StartsWith("review", StringComparison.OrdinalIgnoreCase))
+                if (StaticPages.Any(page => path.StartsWith(page, StringComparison.OrdinalIgnoreCase)))
                 {
                     // The page runs only its own script and styles, and talks only to this origin.
                     context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'";

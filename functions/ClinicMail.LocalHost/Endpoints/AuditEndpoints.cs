@@ -40,20 +40,5 @@ public static class AuditEndpoints
     }
 
     /// <summary><c>/review</c> without the slash: the page's relative links need the folder form.</summary>
-    public static IApplicationBuilder UseReviewPageRedirect(this IApplicationBuilder app) => app.Use((context, next) =>
-    {
-        if (context.Request.Path.Equals("/review", StringComparison.OrdinalIgnoreCase))
-        {
-            context.Response.Redirect("/review/");
-            return Task.CompletedTask;
-        }
-
-        if (context.Request.Path.StartsWithSegments("/review", StringComparison.OrdinalIgnoreCase))
-        {
-            // The page runs only its own script and styles, and talks only to this origin.
-            context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'";
-        }
-
-        return next(context);
-    });
+    public static IApplicationBuilder UseReviewPageRedirect(this IApplicationBuilder app) => app.UseStaticPageFolder("/review");
 }

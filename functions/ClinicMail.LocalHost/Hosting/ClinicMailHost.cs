@@ -61,6 +61,7 @@ public static class ClinicMailHost
         // The compliance reviewer's page (wwwroot/review): static and anonymous; its data calls carry a token.
         // wwwroot beside the binaries (run.sh, the Functions package), else the content root's (dotnet run, tests).
         app.UseReviewPageRedirect();
+        app.UseClinicPageRedirect();
         var besideBinaries = Path.Combine(AppContext.BaseDirectory, "wwwroot");
         var webRoot = Directory.Exists(besideBinaries) ? new PhysicalFileProvider(besideBinaries) : app.Environment.WebRootFileProvider;
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = webRoot });
@@ -77,6 +78,7 @@ public static class ClinicMailHost
         app.MapAuditEndpoints();
         app.MapSecureMessageEndpoints();
         app.MapRegistryEndpoints();
+        app.MapClinicPageApiEndpoints();
         app.MapOpenApi("/api/openapi.json").AllowAnonymous().WithName("OpenApi");
         if (options.IsDevelopment)
         {

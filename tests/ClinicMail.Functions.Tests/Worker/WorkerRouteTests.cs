@@ -37,6 +37,7 @@ public sealed class WorkerRouteTests
         ("POST", $"/api/v1/registry/patients/{Id}/restrict", Roles.Physician),
         ("POST", $"/api/v1/registry/patients/{Id}/unrestrict", Roles.Physician),
         ("GET", $"/api/v1/registry/patients/{Id}/history", Roles.Physician),
+        ("GET", "/api/v1/registry/imports", Roles.Physician),
         ("POST", "/api/v1/registry/lookup", Roles.ComplianceReviewer),
         ("POST", "/api/v1/registry/import", Roles.Physician),
     ];
