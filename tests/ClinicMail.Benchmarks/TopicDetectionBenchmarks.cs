@@ -12,7 +12,7 @@ using ClinicMail.Core.Topics;
 
 namespace ClinicMail.Benchmarks;
 
-/// <summary>Topic detection over the whole labelled corpus (../shared/corpus from the repository root),
+/// <summary>Topic detection over the whole labelled corpus (tests/data/corpus),
 /// reported in MB/s of UTF-8 text. Target: topic + identifier detection at least 100 MB/s per core
 /// (<see cref="AnalyzeAndDetectIdentifiers"/>).</summary>
 [Config(typeof(ThroughputConfig))]

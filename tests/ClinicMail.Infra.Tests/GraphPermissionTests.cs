@@ -91,7 +91,7 @@ public sealed partial class GraphPermissionTests
     [Test]
     public void Production_GraphCredential_IsTheUserAssignedManagedIdentity()
     {
-        var registration = InfraTemplates.ReadText("functions", "ClinicMail.Functions", "Secure", "SecureRegistration.cs");
+        var registration = InfraTemplates.ReadText("functions", "ClinicMail.Application", "Secure", "SecureRegistration.cs");
 
         Assert.That(registration, Does.Contain("new ManagedIdentityCredential(").And.Contain("ManagedIdentityId.FromUserAssignedClientId("));
         Assert.That(AppSettingsTests.CoreSettings["Mail__ManagedIdentityClientId"].ToString(), Does.Contain("userAssignedIdentities").And.EndWith(".clientId"));

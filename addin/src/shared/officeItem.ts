@@ -121,10 +121,19 @@ async function readAttachments(item: Office.MessageCompose): Promise<DraftAttach
   const out: DraftAttachment[] = [];
   for (const a of list ?? []) {
     const kind = String(a.attachmentType).toLowerCase();
-    const entry: DraftAttachment = { name: a.name, size: a.size ?? 0, contentType: contentTypeFor(a.name), kind };
+    const entry: DraftAttachment = {
+      name: a.name,
+      size: a.size ?? 0,
+      contentType: contentTypeFor(a.name),
+      kind,
+    };
     // The check reads the text of files Outlook hands over (getAttachmentContentAsync) within the limit;
     // a file over it is sent without content and the check treats it as unreadable.
-    if (kind === "file" && (a.size ?? 0) <= MAX_CHECKED_ATTACHMENT_BYTES && typeof item.getAttachmentContentAsync === "function") {
+    if (
+      kind === "file" &&
+      (a.size ?? 0) <= MAX_CHECKED_ATTACHMENT_BYTES &&
+      typeof item.getAttachmentContentAsync === "function"
+    ) {
       try {
         const content = await officeCall<Office.AttachmentContent>("getAttachmentContentAsync", (cb) =>
           item.getAttachmentContentAsync(a.id, cb),

@@ -40,26 +40,29 @@ export async function createSecureMessage(
   to: string,
   secret: string,
 ): Promise<{ messageId: string; link: string }> {
-  const check = await apiCall(base, token, "POST", "/api/v1/check", {
+  // The secure message must carry exactly what was checked (the server compares the fingerprints).
+  const content = {
     subject: "Suivi",
-    body: secret,
+    body: `<p>Bonjour <b>Marie</b>,</p><p>${secret}</p><script>document.title='pwned'</script>`,
+    bodyFormat: "html",
+  };
+  const attachment = {
+    name: "biopsie.txt",
+    contentType: "text/plain",
+    contentBase64: Buffer.from("rapport fictif").toString("base64"),
+  };
+  const check = await apiCall(base, token, "POST", "/api/v1/check", {
+    ...content,
     to: [to],
+    attachments: [{ ...attachment, size: 14, kind: "file" }],
   });
   expect(check.status, await check.clone().text()).toBe(200);
   const { checkId } = (await check.json()) as { checkId: string };
   const created = await apiCall(base, token, "POST", "/api/v1/secure-messages", {
     checkId,
-    subject: "Résultats de biopsie",
-    body: `<p>Bonjour <b>Marie</b>,</p><p>${secret}</p><script>document.title='pwned'</script>`,
-    bodyFormat: "html",
+    ...content,
     recipients: [to],
-    attachments: [
-      {
-        name: "biopsie.txt",
-        contentType: "text/plain",
-        contentBase64: Buffer.from("rapport fictif").toString("base64"),
-      },
-    ],
+    attachments: [attachment],
   });
   expect(created.status, await created.clone().text()).toBe(201);
   return (await created.json()) as { messageId: string; link: string };

@@ -74,7 +74,9 @@ describe("onMessageSendHandler", () => {
     expect(body.bcc).toEqual([{ address: "luc.roy@videotron.ca", name: "Luc Roy" }]);
     expect(body.from).toBe("dre.tremblay@cliniquedemo.med");
     expect(body.isReply).toBe(true);
-    expect(body.attachments).toEqual([{ name: "resultats.pdf", size: 2048, contentType: "application/pdf" }]);
+    expect(body.attachments).toEqual([
+      { name: "resultats.pdf", size: 2048, contentType: "application/pdf", kind: "file" },
+    ]);
   });
 
   it("blocks with the reasons in French when Outlook is in French", async () => {

@@ -145,6 +145,12 @@ public sealed record CheckResponse
 
     public required IReadOnlyList<EtiquetteWarning> Etiquette { get; init; }
 
+    /// <summary>The uses of e-mail the draft falls under, compared with each patient's consented uses.</summary>
+    public required IReadOnlyList<ConsentUse> Uses { get; init; }
+
+    /// <summary>Whether each attachment's text could be read (never the text itself).</summary>
+    public required IReadOnlyList<AttachmentReport> Attachments { get; init; }
+
     public static CheckResponse From(string checkId, CheckResult result) => new()
     {
         CheckId = checkId,
@@ -157,5 +163,7 @@ public sealed record CheckResponse
         Reasons = result.Reasons,
         Fixes = result.Fixes,
         Etiquette = result.Etiquette,
+        Uses = result.Uses,
+        Attachments = result.Attachments,
     };
 }

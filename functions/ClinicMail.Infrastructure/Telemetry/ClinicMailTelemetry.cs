@@ -5,7 +5,7 @@ namespace ClinicMail.Infrastructure.Telemetry;
 
 /// <summary>ClinicMail's own traces and metrics: the check (duration, decision, reason codes,
 /// counts) and secure delivery. Only codes and counts are recorded, never message text, subjects,
-/// addresses, names, tokens or keys (STYLE.md §9). The instruments cost nothing unless a listener
+/// addresses, names, tokens or keys (docs/architecture.md, "Contracts"). The instruments cost nothing unless a listener
 /// (<see cref="TelemetryRegistration.AddClinicMailTelemetry"/>) is configured.</summary>
 public static class ClinicMailTelemetry
 {

@@ -5,7 +5,7 @@ namespace ClinicMail.Core.Tests.Topics;
 
 /// <summary>Precision and recall of <see cref="TopicDetector"/> on a held-out set (heldout.jsonl, next to this file):
 /// fictional physician-to-patient messages written apart from the development corpus, labelled with the rules of
-/// ../shared/corpus/README.md. The development set was read while tuning, so it overstates; this one estimates how
+/// tests/data/corpus/README.md. The development set was read while tuning, so it overstates; this one estimates how
 /// the detector does on mail it was not fitted to. Lexicon work must stay general: a line of this file is never
 /// a reason for a term.</summary>
 [TestFixture]

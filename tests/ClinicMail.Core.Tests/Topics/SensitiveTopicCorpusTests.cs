@@ -7,7 +7,7 @@ using ClinicMail.Core.Topics;
 namespace ClinicMail.Core.Tests.Topics;
 
 /// <summary>Per-category precision and recall of <see cref="TopicDetector"/> over the labelled development
-/// corpus (../shared/corpus from the repository root). Floors sit slightly under what the detector achieves,
+/// corpus (tests/data/corpus). Floors sit slightly under what the detector achieves,
 /// so a regression fails the build; the table is printed for every run.</summary>
 [TestFixture]
 public sealed class SensitiveTopicCorpusTests

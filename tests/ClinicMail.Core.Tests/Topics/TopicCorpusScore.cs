@@ -6,7 +6,7 @@ using ClinicMail.Core.Topics;
 
 namespace ClinicMail.Core.Tests.Topics;
 
-/// <summary>One labelled message of a topic corpus (the JSONL shape of ../shared/corpus).</summary>
+/// <summary>One labelled message of a topic corpus (the JSONL shape of tests/data/corpus).</summary>
 internal sealed record TopicCorpusMessage(string Id, string Lang, string Subject, string Body, IReadOnlyList<string> Labels);
 
 /// <summary>Per-category precision and recall of <see cref="TopicDetector"/> over a labelled corpus, with the
