@@ -17,7 +17,12 @@ public sealed class DecisionParityTests
     private const string Domain = "cliniquedemo.med";
 
     /// <summary>docs/policy.md's example: secure delivery only suggested, as information.</summary>
-    private static readonly Dictionary<string, string?> Policy = new() { ["Policy:Rules:SECURE_DELIVERY_RECOMMENDED:Severity"] = "Info" };
+    private static readonly Dictionary<string, string?> Policy = new()
+    {
+        // Recommended (not required) secure delivery exists only when clinical content is not forced secure.
+        ["Policy:RequireSecureDeliveryForClinicalContent"] = "false",
+        ["Policy:Rules:SECURE_DELIVERY_RECOMMENDED:Severity"] = "Info",
+    };
 
     [Test]
     public async Task EveryDraft_GetsTheSameDecisionFromTheCliTheLocalHostAndTheWorkerAsync()
