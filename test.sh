@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every ClinicMail test suite: C# (NUnit), the add-in (Vitest), browser (Chromium via
 # playwright-core) and PostgreSQL contract tests. Installs what it needs on a fresh Debian
-# machine and is safe to run twice. Last line: "N passed, N failed[, N skipped]".
+# machine and is safe to run twice. Azure Storage tests run against Azurite (tests/tools). Last line: "N passed, N failed[, N skipped]".
 set -uo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -42,6 +42,7 @@ fi
 
 echo "== C# tests"
 start_postgres_for_tests || true
+start_azurite_for_tests || true
 dotnet test ClinicMail.sln --no-build -nologo 2>&1 | tee "$ART/dotnet-test.log" | grep -E "^(Passed|Failed)!|error|Failed [A-Za-z]" || true
 read -r p f s < <(awk '/^(Passed|Failed)!/ {
     for (i = 1; i <= NF; i++) { gsub(",", "", $(i+1));
@@ -52,6 +53,7 @@ if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then suite_failed "dotnet test ran no test 
 # The seed-scenario agreement (tests/data/seed-scenarios), written by SeedScenarioTests.
 [ -f "$ART/seed-scenarios.txt" ] && head -1 "$ART/seed-scenarios.txt"
 stop_postgres_for_tests
+stop_azurite_for_tests
 
 run_addin_suites
 

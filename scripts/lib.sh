@@ -87,6 +87,42 @@ stop_postgres_for_tests() {
   unset CLINICMAIL_TEST_POSTGRES PG_DIR
 }
 
+# Azurite (npm azurite, pinned in tests/tools/package.json): the Azure Storage emulator for the
+# blob and queue tests, on free loopback ports with a throwaway folder. Exports
+# CLINICMAIL_TEST_AZURITE, a connection string with the emulator's published development account.
+ensure_test_tools() {
+  [ -x tests/tools/node_modules/.bin/azurite ] && return 0
+  (cd tests/tools && npm ci --no-audit --no-fund --loglevel=error) >/dev/null
+}
+
+start_azurite_for_tests() {
+  ensure_test_tools || { echo "Azurite could not be installed (npm ci in tests/tools)"; return 1; }
+  local blob queue
+  blob=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+  queue=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+  AZURITE_DIR=$(mktemp -d /tmp/clinicmail-azurite.XXXXXX)
+  tests/tools/node_modules/.bin/azurite --silent --skipApiVersionCheck --disableProductStyleUrl \
+    --blobHost 127.0.0.1 --blobPort "$blob" --queueHost 127.0.0.1 --queuePort "$queue" \
+    --location "$AZURITE_DIR" >"$AZURITE_DIR/azurite.log" 2>&1 &
+  AZURITE_PID=$!
+  for _ in $(seq 1 40); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$blob") 2>/dev/null && (exec 3<>"/dev/tcp/127.0.0.1/$queue") 2>/dev/null; then
+      # The emulator's well-known development account (documented by Microsoft; not a secret).
+      export CLINICMAIL_TEST_AZURITE="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue/devstoreaccount1;"
+      echo "Azurite test emulator on 127.0.0.1:$blob (blob), 127.0.0.1:$queue (queue)"
+      return 0
+    fi
+    sleep 0.25
+  done
+  echo "Azurite did not start"; cat "$AZURITE_DIR/azurite.log"; return 1
+}
+
+stop_azurite_for_tests() {
+  [ -n "${AZURITE_PID:-}" ] && kill "$AZURITE_PID" 2>/dev/null && wait "$AZURITE_PID" 2>/dev/null
+  [ -n "${AZURITE_DIR:-}" ] && rm -rf "$AZURITE_DIR"
+  unset AZURITE_PID AZURITE_DIR CLINICMAIL_TEST_AZURITE
+}
+
 # Reads a Vitest JSON report and adds its counts. $1: report file, $2: suite name.
 count_vitest() {
   if [ ! -s "$1" ]; then suite_failed "$2 (no report: see test-artifacts/)"; return; fi
