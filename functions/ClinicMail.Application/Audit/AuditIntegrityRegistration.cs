@@ -3,6 +3,8 @@ using ClinicMail.Core.Audit;
 using ClinicMail.Core.Crypto;
 using ClinicMail.Infrastructure.Audit;
 using ClinicMail.Infrastructure.Keys;
+using ClinicMail.Infrastructure.Storage;
+using ClinicMail.Infrastructure.Storage.Postgres;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -42,9 +44,15 @@ public static class AuditIntegrityRegistration
         });
         services.TryAddSingleton(sp => new AuditCheckpointer(sp.GetRequiredService<IAuditReviewStore>(), sp.GetRequiredService<IAuditWriter>(),
             sp.GetRequiredService<IAuditSigningKey>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<AuditVerifier>(),
-            sp.GetRequiredService<IAuditCheckpointCopy>(), sp.GetRequiredService<IAuditIntegrityAlert>(), sp.GetRequiredService<AuditHeadWitness>()));
+            sp.GetRequiredService<IAuditCheckpointCopy>(), sp.GetRequiredService<IAuditIntegrityAlert>(), sp.GetRequiredService<AuditHeadWitness>(),
+            CheckpointLockOf(sp.GetRequiredService<StorageBackend>())));
         return services;
     }
+
+    /// <summary>Several instances share a PostgreSQL store: they sign under one advisory lock. SQLite is one
+    /// process's file (the embedded default), where the checkpointer's own gate is enough.</summary>
+    private static IAuditCheckpointLock? CheckpointLockOf(StorageBackend storage) =>
+        storage.Postgres is { } database ? new PostgresAdvisoryLock(database, PostgresAdvisoryLock.AuditCheckpointKey) : null;
 }
 
 /// <summary>The alert when the checkpointer refuses to sign: a critical log entry with a stable event id

@@ -33,7 +33,11 @@ public sealed class AuditMaintenanceService(
                 if (pending >= settings.CheckpointEvery || (pending > 0 && (first || since >= settings.CheckpointInterval)))
                 {
                     var checkpoint = await checkpointer.CheckpointAsync("schedule", stoppingToken).ConfigureAwait(false);
-                    logger.LogInformation("Audit checkpoint signed at record {Sequence}", checkpoint?.Sequence);
+                    // Another instance may have signed meanwhile: then the checkpoint returned is theirs.
+                    if (checkpoint is not null && checkpoint.Sequence > (latest?.Sequence ?? 0))
+                    {
+                        logger.LogInformation("Audit checkpoint signed at record {Sequence}", checkpoint.Sequence);
+                    }
                 }
 
                 if (settings.RetentionDays > 0 && (lastPurge is null || time.GetUtcNow() - lastPurge >= settings.RetentionRunInterval))

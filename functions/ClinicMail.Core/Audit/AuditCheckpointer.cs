@@ -3,7 +3,8 @@ namespace ClinicMail.Core.Audit;
 /// <summary>Signs the chain head and records that it did. Used by the background service (every N
 /// records or T minutes) and on demand before an export or a retention purge, so what leaves or is
 /// removed is always covered by a signature. Serialised within the process: two callers never sign the
-/// same head twice.</summary>
+/// same head twice; across processes sharing the store, <see cref="IAuditCheckpointLock"/> (when given)
+/// does the same, so the checkpoints form one chain however many instances sign.</summary>
 /// <remarks>A singleton (it owns the lock). It never seals a forgery: before signing it verifies the
 /// records since the newest valid checkpoint, the chain of checkpoints and the copy outside the database,
 /// and on any break it raises the alert and refuses (<see cref="AuditIntegrityException"/>).</remarks>
@@ -15,7 +16,8 @@ public sealed class AuditCheckpointer(
     AuditVerifier verifier,
     IAuditCheckpointCopy? copy = null,
     IAuditIntegrityAlert? alert = null,
-    AuditHeadWitness? witness = null) : IDisposable
+    AuditHeadWitness? witness = null,
+    IAuditCheckpointLock? sharedLock = null) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -62,6 +64,9 @@ public sealed class AuditCheckpointer(
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            // Read the newest checkpoint only once no other instance is signing: the one we link to must
+            // be the last one, or two checkpoints would follow it (a fork).
+            await using var held = sharedLock is null ? null : await sharedLock.AcquireAsync(cancellationToken).ConfigureAwait(false);
             var (head, latest, pending) = await PendingAsync(cancellationToken).ConfigureAwait(false);
             if (head is null || pending == 0)
             {
