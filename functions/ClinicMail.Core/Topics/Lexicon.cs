@@ -79,6 +79,11 @@ internal enum Marker : ulong
     AnnounceNear = 1UL << 51,
     /// <summary>A relative ("votre mère", "your father"): their illness is family history, not the reader's.</summary>
     Relative = 1UL << 52,
+    /// <summary>A thing, not a person or a patient's body (a machine, a phone, coffee, chocolate, a wall): next to it, a
+    /// word of death, addiction or overdose is figurative ("the printer died", "accro au café").</summary>
+    Object = 1UL << 53,
+    /// <summary>Words that make the word before them a figure of speech ("mort de rire", "dying of laughter").</summary>
+    Idiom = 1UL << 54,
 }
 
 /// <summary>How a category cue behaves in context.</summary>
@@ -98,6 +103,9 @@ internal enum CueFlags : byte
     Conditional = 16,
     /// <summary>Counts only in a sentence that reports something abnormal ("le dépistage du cancer est positif").</summary>
     NeedsAbnormal = 32,
+    /// <summary>A word with a common figurative sense (died, addiction, overdose, crack): dropped next to a thing
+    /// (<see cref="Marker.Object"/>) or before an idiom word (<see cref="Marker.Idiom"/>).</summary>
+    Literal = 64,
 }
 
 internal readonly record struct Cue(TopicCategory Category, float Confidence, CueFlags Flags);
@@ -416,6 +424,7 @@ internal sealed class Lexicon
                 case "wx": flags |= CueFlags.WeatherSense; break;
                 case "cond": flags |= CueFlags.Conditional; break;
                 case "abn": flags |= CueFlags.NeedsAbnormal; break;
+                case "lit": flags |= CueFlags.Literal; break;
                 case "case": caseSensitive = true; break;
                 default: throw new InvalidOperationException("Unknown lexicon tag.");
             }

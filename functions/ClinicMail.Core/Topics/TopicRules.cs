@@ -177,6 +177,15 @@ internal static class TopicRules
                     continue;
                 }
 
+                // "The printer died", "accro au café", "crack in the wall": a thing beside the word makes it figurative. A
+                // thing after a death word does not ("died in a car accident"), so only addiction words look after.
+                if ((cue.Flags & CueFlags.Literal) != 0 && (sentence & (Marker.Object | Marker.Idiom)) != 0
+                    && (ctx.HasBefore(k, Marker.Object, 2) || ctx.HasAfter(k, Marker.Idiom, 2)
+                        || (cue.Category != TopicCategory.Emotional && ctx.HasAfter(k, Marker.Object, 3))))
+                {
+                    continue;
+                }
+
                 if ((cue.Flags & CueFlags.NeedsAbnormal) != 0 && (sentence & Marker.Abnormal) == 0)
                 {
                     continue;
@@ -676,6 +685,29 @@ internal static class TopicRules
             {
                 ref readonly var o = ref hits[j];
                 if (o.Sentence != h.Sentence || h.First - o.Last > window)
+                {
+                    return false;
+                }
+
+                if ((o.Markers & marker) != 0)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>A hit carrying <paramref name="marker"/> within <paramref name="window"/> words after hit
+        /// <paramref name="k"/>, in its sentence.</summary>
+        public bool HasAfter(int k, Marker marker, int window)
+        {
+            var hits = CollectionsMarshal.AsSpan(Hits);
+            ref readonly var h = ref hits[k];
+            for (var j = k + 1; j < hits.Length; j++)
+            {
+                ref readonly var o = ref hits[j];
+                if (o.Sentence != h.Sentence || o.First - h.Last > window)
                 {
                     return false;
                 }

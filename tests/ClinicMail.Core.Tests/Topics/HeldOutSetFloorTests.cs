@@ -35,6 +35,46 @@ public sealed class HeldOutSetFloorTests
 
     private const double BenignCleanReached = 0.90;
 
+    /// <summary>Figures reached on the second held-out set on 2026-12-07 (detect21 round, docs/detection.md), rounded
+    /// down by 0.02: a regression gate like <see cref="Reached"/>. Raise them as the detector improves; never lower them.</summary>
+    private static readonly Dictionary<string, (double Precision, double Recall)> FreshReached = new(StringComparer.Ordinal)
+    {
+        ["mental_health"] = (0.83, 0.98),
+        ["oncology"] = (0.98, 0.82),
+        ["substance_use"] = (0.98, 0.76),
+        ["sexual_health"] = (0.71, 0.82),
+        ["new_diagnosis"] = (0.98, 0.76),
+        ["new_treatment"] = (0.93, 0.83),
+        ["emotional"] = (0.98, 0.92),
+    };
+
+    private const double FreshBenignCleanReached = 0.92;
+
+    /// <summary>The second held-out set (tests/data/heldout-fresh, 187 messages written by the detect21 session before
+    /// its detector changes, never tuned on): the issue-21 floors reported as a warning while missed, a regression
+    /// below the figures reached a failure.</summary>
+    [Test]
+    public void Analyze_FreshHeldOutSet_MeetsIssue21FloorsOrReportsThem()
+    {
+        var messages = TopicCorpusScore.Load(Path.Combine(SensitiveTopicCorpusTests.FindRepositoryRoot(), "tests", "data", "heldout-fresh", "sensitive-topics.fresh.jsonl"));
+        Assert.That(messages, Has.Count.GreaterThanOrEqualTo(150), "the fresh held-out set looks truncated");
+        var score = new LanguageScore();
+        foreach (var m in messages)
+        {
+            score.Add(m, TopicDetector.Default.Analyze(CheckedText.FromParts(m.Subject, m.Body)));
+        }
+
+        TestContext.Out.WriteLine(score.Report());
+        var shortfalls = score.Failures(id => (PrecisionFloor, RecallFloor), BenignCleanFloor, LanguageGap);
+        if (shortfalls.Count > 0)
+        {
+            Assert.Warn("issue 21 floors not met on the fresh set: " + string.Join("; ", shortfalls));
+        }
+
+        var regressions = score.Failures(id => FreshReached[id], FreshBenignCleanReached, LanguageGap);
+        Assert.That(regressions, Is.Empty, "regression below the figures reached on the fresh set: " + string.Join("; ", regressions));
+    }
+
     [Test]
     public void Analyze_HeldOutSet_MeetsIssue21Floors()
     {
