@@ -1,3 +1,4 @@
+using ClinicMail.Core.Registry;
 using System.Security.Cryptography;
 using Azure.Identity;
 using ClinicMail.Application.Audit;
