@@ -1,7 +1,7 @@
-using ClinicMail.Core.Registry;
 using ClinicMail.Application.Hosting;
 using ClinicMail.Core.Audit;
 using ClinicMail.Core.Checking;
+using ClinicMail.Core.Registry;
 using ClinicMail.Core.Topics;
 using Microsoft.Extensions.DependencyInjection;
 

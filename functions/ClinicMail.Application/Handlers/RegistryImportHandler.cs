@@ -1,7 +1,7 @@
-using ClinicMail.Core.Registry;
 using ClinicMail.Application.Identity;
 using ClinicMail.Application.Problems;
 using ClinicMail.Core.Audit;
+using ClinicMail.Core.Registry;
 using ClinicMail.Infrastructure.Registry;
 using Microsoft.AspNetCore.Http.HttpResults;
 
