@@ -5,6 +5,7 @@ using ClinicMail.Core.Crypto;
 using ClinicMail.Infrastructure.Audit;
 using ClinicMail.Infrastructure.Keys;
 using ClinicMail.Infrastructure.Secure;
+using ClinicMail.Infrastructure.Storage;
 using ClinicMail.Infrastructure.Storage.Sqlite;
 using ClinicMail.Infrastructure.Tests.Keys;
 using Microsoft.Data.Sqlite;
@@ -38,8 +39,8 @@ internal static class RewrapRun
             vault.RotateKey("clinicmail-kek");
             var options = new KeyVaultKekOptions { Transport = vault.CreateTransport() };
             var kek = await KeyVaultKek.CreateAsync(vault.VaultUri, "clinicmail-kek", new FakeEntraCredential(token), options);
-            await using var audit = new BatchingAuditWriter(new SqliteAuditStore(database), TimeProvider.System);
-            var rewrapper = new KeyRewrapper(new SqliteSecureMessageStore(database), new EnvelopeEncryptor(kek), kek, audit);
+            await using var audit = new BatchingAuditWriter(new AuditStore(database), TimeProvider.System);
+            var rewrapper = new KeyRewrapper(new SecureMessageStore(database), new EnvelopeEncryptor(kek), kek, audit);
             var clock = Stopwatch.StartNew();
             var result = await rewrapper.RunAsync(batch, parallelism, null, "bench");
             clock.Stop();

@@ -3,6 +3,7 @@ using BenchmarkDotNet.Attributes;
 using ClinicMail.Core.Crypto;
 using ClinicMail.Core.Secure;
 using ClinicMail.Infrastructure.Keys;
+using ClinicMail.Infrastructure.Storage;
 using ClinicMail.Infrastructure.Storage.Sqlite;
 
 namespace ClinicMail.Benchmarks;
@@ -16,7 +17,7 @@ public class SecureStoreBenchmarks
     private DirectoryInfo _folder = null!;
     private LocalKeyFileKek _kek = null!;
     private EnvelopeEncryptor _encryptor = null!;
-    private SqliteSecureMessageStore _store = null!;
+    private SecureMessageStore _store = null!;
     private EnvelopeContent _content = null!;
     private string _openToken = null!;
 
@@ -28,7 +29,7 @@ public class SecureStoreBenchmarks
         _encryptor = new EnvelopeEncryptor(_kek);
         var database = new SqliteDatabase(Path.Combine(_folder.FullName, "clinicmail.db"));
         await database.MigrateAsync();
-        _store = new SqliteSecureMessageStore(database);
+        _store = new SecureMessageStore(database);
         var body = string.Concat(Enumerable.Repeat("<p>Bonjour, voici le suivi de votre traitement et les résultats du laboratoire.</p>", 3_000));
         _content = new EnvelopeContent
         {

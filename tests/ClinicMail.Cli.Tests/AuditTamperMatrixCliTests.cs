@@ -1,6 +1,7 @@
 using ClinicMail.Core.Audit;
 using ClinicMail.Infrastructure.Audit;
 using ClinicMail.Infrastructure.Keys;
+using ClinicMail.Infrastructure.Storage;
 using ClinicMail.Infrastructure.Storage.Postgres;
 using ClinicMail.Infrastructure.Storage.Sqlite;
 using ClinicMail.Tests.Shared;
@@ -48,13 +49,13 @@ public sealed class AuditTamperMatrixCliTests
             if (pg is not null)
             {
                 await pg.MigrateAsync();
-                var s = new PostgresAuditStore(pg);
+                var s = new AuditStore(pg);
                 (audit, review) = (s, s);
             }
             else
             {
                 await sqlite!.MigrateAsync();
-                var s = new SqliteAuditStore(sqlite);
+                var s = new AuditStore(sqlite);
                 (audit, review) = (s, s);
             }
 

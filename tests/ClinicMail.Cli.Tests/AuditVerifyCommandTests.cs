@@ -1,6 +1,7 @@
 using ClinicMail.Core.Audit;
 using ClinicMail.Infrastructure.Audit;
 using ClinicMail.Infrastructure.Keys;
+using ClinicMail.Infrastructure.Storage;
 using ClinicMail.Infrastructure.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
@@ -20,7 +21,7 @@ public sealed class AuditVerifyCommandTests
         _db = Path.Combine(_dir, "clinicmail.db");
         var database = new SqliteDatabase(_db);
         await database.MigrateAsync();
-        var store = new SqliteAuditStore(database);
+        var store = new AuditStore(database);
         using var key = new ProviderAuditSigningKey(LocalKeyFileKek.OpenOrCreate(Path.Combine(_dir, "keys", "audit-signing.pem"), allowDevelopmentKeys: true));
         using var copy = new FileAuditCheckpointCopy(Path.Combine(_dir, "audit-checkpoints.jsonl"));
         var writer = new StoreWriter(store);

@@ -4,6 +4,7 @@ using ClinicMail.Core.Secure;
 using ClinicMail.Infrastructure.Audit;
 using ClinicMail.Infrastructure.Keys;
 using ClinicMail.Infrastructure.Secure;
+using ClinicMail.Infrastructure.Storage;
 using ClinicMail.Infrastructure.Storage.Sqlite;
 
 namespace ClinicMail.Cli.Tests;
@@ -47,7 +48,7 @@ public sealed class KeysRewrapTests
         Assert.That(exit, Is.Zero, output.ToString());
         Assert.That(output.ToString(), Does.Contain("rewrap: 7 re-wrapped, 0 not unwrappable, of 7"));
         Assert.That(output.ToString(), Does.Contain("rewrap: 3/7").And.Contain("rewrap: 6/7"), "committed in batches of 3");
-        var store = new SqliteSecureMessageStore(database);
+        var store = new SecureMessageStore(database);
         Assert.That(await store.CountKeysNotUnderAsync(newKeyId), Is.Zero);
         Assert.That(await CiphertextsAsync(database, ids), Is.EqualTo(before), "ciphertexts untouched");
 
@@ -59,7 +60,7 @@ public sealed class KeysRewrapTests
         Assert.That(content.Body, Is.EqualTo("Message 0"));
 
         var audit = new List<AuditRecord>();
-        await foreach (var record in new SqliteAuditStore(database).ReadAllAsync())
+        await foreach (var record in new AuditStore(database).ReadAllAsync())
         {
             audit.Add(record);
         }
@@ -74,8 +75,8 @@ public sealed class KeysRewrapTests
         var (database, _) = await SeedAsync(10);
         LocalKeyFileKek.Rotate(_key, allowDevelopmentKeys: true);
         using var kek = LocalKeyFileKek.OpenOrCreate(_key, allowDevelopmentKeys: true);
-        var store = new SqliteSecureMessageStore(database);
-        await using var audit = new BatchingAuditWriter(new SqliteAuditStore(database), TimeProvider.System);
+        var store = new SecureMessageStore(database);
+        await using var audit = new BatchingAuditWriter(new AuditStore(database), TimeProvider.System);
         var rewrapper = new KeyRewrapper(store, new EnvelopeEncryptor(kek), kek, audit);
         using var stop = new CancellationTokenSource();
 
@@ -123,7 +124,7 @@ public sealed class KeysRewrapTests
         await database.MigrateAsync();
         using var kek = LocalKeyFileKek.OpenOrCreate(_key, allowDevelopmentKeys: true);
         var encryptor = new EnvelopeEncryptor(kek);
-        var store = new SqliteSecureMessageStore(database);
+        var store = new SecureMessageStore(database);
         var ids = new List<string>();
         for (var i = 0; i < count; i++)
         {
@@ -145,7 +146,7 @@ public sealed class KeysRewrapTests
 
     private static async Task<List<byte[]>> CiphertextsAsync(SqliteDatabase database, List<string> ids)
     {
-        var store = new SqliteSecureMessageStore(database);
+        var store = new SecureMessageStore(database);
         var result = new List<byte[]>();
         foreach (var id in ids)
         {

@@ -1,8 +1,8 @@
 using ClinicMail.Application.Hosting;
 using ClinicMail.Core.Audit;
 using ClinicMail.Core.Checking;
+using ClinicMail.Core.Registry;
 using ClinicMail.Core.Topics;
-using ClinicMail.Infrastructure.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ClinicMail.Functions.Tests;

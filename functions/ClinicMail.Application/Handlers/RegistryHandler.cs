@@ -5,7 +5,6 @@ using ClinicMail.Core.Audit;
 using ClinicMail.Core.Localization;
 using ClinicMail.Core.Registry;
 using ClinicMail.Infrastructure.Registry;
-using ClinicMail.Infrastructure.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 

@@ -1,8 +1,8 @@
 using ClinicMail.Application.Identity;
 using ClinicMail.Application.Problems;
 using ClinicMail.Core.Audit;
+using ClinicMail.Core.Registry;
 using ClinicMail.Infrastructure.Registry;
-using ClinicMail.Infrastructure.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ClinicMail.Application.Handlers;

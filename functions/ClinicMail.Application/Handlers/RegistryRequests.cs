@@ -115,7 +115,7 @@ public sealed record LookupMatch(string Address, IReadOnlyList<Patient> Patients
 
 public sealed record PatientPageResponse(IReadOnlyList<Patient> Patients, int Total, int Page, int PageSize);
 
-public sealed record HistoryResponse(string PatientId, IReadOnlyList<Infrastructure.Storage.RegistryChange> Changes);
+public sealed record HistoryResponse(string PatientId, IReadOnlyList<RegistryChange> Changes);
 
 public sealed record ImportResponse
 {

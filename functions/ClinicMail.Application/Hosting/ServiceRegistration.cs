@@ -13,6 +13,7 @@ using ClinicMail.Core.Crypto;
 using ClinicMail.Core.Drafts;
 using ClinicMail.Core.Json;
 using ClinicMail.Core.Policy;
+using ClinicMail.Core.Registry;
 using ClinicMail.Infrastructure.Audit;
 using ClinicMail.Infrastructure.Demo;
 using ClinicMail.Infrastructure.Files;

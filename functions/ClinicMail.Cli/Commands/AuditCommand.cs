@@ -5,6 +5,7 @@ using ClinicMail.Core.Crypto;
 using ClinicMail.Core.Json;
 using ClinicMail.Infrastructure.Audit;
 using ClinicMail.Infrastructure.Keys;
+using ClinicMail.Infrastructure.Storage;
 using ClinicMail.Infrastructure.Storage.Postgres;
 using ClinicMail.Infrastructure.Storage.Sqlite;
 
@@ -122,9 +123,9 @@ internal static class AuditCommand
         return new Command("audit", "The audit log (docs/audit.md).") { verify };
     }
 
-    private static VerifiedStore StoreOf(SqliteDatabase database) => new(new SqliteAuditStore(database), async ct => await database.MigrateAsync(ct).ConfigureAwait(false), null);
+    private static VerifiedStore StoreOf(SqliteDatabase database) => new(new AuditStore(database), async ct => await database.MigrateAsync(ct).ConfigureAwait(false), null);
 
-    private static VerifiedStore StoreOf(PostgresDatabase database) => new(new PostgresAuditStore(database), async ct => await database.MigrateAsync(ct).ConfigureAwait(false), database);
+    private static VerifiedStore StoreOf(PostgresDatabase database) => new(new AuditStore(database), async ct => await database.MigrateAsync(ct).ConfigureAwait(false), database);
 
     /// <summary>The store under verification and how to bring its schema up to date.</summary>
     private sealed class VerifiedStore(IAuditReviewStore store, Func<CancellationToken, Task> migrate, IAsyncDisposable? owner) : IAsyncDisposable

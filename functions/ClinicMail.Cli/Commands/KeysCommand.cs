@@ -4,6 +4,7 @@ using ClinicMail.Core.Crypto;
 using ClinicMail.Infrastructure.Audit;
 using ClinicMail.Infrastructure.Keys;
 using ClinicMail.Infrastructure.Secure;
+using ClinicMail.Infrastructure.Storage;
 using ClinicMail.Infrastructure.Storage.Sqlite;
 using Spectre.Console;
 
@@ -78,8 +79,8 @@ internal static class KeysCommand
             {
                 var database = new SqliteDatabase(path);
                 await database.MigrateAsync(ct).ConfigureAwait(false);
-                await using var audit = new BatchingAuditWriter(new SqliteAuditStore(database), TimeProvider.System);
-                var rewrapper = new KeyRewrapper(new SqliteSecureMessageStore(database), new EnvelopeEncryptor(kek), kek, audit);
+                await using var audit = new BatchingAuditWriter(new AuditStore(database), TimeProvider.System);
+                var rewrapper = new KeyRewrapper(new SecureMessageStore(database), new EnvelopeEncryptor(kek), kek, audit);
                 var actor = "cli:" + Environment.UserName;
                 RewrapResult result;
                 if (io.Interactive)

@@ -1,6 +1,5 @@
 using ClinicMail.Core.Registry;
 using ClinicMail.Core.Topics;
-using ClinicMail.Infrastructure.Storage;
 
 namespace ClinicMail.Infrastructure.Demo;
 

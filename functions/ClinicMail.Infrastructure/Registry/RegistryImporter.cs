@@ -1,7 +1,6 @@
 using ClinicMail.Core.Audit;
 using ClinicMail.Core.Localization;
 using ClinicMail.Core.Registry;
-using ClinicMail.Infrastructure.Storage;
 
 namespace ClinicMail.Infrastructure.Registry;
 

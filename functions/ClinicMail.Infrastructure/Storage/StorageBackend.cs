@@ -66,8 +66,8 @@ public sealed class StorageBackend : IAsyncDisposable
     public static StorageBackend ForSqlite(SqliteDatabase database, TimeProvider? time = null, bool inProcessNearMiss = false, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(database);
-        var audit = new SqliteAuditStore(database);
-        return new StorageBackend("Sqlite", new SqlitePatientStore(database, time), new SqlitePatientDirectory(database, time, inProcessNearMiss, logger), audit, audit, new SqliteSecureMessageStore(database), database.MigrateAsync, null)
+        var audit = new AuditStore(database);
+        return new StorageBackend("Sqlite", new SqlitePatientStore(database, time), new SqlitePatientDirectory(database, time, inProcessNearMiss, logger), audit, audit, new SecureMessageStore(database), database.MigrateAsync, null)
         {
             Sqlite = database,
             AuditReview = audit,
@@ -82,8 +82,8 @@ public sealed class StorageBackend : IAsyncDisposable
     public static StorageBackend ForPostgres(PostgresDatabase database, TimeProvider? time = null, bool ownsDatabase = false, bool inProcessNearMiss = false, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(database);
-        var audit = new PostgresAuditStore(database);
-        return new StorageBackend("Postgres", new PostgresPatientStore(database, time), new PostgresPatientDirectory(database, time, inProcessNearMiss, logger), audit, audit, new PostgresSecureMessageStore(database), database.MigrateAsync, ownsDatabase ? database : null)
+        var audit = new AuditStore(database);
+        return new StorageBackend("Postgres", new PostgresPatientStore(database, time), new PostgresPatientDirectory(database, time, inProcessNearMiss, logger), audit, audit, new SecureMessageStore(database), database.MigrateAsync, ownsDatabase ? database : null)
         {
             Postgres = database,
             AuditReview = audit,

@@ -6,13 +6,14 @@ namespace ClinicMail.Infrastructure.Tests.Audit;
 /// <summary>The reviewer's store contract (search, paging, aggregates) run unchanged on every store, so
 /// a filter means the same on SQLite and PostgreSQL. The expected sets are computed from the entries
 /// written here, never typed in.</summary>
-public abstract class AuditReviewStoreContractTests
+[TestFixtureSource(typeof(Storage.StorageProviders), nameof(Storage.StorageProviders.All))]
+public sealed class AuditReviewStoreContractTests(Storage.StorageProvider provider)
 {
     private static readonly DateTimeOffset At = new(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
 
     private IAuditTestDatabase _db = null!;
 
-    protected abstract Task<IAuditTestDatabase> CreateDatabaseAsync();
+    private Task<IAuditTestDatabase> CreateDatabaseAsync() => AuditTestDatabases.CreateAsync(provider);
 
     [SetUp]
     public async Task SetUpAsync()
@@ -123,15 +124,4 @@ public abstract class AuditReviewStoreContractTests
         CheckId = "chk_" + Id(check),
         Data = new Dictionary<string, object?> { [codesKey] = new[] { type == AuditEventType.OverrideRecorded ? "CONSENT_MISSING" : "TOPIC_SENSITIVE" } },
     };
-}
-
-public sealed class SqliteAuditReviewStoreContractTests : AuditReviewStoreContractTests
-{
-    protected override async Task<IAuditTestDatabase> CreateDatabaseAsync() => await SqliteAuditTestDatabase.CreateAsync();
-}
-
-/// <summary>Ignored only when <c>CLINICMAIL_TEST_POSTGRES</c> is absent.</summary>
-public sealed class PostgresAuditReviewStoreContractTests : AuditReviewStoreContractTests
-{
-    protected override async Task<IAuditTestDatabase> CreateDatabaseAsync() => await PostgresAuditTestDatabase.CreateAsync();
 }

@@ -6,10 +6,11 @@ namespace ClinicMail.Infrastructure.Tests.Audit;
 
 /// <summary>Someone with write access to the database, but without the signing key, edits the audit
 /// log; each kind of tampering must be detected and located. Abstract over the store so the same
-/// scripts run on every store (a PostgreSQL subclass supplies its own <see cref="CreateDatabaseAsync"/>).</summary>
+/// scripts run on every store (one fixture per provider, <see cref="Storage.StorageProviders"/>).</summary>
 /// <remarks>The chain built for each test: records 1–20, checkpoint at 20 (its event is 21), records
 /// 22–30, checkpoint at 30 (event 31), records 32–35. The policy allows 10 unsigned records.</remarks>
-public abstract class AuditTamperTests
+[TestFixtureSource(typeof(Storage.StorageProviders), nameof(Storage.StorageProviders.All))]
+public sealed class AuditTamperTests(Storage.StorageProvider provider)
 {
     private const long MaxUnsigned = 10;
 
@@ -21,7 +22,7 @@ public abstract class AuditTamperTests
     private AuditHeadWitness _witness = null!;
     private RecordingAlert _alert = null!;
 
-    protected abstract Task<IAuditTestDatabase> CreateDatabaseAsync();
+    private Task<IAuditTestDatabase> CreateDatabaseAsync() => AuditTestDatabases.CreateAsync(provider);
 
     [OneTimeSetUp]
     public void CreateKey()
@@ -470,16 +471,4 @@ internal sealed class RecordingAlert : IAuditIntegrityAlert
     public List<AuditVerification> Raised { get; } = [];
 
     public void Raise(AuditVerification verification) => Raised.Add(verification);
-}
-
-/// <summary>The tamper scripts on the embedded SQLite store.</summary>
-public sealed class SqliteAuditTamperTests : AuditTamperTests
-{
-    protected override async Task<IAuditTestDatabase> CreateDatabaseAsync() => await SqliteAuditTestDatabase.CreateAsync();
-}
-
-/// <summary>The tamper scripts on PostgreSQL (ignored only when <c>CLINICMAIL_TEST_POSTGRES</c> is absent).</summary>
-public sealed class PostgresAuditTamperTests : AuditTamperTests
-{
-    protected override async Task<IAuditTestDatabase> CreateDatabaseAsync() => await PostgresAuditTestDatabase.CreateAsync();
 }

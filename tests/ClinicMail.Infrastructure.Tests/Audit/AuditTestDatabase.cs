@@ -1,4 +1,5 @@
 using ClinicMail.Core.Audit;
+using ClinicMail.Infrastructure.Storage;
 using ClinicMail.Infrastructure.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
@@ -14,6 +15,15 @@ public interface IAuditTestDatabase : IAsyncDisposable
     IAuditReviewStore Review { get; }
 
     Task<int> ExecuteAsync(string sql, params (string Name, object? Value)[] parameters);
+}
+
+/// <summary>The audit test database of one provider (the fixture parameter of the audit contract classes).</summary>
+public static class AuditTestDatabases
+{
+    public static async Task<IAuditTestDatabase> CreateAsync(Storage.StorageProvider provider) =>
+        provider == Storage.StorageProvider.Sqlite
+            ? await SqliteAuditTestDatabase.CreateAsync()
+            : await PostgresAuditTestDatabase.CreateAsync();
 }
 
 /// <summary>The writer without group commit: each entry is its own append, which keeps tests deterministic.</summary>
@@ -32,7 +42,7 @@ public sealed class SqliteAuditTestDatabase : IAuditTestDatabase
     {
         _directory = directory;
         _database = database;
-        var store = new SqliteAuditStore(database);
+        var store = new AuditStore(database);
         Store = store;
         Review = store;
     }
@@ -90,7 +100,7 @@ public sealed class PostgresAuditTestDatabase : IAuditTestDatabase
     private PostgresAuditTestDatabase(Storage.TempPostgresDatabase temp)
     {
         _temp = temp;
-        var store = new ClinicMail.Infrastructure.Storage.Postgres.PostgresAuditStore(temp.Database);
+        var store = new AuditStore(temp.Database);
         Store = store;
         Review = store;
     }

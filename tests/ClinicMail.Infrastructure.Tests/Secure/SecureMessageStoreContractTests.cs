@@ -2,8 +2,6 @@ using System.Security.Cryptography;
 using ClinicMail.Core.Crypto;
 using ClinicMail.Core.Secure;
 using ClinicMail.Infrastructure.Keys;
-using ClinicMail.Infrastructure.Storage.Postgres;
-using ClinicMail.Infrastructure.Storage.Sqlite;
 using ClinicMail.Infrastructure.Tests.Storage;
 
 namespace ClinicMail.Infrastructure.Tests.Secure;
@@ -12,7 +10,8 @@ namespace ClinicMail.Infrastructure.Tests.Secure;
 /// (a local RSA key file as key-encryption key): round trips, code attempts and lock (also under
 /// concurrent wrong codes), opening, replies, crypto-shredding on close, the purge's candidates and
 /// the rewrap listing and update.</summary>
-public abstract class SecureMessageStoreContractTests
+[TestFixtureSource(typeof(StorageProviders), nameof(StorageProviders.All))]
+public sealed class SecureMessageStoreContractTests(StorageProvider provider)
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 2, 14, 5, 30, 250, TimeSpan.Zero);
 
@@ -22,9 +21,15 @@ public abstract class SecureMessageStoreContractTests
     private EnvelopeEncryptor _encryptor = null!;
     private ISecureMessageStore _store = null!;
 
-    protected abstract Task<ISecureMessageStore> CreateStoreAsync();
+    private TestStorage _storage = null!;
 
-    protected abstract Task ReleaseStoreAsync();
+    private async Task<ISecureMessageStore> CreateStoreAsync()
+    {
+        _storage = await TestStorage.CreateAsync(provider);
+        return _storage.Backend.SecureMessages;
+    }
+
+    private async Task ReleaseStoreAsync() => await _storage.DisposeAsync();
 
     [SetUp]
     public async Task SetUpAsync()
@@ -390,43 +395,5 @@ public abstract class SecureMessageStoreContractTests
         });
         var content = await encryptor.DecryptAsync(envelope!, Binding(second.Message.Id));
         Assert.That(content.Body, Is.EqualTo(Content().Body));
-    }
-}
-
-[TestFixture]
-public sealed class SqliteSecureMessageStoreContractTests : SecureMessageStoreContractTests
-{
-    private TempSqliteDatabase? _temp;
-
-    protected override async Task<ISecureMessageStore> CreateStoreAsync()
-    {
-        _temp = await TempSqliteDatabase.CreateMigratedAsync();
-        return new SqliteSecureMessageStore(_temp.Database);
-    }
-
-    protected override Task ReleaseStoreAsync()
-    {
-        _temp?.Dispose();
-        return Task.CompletedTask;
-    }
-}
-
-[TestFixture]
-public sealed class PostgresSecureMessageStoreContractTests : SecureMessageStoreContractTests
-{
-    private TempPostgresDatabase? _temp;
-
-    protected override async Task<ISecureMessageStore> CreateStoreAsync()
-    {
-        _temp = await TempPostgresDatabase.CreateAsync();
-        return new PostgresSecureMessageStore(_temp.Database);
-    }
-
-    protected override async Task ReleaseStoreAsync()
-    {
-        if (_temp is not null)
-        {
-            await _temp.DisposeAsync();
-        }
     }
 }

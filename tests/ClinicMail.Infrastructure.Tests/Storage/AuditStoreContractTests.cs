@@ -1,26 +1,27 @@
 using ClinicMail.Core.Audit;
-using ClinicMail.Infrastructure.Storage.Postgres;
-using ClinicMail.Infrastructure.Storage.Sqlite;
 
 namespace ClinicMail.Infrastructure.Tests.Storage;
 
-/// <summary>The audit chain store contract, run on SQLite and PostgreSQL: records come back exactly
+/// <summary>The audit chain store contract, run on SQLite and PostgreSQL (one class, <see cref="StorageProviders"/>): records come back exactly
 /// as hashed, the chain verifies, and concurrent appenders never fork it.</summary>
-public abstract class AuditStoreContractTests
+[TestFixtureSource(typeof(StorageProviders), nameof(StorageProviders.All))]
+public sealed class AuditStoreContractTests(StorageProvider provider)
 {
+    private TestStorage _storage = null!;
+
     private static readonly DateTimeOffset At = new(2025, 6, 1, 12, 30, 15, 123, TimeSpan.Zero);
-
-    protected abstract Task<IAuditStore> CreateStoreAsync();
-
-    protected abstract Task ReleaseStoreAsync();
 
     private IAuditStore _store = null!;
 
     [SetUp]
-    public async Task CreateAsync() => _store = await CreateStoreAsync();
+    public async Task CreateAsync()
+    {
+        _storage = await TestStorage.CreateAsync(provider);
+        _store = _storage.Backend.Audit;
+    }
 
     [TearDown]
-    public Task ReleaseAsync() => ReleaseStoreAsync();
+    public async Task ReleaseAsync() => await _storage.DisposeAsync();
 
     private static AuditEntry Entry(int i) => new()
     {
@@ -96,42 +97,4 @@ public abstract class AuditStoreContractTests
 
     [Test]
     public async Task PingAsync_Migrated_True() => Assert.That(await _store.PingAsync(), Is.True);
-}
-
-[TestFixture]
-public sealed class SqliteAuditStoreContractTests : AuditStoreContractTests
-{
-    private TempSqliteDatabase? _temp;
-
-    protected override async Task<IAuditStore> CreateStoreAsync()
-    {
-        _temp = await TempSqliteDatabase.CreateMigratedAsync();
-        return new SqliteAuditStore(_temp.Database);
-    }
-
-    protected override Task ReleaseStoreAsync()
-    {
-        _temp?.Dispose();
-        return Task.CompletedTask;
-    }
-}
-
-[TestFixture]
-public sealed class PostgresAuditStoreContractTests : AuditStoreContractTests
-{
-    private TempPostgresDatabase? _temp;
-
-    protected override async Task<IAuditStore> CreateStoreAsync()
-    {
-        _temp = await TempPostgresDatabase.CreateAsync();
-        return new PostgresAuditStore(_temp.Database);
-    }
-
-    protected override async Task ReleaseStoreAsync()
-    {
-        if (_temp is not null)
-        {
-            await _temp.DisposeAsync();
-        }
-    }
 }

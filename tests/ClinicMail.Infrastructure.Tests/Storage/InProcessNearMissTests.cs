@@ -6,13 +6,20 @@ namespace ClinicMail.Infrastructure.Tests.Storage;
 
 /// <summary>The in-process near-miss index never answers from a stale copy: rows written after it
 /// was built are found (in the database, this once) and then added to it; a removed address is
-/// never offered as a near miss. Each store subclass says how to build its store and directory.</summary>
-public abstract class InProcessNearMissTests
+/// never offered as a near miss. Run once per provider (<see cref="StorageProviders"/>).</summary>
+[TestFixtureSource(typeof(StorageProviders), nameof(StorageProviders.All))]
+public sealed class InProcessNearMissTests(StorageProvider provider)
 {
     private IPatientStore _store = null!;
     private IPatientDirectory _directory = null!;
 
-    protected abstract Task<(IPatientStore Store, IPatientDirectory Directory)> CreateAsync();
+    private TestStorage _storage = null!;
+
+    private async Task<(IPatientStore Store, IPatientDirectory Directory)> CreateAsync()
+    {
+        _storage = await TestStorage.CreateAsync(provider, inProcessNearMiss: true);
+        return (_storage.Backend.Patients, _storage.Backend.Directory);
+    }
 
     private static int? IndexRows(IPatientDirectory directory) => ((INearMissIndexed)directory).NearMissIndex?.Count;
 
@@ -20,7 +27,7 @@ public abstract class InProcessNearMissTests
 
     private static Task IdleAsync(IPatientDirectory directory) => ((INearMissIndexed)directory).NearMissIdleAsync();
 
-    protected virtual Task ReleaseAsync() => Task.CompletedTask;
+    private async Task ReleaseAsync() => await _storage.DisposeAsync();
 
     [SetUp]
     public async Task SetUpAsync()
@@ -109,45 +116,5 @@ public abstract class InProcessNearMissTests
             Assert.That(found.NearMisses.Select(c => c.PatientId).Distinct(), Is.EqualTo(new[] { "p-lucie" }));
             Assert.That(again.NearMisses.Select(c => c.PatientId).Distinct(), Is.EqualTo(new[] { "p-lucie" }));
         });
-    }
-}
-
-[TestFixture]
-public sealed class SqliteInProcessNearMissTests : InProcessNearMissTests
-{
-    private TempSqliteDatabase? _temp;
-
-    protected override async Task<(IPatientStore Store, IPatientDirectory Directory)> CreateAsync()
-    {
-        _temp = await TempSqliteDatabase.CreateMigratedAsync();
-        return (new Infrastructure.Storage.Sqlite.SqlitePatientStore(_temp.Database), new Infrastructure.Storage.Sqlite.SqlitePatientDirectory(_temp.Database, inProcessNearMiss: true));
-    }
-
-
-    protected override Task ReleaseAsync()
-    {
-        _temp?.Dispose();
-        return Task.CompletedTask;
-    }
-}
-
-[TestFixture]
-public sealed class PostgresInProcessNearMissTests : InProcessNearMissTests
-{
-    private TempPostgresDatabase? _temp;
-
-    protected override async Task<(IPatientStore Store, IPatientDirectory Directory)> CreateAsync()
-    {
-        _temp = await TempPostgresDatabase.CreateAsync();
-        return (new Infrastructure.Storage.Postgres.PostgresPatientStore(_temp.Database), new Infrastructure.Storage.Postgres.PostgresPatientDirectory(_temp.Database, inProcessNearMiss: true));
-    }
-
-
-    protected override async Task ReleaseAsync()
-    {
-        if (_temp is not null)
-        {
-            await _temp.DisposeAsync();
-        }
     }
 }

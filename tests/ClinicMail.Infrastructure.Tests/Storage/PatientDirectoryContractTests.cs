@@ -3,14 +3,14 @@ using ClinicMail.Core.Recipients;
 using ClinicMail.Core.Registry;
 using ClinicMail.Core.Tests.Builders;
 using ClinicMail.Infrastructure.Demo;
-using ClinicMail.Infrastructure.Storage;
 
 namespace ClinicMail.Infrastructure.Tests.Storage;
 
 /// <summary>What every <see cref="IPatientDirectory"/> must answer, checked against the in-memory
-/// directory on the same generated registry. A store subclass only says how to build itself from
-/// patients (SQLite here; a PostgreSQL subclass needs nothing more than its own factory).</summary>
-public abstract class PatientDirectoryContractTests
+/// directory on the same generated registry, by the in-memory directory itself and by both
+/// providers' directories, with near misses searched in the database or in the in-process index.</summary>
+[TestFixtureSource(typeof(DirectoryUnderTest), nameof(DirectoryUnderTest.All))]
+public sealed class PatientDirectoryContractTests(DirectoryUnderTest under)
 {
     private const int GeneratedCount = 3000;
     private const int Seed = 20250601;
@@ -27,12 +27,21 @@ public abstract class PatientDirectoryContractTests
     private InMemoryPatientDirectory _reference = null!;
     private IPatientDirectory _directory = null!;
 
-    /// <summary>Builds the directory under test holding exactly these patients.</summary>
-    protected abstract Task<IPatientDirectory> CreateDirectoryAsync(IReadOnlyList<Patient> patients);
+    private TestStorage? _storage;
 
-    /// <summary>Releases what <see cref="CreateDirectoryAsync"/> created.</summary>
-    protected virtual void ReleaseDirectory()
+    /// <summary>Builds the directory under test holding exactly these patients.</summary>
+    private async Task<IPatientDirectory> CreateDirectoryAsync(IReadOnlyList<Patient> patients)
     {
+        if (under.Provider is not { } provider)
+        {
+            return new InMemoryPatientDirectory(patients);
+        }
+
+        _storage = await TestStorage.CreateAsync(provider, under.InProcessNearMiss);
+        await _storage.Backend.Patients.UpsertManyAsync(patients, "actor-test");
+        // The in-process index built before the tests run (nothing to do when the database searches).
+        await _storage.Backend.WarmUpNearMissIndexAsync();
+        return _storage.Backend.Directory;
     }
 
     [OneTimeSetUp]
@@ -44,7 +53,13 @@ public abstract class PatientDirectoryContractTests
     }
 
     [OneTimeTearDown]
-    public void Release() => ReleaseDirectory();
+    public async Task ReleaseAsync()
+    {
+        if (_storage is not null)
+        {
+            await _storage.DisposeAsync();
+        }
+    }
 
     private IEnumerable<string> SampleAddresses() =>
         _patients.Where((_, i) => i % 15 == 0).SelectMany(p => p.Addresses).Select(a => AddressNormalizer.Normalize(a.Address)!);
@@ -203,94 +218,17 @@ public abstract class PatientDirectoryContractTests
     }
 }
 
-[TestFixture]
-public sealed class InMemoryPatientDirectoryContractTests : PatientDirectoryContractTests
+/// <summary>One directory the contract runs on: the in-memory reference (no provider) or a provider's,
+/// searching near misses in the database or in its in-process index (the HTTP app's mode).</summary>
+public sealed record DirectoryUnderTest(StorageProvider? Provider, bool InProcessNearMiss)
 {
-    protected override Task<IPatientDirectory> CreateDirectoryAsync(IReadOnlyList<Patient> patients) =>
-        Task.FromResult<IPatientDirectory>(new InMemoryPatientDirectory(patients));
-}
+    public static IEnumerable<DirectoryUnderTest> All =>
+    [
+        new(null, false),
+        .. StorageProviders.All.Select(p => new DirectoryUnderTest(p, false)),
+        .. StorageProviders.All.Select(p => new DirectoryUnderTest(p, true)),
+    ];
 
-[TestFixture]
-public sealed class SqlitePatientDirectoryContractTests : PatientDirectoryContractTests
-{
-    private TempSqliteDatabase? _temp;
-
-    protected override async Task<IPatientDirectory> CreateDirectoryAsync(IReadOnlyList<Patient> patients)
-    {
-        _temp = await TempSqliteDatabase.CreateMigratedAsync();
-        await new Infrastructure.Storage.Sqlite.SqlitePatientStore(_temp.Database).UpsertManyAsync(patients, "actor-test");
-        return new Infrastructure.Storage.Sqlite.SqlitePatientDirectory(_temp.Database);
-    }
-
-    protected override void ReleaseDirectory() => _temp?.Dispose();
-}
-
-[TestFixture]
-public sealed class PostgresPatientDirectoryContractTests : PatientDirectoryContractTests
-{
-    private TempPostgresDatabase? _temp;
-
-    protected override async Task<IPatientDirectory> CreateDirectoryAsync(IReadOnlyList<Patient> patients)
-    {
-        _temp = await TempPostgresDatabase.CreateAsync();
-        await new Infrastructure.Storage.Postgres.PostgresPatientStore(_temp.Database).UpsertManyAsync(patients, "actor-test");
-        return new Infrastructure.Storage.Postgres.PostgresPatientDirectory(_temp.Database);
-    }
-
-    protected override void ReleaseDirectory()
-    {
-        if (_temp is not null)
-        {
-            _temp.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        }
-    }
-}
-
-/// <summary>The same contract with near misses searched in the in-process index (the HTTP app's mode), built before the tests run.</summary>
-[TestFixture]
-public sealed class SqliteInProcessNearMissDirectoryContractTests : PatientDirectoryContractTests
-{
-    private TempSqliteDatabase? _temp;
-    private Infrastructure.Storage.Sqlite.SqlitePatientDirectory? _directory;
-
-    protected override async Task<IPatientDirectory> CreateDirectoryAsync(IReadOnlyList<Patient> patients)
-    {
-        _temp = await TempSqliteDatabase.CreateMigratedAsync();
-        await new Infrastructure.Storage.Sqlite.SqlitePatientStore(_temp.Database).UpsertManyAsync(patients, "actor-test");
-        _directory = new Infrastructure.Storage.Sqlite.SqlitePatientDirectory(_temp.Database, inProcessNearMiss: true);
-        await _directory.WarmUpNearMissIndexAsync();
-        return _directory;
-    }
-
-    protected override void ReleaseDirectory()
-    {
-        _directory?.Dispose();
-        _temp?.Dispose();
-    }
-}
-
-/// <summary>The same contract with near misses searched in the in-process index, on PostgreSQL.</summary>
-[TestFixture]
-public sealed class PostgresInProcessNearMissDirectoryContractTests : PatientDirectoryContractTests
-{
-    private TempPostgresDatabase? _temp;
-    private Infrastructure.Storage.Postgres.PostgresPatientDirectory? _directory;
-
-    protected override async Task<IPatientDirectory> CreateDirectoryAsync(IReadOnlyList<Patient> patients)
-    {
-        _temp = await TempPostgresDatabase.CreateAsync();
-        await new Infrastructure.Storage.Postgres.PostgresPatientStore(_temp.Database).UpsertManyAsync(patients, "actor-test");
-        _directory = new Infrastructure.Storage.Postgres.PostgresPatientDirectory(_temp.Database, inProcessNearMiss: true);
-        await _directory.WarmUpNearMissIndexAsync();
-        return _directory;
-    }
-
-    protected override void ReleaseDirectory()
-    {
-        _directory?.Dispose();
-        if (_temp is not null)
-        {
-            _temp.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        }
-    }
+    /// <summary>The fixture's name in test results.</summary>
+    public override string ToString() => Provider is null ? "InMemory" : Provider + (InProcessNearMiss ? "+InProcessIndex" : "");
 }

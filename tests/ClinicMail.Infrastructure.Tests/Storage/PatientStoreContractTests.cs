@@ -1,28 +1,27 @@
 using ClinicMail.Core.Registry;
 using ClinicMail.Core.Tests.Builders;
 using ClinicMail.Core.Topics;
-using ClinicMail.Infrastructure.Storage;
-using ClinicMail.Infrastructure.Storage.Postgres;
-using ClinicMail.Infrastructure.Storage.Sqlite;
 
 namespace ClinicMail.Infrastructure.Tests.Storage;
 
 /// <summary>What every <see cref="IPatientStore"/> must do, run on SQLite and on a real PostgreSQL
 /// server. Each test uses its own ids (a GUID prefix), so no test depends on another's data.</summary>
-public abstract class PatientStoreContractTests
+[TestFixtureSource(typeof(StorageProviders), nameof(StorageProviders.All))]
+public sealed class PatientStoreContractTests(StorageProvider provider)
 {
+    private TestStorage _storage = null!;
     private IPatientStore _store = null!;
     private string _p = null!;
 
-    protected abstract Task<IPatientStore> CreateStoreAsync();
-
-    protected abstract Task ReleaseStoreAsync();
-
     [OneTimeSetUp]
-    public async Task CreateAsync() => _store = await CreateStoreAsync();
+    public async Task CreateAsync()
+    {
+        _storage = await TestStorage.CreateAsync(provider);
+        _store = _storage.Backend.Patients;
+    }
 
     [OneTimeTearDown]
-    public Task ReleaseAsync() => ReleaseStoreAsync();
+    public async Task ReleaseAsync() => await _storage.DisposeAsync();
 
     [SetUp]
     public void UniquePrefix() => _p = "t" + Guid.NewGuid().ToString("N")[..10];
@@ -196,43 +195,5 @@ public abstract class PatientStoreContractTests
 
         Assert.ThrowsAsync<ArgumentException>(() => _store.WriteAsync([patient, patient], "actor-test"));
         Assert.That(await _store.GetAsync(patient.Id), Is.Null);
-    }
-}
-
-[TestFixture]
-public sealed class SqlitePatientStoreContractTests : PatientStoreContractTests
-{
-    private TempSqliteDatabase? _temp;
-
-    protected override async Task<IPatientStore> CreateStoreAsync()
-    {
-        _temp = await TempSqliteDatabase.CreateMigratedAsync();
-        return new SqlitePatientStore(_temp.Database);
-    }
-
-    protected override Task ReleaseStoreAsync()
-    {
-        _temp?.Dispose();
-        return Task.CompletedTask;
-    }
-}
-
-[TestFixture]
-public sealed class PostgresPatientStoreContractTests : PatientStoreContractTests
-{
-    private TempPostgresDatabase? _temp;
-
-    protected override async Task<IPatientStore> CreateStoreAsync()
-    {
-        _temp = await TempPostgresDatabase.CreateAsync();
-        return new PostgresPatientStore(_temp.Database);
-    }
-
-    protected override async Task ReleaseStoreAsync()
-    {
-        if (_temp is not null)
-        {
-            await _temp.DisposeAsync();
-        }
     }
 }

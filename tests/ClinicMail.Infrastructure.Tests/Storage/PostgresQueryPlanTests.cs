@@ -1,6 +1,5 @@
 using ClinicMail.Core.Registry;
 using ClinicMail.Infrastructure.Demo;
-using ClinicMail.Infrastructure.Storage;
 using ClinicMail.Infrastructure.Storage.Postgres;
 using Npgsql;
 

@@ -2,9 +2,6 @@ using System.Text.Json;
 using ClinicMail.Core.Registry;
 using ClinicMail.Infrastructure.Demo;
 using ClinicMail.Infrastructure.Registry;
-using ClinicMail.Infrastructure.Storage;
-using ClinicMail.Infrastructure.Storage.Postgres;
-using ClinicMail.Infrastructure.Storage.Sqlite;
 using ClinicMail.Infrastructure.Tests.Registry;
 
 namespace ClinicMail.Infrastructure.Tests.Storage;
@@ -13,12 +10,10 @@ namespace ClinicMail.Infrastructure.Tests.Storage;
 /// just gave a new registry id are not read back) and the PostgreSQL write pipeline (a chunk's
 /// batch runs while the next one is built), on SQLite and on a real PostgreSQL server. Each test
 /// has databases of its own: the generated registry's clinic ids and addresses are fixed per seed.</summary>
-public abstract class RegistryImportContractTests
+[TestFixtureSource(typeof(StorageProviders), nameof(StorageProviders.All))]
+public sealed class RegistryImportContractTests(StorageProvider provider)
 {
     private readonly List<Func<ValueTask>> _release = [];
-
-    /// <summary>A migrated, empty store in a database of its own.</summary>
-    protected abstract Task<(IPatientStore Store, Func<ValueTask> Release)> CreateStoreAsync();
 
     [TearDown]
     public async Task ReleaseAsync()
@@ -33,9 +28,10 @@ public abstract class RegistryImportContractTests
 
     private async Task<IPatientStore> StoreAsync()
     {
-        var (store, release) = await CreateStoreAsync();
-        _release.Add(release);
-        return store;
+        // A migrated, empty store in a database of its own.
+        var storage = await TestStorage.CreateAsync(provider);
+        _release.Add(storage.DisposeAsync);
+        return storage.Backend.Patients;
     }
 
     [Test]
@@ -180,31 +176,5 @@ public abstract class RegistryImportContractTests
         public Task<PatientPage> SearchAsync(PatientSearch search, CancellationToken cancellationToken = default) => inner.SearchAsync(search, cancellationToken);
 
         public Task<int> RefreshAddressKeysAsync(CancellationToken cancellationToken = default) => inner.RefreshAddressKeysAsync(cancellationToken);
-    }
-}
-
-[TestFixture]
-public sealed class SqliteRegistryImportContractTests : RegistryImportContractTests
-{
-    protected override async Task<(IPatientStore Store, Func<ValueTask> Release)> CreateStoreAsync()
-    {
-        var temp = await TempSqliteDatabase.CreateMigratedAsync();
-        return (new SqlitePatientStore(temp.Database), Release);
-
-        ValueTask Release()
-        {
-            temp.Dispose();
-            return ValueTask.CompletedTask;
-        }
-    }
-}
-
-[TestFixture]
-public sealed class PostgresRegistryImportContractTests : RegistryImportContractTests
-{
-    protected override async Task<(IPatientStore Store, Func<ValueTask> Release)> CreateStoreAsync()
-    {
-        var temp = await TempPostgresDatabase.CreateAsync();
-        return (new PostgresPatientStore(temp.Database), temp.DisposeAsync);
     }
 }

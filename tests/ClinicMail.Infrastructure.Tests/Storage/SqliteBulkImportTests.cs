@@ -2,7 +2,6 @@ using System.Text;
 using ClinicMail.Core.Registry;
 using ClinicMail.Infrastructure.Demo;
 using ClinicMail.Infrastructure.Registry;
-using ClinicMail.Infrastructure.Storage;
 using ClinicMail.Infrastructure.Storage.Sqlite;
 using ClinicMail.Infrastructure.Tests.Registry;
 

@@ -1,7 +1,6 @@
 using ClinicMail.Core.Registry;
 using ClinicMail.Core.Tests.Builders;
 using ClinicMail.Core.Topics;
-using ClinicMail.Infrastructure.Storage;
 using ClinicMail.Infrastructure.Storage.Sqlite;
 
 namespace ClinicMail.Infrastructure.Tests.Storage;

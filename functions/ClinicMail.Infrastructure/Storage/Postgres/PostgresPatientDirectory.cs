@@ -17,7 +17,7 @@ namespace ClinicMail.Infrastructure.Storage.Postgres;
 public sealed class PostgresPatientDirectory(PostgresDatabase database, TimeProvider? time = null, bool inProcessNearMiss = false, ILogger? logger = null)
     : IPatientDirectory, INearMissIndexed, IDisposable
 {
-    private const string MatchColumns = PostgresRows.AddressColumns + ", " + PostgresRows.PatientColumns;
+    private const string MatchColumns = PatientRowReader.AddressColumns + ", " + PostgresRows.PatientColumns;
 
     private const string PatientJoins = " JOIN patients AS p ON p.id = a.patient_id" + PostgresRows.ConsentJoin;
 
@@ -25,7 +25,7 @@ public sealed class PostgresPatientDirectory(PostgresDatabase database, TimeProv
         "SELECT " + MatchColumns + " FROM unnest($1::text[]) AS k(address) JOIN patient_addresses AS a ON a.address = k.address" + PatientJoins + ";";
 
     private const string AddressesOfMatchesSql =
-        "SELECT " + PostgresRows.AddressColumns + " FROM patient_addresses AS a WHERE a.patient_id IN " +
+        "SELECT " + PatientRowReader.AddressColumns + " FROM patient_addresses AS a WHERE a.patient_id IN " +
         "(SELECT m.patient_id FROM unnest($1::text[]) AS k(address) JOIN patient_addresses AS m ON m.address = k.address) ORDER BY a.patient_id, a.position;";
 
     internal const string NearMissKeysSql =
@@ -67,7 +67,7 @@ public sealed class PostgresPatientDirectory(PostgresDatabase database, TimeProv
         "SELECT " + MatchColumns + " FROM unnest($1::bigint[]) AS k(id) JOIN patient_addresses AS a ON a.id = k.id" + PatientJoins + ";";
 
     private const string AddressesOfRowsSql =
-        "SELECT " + PostgresRows.AddressColumns + " FROM patient_addresses AS a WHERE a.patient_id IN " +
+        "SELECT " + PatientRowReader.AddressColumns + " FROM patient_addresses AS a WHERE a.patient_id IN " +
         "(SELECT m.patient_id FROM unnest($1::bigint[]) AS k(id) JOIN patient_addresses AS m ON m.id = k.id) ORDER BY a.patient_id, a.position;";
 
     // A loose index scan: jumps from one distinct domain to the next through the index.
@@ -422,10 +422,10 @@ public sealed class PostgresPatientDirectory(PostgresDatabase database, TimeProv
         var patients = new Dictionary<string, (Patient Patient, List<PatientAddress> Addresses, HashSet<int> Positions)>(StringComparer.Ordinal);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var row = PostgresRows.ReadAddress(reader, 1);
+            var row = PatientRowReader.ReadAddress(reader, 1);
             if (!patients.TryGetValue(row.PatientId, out var entry))
             {
-                entry = (PostgresRows.ReadPatient(reader, 1 + PostgresRows.AddressColumnCount), [], []);
+                entry = (PatientRowReader.ReadPatient(reader, 1 + PatientRowReader.AddressColumnCount), [], []);
                 patients.Add(row.PatientId, entry);
             }
 
@@ -456,11 +456,11 @@ public sealed class PostgresPatientDirectory(PostgresDatabase database, TimeProv
         var patients = new Dictionary<string, Patient>(StringComparer.Ordinal);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var row = PostgresRows.ReadAddress(reader, 0);
+            var row = PatientRowReader.ReadAddress(reader, 0);
             rows.Add(row);
             if (!patients.ContainsKey(row.PatientId))
             {
-                patients.Add(row.PatientId, PostgresRows.ReadPatient(reader, PostgresRows.AddressColumnCount));
+                patients.Add(row.PatientId, PatientRowReader.ReadPatient(reader, PatientRowReader.AddressColumnCount));
             }
         }
 
@@ -468,7 +468,7 @@ public sealed class PostgresPatientDirectory(PostgresDatabase database, TimeProv
         var addresses = new Dictionary<string, List<PatientAddress>>(StringComparer.Ordinal);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var (patientId, address, _) = PostgresRows.ReadAddress(reader, 0);
+            var (patientId, address, _) = PatientRowReader.ReadAddress(reader, 0);
             if (!addresses.TryGetValue(patientId, out var list))
             {
                 list = [];

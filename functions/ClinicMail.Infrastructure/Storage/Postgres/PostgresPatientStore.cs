@@ -26,11 +26,11 @@ public sealed class PostgresPatientStore(PostgresDatabase database, TimeProvider
     // table for every chunk of 2,000 keys (33-53 ms per statement at 100,000 patients, 10-16 ms probed).
     private const string PatientsById = "SELECT " + PostgresRows.PatientColumns + " FROM unnest($1::text[]) AS k(id) " +
         "CROSS JOIN LATERAL (SELECT * FROM patients WHERE patients.id = k.id OFFSET 0) AS p" + PostgresRows.ConsentJoin + ";";
-    private const string AddressesById = "SELECT " + PostgresRows.AddressColumns + " FROM unnest($1::text[]) AS k(id) " +
+    private const string AddressesById = "SELECT " + PatientRowReader.AddressColumns + " FROM unnest($1::text[]) AS k(id) " +
         "CROSS JOIN LATERAL (SELECT * FROM patient_addresses WHERE patient_addresses.patient_id = k.id OFFSET 0) AS a ORDER BY a.patient_id, a.position;";
     private const string PatientsByClinicId = "SELECT " + PostgresRows.PatientColumns + " FROM unnest($1::text[]) AS k(id) " +
         "CROSS JOIN LATERAL (SELECT * FROM patients WHERE patients.clinic_patient_id = k.id OFFSET 0) AS p" + PostgresRows.ConsentJoin + ";";
-    private const string AddressesByClinicId = "SELECT " + PostgresRows.AddressColumns + " FROM unnest($1::text[]) AS k(id) " +
+    private const string AddressesByClinicId = "SELECT " + PatientRowReader.AddressColumns + " FROM unnest($1::text[]) AS k(id) " +
         "CROSS JOIN LATERAL (SELECT patients.id FROM patients WHERE patients.clinic_patient_id = k.id OFFSET 0) AS p " +
         "CROSS JOIN LATERAL (SELECT * FROM patient_addresses WHERE patient_addresses.patient_id = p.id OFFSET 0) AS a ORDER BY a.patient_id, a.position;";
 
@@ -277,10 +277,10 @@ public sealed class PostgresPatientStore(PostgresDatabase database, TimeProvider
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    var patient = PostgresRows.ReadPatient(reader, 0);
+                    var patient = PatientRowReader.ReadPatient(reader, 0);
                     found[patient.Id] = patient;
                     order.Add(patient.Id);
-                    total = reader.GetInt64(PostgresRows.PatientColumnCount);
+                    total = reader.GetInt64(PatientRowReader.PatientColumnCount);
                 }
             }
 
@@ -593,23 +593,4 @@ public sealed class PostgresPatientStore(PostgresDatabase database, TimeProvider
         patients.Select(p => NameKey.Fold(p.FamilyName)).ToArray(),
         patients.Select(p => NameKey.Fold(p.GivenName)).ToArray(),
     ];
-}
-
-/// <summary>Checks shared by the stores' write paths.</summary>
-internal static class RegistryWrites
-{
-    /// <summary>One state per patient per call: a patient listed twice is ambiguous (which wins?),
-    /// and a set-based writer could not apply both in order.</summary>
-    public static void RejectRepeatedIds(IReadOnlyList<Patient> patients)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var patient in patients)
-        {
-            ArgumentNullException.ThrowIfNull(patient);
-            if (patient.Id is not null && !seen.Add(patient.Id))
-            {
-                throw new ArgumentException("A patient is listed twice in one write.", nameof(patients));
-            }
-        }
-    }
 }

@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Data.Common;
 using ClinicMail.Core.Registry;
 using Microsoft.Data.Sqlite;
 
@@ -9,7 +9,7 @@ namespace ClinicMail.Infrastructure.Storage.Sqlite;
 /// (<c>Storage/Sqlite/Migrations/NNNN_name.sql</c>).</summary>
 /// <remarks>Thread-safe; one instance per database file (a singleton). Connections are pooled by
 /// Microsoft.Data.Sqlite, so opening one per operation is cheap.</remarks>
-public sealed class SqliteDatabase
+public sealed class SqliteDatabase : IStorageDatabase
 {
     private const string ResourcePrefix = "ClinicMail.Infrastructure.Storage.Sqlite.Migrations.";
 
@@ -72,10 +72,11 @@ public sealed class SqliteDatabase
 
     /// <summary>Creates the file if needed, switches it to WAL (readers never block the writer, which
     /// matters when checks run while an administrator imports the registry), and applies every
-    /// script not yet applied, all in one transaction. Idempotent. Fails when an applied script was
-    /// edited afterwards: the database would no longer match what the code believes.</summary>
+    /// script not yet applied, all in one transaction (<see cref="MigrationRunner"/>, shared with
+    /// PostgreSQL). Idempotent. Fails when an applied script was edited afterwards: the database
+    /// would no longer match what the code believes.</summary>
     /// <returns>The versions applied by this call (empty when the schema was already current).</returns>
-    public async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken = default)
     {
         var directory = Path.GetDirectoryName(DatabasePath);
         if (!string.IsNullOrEmpty(directory))
@@ -83,91 +84,17 @@ public sealed class SqliteDatabase
             Directory.CreateDirectory(directory);
         }
 
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(connection, null, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(connection, null, """
-            CREATE TABLE IF NOT EXISTS schema_migrations (
-                version    INTEGER NOT NULL PRIMARY KEY,
-                name       TEXT    NOT NULL,
-                checksum   TEXT    NOT NULL,
-                applied_at TEXT    NOT NULL
-            ) STRICT;
-            """, cancellationToken).ConfigureAwait(false);
-
-        // IMMEDIATE: two processes starting together serialise here instead of both applying 0001.
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var applied = await AppliedAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-        var newlyApplied = new List<int>();
-        foreach (var migration in Migrations)
-        {
-            if (applied.TryGetValue(migration.Version, out var checksum))
-            {
-                if (!string.Equals(checksum, migration.Checksum, StringComparison.Ordinal))
-                {
-                    throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                        $"Schema migration {migration.Version} was modified after it was applied; add a new migration instead."));
-                }
-
-                continue;
-            }
-
-            await ExecuteAsync(connection, transaction, migration.Script, cancellationToken).ConfigureAwait(false);
-            using var record = connection.CreateCommand();
-            record.Transaction = transaction;
-            record.CommandText = "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($version, $name, $checksum, $at);";
-            record.Parameters.AddWithValue("$version", migration.Version);
-            record.Parameters.AddWithValue("$name", migration.Name);
-            record.Parameters.AddWithValue("$checksum", migration.Checksum);
-            record.Parameters.AddWithValue("$at", _timeProvider.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
-            await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            newlyApplied.Add(migration.Version);
-        }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return newlyApplied;
+        return MigrationRunner.MigrateAsync(this, _timeProvider, cancellationToken);
     }
 
     /// <summary>Versions recorded in <c>schema_migrations</c>.</summary>
-    public async Task<IReadOnlyList<int>> AppliedVersionsAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var applied = await AppliedAsync(connection, null, cancellationToken).ConfigureAwait(false);
-        return [.. applied.Keys.Order()];
-    }
+    public Task<IReadOnlyList<int>> AppliedVersionsAsync(CancellationToken cancellationToken = default) =>
+        MigrationRunner.AppliedVersionsAsync(this, cancellationToken);
 
-    private static async Task<Dictionary<int, string>> AppliedAsync(
-        SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken)
-    {
-        var applied = new Dictionary<int, string>();
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT version, checksum FROM schema_migrations;";
-        try
-        {
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                applied[reader.GetInt32(0)] = reader.GetString(1);
-            }
-        }
-        catch (SqliteException exception) when (exception.SqliteErrorCode == 1)
-        {
-            // SQLITE_ERROR "no such table": a database nobody migrated yet.
-        }
+    SqlDialect IStorageDatabase.Dialect => SqliteDialect.Instance;
 
-        return applied;
-    }
+    IReadOnlyList<Migration> IStorageDatabase.KnownMigrations => Migrations;
 
-    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-#pragma warning disable CA2100 // The text is a schema script embedded in this assembly at build time, never input.
-        command.CommandText = sql;
-#pragma warning restore CA2100
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+    async ValueTask<DbConnection> IStorageDatabase.OpenAsync(CancellationToken cancellationToken) =>
+        await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 }
-
-/// <summary>One versioned schema script.</summary>
-public sealed record Migration(int Version, string Name, string Script, string Checksum);

@@ -19,7 +19,7 @@ namespace ClinicMail.Infrastructure.Storage.Sqlite;
 public sealed class SqlitePatientDirectory(SqliteDatabase database, TimeProvider? time = null, bool inProcessNearMiss = false, ILogger? logger = null)
     : IPatientDirectory, INearMissIndexed, IDisposable
 {
-    private const string MatchColumns = PatientRows.AddressColumns + ", " + PatientRows.PatientColumns;
+    private const string MatchColumns = PatientRowReader.AddressColumns + ", " + PatientRows.PatientColumns;
 
     private const string PatientJoins =
         " JOIN patients AS p ON p.id = a.patient_id LEFT JOIN consents AS c ON c.id = p.current_consent_id";
@@ -356,11 +356,11 @@ public sealed class SqlitePatientDirectory(SqliteDatabase database, TimeProvider
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    var row = PatientRows.ReadAddress(reader, 0);
+                    var row = PatientRowReader.ReadAddress(reader, 0);
                     rows.Add(row);
                     if (!patients.ContainsKey(row.PatientId))
                     {
-                        patients.Add(row.PatientId, PatientRows.ReadPatient(reader, PatientRows.AddressColumnCount));
+                        patients.Add(row.PatientId, PatientRowReader.ReadPatient(reader, PatientRowReader.AddressColumnCount));
                     }
                 }
             }

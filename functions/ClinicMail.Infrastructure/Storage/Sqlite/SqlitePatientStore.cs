@@ -48,7 +48,7 @@ public sealed class SqlitePatientStore(SqliteDatabase database, TimeProvider? ti
     {
         ArgumentNullException.ThrowIfNull(patients);
         ArgumentException.ThrowIfNullOrWhiteSpace(actorId);
-        Postgres.RegistryWrites.RejectRepeatedIds(patients);
+        RegistryWrites.RejectRepeatedIds(patients);
 
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -206,9 +206,9 @@ public sealed class SqlitePatientStore(SqliteDatabase database, TimeProvider? ti
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                var patient = PatientRows.ReadPatient(reader, 0);
+                var patient = PatientRowReader.ReadPatient(reader, 0);
                 patients[patient.Id] = patient;
-                total = reader.GetInt32(PatientRows.PatientColumnCount);
+                total = reader.GetInt32(PatientRowReader.PatientColumnCount);
             }
         }
 
@@ -307,7 +307,7 @@ public sealed class SqlitePatientStore(SqliteDatabase database, TimeProvider? ti
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                var patient = PatientRows.ReadPatient(reader, 0);
+                var patient = PatientRowReader.ReadPatient(reader, 0);
                 patients[patient.Id] = patient;
             }
         }

@@ -1,7 +1,6 @@
 using System.Globalization;
-using ClinicMail.Core.Registry;
 
-namespace ClinicMail.Infrastructure.Storage;
+namespace ClinicMail.Core.Registry;
 
 /// <summary>What writing a patient changes compared with the stored one: field NAMES per entity,
 /// never values. Computed once by <see cref="PatientDiff.Compute"/> and applied by every store the

@@ -1,6 +1,4 @@
-using ClinicMail.Core.Registry;
-
-namespace ClinicMail.Infrastructure.Storage;
+namespace ClinicMail.Core.Registry;
 
 /// <summary>Writes and reads whole patients (the registry management side; the check reads through
 /// <see cref="IPatientDirectory"/>). Implemented on SQLite and PostgreSQL with the same contract

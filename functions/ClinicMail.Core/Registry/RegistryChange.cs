@@ -1,4 +1,4 @@
-namespace ClinicMail.Infrastructure.Storage;
+namespace ClinicMail.Core.Registry;
 
 /// <summary>One row of registry history: who changed which fields of what, never the values.</summary>
 public sealed record RegistryChange(
