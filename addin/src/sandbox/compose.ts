@@ -7,6 +7,8 @@ export interface SandboxAttachment {
   name: string;
   size: number;
   contentBase64: string;
+  /** Outlook's attachment type: a file (default), a cloud link (OneDrive/SharePoint) or an attached item. */
+  kind?: "file" | "cloud" | "item";
 }
 
 export interface ComposeState {
@@ -41,10 +43,15 @@ export class ComposeModel {
     for (const l of this.listeners) l(origin, what);
   }
 
-  addAttachment(name: string, size: number, contentBase64: string): void {
+  addAttachment(
+    name: string,
+    size: number,
+    contentBase64: string,
+    kind: SandboxAttachment["kind"] = "file",
+  ): void {
     const id = `att-${this.nextAttachmentId++}`;
     this.update("user", "attachments", {
-      attachments: [...this.state.attachments, { id, name, size, contentBase64 }],
+      attachments: [...this.state.attachments, { id, name, size, contentBase64, kind }],
     });
   }
 

@@ -138,13 +138,15 @@ export function createMockOffice(model: ComposeModel, options: MockOptions) {
           id: a.id,
           name: a.name,
           size: a.size,
-          attachmentType: "file",
+          attachmentType: a.kind ?? "file",
           isInline: false,
         })),
       ),
     getAttachmentContentAsync: (id: string, ...args: unknown[]) => {
       const a = model.state.attachments.find((x) => x.id === id);
       if (!a) return fail(callbackOf(args), "InvalidAttachmentId");
+      // Outlook hands a cloud attachment over as its URL, never as bytes.
+      if (a.kind === "cloud") return ok(callbackOf(args), { format: "url", content: a.contentBase64 });
       ok(callbackOf(args), { format: "base64", content: a.contentBase64 });
     },
     removeAttachmentAsync: (id: string, ...args: unknown[]) => {

@@ -68,6 +68,7 @@ const ui = {
     subject: "Objet",
     body: "Message",
     attach: "Joindre un fichier",
+    attachCloud: "Joindre un lien OneDrive",
     send: "Envoyer",
     pane: "ClinicMail",
     checking: "ClinicMail vérifie votre message…",
@@ -105,6 +106,7 @@ const ui = {
     subject: "Subject",
     body: "Message",
     attach: "Attach a file",
+    attachCloud: "Attach a OneDrive link",
     send: "Send",
     pane: "ClinicMail",
     checking: "ClinicMail is checking your message…",
@@ -189,6 +191,23 @@ const body = h("div", {
 });
 const attachments = h("ul", { class: "sb-attachments", "data-testid": "attachments" });
 const fileInput = h("input", { id: "f-file", type: "file", class: "sb-file" });
+// A OneDrive link as Outlook attaches it (attachmentType "cloud"): a secure message cannot carry it.
+const cloudButton = h(
+  "button",
+  {
+    type: "button",
+    class: "sb-ribbon-button",
+    "data-testid": "attach-cloud",
+    onclick: () =>
+      model.addAttachment(
+        "Resultats-laboratoire.pdf",
+        0,
+        "https://cliniquedemo-my.sharepoint.com/personal/dre_tremblay/Documents/Resultats-laboratoire.pdf",
+        "cloud",
+      ),
+  },
+  ui.attachCloud,
+);
 const sendButton = h(
   "button",
   { id: "send", class: "sb-send", type: "button", "data-testid": "send" },
@@ -286,6 +305,7 @@ document.getElementById("sandbox")!.replaceChildren(
         paneToggle,
         h("label", { for: "f-file", class: "sb-ribbon-button" }, ui.attach),
         fileInput,
+        cloudButton,
       ),
       sendStatus,
       h(
@@ -318,7 +338,13 @@ function renderFromModel(): void {
   if (document.activeElement !== fields.subject) fields.subject.value = s.subject;
   if (document.activeElement !== body && body.innerHTML !== s.bodyHtml) body.innerHTML = sanitize(s.bodyHtml);
   attachments.replaceChildren(
-    ...s.attachments.map((a) => h("li", {}, `📄 ${a.name} (${Math.max(1, Math.round(a.size / 1024))} KB)`)),
+    ...s.attachments.map((a) =>
+      h(
+        "li",
+        { "data-kind": a.kind ?? "file" },
+        a.kind === "cloud" ? `☁ ${a.name}` : `📄 ${a.name} (${Math.max(1, Math.round(a.size / 1024))} KB)`,
+      ),
+    ),
   );
 }
 

@@ -169,6 +169,8 @@ export interface SecureMessageResult {
   messageId: string;
   link: string;
   notice: { html: LocalizedText; text: LocalizedText };
+  /** Attachments of the checked draft the secure message does not carry (cloud links, items, files not uploaded). */
+  attachmentsNotCarried?: number;
 }
 
 /** RFC 7807 problem details, as the API returns them (localised by Accept-Language). */

@@ -80,6 +80,26 @@ const strings = {
     fr: "Dérogation consignée ({id}). Vous pouvez envoyer ce courriel tel quel.",
     en: "Override recorded ({id}). You can send this e-mail as it is.",
   },
+  overrideDoneThenSecure: {
+    fr: "Dérogation consignée ({id}). Le contenu exige encore une livraison sécurisée : choisissez « Envoyer de façon sécurisée ».",
+    en: "Override recorded ({id}). The content still requires secure delivery: choose \u201cSend securely\u201d.",
+  },
+  overrideThenSecureHint: {
+    fr: "Justifiez d'abord les motifs qui le permettent, puis envoyez de façon sécurisée.",
+    en: "First justify the reasons that allow it, then send securely.",
+  },
+  secureRefused: {
+    fr: "L'envoi sécurisé a été refusé : {detail}",
+    en: "The secure send was refused: {detail}",
+  },
+  attachmentsNotCarriedOne: {
+    fr: "Une pièce jointe (lien infonuagique, élément joint ou fichier non lu) n'a pas été incluse dans le message sécurisé : transmettez-la autrement.",
+    en: "One attachment (cloud link, attached item or unread file) was not included in the secure message: share it another way.",
+  },
+  attachmentsNotCarriedMany: {
+    fr: "{n} pièces jointes (liens infonuagiques, éléments joints ou fichiers non lus) n'ont pas été incluses dans le message sécurisé : transmettez-les autrement.",
+    en: "{n} attachments (cloud links, attached items or unread files) were not included in the secure message: share them another way.",
+  },
   overrideNeedsText: { fr: "Écrivez une justification.", en: "Write a justification." },
   overrideNotAllowed: {
     fr: "Certains motifs ne peuvent pas être contournés.",

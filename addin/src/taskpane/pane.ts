@@ -30,6 +30,7 @@ import { OVERRIDE_SESSION_KEY, type StoredOverride } from "../shared/overrideSto
 import { planMoveToBcc, planRemove, planReplaceAddress, type RecipientOp } from "../shared/recipients";
 import { h } from "./dom";
 import { snippetFor } from "./evidence";
+import { notCarriedText, overrideOffer, refusalText } from "./secureSend";
 
 export interface PaneHost {
   item: Office.MessageCompose;
@@ -71,8 +72,16 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
   let sequence = 0;
   // transient: a notice about a check in progress ("Fix applied. Checking again…"), dropped when
   // that check's result arrives.
-  let notice: { tone: "success" | "warning" | "danger" | "info"; text: string; transient?: boolean } | null =
-    null;
+  // announce: the live region reads it once (outcomes of an action the pane did not show as a decision).
+  let notice: {
+    tone: "success" | "warning" | "danger" | "info";
+    text: string;
+    transient?: boolean;
+    announce?: boolean;
+  } | null = null;
+  // What a secure send did not carry (cloud links, attached items, unread files): a warning of its own,
+  // announced, because the physician must share those another way.
+  let carryWarning: string | null = null;
   // The draft changed since `result` was computed: it is shown as stale until the re-check lands,
   // never as the answer for the current draft.
   let stale = false;
@@ -168,7 +177,10 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
     } catch (error) {
       notice = {
         tone: "danger",
-        text: t(lang, "fixFailed", { cause: failureCause(failureKindOf(error), lang) }),
+        text:
+          refusalText(error, lang) ??
+          t(lang, "fixFailed", { cause: failureCause(failureKindOf(error), lang) }),
+        announce: true,
       };
     } finally {
       busy = false;
@@ -277,10 +289,12 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
         await officeCall<void>("removeAttachmentAsync", (cb) => item.removeAttachmentAsync(a.id, cb));
       }
     }
+    carryWarning = notCarriedText(created, lang);
     const sent = await host.send();
     notice = {
       tone: "success",
       text: sent ? t(lang, "secureSent") : `${t(lang, "secureSent")} ${t(lang, "securePressSend")}`,
+      announce: true,
     };
   }
 
@@ -303,7 +317,12 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
       fingerprint: draftFingerprint(checkedDraft),
     };
     await writeSession(item, OVERRIDE_SESSION_KEY, JSON.stringify(stored));
-    notice = { tone: "success", text: t(lang, "overrideDone", { id: recorded.overrideId }) };
+    const thenSecure = overrideOffer(result) === "form_then_secure";
+    notice = {
+      tone: "success",
+      text: t(lang, thenSecure ? "overrideDoneThenSecure" : "overrideDone", { id: recorded.overrideId }),
+      announce: true,
+    };
   }
 
   // ---- rendering -------------------------------------------------------------------------
@@ -535,9 +554,9 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
   }
 
   function overrideSection(r: CheckResult): HTMLElement | null {
-    if (r.decision === "allow") return null;
-    const blocking = r.reasons.filter((x) => x.severity === "block");
-    if (blocking.length > 0 && !blocking.every((x) => x.overridable)) {
+    const offer = overrideOffer(r);
+    if (offer === "none") return null;
+    if (offer === "unavailable") {
       return h(
         "p",
         { class: "cm-muted", "data-testid": "override-unavailable" },
@@ -569,6 +588,13 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
             void withBusy(() => submitOverride(select.value as JustificationCode, text.value));
           },
         },
+        offer === "form_then_secure"
+          ? h(
+              "p",
+              { class: "cm-muted", "data-testid": "override-then-secure" },
+              t(lang, "overrideThenSecureHint"),
+            )
+          : null,
         h("label", { for: "cm-override-code" }, t(lang, "overrideCode")),
         select,
         h("label", { for: "cm-override-text" }, t(lang, "overrideText")),
@@ -617,6 +643,14 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
             "data-testid": "notice",
           },
           notice.text,
+        ),
+      );
+    if (carryWarning)
+      parts.push(
+        h(
+          "fluent-message-bar",
+          { intent: "warning", class: "cm-notice", "data-testid": "attachments-not-carried" },
+          carryWarning,
         ),
       );
     if (status.kind === "checking" || busy) {
@@ -693,9 +727,13 @@ export function mountTaskPane(root: HTMLElement, host: PaneHost): PaneController
                     : "decisionBlock",
               )
             : "";
-    if (announcement !== announced) {
-      announced = announcement;
-      live.textContent = announcement;
+    // A notice the user must hear (a refusal, a secure send, what it did not carry) follows the outcome.
+    const heard = [announcement, notice?.announce ? notice.text : "", carryWarning ?? ""]
+      .filter((x) => x.length > 0)
+      .join(" ");
+    if (heard !== announced) {
+      announced = heard;
+      live.textContent = heard;
     }
   }
 

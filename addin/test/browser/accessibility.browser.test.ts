@@ -103,6 +103,36 @@ describe.skipIf(skip)("accessibility: sandbox and task pane", () => {
     auditBudgetMs,
   );
 
+  it(
+    "axe (fr): Send securely refused, override then secure, secure sent with a link not carried",
+    async () => {
+      const p = await sandbox("fr");
+      await p.click("[data-scenario=sensitive]");
+      expect(await settledDecision(p)).toBe("block");
+      await p.click("[data-testid=attach-cloud]");
+      expect(await settledDecision(p)).toBe("block");
+      await p.click("[data-fix=send_securely]:not([disabled])");
+      await expect
+        .poll(() => p.locator("[data-testid=notice]").innerText(), { timeout: 45000 })
+        .toContain("L'envoi sécurisé a été refusé");
+      await expectClean(p, "task pane", "fr secure send refused");
+      await p.click("details.cm-override summary");
+      await expectClean(p, "task pane", "fr override then secure (form open)");
+      await p.selectOption("[data-testid=override-code]", "patient_request");
+      await p.fill("[data-testid=override-text]", "Le patient a demandé ses résultats par courriel.");
+      await p.click("[data-testid=override-submit]");
+      await expect
+        .poll(() => p.locator("[data-testid=notice]").innerText(), { timeout: 10000 })
+        .toContain("Dérogation consignée");
+      await p.click("[data-fix=send_securely]");
+      await p.waitForSelector("[data-testid=attachments-not-carried]", { timeout: 20000 });
+      await expectClean(p, "task pane", "fr secure sent, attachment not carried");
+      expect(await contrastOf(p, "[data-testid=attachments-not-carried]")).toBeGreaterThanOrEqual(4.5);
+      await p.close();
+    },
+    auditBudgetMs,
+  );
+
   it("block, warn and allow each show text and an icon, not colour alone; contrast ≥ 4.5:1", async () => {
     const p = await sandbox("fr");
     for (const [scenario, decision] of [
@@ -287,6 +317,28 @@ describe.skipIf(skip)("accessibility: secure reader", () => {
     auditBudgetMs,
   );
 
+  it("axe: expired (French and English)", async () => {
+    const { messageId, link } = await createSecureMessage(base, token, marie, secret);
+    // The shortest expiry the API accepts is "in the future": a few seconds, then the link has expired.
+    const expiresAt = new Date(Date.now() + 4000).toISOString();
+    const changed = await apiCall(base, token, "PUT", `/api/v1/secure-messages/${messageId}/expiry`, {
+      expiresAt,
+    });
+    expect(changed.status, await changed.clone().text()).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    const p = await browser.context.newPage();
+    await p.goto(link);
+    await p.waitForSelector("[data-testid=expired]");
+    expect(await p.getAttribute("html", "lang")).toBe("fr");
+    await expectClean(p, "reader", "fr expired");
+    await p.goto(`${link}?lang=en`);
+    await p.waitForSelector("[data-testid=expired]");
+    expect(await p.getAttribute("html", "lang")).toBe("en");
+    await expectClean(p, "reader", "en expired");
+    expect(await reflowProblems(p)).toEqual([]);
+    await p.close();
+  });
+
   it("axe: locked after five wrong codes (English)", async () => {
     const { link } = await createSecureMessage(base, token, marie, secret);
     const p = await browser.context.newPage();
@@ -359,6 +411,41 @@ describe.skipIf(skip)("accessibility: compliance review page", () => {
         expect(await reflowProblems(p)).toEqual([]);
         await p.close();
       }
+    },
+    auditBudgetMs,
+  );
+});
+
+describe.skipIf(skip)("accessibility: clinic page", () => {
+  it.each(["fr", "en"] as const)(
+    "axe (%s): signed out, signed in, search results, patient card",
+    async (lang) => {
+      const p = await browser.context.newPage();
+      await p.goto(`${base}/clinic/?lang=${lang}`);
+      await p.waitForSelector("body[data-ready=true]");
+      expect(await p.getAttribute("html", "lang")).toMatch(new RegExp(`^${lang}`));
+      await expectClean(p, "clinic", `${lang} signed out`);
+      await p.selectOption("#dev-role", "ClinicAdmin");
+      await p.focus("#dev-token");
+      expect(await focusIsVisible(p)).toBe(true);
+      await p.keyboard.press("Enter");
+      await expect.poll(() => p.locator("#access-status").innerText(), { timeout: 15000 }).not.toBe("");
+      await expectClean(p, "clinic", `${lang} signed in`);
+      await p.fill("#q", "Tremblay");
+      await p.focus("#q");
+      await p.keyboard.press("Enter");
+      await expect
+        .poll(() => p.locator("#search-results tbody tr").count(), { timeout: 15000 })
+        .toBeGreaterThan(0);
+      await expectClean(p, "clinic", `${lang} search results`);
+      await p.locator("#search-results tbody button").first().focus();
+      await p.keyboard.press("Enter");
+      await expect.poll(() => p.locator("#card").isVisible()).toBe(true);
+      expect(await p.evaluate(() => document.activeElement?.id)).toBe("card-heading");
+      await expectClean(p, "clinic", `${lang} patient card`);
+      // Known gap (docs/accessibility.md): the patient card scrolls sideways at 320 px; 200 % zoom reflows.
+      expect(await reflowProblems(p)).not.toContain("horizontal scrolling at 200 % zoom");
+      await p.close();
     },
     auditBudgetMs,
   );

@@ -220,36 +220,67 @@ describe.skipIf(skip)("sandbox against the API", () => {
     await p.close();
   });
 
-  // Known defect (issue 17 #1 merge): since the server binds a secure send to the checked content, the
-  // sandbox's "Send securely" is refused with 409 draft_changed although the pane uploads the draft it just
-  // checked. The API path is covered (secure-reader and Functions secure tests); this end-to-end test comes
-  // back when the pane's upload and the check agree on the fingerprint.
-  it.skip("Send securely replaces the content by the notice and a neutral subject, then sends", async (ctx) => {
-    // Secure delivery (issue 6) may land after the check API: skip, saying so, until it exists.
-    const probe = await fetch(`${base}/api/v1/secure-messages`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: "{}",
-    });
-    if (probe.status === 404 || probe.status === 405) {
-      console.warn("Send securely SKIPPED: POST /api/v1/secure-messages is not served yet.");
-      ctx.skip();
-    }
+  // Issue 17, defect 1: « Send securely » fixes SECURE_DELIVERY_REQUIRED only. The sensitive demo draft is
+  // also blocked for a topic outside the patient's consent, so the server refuses the secure send until the
+  // physician justifies that topic; the pane says why, offers the justification, then sends securely.
+  it("Send securely is refused until the topic is justified, then replaces the content by the notice and a neutral subject", async () => {
     const p = await page();
-    await afterChange(p, () => p.click("[data-scenario=sensitive]"));
+    expect(await afterChange(p, () => p.click("[data-scenario=sensitive]"))).toBe("block");
+    await p.click("[data-fix=send_securely]");
+    await expect
+      .poll(() => p.locator("[data-testid=notice]").innerText(), { timeout: 20000 })
+      .toContain("The secure send was refused");
+    expect(await p.locator("[data-testid=notice]").innerText()).toContain("TOPIC_OUTSIDE_CONSENT");
+    expect(await p.locator("#pane [aria-live]").innerText()).toContain("The secure send was refused");
+    expect((await sandboxState(p)).sent).toHaveLength(0);
+    await screenshot(p, "secure-refused");
+
+    expect(await p.locator("[data-testid=override-then-secure]").count()).toBe(1);
+    await p.click("details.cm-override summary");
+    await p.selectOption("[data-testid=override-code]", "patient_request");
+    await p.fill("[data-testid=override-text]", "Le patient a demandé ses résultats par courriel.");
+    await p.click("[data-testid=override-submit]");
+    await expect
+      .poll(() => p.locator("[data-testid=notice]").innerText(), { timeout: 10000 })
+      .toMatch(/Override recorded \(\S+\)\. The content still requires secure delivery/);
     await p.click("[data-fix=send_securely]");
     await expect.poll(async () => (await sandboxState(p)).sent.length, { timeout: 20000 }).toBe(1);
     await record(p, "secure-notice");
     const sent = (await sandboxState(p)).sent[0]!;
     expect(sent.subject).toContain("Secure message");
     expect(sent.subject).toContain("Message sécurisé");
+    expect(sent.to).toEqual([demo.consentedPatients[0].address]);
     const body = await p.evaluate(
       () =>
         (window as unknown as { __sandbox: { sent: { bodyText: string }[] } }).__sandbox.sent[0]!.bodyText,
     );
     expect(body).not.toContain("chlamydia");
     expect(body).not.toContain(demo.messages.sensitive.body.slice(0, 40));
+    expect(await p.locator("[data-testid=attachments-not-carried]").count()).toBe(0);
     await screenshot(p, "secure-sent");
+    await p.close();
+  });
+
+  it("a OneDrive link the secure message cannot carry is named in a notice the live region reads (fr)", async () => {
+    const p = await page("fr");
+    await afterChange(p, () => p.click("[data-scenario=sensitive]"));
+    expect(await afterChange(p, () => p.click("[data-testid=attach-cloud]"))).toBe("block");
+    await p.click("details.cm-override summary");
+    await p.selectOption("[data-testid=override-code]", "patient_request");
+    await p.fill("[data-testid=override-text]", "Le patient a demandé ses résultats par courriel.");
+    await p.click("[data-testid=override-submit]");
+    await expect
+      .poll(() => p.locator("[data-testid=notice]").innerText(), { timeout: 10000 })
+      .toContain("Dérogation consignée");
+    await p.click("[data-fix=send_securely]");
+    await expect.poll(async () => (await sandboxState(p)).sent.length, { timeout: 20000 }).toBe(1);
+    const warning = p.locator("[data-testid=attachments-not-carried]");
+    expect(await warning.innerText()).toContain("Une pièce jointe");
+    expect(await warning.innerText()).toContain("transmettez-la autrement");
+    expect(await p.locator("#pane [aria-live]").innerText()).toContain("Une pièce jointe");
+    // The mail that leaves carries the notice only: the link was removed with the other attachments.
+    expect(await p.locator("[data-testid=attachments] li").count()).toBe(0);
+    await screenshot(p, "secure-sent-cloud-not-carried");
     await p.close();
   });
 });

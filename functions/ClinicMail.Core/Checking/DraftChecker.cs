@@ -100,7 +100,7 @@ public sealed class DraftChecker(
             Recipients = resolved,
             Reasons = outcome.Reasons,
             Fixes = outcome.Fixes,
-            Etiquette = etiquette.Check(draft, text, network),
+            Etiquette = etiquette.Check(draft, text),
             Clinical = outcome.Clinical,
             Uses = content.Uses,
             Attachments = [.. attachments.Select(a => new AttachmentReport(a.Name, a.Unreadable is null, a.Unreadable, a.Pages))],

@@ -49,15 +49,20 @@ public static class ContentAnalyzer
         "irm", "mri", "lipid*", "lipidique", "urine*", "thyroid*", "thyroidien*", "formule sanguine", "glucose", "strep");
 
     private static readonly string[] Normal = FoldedText.Phrases(
-        "normal*", "aucune anomalie", "rien a signaler", "negati*", "dans les valeurs", "dans les limites", "within normal", "no abnormal*",
+        // « normaux » is the plural of « normal » but not a prefix match of it.
+        "normal*", "normaux", "aucune anomalie", "rien a signaler", "negati*", "dans les valeurs", "dans les limites", "within normal", "no abnormal*",
         "satisfaisant*", "came back fine", "is fine", "sont bons", "est bon");
 
     private static readonly string[] FollowUp = FoldedText.Phrases(
-        "eleve", "elevee", "elevees", "eleves", "bas", "basse", "basses", "anormal*", "abnormal*", "elevated", "low", "high", "refaire",
+        "eleve", "elevee", "elevees", "eleves", "bas", "basse", "basses", "anormal*", "anormaux", "abnormal*", "elevated", "low", "high", "refaire",
         "recontrol*", "a controler", "le controler", "repeat*", "follow up", "je vous refere", "je vous oriente", "vous refere", "refer you",
         "referring", "referral",
         "complementaire*", "suspect*", "limite", "un peu", "legerement", "slightly", "je demande", "i am ordering", "another blood test",
         "another test", "a surveiller", "to monitor");
+
+    // A denied abnormality is a normal result: these are removed before looking for follow-up words.
+    private static readonly string[] DeniedAbnormal = FoldedText.Phrases(
+        "no abnormal*", "not abnormal", "nothing abnormal", "aucune anomalie", "pas anormal*", "rien d anormal", "aucun resultat anormal");
 
     private static readonly string[] AdjustVerb = FoldedText.Phrases(
         "augment*", "diminu*", "redui*", "reduis*", "reduire", "ajust*", "increase*", "decrease*", "reduce*", "adjust*", "lower your",
@@ -171,11 +176,12 @@ public static class ContentAnalyzer
 
         if (FoldedText.Any(folded, ResultWord))
         {
-            if (FoldedText.Any(folded, FollowUp))
+            var denied = FoldedText.Any(folded, DeniedAbnormal);
+            if (FoldedText.Any(denied ? FoldedText.Without(folded, DeniedAbnormal) : folded, FollowUp))
             {
                 uses.Add(ConsentUse.ResultsFollowUp);
             }
-            else if (FoldedText.Any(folded, Normal))
+            else if (denied || FoldedText.Any(folded, Normal))
             {
                 uses.Add(ConsentUse.NormalResults);
             }

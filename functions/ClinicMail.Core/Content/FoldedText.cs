@@ -79,6 +79,17 @@ internal static class FoldedText
         return false;
     }
 
+    /// <summary>The folded text with every occurrence of the phrases replaced by a space (still folded).</summary>
+    public static string Without(string folded, IReadOnlyList<string> phrases)
+    {
+        foreach (var phrase in phrases)
+        {
+            folded = folded.Replace(phrase, " ", StringComparison.Ordinal);
+        }
+
+        return folded;
+    }
+
     /// <summary>Phrases written naturally (« prise de sang », « augment* ») to the folded form.</summary>
     public static string[] Phrases(params string[] phrases) =>
         [.. phrases.Select(p => p.EndsWith('*') ? Fold(p[..^1]).TrimEnd() : Fold(p))];

@@ -7,9 +7,11 @@ namespace ClinicMail.Core.Policy;
 
 /// <summary>Form warnings from « La gestion et la rédaction des courriels : quelques éléments à
 /// retenir » (Collège des médecins): subject, greeting, closing formula, professional signature,
-/// professional sender address, a single recipient. Stateless and thread-safe; etiquette only
+/// a single recipient. Stateless and thread-safe; etiquette only
 /// warns, it never blocks nor changes the decision.</summary>
-/// <remarks>Only the physician's new text counts (the <see cref="TextPart.Body"/> segments): a
+/// <remarks>The sender's address is not etiquette here: it is the reason NON_PROFESSIONAL_SENDER (PolicyEngine),
+/// which warns or blocks by content, so the pane shows it once.
+/// Only the physician's new text counts (the <see cref="TextPart.Body"/> segments): a
 /// greeting or signature in the quoted history of a reply is someone else's, or an older one.</remarks>
 public sealed class EtiquetteChecker
 {
@@ -23,16 +25,6 @@ public sealed class EtiquetteChecker
     public const string MissingSpecialty = "specialty";
 
     public const string MissingPhone = "phone";
-
-    // Consumer mailbox providers: « Utiliser une adresse courriel professionnelle dédiée (c'est-à-dire
-    // distincte de son adresse personnelle) », and the MSSS note names Gmail and Hotmail as unsafe.
-    private static readonly string[] ConsumerDomains =
-    [
-        "gmail.com", "googlemail.com", "hotmail.com", "hotmail.ca", "hotmail.fr", "outlook.com", "outlook.fr", "live.com",
-        "live.ca", "live.fr", "msn.com", "icloud.com", "me.com", "mac.com", "aol.com", "videotron.ca", "videotron.qc.ca",
-        "sympatico.ca", "bell.net", "rogers.com", "shaw.ca", "cogeco.ca", "telus.net", "globetrotter.net", "gmx.com",
-        "gmx.net", "mail.com", "protonmail.com", "proton.me", "ymail.com", "yandex.com", "zoho.com",
-    ];
 
     // Specialist titles (CMQ), folded: lower case, no accents.
     private static readonly string[] Specialties =
@@ -59,14 +51,12 @@ public sealed class EtiquetteChecker
         "CLSC", "CIUSSS", "CISSS", "Tél", "Tel", "Téléphone", "Phone", "Poste", "Ext", "Cordialement", "Regards",
     };
 
-    /// <param name="draft">The draft as Outlook sees it (subject, sender, visible recipients).</param>
+    /// <param name="draft">The draft as Outlook sees it (subject, visible recipients).</param>
     /// <param name="text">Its extracted text; only the new body is read.</param>
-    /// <param name="internalDomains">The organisation's own domains; when non-empty, a sender outside them is not professional.</param>
-    public IReadOnlyList<EtiquetteWarning> Check(Draft draft, CheckedText text, IReadOnlyCollection<string> internalDomains)
+    public IReadOnlyList<EtiquetteWarning> Check(Draft draft, CheckedText text)
     {
         ArgumentNullException.ThrowIfNull(draft);
         ArgumentNullException.ThrowIfNull(text);
-        internalDomains ??= [];
         var warnings = new List<EtiquetteWarning>();
 
         if (!HasSubject(draft.Subject))
@@ -100,13 +90,6 @@ public sealed class EtiquetteChecker
                 "La signature professionnelle est incomplète : il manque " + DescribeFr(missing) + ". Elle doit comporter prénom et nom, M.D., le titre de spécialiste et un numéro de téléphone professionnel.",
                 "The professional signature is incomplete: " + DescribeEn(missing) + " missing. It must give first and last name, M.D., the specialist title and a professional phone number."),
                 missing));
-        }
-
-        if (!IsProfessionalSender(draft.From, internalDomains))
-        {
-            warnings.Add(new EtiquetteWarning(EtiquetteCode.NonProfessionalSender, new LocalizedText(
-                "L'adresse d'envoi n'est pas une adresse professionnelle dédiée. Envoyez depuis la boîte professionnelle de la clinique ou de l'établissement.",
-                "The sending address is not a dedicated professional address. Send from the clinic's or institution's professional mailbox.")));
         }
 
         var visible = (draft.To?.Count ?? 0) + (draft.Cc?.Count ?? 0);
@@ -252,49 +235,6 @@ public sealed class EtiquetteChecker
         }
 
         return false;
-    }
-
-    private static bool IsProfessionalSender(string? from, IReadOnlyCollection<string> internalDomains)
-    {
-        // No sender known (some API callers omit it): nothing to judge, so no warning.
-        if (string.IsNullOrWhiteSpace(from))
-        {
-            return true;
-        }
-
-        var at = from.LastIndexOf('@');
-        if (at < 0 || at == from.Length - 1)
-        {
-            return false;
-        }
-
-        var domain = from[(at + 1)..].Trim().TrimEnd('>', '.').ToLowerInvariant();
-        if (IsConsumer(domain))
-        {
-            return false;
-        }
-
-        return internalDomains.Count == 0 || internalDomains.Any(d => MatchesDomain(domain, d));
-    }
-
-    private static bool IsConsumer(string domain)
-    {
-        if (ConsumerDomains.Any(d => MatchesDomain(domain, d)))
-        {
-            return true;
-        }
-
-        // Yahoo has a domain per country (yahoo.com, yahoo.ca, yahoo.fr, yahoo.co.uk…).
-        return domain.StartsWith("yahoo.", StringComparison.Ordinal) || domain.Contains(".yahoo.", StringComparison.Ordinal);
-    }
-
-    /// <summary>Exact match or subdomain of <paramref name="parent"/>.</summary>
-    private static bool MatchesDomain(string domain, string parent)
-    {
-        var p = parent.Trim().TrimStart('@').TrimEnd('.');
-        return p.Length > 0
-            && (domain.Equals(p, StringComparison.OrdinalIgnoreCase)
-                || (domain.EndsWith(p, StringComparison.OrdinalIgnoreCase) && domain.Length > p.Length && domain[domain.Length - p.Length - 1] == '.'));
     }
 
     private static string DescribeFr(List<string> missing) => string.Join(", ", missing.Select(m => m switch

@@ -64,8 +64,6 @@ public enum EtiquetteCode
     NoClosing,
     /// <summary>« Programmer une signature professionnelle automatique : Prénom Nom, M.D.; Titre de spécialiste; Numéro de téléphone professionnel ».</summary>
     NoSignature,
-    /// <summary>« Utiliser une adresse courriel professionnelle dédiée ».</summary>
-    NonProfessionalSender,
     /// <summary>« Adresser ses courriels de préférence à un seul destinataire ».</summary>
     SeveralRecipients,
 }
