@@ -37,6 +37,9 @@ public interface IInformedConsentStore
 
     Task<bool> HasSessionAsync(byte[] sessionHash, string invitationId, DateTimeOffset now, CancellationToken cancellationToken = default);
 
+    /// <summary>Ends every session of the invitation (a signature that did not match: another try needs another code).</summary>
+    Task EndSessionsAsync(string invitationId, CancellationToken cancellationToken = default);
+
     /// <summary>Marks the invitation answered with this evidence, only if it was not answered yet (compare-and-swap).</summary>
     Task<bool> MarkAnsweredAsync(string invitationId, string evidenceId, DateTimeOffset at, CancellationToken cancellationToken = default);
 

@@ -101,6 +101,12 @@ public sealed partial class InformedConsentStore
         return changed;
     }
 
+    public async Task EndSessionsAsync(string invitationId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, null, "DELETE FROM consent_sessions WHERE invitation_id = @id;", cancellationToken, ("id", invitationId)).ConfigureAwait(false);
+    }
+
     private async Task<ConsentInvitation?> ReadInvitationAsync(string where, object key, CancellationToken cancellationToken)
     {
         await using var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
