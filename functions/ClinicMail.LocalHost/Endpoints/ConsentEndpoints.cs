@@ -16,13 +16,13 @@ public static class ConsentEndpoints
     {
         const string Admin = IdentitySetup.ClinicAdminPolicy;
         const string Read = IdentitySetup.RegistryReadPolicy;
-        var policy = routes.MapGroup("/api/v1/consent/policy").WithTags("Consent");
-        policy.MapGet("", (InformedConsentHandler h, CancellationToken ct) => h.CurrentPolicyAsync(ct))
-            .WithName("ConsentPolicyCurrent").RequireAuthorization(Read).WithSummary("The clinic's e-mail policy in force: settings, version, hash and the FR/EN text.");
-        policy.MapGet("/versions/{version:int}", (int version, InformedConsentHandler h, CancellationToken ct) => h.PolicyVersionAsync(version, ct))
-            .WithName("ConsentPolicyVersion").RequireAuthorization(Read).WithSummary("One published version of the policy.");
-        policy.MapPut("", (ClinicEmailPolicy body, HttpContext http, InformedConsentHandler h, CancellationToken ct) => h.PublishPolicyAsync(body, Actor.From(http.User), ct))
-            .WithName("ConsentPolicyPublish").RequireAuthorization(Admin).AddEndpointFilter<ValidationFilter<ClinicEmailPolicy>>()
+        const string Policy = "/api/v1/consent/policy";
+        routes.MapGet(Policy, (InformedConsentHandler h, CancellationToken ct) => h.CurrentPolicyAsync(ct))
+            .WithName("ConsentPolicyCurrent").WithTags("Consent").RequireAuthorization(Read).WithSummary("The clinic's e-mail policy in force: settings, version, hash and the FR/EN text.");
+        routes.MapGet(Policy + "/versions/{version:int}", (int version, InformedConsentHandler h, CancellationToken ct) => h.PolicyVersionAsync(version, ct))
+            .WithName("ConsentPolicyVersion").WithTags("Consent").RequireAuthorization(Read).WithSummary("One published version of the policy.");
+        routes.MapPut(Policy, (ClinicEmailPolicy body, HttpContext http, InformedConsentHandler h, CancellationToken ct) => h.PublishPolicyAsync(body, Actor.From(http.User), ct))
+            .WithName("ConsentPolicyPublish").WithTags("Consent").RequireAuthorization(Admin).AddEndpointFilter<ValidationFilter<ClinicEmailPolicy>>()
             .WithSummary("Publish the settings as the next version (same text: same version).");
 
         var registry = routes.MapGroup("/api/v1/registry").WithTags("Consent");
