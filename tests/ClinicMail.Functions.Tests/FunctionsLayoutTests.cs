@@ -130,6 +130,8 @@ public sealed class RouteContractTests
         // The patient's secure reader: the patient has no Entra identity; their proof is the link
         // token plus a one-time code sent to the registered address (docs/secure-delivery.md).
         "SecureReader", "SecureReaderSendCode", "SecureReaderVerify", "SecureReaderAttachment", "SecureReaderReply", "SecureReaderStylesheet",
+        // The patient's consent page, with the reader's protections (docs/consent.md).
+        "ConsentPage", "ConsentPageSendCode", "ConsentPageVerify", "ConsentPageSign", "ConsentPageWithdraw", "ConsentPageCopy",
     };
 
     [Test]

@@ -11,6 +11,7 @@ using ClinicMail.Core.Audit;
 using ClinicMail.Core.Checking;
 using ClinicMail.Core.Crypto;
 using ClinicMail.Core.Drafts;
+using ClinicMail.Core.InformedConsent;
 using ClinicMail.Core.Json;
 using ClinicMail.Core.Policy;
 using ClinicMail.Core.Registry;
@@ -20,6 +21,7 @@ using ClinicMail.Infrastructure.Files;
 using ClinicMail.Infrastructure.Identity;
 using ClinicMail.Infrastructure.Keys;
 using ClinicMail.Infrastructure.Storage;
+using ClinicMail.Infrastructure.Storage.InformedConsent;
 using ClinicMail.Infrastructure.Storage.Postgres;
 using ClinicMail.Infrastructure.Storage.Sqlite;
 using FluentValidation;
@@ -74,6 +76,13 @@ public static class ServiceRegistration
         services.TryAddSingleton<RegistryHandler>();
         services.TryAddSingleton<RegistryImportHandler>();
         services.TryAddSingleton<RegistryImportHistoryHandler>();
+        // Informed consent (issue 20): one provider-neutral store over the backend's database.
+        services.TryAddSingleton<IInformedConsentStore>(sp => InformedConsentStore.For(sp.GetRequiredService<StorageBackend>()));
+        services.TryAddSingleton<IValidator<ClinicEmailPolicy>, ClinicEmailPolicyValidator>();
+        services.TryAddSingleton<IValidator<ConsentInvitationRequest>, ConsentInvitationRequestValidator>();
+        services.TryAddSingleton<IValidator<VerbalConsentRequest>, VerbalConsentRequestValidator>();
+        services.TryAddSingleton<InformedConsentHandler>();
+        services.TryAddSingleton<ConsentPageHandler>();
         // One warm-up per process; resolvable on its own so a test can run it without the hosted service.
         services.TryAddSingleton<StartupWarmUp>();
         if (settings.ClinicMail.WarmUp)

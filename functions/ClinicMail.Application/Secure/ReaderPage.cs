@@ -20,8 +20,9 @@ internal static class ReaderPage
 
     public static string T(LocalizedText text, string lang) => E(text.For(lang));
 
-    /// <summary>A complete page. <paramref name="toggleHref"/> is the same page in the other language.</summary>
-    public static string Render(string lang, LocalizedText title, string bodyHtml, string? toggleHref)
+    /// <summary>A complete page. <paramref name="toggleHref"/> is the same page in the other language;
+    /// <paramref name="brand"/> names the page in the header (default: the secure reader).</summary>
+    public static string Render(string lang, LocalizedText title, string bodyHtml, string? toggleHref, LocalizedText? brand = null)
     {
         var other = lang == "fr" ? "en" : "fr";
         var html = new StringBuilder(bodyHtml.Length + 1024);
@@ -30,7 +31,7 @@ internal static class ReaderPage
             .Append("<meta name=\"robots\" content=\"noindex, nofollow\">\n")
             .Append("<title>").Append(T(title, lang)).Append(" — ClinicMail</title>\n")
             .Append("<link rel=\"stylesheet\" href=\"").Append(StylesheetPath).Append("\">\n</head>\n<body>\n")
-            .Append("<header><span class=\"brand\">").Append(T(ReaderTexts.AppName, lang)).Append("</span>");
+            .Append("<header><span class=\"brand\">").Append(T(brand ?? ReaderTexts.AppName, lang)).Append("</span>");
         if (toggleHref is not null)
         {
             html.Append("<a class=\"lang\" data-testid=\"lang-toggle\" hreflang=\"").Append(other).Append("\" lang=\"").Append(other)

@@ -51,6 +51,9 @@ public sealed class ConsentRequestValidator : AbstractValidator<ConsentRequest>
         // « la signature par le patient d'un formulaire de consentement » or « une note au dossier »: how it was given is part of a granted consent.
         RuleFor(c => c.Method).NotNull().When(c => c.Status == ConsentStatus.Granted)
             .WithMessage(_ => DraftValidator.L(new("Un consentement accordé indique sa méthode : signed_form ou verbal_noted.", "A granted consent states its method: signed_form or verbal_noted.")));
+        // An electronic signature is recorded only by the patient's consent page (docs/consent.md).
+        RuleFor(c => c.Method).NotEqual(ConsentMethod.ElectronicSignature)
+            .WithMessage(_ => DraftValidator.L(new("Une signature électronique ne s'enregistre que par la page de consentement du patient.", "An electronic signature is recorded only through the patient's consent page.")));
         RuleFor(c => c.RecordedOn).NotNull()
             .WithMessage(_ => DraftValidator.L(new("La date du consentement est requise.", "The consent date is required.")));
         RuleFor(c => c.ExpiresOn).GreaterThanOrEqualTo(c => c.RecordedOn).When(c => c.ExpiresOn is not null && c.RecordedOn is not null)

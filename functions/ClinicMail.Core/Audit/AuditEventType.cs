@@ -44,4 +44,14 @@ public enum AuditEventType
     AuditVerified = 1401,
     AuditCheckpointSigned = 1402,
     AuditRetentionPurged = 1403,
+
+    // 2000–2099: informed consent (issue 20); data: ids, field names, policy version and hash only
+    ConsentPolicyPublished = 2000,
+    ConsentInvitationSent = 2001,
+    ConsentCodeSent = 2002,
+    ConsentCodeFailed = 2003,
+    ConsentAccessLocked = 2004,
+    ConsentSigned = 2005,
+    ConsentWithdrawn = 2006,
+    ConsentVerbalRecorded = 2007,
 }

@@ -78,6 +78,9 @@ public enum ConsentMethod
 {
     SignedForm,
     VerbalNoted,
+    /// <summary>Signed online by the patient on ClinicMail's consent page (typed full name and date of
+    /// birth matched against the registry, from a link proven by a one-time code to the address).</summary>
+    ElectronicSignature,
 }
 
 /// <summary>The uses of e-mail the guideline lists as realistic; a consent covers some of them.</summary>

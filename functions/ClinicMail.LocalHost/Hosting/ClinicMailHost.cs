@@ -78,6 +78,7 @@ public static class ClinicMailHost
         app.MapAuditEndpoints();
         app.MapSecureMessageEndpoints();
         app.MapRegistryEndpoints();
+        app.MapConsentEndpoints();
         app.MapClinicPageApiEndpoints();
         app.MapOpenApi("/api/openapi.json").AllowAnonymous().WithName("OpenApi");
         if (options.IsDevelopment)

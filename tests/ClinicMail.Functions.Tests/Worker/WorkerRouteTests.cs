@@ -40,6 +40,13 @@ public sealed class WorkerRouteTests
         ("GET", "/api/v1/registry/imports", Roles.Physician),
         ("POST", "/api/v1/registry/lookup", Roles.ComplianceReviewer),
         ("POST", "/api/v1/registry/import", Roles.Physician),
+        ("GET", "/api/v1/consent/policy", Roles.ComplianceReviewer),
+        ("GET", "/api/v1/consent/policy/versions/1", Roles.ComplianceReviewer),
+        ("PUT", "/api/v1/consent/policy", Roles.Physician),
+        ("POST", $"/api/v1/registry/patients/{Id}/consent-invitations", Roles.ComplianceReviewer),
+        ("POST", $"/api/v1/registry/patients/{Id}/consent/verbal", Roles.Physician),
+        ("GET", "/api/v1/registry/consent-attention", Roles.Physician),
+        ("GET", "/api/v1/registry/look-alikes", Roles.Physician),
     ];
 
     /// <summary>Routes with a JSON body and one that breaks a validation rule.</summary>
@@ -57,6 +64,9 @@ public sealed class WorkerRouteTests
         ("PUT", $"/api/v1/registry/patients/{Id}/consent", Roles.ClinicAdmin, """{"status":"granted"}"""),
         ("POST", $"/api/v1/registry/patients/{Id}/restrict", Roles.ClinicAdmin, """{"reason":""}"""),
         ("POST", "/api/v1/registry/lookup", Roles.ClinicAdmin, """{"addresses":[]}"""),
+        ("PUT", "/api/v1/consent/policy", Roles.ClinicAdmin, """{"responseDelayBusinessDays":40,"readBy":[]}"""),
+        ("POST", $"/api/v1/registry/patients/{Id}/consent-invitations", Roles.ClinicAdmin, """{"address":"not an address"}"""),
+        ("POST", $"/api/v1/registry/patients/{Id}/consent/verbal", Roles.ClinicAdmin, """{"policyVersion":1,"checklist":["risks"]}"""),
     ];
 
     [OneTimeSetUp]
@@ -71,6 +81,7 @@ public sealed class WorkerRouteTests
         var anonymous = new HashSet<string>(StringComparer.Ordinal)
         {
             "Health", "Ready", "AddinFiles", "SecureReader", "SecureReaderSendCode", "SecureReaderVerify", "SecureReaderAttachment", "SecureReaderReply", "SecureReaderStylesheet",
+            "ConsentPage", "ConsentPageSendCode", "ConsentPageVerify", "ConsentPageSign", "ConsentPageWithdraw", "ConsentPageCopy",
         };
         var covered = Protected.Select(p => _worker.SendAsync(p.Method, p.Path).GetAwaiter().GetResult().Function).ToHashSet(StringComparer.Ordinal);
         var all = FunctionsLayoutTests.HttpFunctions().Select(f => f.Name).Where(n => !anonymous.Contains(n));
