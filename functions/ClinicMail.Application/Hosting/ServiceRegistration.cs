@@ -4,6 +4,7 @@ using ClinicMail.Application.Audit;
 using ClinicMail.Application.Checking;
 using ClinicMail.Application.Handlers;
 using ClinicMail.Application.Identity;
+using ClinicMail.Application.Incoming;
 using ClinicMail.Application.Problems;
 using ClinicMail.Application.Secure;
 using ClinicMail.Application.Validation;
@@ -49,6 +50,7 @@ public static class ServiceRegistration
         services.AddClinicMailKeys(configuration, settings);
         services.AddClinicMailAudit(configuration, settings);
         services.AddClinicMailSecure(configuration, settings);
+        services.AddClinicMailIncoming(configuration, settings);
 
         services.AddClinicMailIdentity(settings.Identity, settings.ClinicMail.PublicBaseUrl);
         if (settings.ClinicMail.IsDevelopment && settings.Identity.IsDevelopment)

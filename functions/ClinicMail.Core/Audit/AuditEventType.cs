@@ -44,4 +44,9 @@ public enum AuditEventType
     AuditVerified = 1401,
     AuditCheckpointSigned = 1402,
     AuditRetentionPurged = 1403,
+
+    // 1800–1899: incoming patient mail (issue 18): ids, codes and counts only
+    IncomingMailTriaged = 1800,
+    IncomingMailAcknowledged = 1801,
+    IncomingMailAnswered = 1802,
 }

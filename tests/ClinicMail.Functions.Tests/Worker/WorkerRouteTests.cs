@@ -40,6 +40,7 @@ public sealed class WorkerRouteTests
         ("GET", "/api/v1/registry/imports", Roles.Physician),
         ("POST", "/api/v1/registry/lookup", Roles.ComplianceReviewer),
         ("POST", "/api/v1/registry/import", Roles.Physician),
+        ("GET", "/api/v1/mail/awaiting", Roles.ComplianceReviewer),
     ];
 
     /// <summary>Routes with a JSON body and one that breaks a validation rule.</summary>
