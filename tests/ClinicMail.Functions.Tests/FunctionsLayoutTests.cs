@@ -130,6 +130,8 @@ public sealed class RouteContractTests
         // The patient's secure reader: the patient has no Entra identity; their proof is the link
         // token plus a one-time code sent to the registered address (docs/secure-delivery.md).
         "SecureReader", "SecureReaderSendCode", "SecureReaderVerify", "SecureReaderAttachment", "SecureReaderReply", "SecureReaderStylesheet",
+        // Graph change notifications: Graph has no Entra token to present; the clientState is checked (docs/incoming-mail.md).
+        "MailNotifications",
     };
 
     [Test]

@@ -43,7 +43,8 @@ public sealed class IncomingMailProcessor(
     /// <summary>A claim older than this is a crashed worker's: the message may be processed again.</summary>
     private static readonly TimeSpan ClaimTimeout = TimeSpan.FromMinutes(5);
 
-    private readonly Dictionary<string, IIncomingTransport> _transports = transports.ToDictionary(t => t.Name, StringComparer.Ordinal);
+    // The first registration of a name wins (a test registers its transport before the composition root).
+    private readonly Dictionary<string, IIncomingTransport> _transports = transports.GroupBy(t => t.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
     private readonly TimeZoneInfo _zone = TimeZoneInfo.FindSystemTimeZoneById(clinic.Value.TimeZone);
 
     public async Task<IncomingOutcome> ProcessAsync(IncomingWorkItem item, CancellationToken cancellationToken)

@@ -1,7 +1,11 @@
+using Azure.Core;
+using Azure.Identity;
+using Azure.Storage.Queues;
 using ClinicMail.Application.Hosting;
 using ClinicMail.Application.Secure;
 using ClinicMail.Core.Incoming;
 using ClinicMail.Core.Registry;
+using ClinicMail.Infrastructure.Mail;
 using ClinicMail.Infrastructure.Mail.Incoming;
 using ClinicMail.Infrastructure.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -59,7 +63,23 @@ public static class IncomingMailRegistration
         services.TryAddSingleton<DatabaseIncomingQueue>();
         services.TryAddSingleton<DatabaseQueueWorker>();
         services.TryAddSingleton<DropFolderWatcher>();
+        services.TryAddSingleton<GraphNotificationHandler>();
+        if (options.UsesStorageQueue)
+        {
+            // One client per process (it holds the connection pipeline).
+            services.TryAddSingleton<IIncomingQueue>(_ => new StorageQueueIncomingQueue(options.QueueConnectionString is { Length: > 0 } connection
+                ? new QueueClient(connection, options.QueueName, StorageQueueIncomingQueue.Options())
+                : new QueueClient(new Uri(options.QueueServiceUri ?? throw new StartupConfigurationException(["IncomingMail:QueueServiceUri or IncomingMail:QueueConnectionString must name the Storage queue when IncomingMail:Queue is 'StorageQueue'."]), options.QueueName),
+                    Credential(mail, settings), StorageQueueIncomingQueue.Options())));
+        }
+
         services.TryAddSingleton<IIncomingQueue>(sp => sp.GetRequiredService<DatabaseIncomingQueue>());
+        if (!string.IsNullOrEmpty(options.Graph.ClientState))
+        {
+            // Graph change notifications (production): one SDK client per process (it caches the token).
+            services.TryAddSingleton(_ => new GraphMailboxTransport(Credential(mail, settings), [.. boxes.Select(b => b.Address)], new GraphMailSenderOptions { BaseUri = options.Graph.BaseUri }));
+            services.AddSingleton<IIncomingTransport>(sp => sp.GetRequiredService<GraphMailboxTransport>());
+        }
 
         // The worker (Functions) drains Storage Queues with a queue trigger instead (IncomingMail:RunBackground=false there).
         if (enabled && configuration.GetValue(IncomingMailOptions.Section + ":RunBackground", true) && !options.UsesStorageQueue)
@@ -72,5 +92,14 @@ public static class IncomingMailRegistration
         }
 
         return services;
+    }
+
+    /// <summary>Production: the Function App's managed identity only; elsewhere the developer's chain.</summary>
+    private static TokenCredential Credential(MailOptions mail, StartupSettings settings)
+    {
+        var clientId = string.IsNullOrWhiteSpace(mail.ManagedIdentityClientId) ? null : mail.ManagedIdentityClientId;
+        return settings.ClinicMail.IsProduction
+            ? new ManagedIdentityCredential(clientId is null ? ManagedIdentityId.SystemAssigned : ManagedIdentityId.FromUserAssignedClientId(clientId))
+            : new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = clientId });
     }
 }
