@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Claims;
 using ClinicMail.Application.Identity;
 using ClinicMail.Application.Problems;
-using ClinicMail.Application.Secure;
 using ClinicMail.Core.Incoming;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -28,10 +27,9 @@ public sealed class AwaitingAnswersHandler(IIncomingMailStore store, IncomingMai
                 new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [count is < 1 or > MaxLimit ? "limit" : "weeks"] = ["out of range"] } });
         }
 
-        // A clinic administrator sees every box; a physician the box they sign in with, if watched.
-        IReadOnlyCollection<string>? boxes = user.IsInRole(Roles.ClinicAdmin)
-            ? null
-            : PhysicianMailbox.From(user) is { } own && mailbook.Find(own) is { } box ? [box.Address] : [];
+        // A clinic administrator sees every box; a physician the boxes configured as theirs
+        // (IncomingMail:Mailboxes:N:OwnerObjectId — tokens carry no address, only the object id).
+        IReadOnlyCollection<string>? boxes = user.IsInRole(Roles.ClinicAdmin) ? null : mailbook.OwnedBy(Actor.From(user).ObjectId);
         var now = time.GetUtcNow();
         var open = await store.ListAwaitingAsync(boxes, count, cancellationToken).ConfigureAwait(false);
         var weekStart = WeekStart(now).AddDays(-7 * (weekCount - 1));

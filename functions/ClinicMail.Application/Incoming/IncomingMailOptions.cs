@@ -118,6 +118,9 @@ public sealed class MailboxSetting
     public MailboxMode Mode { get; set; } = MailboxMode.Correspondence;
 
     public int ResponseDelayBusinessDays { get; set; } = 2;
+
+    /// <summary>The Entra object id of the physician who owns the box (their own list on the clinic page).</summary>
+    public string? OwnerObjectId { get; set; }
 }
 
 /// <summary><c>IncomingMail:Graph:*</c>.</summary>

@@ -1,8 +1,6 @@
-using ClinicMail.Application.Hosting;
 using ClinicMail.Core.Audit;
 using ClinicMail.Core.Incoming;
 using ClinicMail.Core.Registry;
-using Microsoft.Extensions.Options;
 
 namespace ClinicMail.Application.Incoming;
 
@@ -30,7 +28,6 @@ public sealed class IncomingMailProcessor(
     IAuditWriter audit,
     DraftFingerprint fingerprint,
     IncomingMailbook mailbook,
-    IOptions<ClinicMailOptions> clinic,
     TimeProvider time,
     ILogger<IncomingMailProcessor> logger)
 {
@@ -45,7 +42,7 @@ public sealed class IncomingMailProcessor(
 
     // The first registration of a name wins (a test registers its transport before the composition root).
     private readonly Dictionary<string, IIncomingTransport> _transports = transports.GroupBy(t => t.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-    private readonly TimeZoneInfo _zone = TimeZoneInfo.FindSystemTimeZoneById(clinic.Value.TimeZone);
+    private readonly TimeZoneInfo _zone = mailbook.Zone;
 
     public async Task<IncomingOutcome> ProcessAsync(IncomingWorkItem item, CancellationToken cancellationToken)
     {
@@ -106,7 +103,7 @@ public sealed class IncomingMailProcessor(
         var triage = IncomingTriage.Triage(message, matches, today);
         await ObserveAsync(ExchangeDirection.Incoming, "triaged", box, message.MessageId, message.ConversationId, triage.PatientId, triage.Sender, message.Mime, now, cancellationToken).ConfigureAwait(false);
 
-        var suppression = AutoReplySuppression.Check(message, clinic.Value.InternalDomains, mailbook.AcknowledgeInternal);
+        var suppression = AutoReplySuppression.Check(message, mailbook.InternalDomains, mailbook.AcknowledgeInternal);
         var due = mailbook.Calendar.Deadline(message.ReceivedAt, box.ResponseDelayBusinessDays, _zone);
         if (box.Mode == MailboxMode.Correspondence && suppression is null)
         {

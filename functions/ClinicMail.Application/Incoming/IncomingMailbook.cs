@@ -9,8 +9,10 @@ public sealed class IncomingMailbook
     private readonly Dictionary<string, WatchedMailbox> _boxes;
     private readonly IncomingMailOptions _options;
 
-    public IncomingMailbook(IncomingMailOptions options, IReadOnlyList<WatchedMailbox> mailboxes)
+    public IncomingMailbook(IncomingMailOptions options, IReadOnlyList<WatchedMailbox> mailboxes, string timeZone = "America/Toronto", IReadOnlyCollection<string>? internalDomains = null)
     {
+        Zone = TimeZoneInfo.FindSystemTimeZoneById(timeZone);
+        InternalDomains = [.. (internalDomains ?? []).Select(d => d.Trim().TrimStart('@').ToLowerInvariant())];
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(mailboxes);
         _options = options;
@@ -21,6 +23,16 @@ public sealed class IncomingMailbook
     public IReadOnlyCollection<WatchedMailbox> Mailboxes => _boxes.Values;
 
     public ClinicCalendar Calendar { get; }
+
+    /// <summary>The clinic's time zone (<c>ClinicMail:TimeZone</c>): deadlines and "today".</summary>
+    public TimeZoneInfo Zone { get; }
+
+    /// <summary><c>ClinicMail:InternalDomains</c>: senders not acknowledged unless configured.</summary>
+    public IReadOnlyList<string> InternalDomains { get; }
+
+    /// <summary>The boxes a physician (by Entra object id) owns.</summary>
+    public IReadOnlyList<string> OwnedBy(string objectId) =>
+        [.. _boxes.Values.Where(b => string.Equals(b.OwnerObjectId, objectId, StringComparison.OrdinalIgnoreCase)).Select(b => b.Address)];
 
     public bool AcknowledgeInternal => _options.AcknowledgeInternal;
 

@@ -21,6 +21,9 @@ public sealed record WatchedMailbox
 
     /// <summary>The response delay this box promises, in business days.</summary>
     public int ResponseDelayBusinessDays { get; init; } = 2;
+
+    /// <summary>The Entra object id of the physician who owns the box, when it is a physician's.</summary>
+    public string? OwnerObjectId { get; init; }
 }
 
 /// <summary>A received (or, for answer detection, sent) message, whatever transport brought it

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Claims;
 using System.Text.Json;
 using ClinicMail.Application.Identity;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +19,7 @@ public sealed class DropFolderEndToEndTests
 {
     private const string Box = "dr.tremblay@clinique.med";
     private const string MedBox = "dr.roy@clinique.med";
+    private const string OwnerId = "00000000-0000-4000-8000-0000000000aa";
     private ClinicMailFactory _factory = null!;
     private string _inbox = null!;
     private string _pickup = null!;
@@ -34,6 +34,7 @@ public sealed class DropFolderEndToEndTests
             ["IncomingMail:ClinicPhone"] = "514 555-0199",
             ["IncomingMail:Mailboxes:0:Address"] = Box,
             ["IncomingMail:Mailboxes:0:ResponseDelayBusinessDays"] = "2",
+            ["IncomingMail:Mailboxes:0:OwnerObjectId"] = OwnerId,
             ["IncomingMail:Mailboxes:1:Address"] = MedBox,
             ["IncomingMail:Mailboxes:1:Mode"] = "NotForPatients",
         });
@@ -228,8 +229,8 @@ public sealed class DropFolderEndToEndTests
     {
         await DropAsync(Mail("john.smith@example.com", Box, "Appointment", "Could I move my appointment?"));
         await SettledAsync();
-        using var other = _factory.ClientWithToken(_factory.Issuer.Mint(new TokenRequest { Roles = [Roles.Physician], Extra = [new Claim("preferred_username", "dr.someone@clinique.med")] }));
-        using var owner = _factory.ClientWithToken(_factory.Issuer.Mint(new TokenRequest { Roles = [Roles.Physician], Extra = [new Claim("preferred_username", Box)] }));
+        using var other = _factory.ClientWithToken(_factory.Issuer.Mint(new TokenRequest { Roles = [Roles.Physician], ObjectId = "00000000-0000-4000-8000-0000000000bb" }));
+        using var owner = _factory.ClientWithToken(_factory.Issuer.Mint(new TokenRequest { Roles = [Roles.Physician], ObjectId = OwnerId }));
         using var reviewer = _factory.ClientWithRoles(Roles.ComplianceReviewer);
 
         var empty = await other.GetFromJsonAsync<JsonElement>("/api/v1/mail/awaiting");

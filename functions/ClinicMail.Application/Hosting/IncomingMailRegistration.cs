@@ -1,7 +1,7 @@
 using Azure.Core;
 using Azure.Identity;
 using Azure.Storage.Queues;
-using ClinicMail.Application.Hosting;
+using ClinicMail.Application.Incoming;
 using ClinicMail.Application.Secure;
 using ClinicMail.Core.Incoming;
 using ClinicMail.Core.Registry;
@@ -10,7 +10,7 @@ using ClinicMail.Infrastructure.Mail.Incoming;
 using ClinicMail.Infrastructure.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace ClinicMail.Application.Incoming;
+namespace ClinicMail.Application.Hosting;
 
 /// <summary>Incoming patient mail (issue 18; docs/incoming-mail.md): the use case, its store and queue,
 /// and the transports. The embedded default watches the drop folder over the database queue; production
@@ -39,6 +39,7 @@ public static class IncomingMailRegistration
             Address = AddressNormalizer.Normalize(b.Address) ?? b.Address,
             Mode = b.Mode,
             ResponseDelayBusinessDays = b.ResponseDelayBusinessDays,
+            OwnerObjectId = string.IsNullOrWhiteSpace(b.OwnerObjectId) ? null : b.OwnerObjectId,
         }).ToList();
         if (boxes.Count == 0 && development)
         {
@@ -47,7 +48,7 @@ public static class IncomingMailRegistration
         }
 
         // Configuration read once: singletons.
-        services.TryAddSingleton(new IncomingMailbook(options, boxes));
+        services.TryAddSingleton(new IncomingMailbook(options, boxes, settings.ClinicMail.TimeZone, settings.ClinicMail.InternalDomains));
         services.TryAddSingleton<IExchangeObserver, NoExchangeObserver>();
         services.TryAddSingleton<IIncomingMailStore>(sp => sp.GetRequiredService<StorageBackend>().Incoming);
         services.TryAddSingleton<IDatabaseQueue>(sp => sp.GetRequiredService<StorageBackend>().Incoming);
