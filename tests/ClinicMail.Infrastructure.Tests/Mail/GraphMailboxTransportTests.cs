@@ -75,6 +75,10 @@ public sealed class GraphMailboxTransportTests
     public async Task GetAsync_DeletedMessage_IsNull() =>
         Assert.That(await Transport().GetAsync(new IncomingWorkItem(Box, "gone", "graph")), Is.Null);
 
+    /// <summary>Graph reads action bodies case-insensitively; the SDK writes some (reply) in Pascal case.</summary>
+    private static JsonElement Property(JsonElement element, string name) =>
+        element.EnumerateObject().Single(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)).Value;
+
     [Test]
     public async Task ReplyAndMark_SendWhatGraphDocuments()
     {
@@ -89,8 +93,8 @@ public sealed class GraphMailboxTransportTests
         using var patch = JsonDocument.Parse(_graph.LogEntries.Single(e => e.RequestMessage.Method == "PATCH").RequestMessage.Body!);
         Assert.Multiple(() =>
         {
-            Assert.That(reply.RootElement.GetProperty("comment").GetString(), Is.EqualTo("Nous avons bien reçu votre courriel."));
-            Assert.That(reply.RootElement.GetProperty("message").GetProperty("internetMessageHeaders").EnumerateArray()
+            Assert.That(Property(reply.RootElement, "comment").GetString(), Is.EqualTo("Nous avons bien reçu votre courriel."));
+            Assert.That(Property(Property(reply.RootElement, "message"), "internetMessageHeaders").EnumerateArray()
                 .Any(h => h.GetProperty("name").GetString() == AutoReplySuppression.AcknowledgementHeader), Is.True, "loop protection header");
             Assert.That(patch.RootElement.GetProperty("categories").EnumerateArray().Select(c => c.GetString()), Is.EqualTo(new[] { "ClinicMail", "ClinicMail : urgent" }));
             Assert.That(patch.RootElement.GetProperty("importance").GetString(), Is.EqualTo("high"));
