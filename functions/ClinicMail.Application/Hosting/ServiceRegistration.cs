@@ -4,7 +4,6 @@ using ClinicMail.Application.Audit;
 using ClinicMail.Application.Checking;
 using ClinicMail.Application.Handlers;
 using ClinicMail.Application.Identity;
-using ClinicMail.Application.Incoming;
 using ClinicMail.Application.Problems;
 using ClinicMail.Application.Secure;
 using ClinicMail.Application.Validation;

@@ -43,7 +43,7 @@ public sealed class GraphWebhookTests
     {
         var response = await _graph.PostAsync("/api/v1/mail/notifications?validationToken=Validation%3A%20Testing%20client%20application%20reachability", null);
 
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
             Assert.That(response.Content.Headers.ContentType!.MediaType, Is.EqualTo("text/plain"));
