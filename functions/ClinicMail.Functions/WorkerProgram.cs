@@ -18,6 +18,7 @@ public static class WorkerProgram
     {
         ["Secure:BackgroundPurge"] = "false",
         ["Audit:RunMaintenance"] = "false",
+        ["IncomingMail:RunBackground"] = "false",
     };
 
     public static async Task Main(string[] args)

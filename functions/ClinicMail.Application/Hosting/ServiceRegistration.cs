@@ -52,6 +52,7 @@ public static class ServiceRegistration
         services.AddClinicMailKeys(configuration, settings);
         services.AddClinicMailAudit(configuration, settings);
         services.AddClinicMailSecure(configuration, settings);
+        services.AddClinicMailIncoming(configuration, settings);
 
         services.AddClinicMailIdentity(settings.Identity, settings.ClinicMail.PublicBaseUrl);
         if (settings.ClinicMail.IsDevelopment && settings.Identity.IsDevelopment)

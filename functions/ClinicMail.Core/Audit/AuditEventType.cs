@@ -54,4 +54,8 @@ public enum AuditEventType
     ConsentSigned = 2005,
     ConsentWithdrawn = 2006,
     ConsentVerbalRecorded = 2007,
+    // 1800–1899: incoming patient mail (issue 18): ids, codes and counts only
+    IncomingMailTriaged = 1800,
+    IncomingMailAcknowledged = 1801,
+    IncomingMailAnswered = 1802,
 }

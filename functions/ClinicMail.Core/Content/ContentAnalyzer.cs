@@ -88,7 +88,8 @@ public static class ContentAnalyzer
         "911", "salle d urgence", "l urgence", "a l urgence", "en cas d urgence", "situation urgente", "emergency*", "811", "info sante",
         "sans rendez vous", "walk in", "1 866 appelle", "appelez immediatement", "call immediately", "urgences");
 
-    private static readonly string[] Urgent = FoldedText.Phrases(
+    // Internal: the incoming-mail triage (Incoming/UrgentPhrases) reads the same lexicon.
+    internal static readonly string[] Urgent = FoldedText.Phrases(
         "douleur thoracique", "douleurs thoraciques", "douleur a la poitrine", "douleurs a la poitrine", "douleur dans la poitrine",
         "mal a la poitrine", "difficulte a respirer", "difficultes a respirer", "de la difficulte a respirer", "souffle court",
         "idees suicidaires", "pensees suicidaires", "idees de suicide", "envie de mourir", "me suicider", "suicidaire*",

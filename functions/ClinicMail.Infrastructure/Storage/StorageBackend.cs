@@ -52,6 +52,9 @@ public sealed class StorageBackend : IAsyncDisposable
     /// <summary>Audit search, export, checkpoints and retention; null where the provider has none yet.</summary>
     public IAuditReviewStore? AuditReview { get; private init; }
 
+    /// <summary>Incoming mail (issue 18): processed messages, acknowledgements, awaiting answers, and the embedded queue.</summary>
+    public IncomingMailStore Incoming { get; private init; } = null!;
+
     /// <summary>The SQLite database, when that is the provider (for stores others add on it).</summary>
     public SqliteDatabase? Sqlite { get; private init; }
 
@@ -71,6 +74,7 @@ public sealed class StorageBackend : IAsyncDisposable
         {
             Sqlite = database,
             AuditReview = audit,
+            Incoming = IncomingMailStore.ForSqlite(database),
         };
     }
 
@@ -87,6 +91,7 @@ public sealed class StorageBackend : IAsyncDisposable
         {
             Postgres = database,
             AuditReview = audit,
+            Incoming = IncomingMailStore.ForPostgres(database),
         };
     }
 

@@ -80,6 +80,7 @@ public static class ClinicMailHost
         app.MapRegistryEndpoints();
         app.MapConsentEndpoints();
         app.MapClinicPageApiEndpoints();
+        app.MapIncomingMailEndpoints();
         app.MapOpenApi("/api/openapi.json").AllowAnonymous().WithName("OpenApi");
         if (options.IsDevelopment)
         {

@@ -47,6 +47,7 @@ public sealed class WorkerRouteTests
         ("POST", $"/api/v1/registry/patients/{Id}/consent/verbal", Roles.Physician),
         ("GET", "/api/v1/registry/consent-attention", Roles.Physician),
         ("GET", "/api/v1/registry/look-alikes", Roles.Physician),
+        ("GET", "/api/v1/mail/awaiting", Roles.ComplianceReviewer),
     ];
 
     /// <summary>Routes with a JSON body and one that breaks a validation rule.</summary>
@@ -82,6 +83,7 @@ public sealed class WorkerRouteTests
         {
             "Health", "Ready", "AddinFiles", "SecureReader", "SecureReaderSendCode", "SecureReaderVerify", "SecureReaderAttachment", "SecureReaderReply", "SecureReaderStylesheet",
             "ConsentPage", "ConsentPageSendCode", "ConsentPageVerify", "ConsentPageSign", "ConsentPageWithdraw", "ConsentPageCopy",
+            "MailNotifications",
         };
         var covered = Protected.Select(p => _worker.SendAsync(p.Method, p.Path).GetAwaiter().GetResult().Function).ToHashSet(StringComparer.Ordinal);
         var all = FunctionsLayoutTests.HttpFunctions().Select(f => f.Name).Where(n => !anonymous.Contains(n));
