@@ -1,4 +1,5 @@
 using ClinicMail.Application.Hosting;
+using ClinicMail.Application.Http;
 using ClinicMail.Functions.Http;
 using ClinicMail.Infrastructure.Telemetry;
 using Microsoft.Azure.Functions.Worker.Builder;
@@ -18,6 +19,10 @@ public static class WorkerProgram
     {
         ["Secure:BackgroundPurge"] = "false",
         ["Audit:RunMaintenance"] = "false",
+        // The Functions host is the proxy in front of the worker and reaches it over loopback; its
+        // X-Forwarded-For last entry is the client the platform's front end saw (docs/security.md).
+        ["ForwardedHeaders:KnownProxies:0"] = "127.0.0.1",
+        ["ForwardedHeaders:KnownProxies:1"] = "::1",
     };
 
     public static async Task Main(string[] args)
@@ -40,6 +45,7 @@ public static class WorkerProgram
         }
 
         builder.Services.AddClinicMail(builder.Configuration);
+        builder.Services.AddClinicMailHardening(builder.Configuration);
         builder.Services.AddClinicMailTelemetry(builder.Configuration);
         // Stateless over singletons: one per process.
         builder.Services.AddSingleton<FunctionHttp>();

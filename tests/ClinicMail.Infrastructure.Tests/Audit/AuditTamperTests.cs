@@ -17,11 +17,15 @@ public abstract class AuditTamperTests
     private ProviderAuditSigningKey _key = null!;
     private IAuditTestDatabase _db = null!;
     private AuditCheckpointer _checkpointer = null!;
-    private FileAuditCheckpointCopy _copy = null!;
+    private IAuditCheckpointCopy _copy = null!;
     private AuditHeadWitness _witness = null!;
     private RecordingAlert _alert = null!;
 
     protected abstract Task<IAuditTestDatabase> CreateDatabaseAsync();
+
+    /// <summary>The copy outside the database: a file (embedded default) unless a subclass says otherwise.</summary>
+    protected virtual Task<IAuditCheckpointCopy> CreateCopyAsync(string folder) =>
+        Task.FromResult<IAuditCheckpointCopy>(new FileAuditCheckpointCopy(Path.Combine(folder, "copies", Guid.NewGuid().ToString("N") + ".jsonl")));
 
     [OneTimeSetUp]
     public void CreateKey()
@@ -43,7 +47,7 @@ public abstract class AuditTamperTests
     {
         _db = await CreateDatabaseAsync();
         var writer = new DirectAuditWriter(_db.Store, TimeProvider.System);
-        _copy = new FileAuditCheckpointCopy(Path.Combine(_keyDirectory, "copies", Guid.NewGuid().ToString("N") + ".jsonl"));
+        _copy = await CreateCopyAsync(_keyDirectory);
         _witness = new AuditHeadWitness();
         _alert = new RecordingAlert();
         _checkpointer = new AuditCheckpointer(_db.Review, writer, _key, TimeProvider.System, Verifier(), _copy, _alert, _witness);
@@ -59,7 +63,7 @@ public abstract class AuditTamperTests
     public async Task TearDownAsync()
     {
         _checkpointer.Dispose();
-        _copy.Dispose();
+        (_copy as IDisposable)?.Dispose();
         await _db.DisposeAsync();
     }
 
@@ -482,4 +486,14 @@ public sealed class SqliteAuditTamperTests : AuditTamperTests
 public sealed class PostgresAuditTamperTests : AuditTamperTests
 {
     protected override async Task<IAuditTestDatabase> CreateDatabaseAsync() => await PostgresAuditTestDatabase.CreateAsync();
+}
+
+/// <summary>The tamper scripts with production's copy outside the database: append blobs in a container
+/// (Azurite; ignored only when <c>CLINICMAIL_TEST_AZURITE</c> is absent).</summary>
+public sealed class SqliteAuditTamperOnBlobCopyTests : AuditTamperTests
+{
+    protected override async Task<IAuditTestDatabase> CreateDatabaseAsync() => await SqliteAuditTestDatabase.CreateAsync();
+
+    protected override async Task<IAuditCheckpointCopy> CreateCopyAsync(string folder) =>
+        new BlobAuditCheckpointCopy(await AzuriteContainer.CreateAsync(), TimeProvider.System);
 }
