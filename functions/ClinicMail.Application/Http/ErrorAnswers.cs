@@ -85,8 +85,9 @@ public static class ErrorAnswers
         return For(http, http.Response.StatusCode).ExecuteAsync(http);
     }
 
-    /// <summary>Refuses, before routing, a URL over <see cref="RequestGuardOptions.MaxUrlChars"/> (414) and a
-    /// path with a null or control character (400). Null when the request may go on.</summary>
+    /// <summary>Refuses, before routing, a URL over <see cref="RequestGuardOptions.MaxUrlChars"/> (414), a
+    /// path with a null or control character (400), and a reader POST that is not a form (415). Null when
+    /// the request may go on.</summary>
     public static IResult? RefuseUrl(HttpContext http, int maxUrlChars)
     {
         ArgumentNullException.ThrowIfNull(http);
@@ -103,6 +104,12 @@ public static class ErrorAnswers
             return IsReaderPage(http)
                 ? SecureReaderHandler.ErrorPage(400, ReaderLanguage(http))
                 : Problem.Result(400, "invalid_path", InvalidPathTitle, InvalidPath);
+        }
+
+        // Every reader POST is a form: anything else is refused here, before the form binder fails on it.
+        if (IsReaderPage(http) && HttpMethods.IsPost(http.Request.Method) && !http.Request.HasFormContentType)
+        {
+            return SecureReaderHandler.ErrorPage(415, ReaderLanguage(http));
         }
 
         return null;

@@ -68,7 +68,11 @@ public static class ForwardedClient
 
     private static void Configure(ForwardedHeadersOptions options, List<IPAddress> proxies, List<System.Net.IPNetwork> networks)
     {
-        options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+        // ASP.NET Core believes every peer when both lists are empty: with no proxy configured, the
+        // headers are not read at all.
+        options.ForwardedHeaders = proxies.Count == 0 && networks.Count == 0
+            ? ForwardedHeaders.None
+            : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
         // One hop: the entry the nearest trusted proxy appended. Earlier entries are the client's own words.
         options.ForwardLimit = 1;
         // ASP.NET Core trusts loopback by default; here only what the configuration names is trusted.

@@ -15,6 +15,13 @@ namespace ClinicMail.Functions.Tests.Hardening;
 public sealed class RequestGuardTests
 {
     private const string ObjectId = "0b6f3c1e-5d1a-4c7e-9a52-guard0000001";
+    private static readonly object LongDraft = new
+    {
+        subject = "Suivi",
+        body = string.Concat(Enumerable.Repeat("Votre rendez-vous de suivi est confirmé pour le 12 mars à 9 h. ", 1500)),
+        to = new[] { new { address = "marie.tremblay@videotron.ca" } },
+    };
+
     private static readonly object Draft = new { subject = "Rendez-vous", body = "Votre rendez-vous est confirmé.", to = new[] { new { address = "marie.tremblay@videotron.ca" } } };
 
     [TestCase("fr", "Trop de requêtes simultanées.")]
@@ -50,7 +57,8 @@ public sealed class RequestGuardTests
         using var client = factory.ClientWithRoles("Physician");
         client.DefaultRequestHeaders.AcceptLanguage.ParseAdd(language);
 
-        using var response = await client.PostAsJsonAsync("/api/v1/check", Draft);
+        // Long enough to check that the 1 ms timeout has surely fired before the decision is recorded.
+        using var response = await client.PostAsJsonAsync("/api/v1/check", LongDraft);
         var problem = await ProblemAsync(response);
         Assert.That((int)response.StatusCode, Is.EqualTo(503), problem.ToString());
         Assert.That(problem.GetProperty("code").GetString(), Is.EqualTo("request_timeout"));
@@ -72,7 +80,7 @@ public sealed class RequestGuardTests
 
         using (var worker = await WorkerHarness.StartAsync(settings: new Dictionary<string, string?> { ["RequestGuards:RequestTimeout"] = "00:00:00.001" }))
         {
-            var timedOut = await worker.SendAsync("POST", "/api/v1/check", worker.Token("Physician"), JsonSerializer.Serialize(Draft), acceptLanguage: "fr");
+            var timedOut = await worker.SendAsync("POST", "/api/v1/check", worker.Token("Physician"), JsonSerializer.Serialize(LongDraft), acceptLanguage: "fr");
             Assert.That(timedOut.Status, Is.EqualTo(503), timedOut.Body);
             Assert.That(JsonDocument.Parse(timedOut.Body).RootElement.GetProperty("title").GetString(), Is.EqualTo("La requête a pris trop de temps."));
         }
