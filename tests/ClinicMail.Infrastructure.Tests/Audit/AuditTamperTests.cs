@@ -62,9 +62,13 @@ public abstract class AuditTamperTests
     [TearDown]
     public async Task TearDownAsync()
     {
-        _checkpointer.Dispose();
+        // Null when SetUp stopped early (no Azurite: the blob subclass is ignored).
+        _checkpointer?.Dispose();
         (_copy as IDisposable)?.Dispose();
-        await _db.DisposeAsync();
+        if (_db is not null)
+        {
+            await _db.DisposeAsync();
+        }
     }
 
     [Test]
