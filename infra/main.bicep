@@ -142,6 +142,7 @@ module functionApp 'modules/functionapp.bicep' = {
     planName: '${baseName}-plan-${suffix}'
     storageAccountName: storage.outputs.storageAccountName
     deploymentContainerName: deploymentContainerName
+    auditContainerUri: storage.outputs.auditContainerUri
     appInsightsName: monitoring.outputs.appInsightsName
     keyVaultUri: keyVault.outputs.keyVaultUri
     keyName: keyVault.outputs.keyName
@@ -162,6 +163,7 @@ module access 'modules/access.bicep' = {
   params: {
     principalId: identity.outputs.principalId
     storageAccountName: storage.outputs.storageAccountName
+    auditContainerName: storage.outputs.auditContainerName
     appInsightsName: monitoring.outputs.appInsightsName
     keyVaultName: keyVault.outputs.keyVaultName
     keyName: keyVault.outputs.keyName

@@ -105,7 +105,7 @@ start_azurite_for_tests() {
     --blobHost 127.0.0.1 --blobPort "$blob" --queueHost 127.0.0.1 --queuePort "$queue" \
     --location "$AZURITE_DIR" >"$AZURITE_DIR/azurite.log" 2>&1 &
   AZURITE_PID=$!
-  for _ in $(seq 1 40); do
+  for _ in $(seq 1 240); do # up to 60 s: a loaded CI machine starts node slowly
     if (exec 3<>"/dev/tcp/127.0.0.1/$blob") 2>/dev/null && (exec 3<>"/dev/tcp/127.0.0.1/$queue") 2>/dev/null; then
       # The emulator's well-known development account (documented by Microsoft; not a secret).
       export CLINICMAIL_TEST_AZURITE="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue/devstoreaccount1;"

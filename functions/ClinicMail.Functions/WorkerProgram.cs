@@ -1,4 +1,5 @@
 using ClinicMail.Application.Hosting;
+using ClinicMail.Application.Http;
 using ClinicMail.Functions.Http;
 using ClinicMail.Infrastructure.Telemetry;
 using Microsoft.Azure.Functions.Worker.Builder;
@@ -19,6 +20,10 @@ public static class WorkerProgram
         ["Secure:BackgroundPurge"] = "false",
         ["Audit:RunMaintenance"] = "false",
         ["IncomingMail:RunBackground"] = "false",
+        // The Functions host is the proxy in front of the worker and reaches it over loopback; its
+        // X-Forwarded-For last entry is the client the platform's front end saw (docs/security.md).
+        ["ForwardedHeaders:KnownProxies:0"] = "127.0.0.1",
+        ["ForwardedHeaders:KnownProxies:1"] = "::1",
     };
 
     public static async Task Main(string[] args)
@@ -41,6 +46,7 @@ public static class WorkerProgram
         }
 
         builder.Services.AddClinicMail(builder.Configuration);
+        builder.Services.AddClinicMailHardening(builder.Configuration);
         builder.Services.AddClinicMailTelemetry(builder.Configuration);
         // Stateless over singletons: one per process.
         builder.Services.AddSingleton<FunctionHttp>();

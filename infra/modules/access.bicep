@@ -5,6 +5,8 @@
 param principalId string
 
 param storageAccountName string
+@description('The audit checkpoint container (storage.bicep), where the app appends its checkpoint copy.')
+param auditContainerName string
 param appInsightsName string
 param keyVaultName string
 param keyName string
@@ -13,6 +15,10 @@ param keyName string
 // Storage Blob Data Owner: the Functions host needs it for identity-based AzureWebJobsStorage
 // (blob leases, host keys container) and Flex Consumption reads the deployment package with it.
 var storageBlobDataOwnerRoleId = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+// Storage Blob Data Contributor on the audit checkpoint container only: the app appends its checkpoint
+// copy there. Stated at the container so the grant survives if the account-wide role above is narrowed;
+// the container's immutability policy, not the role, is what stops a rewrite or a delete.
+var storageBlobDataContributorRoleId = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
 // Monitoring Metrics Publisher: lets the host send telemetry to a component whose local auth is off.
 var monitoringMetricsPublisherRoleId = '3913510d-42f4-4e42-8a64-420c390055eb'
 
@@ -31,6 +37,26 @@ var keyWrapperDataActions = [
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
   name: storageAccountName
+}
+
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2025-01-01' existing = {
+  parent: storage
+  name: 'default'
+}
+
+resource auditContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' existing = {
+  parent: blobService
+  name: auditContainerName
+}
+
+resource auditCopyWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: auditContainer
+  name: guid(auditContainer.id, principalId, storageBlobDataContributorRoleId)
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataContributorRoleId)
+  }
 }
 
 resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {

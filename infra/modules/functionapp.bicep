@@ -23,6 +23,9 @@ param deploymentContainerName string
 @description('Application Insights component the app reports to.')
 param appInsightsName string
 
+@description('URL of the audit checkpoint container (storage.bicep): the copy of the checkpoints outside the database.')
+param auditContainerUri string
+
 @description('Key Vault URI (https://<vault>.vault.azure.net/).')
 param keyVaultUri string
 
@@ -202,6 +205,10 @@ var coreSettings = {
   Mail__SenderAddress: senderAddress
   Mail__ManagedIdentityClientId: identity.properties.clientId
   ClinicMail__PublicBaseUrl: 'https://${publicHost}'
+  // The audit checkpoints are also appended to an immutable (WORM) container, as the managed identity.
+  AuditCopy__Provider: 'Blob'
+  AuditCopy__BlobContainerUri: auditContainerUri
+  AuditCopy__ManagedIdentityClientId: identity.properties.clientId
 }
 
 // ClinicMail__InternalDomains__0..n, one setting per verified domain.

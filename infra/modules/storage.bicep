@@ -13,6 +13,13 @@ param storageAccountName string
 @description('Blob container that receives the deployment package (Flex Consumption functionAppConfig.deployment).')
 param deploymentContainerName string
 
+@description('Blob container that keeps the copy of the audit checkpoints outside the database (AuditCopy__BlobContainerUri).')
+param auditContainerName string = 'audit-checkpoints'
+
+@description('Days each audit checkpoint blob stays immutable (time-based retention; CMQ audit retention).')
+@minValue(1)
+param auditImmutabilityDays int = 3650
+
 param tags object = {}
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' = {
@@ -71,6 +78,32 @@ resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/con
   }
 }
 
+// The audit checkpoint copy (docs/audit.md, docs/security.md): append blobs under a time-based
+// immutability (WORM) policy that allows protected appends. New lines can be appended; no block can be
+// rewritten and no blob deleted during the retention, by the app or by an account owner, so whoever
+// can write the database cannot also erase the signed checkpoints that expose the rewrite. Lock the
+// policy once verified (az storage container immutability-policy lock): a locked policy cannot be
+// shortened or removed.
+resource auditContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = {
+  parent: blobService
+  name: auditContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+resource auditImmutability 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2025-01-01' = {
+  parent: auditContainer
+  name: 'default'
+  properties: {
+    immutabilityPeriodSinceCreationInDays: auditImmutabilityDays
+    allowProtectedAppendWrites: true
+  }
+}
+
 output storageAccountName string = storage.name
+output auditContainerName string = auditContainer.name
+output auditContainerUri string = '${storage.properties.primaryEndpoints.blob}${auditContainer.name}'
+
 output storageAccountId string = storage.id
 output blobEndpoint string = storage.properties.primaryEndpoints.blob

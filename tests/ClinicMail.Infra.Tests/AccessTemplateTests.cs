@@ -7,6 +7,7 @@ public sealed class AccessTemplateTests
 {
     private const string StorageBlobDataOwner = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
     private const string MonitoringMetricsPublisher = "3913510d-42f4-4e42-8a64-420c390055eb";
+    private const string StorageBlobDataContributor = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
 
     // The custom role's data actions: read the key, wrap/unwrap data keys, sign/verify. The built-in
     // "Key Vault Crypto User" would add keys/update (change keyOps, disable), keys/backup,
@@ -71,7 +72,7 @@ public sealed class AccessTemplateTests
     [Test]
     public void RoleAssignments_Each_TargetsTheUserAssignedIdentityAsServicePrincipal()
     {
-        Assert.That(Assignments, Has.Count.EqualTo(3));
+        Assert.That(Assignments, Has.Count.EqualTo(4));
         foreach (var assignment in Assignments)
         {
             Assert.That(assignment.String("properties.principalType"), Is.EqualTo("ServicePrincipal"));
@@ -83,7 +84,7 @@ public sealed class AccessTemplateTests
     }
 
     [Test]
-    public void RoleAssignments_BuiltInRoles_AreOnlyBlobOwnerAndMetricsPublisher()
+    public void RoleAssignments_BuiltInRoles_AreOnlyBlobOwnerMetricsPublisherAndAuditContainerContributor()
     {
         var builtIn = Assignments
             .Select(a => ArmExpression.Parse(a.String("properties.roleDefinitionId")))
@@ -92,7 +93,17 @@ public sealed class AccessTemplateTests
             .Select(c => Resolve(c.Arguments[1]))
             .ToList();
 
-        Assert.That(builtIn, Is.EquivalentTo(new[] { StorageBlobDataOwner, MonitoringMetricsPublisher }));
+        Assert.That(builtIn, Is.EquivalentTo(new[] { StorageBlobDataOwner, MonitoringMetricsPublisher, StorageBlobDataContributor }));
+    }
+
+    [Test]
+    public void AuditCopyAssignment_BlobDataContributor_IsScopedToTheAuditContainer()
+    {
+        var assignment = Assignments.Single(a => a.String("properties.roleDefinitionId").Contains("storageBlobDataContributorRoleId", StringComparison.Ordinal)
+            || a.String("properties.roleDefinitionId").Contains(StorageBlobDataContributor, StringComparison.Ordinal));
+
+        Assert.That(assignment.String("scope"), Does.StartWith("[resourceId('Microsoft.Storage/storageAccounts/blobServices/containers',"));
+        Assert.That(assignment.String("scope"), Does.Contain("parameters('auditContainerName')"));
     }
 
     [Test]

@@ -24,9 +24,10 @@ public sealed class StorageAndMonitoringTemplateTests
     [Test]
     public void DeploymentContainer_PublicAccess_IsNone()
     {
-        var container = InfraTemplates.Single("Microsoft.Storage/storageAccounts/blobServices/containers");
+        var containers = InfraTemplates.Declared("Microsoft.Storage/storageAccounts/blobServices/containers");
 
-        Assert.That(container.String("properties.publicAccess"), Is.EqualTo("None"));
+        Assert.That(containers, Has.Count.EqualTo(2), "the deployment container and the audit checkpoint container");
+        Assert.That(containers.Select(c => c.String("properties.publicAccess")), Is.All.EqualTo("None"));
     }
 
     [Test]

@@ -29,7 +29,7 @@ public static class AuditIntegrityRegistration
         services.AddSingleton<IStartupStep>(sp => new OpenSigningKeyStep(sp));
 
         // Singletons: the copy serialises its appends; the witness is this process's memory of the head.
-        services.TryAddSingleton<IAuditCheckpointCopy>(_ => new FileAuditCheckpointCopy(audit.CheckpointCopyPath ?? Path.Combine(dataDirectory, "audit-checkpoints.jsonl")));
+        services.AddAuditCheckpointCopy(configuration, settings, audit);
         services.TryAddSingleton<AuditHeadWitness>();
         services.TryAddSingleton<IAuditIntegrityAlert, LoggingAuditIntegrityAlert>();
         services.TryAddSingleton(sp => new AuditVerifier(sp.GetRequiredService<IAuditReviewStore>(), sp.GetRequiredService<IAuditSigningKey>(),

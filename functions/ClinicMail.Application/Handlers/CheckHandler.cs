@@ -69,6 +69,9 @@ public sealed class CheckHandler(
             throw;
         }
 
+        // Past the request timeout (RequestGuards), the decision is neither recorded nor returned: the caller gets a 503.
+        cancellationToken.ThrowIfCancellationRequested();
+
         // A decision that is not recorded is not returned: AppendAsync throws AuditUnavailableException.
         await audit.AppendAsync(AuditEntryFor(checkId, actor, client, draft, result), cancellationToken).ConfigureAwait(false);
         ClinicMailTelemetry.RecordCheck(activity, time.GetElapsedTime(started), Codes.Of(result.Decision), Codes.Of(result.SecureDelivery),

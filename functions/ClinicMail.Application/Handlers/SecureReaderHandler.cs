@@ -299,6 +299,11 @@ public sealed class SecureReaderHandler(
 
     public static IResult Stylesheet() => Results.Text(ReaderPage.Stylesheet, "text/css; charset=utf-8");
 
+    /// <summary>The reader's page for an error that has no page of its own (a 4xx from the edge: wrong
+    /// method, no form, a refused path), with the status kept.</summary>
+    public static IResult ErrorPage(int status, string lang) =>
+        Html(status, lang, ReaderTexts.BadRequestTitle, Paragraph(ReaderTexts.BadRequest, lang, "bad-request", "error"), null);
+
     public static IResult TooManyRequests(string lang) =>
         Html(429, lang, ReaderTexts.TooManyTitle, Paragraph(ReaderTexts.TooMany, lang, "too-many", "error"), null);
 

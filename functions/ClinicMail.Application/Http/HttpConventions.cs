@@ -11,11 +11,22 @@ public static class HttpConventions
 {
     public const string DevelopmentHeader = "X-ClinicMail-Development";
 
+    /// <summary>HSTS outside development: one year, subdomains included. Browsers ignore it over plain
+    /// HTTP, so it is sent on every response (behind the platform's TLS front end the app sees HTTP).</summary>
+    public const string StrictTransportSecurity = "max-age=31536000; includeSubDomains";
+
     /// <summary>Set when the response starts, so an exception handler (which clears the response before
     /// writing a problem) cannot drop them.</summary>
     public static void AddSecurityHeaders(HttpContext context, bool development) => context.Response.OnStarting(() =>
     {
-        var headers = context.Response.Headers;
+        ApplySecurityHeaders(context.Response.Headers, development);
+        return Task.CompletedTask;
+    });
+
+    /// <summary>The headers every response carries.</summary>
+    public static void ApplySecurityHeaders(IHeaderDictionary headers, bool development)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "no-referrer";
         if (development)
@@ -23,9 +34,11 @@ public static class HttpConventions
             // Every response says the app runs with development identities and keys.
             headers[DevelopmentHeader] = "true";
         }
-
-        return Task.CompletedTask;
-    });
+        else
+        {
+            headers.StrictTransportSecurity = StrictTransportSecurity;
+        }
+    }
 
     /// <summary>French or English from Accept-Language; French (Canada) by default.</summary>
     public static RequestLocalizationOptions Localization() => new()

@@ -1,4 +1,3 @@
-using ClinicMail.Core.Audit;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ClinicMail.Application.Http;
@@ -9,13 +8,16 @@ public static class SystemStatus
     /// <summary>Liveness only: no data, no dependency (Azure and load balancers probe it).</summary>
     public static Ok<HealthResponse> Health() => TypedResults.Ok(new HealthResponse("ok"));
 
-    /// <summary>Readiness: the stores answer. Says nothing but up or down.</summary>
-    public static async Task<Results<Ok<ReadyResponse>, JsonHttpResult<ReadyResponse>>> ReadyAsync(IAuditStore audit, CancellationToken ct) =>
-        await audit.PingAsync(ct).ConfigureAwait(false)
-            ? TypedResults.Ok(new ReadyResponse("ready"))
-            : TypedResults.Json(new ReadyResponse("unavailable"), statusCode: 503);
+    /// <summary>Readiness: see <see cref="ReadinessProbe"/>. Says up or down and, when down, the reason codes.</summary>
+    public static Task<Results<Ok<ReadyResponse>, JsonHttpResult<ReadyResponse>>> ReadyAsync(ReadinessProbe probe, CancellationToken ct) =>
+        probe.ReadyAsync(ct);
 
     public sealed record HealthResponse(string Status);
 
-    public sealed record ReadyResponse(string Status);
+    public sealed record ReadyResponse(string Status)
+    {
+        /// <summary>When not ready: store_unavailable, database_file_missing, disk_full, keys_unavailable.</summary>
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        public IReadOnlyList<string>? Reasons { get; init; }
+    }
 }

@@ -31,6 +31,11 @@ internal static class ReaderTexts
         $"Ce lien est verrouillé après {attempts} codes erronés, pour protéger le message. Communiquez avec votre clinique pour qu'elle vous le renvoie.",
         $"This link is locked after {attempts} wrong codes, to protect the message. Contact your clinic so it can send it to you again.");
 
+    public static readonly LocalizedText BadRequestTitle = new("Requête non valide", "Invalid request");
+    public static readonly LocalizedText BadRequest = new(
+        "Cette page n'a pas pu traiter la demande. Rouvrez le lien reçu par courriel et recommencez.",
+        "This page could not handle the request. Open the link from your e-mail again and start over.");
+
     public static readonly LocalizedText InvalidTitle = new("Lien non valide", "Invalid link");
     public static readonly LocalizedText Invalid = new(
         "Ce lien ne correspond à aucun message. Vérifiez que vous avez copié le lien en entier.",

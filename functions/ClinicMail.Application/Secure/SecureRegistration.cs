@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading.RateLimiting;
@@ -138,20 +137,8 @@ public static class SecureRegistration
     private static string TokenKey(HttpContext http) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(http.Request.RouteValues["token"]?.ToString() ?? "")).AsSpan(0, 16));
 
-    /// <summary>The client's address. Behind the Functions host every request arrives from loopback,
-    /// so there (and only there) the first X-Forwarded-For entry the platform's front end added is used.</summary>
-    internal static string ClientAddress(HttpContext http)
-    {
-        var remote = http.Connection.RemoteIpAddress;
-        if ((remote is null || IPAddress.IsLoopback(remote)) && http.Request.Headers["X-Forwarded-For"].ToString() is { Length: > 0 } forwarded)
-        {
-            var first = forwarded.Split(',')[0].Trim();
-            if (IPAddress.TryParse(first, out var parsed) || IPEndPoint.TryParse(first, out var endpoint) && (parsed = endpoint.Address) is not null)
-            {
-                return parsed!.ToString();
-            }
-        }
-
-        return remote?.ToString() ?? "unknown";
-    }
+    /// <summary>The client's address: the connection's, as the forwarded-headers step left it
+    /// (Http.ForwardedClient: only configured proxies are believed, one hop). X-Forwarded-For is
+    /// never read here: a client could write any address there.</summary>
+    internal static string ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 }

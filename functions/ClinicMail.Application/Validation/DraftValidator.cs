@@ -26,6 +26,15 @@ public sealed class DraftValidator : AbstractValidator<Draft>
             .LessThanOrEqualTo(limits.MaxRecipients)
             .OverridePropertyName("recipients")
             .WithMessage(_ => Limit("MaxRecipients", limits.MaxRecipients, "destinataires (À, Cc et Cci ensemble)", "recipients (To, Cc and Bcc together)"));
+        // "to": null or [null] is a malformed request (400), not a registry failure: say which list.
+        RuleFor(d => d.To).NotNull().WithMessage(_ => NullList("to"));
+        RuleFor(d => d.Cc).NotNull().WithMessage(_ => NullList("cc"));
+        RuleFor(d => d.Bcc).NotNull().WithMessage(_ => NullList("bcc"));
+        RuleFor(d => d.Attachments).NotNull().WithMessage(_ => NullList("attachments"));
+        RuleForEach(d => d.To).NotNull().WithMessage(_ => NullEntry("to"));
+        RuleForEach(d => d.Cc).NotNull().WithMessage(_ => NullEntry("cc"));
+        RuleForEach(d => d.Bcc).NotNull().WithMessage(_ => NullEntry("bcc"));
+        RuleForEach(d => d.Attachments).NotNull().WithMessage(_ => NullEntry("attachments"));
         RuleForEach(d => d.To).SetValidator(new RecipientValidator(limits));
         RuleForEach(d => d.Cc).SetValidator(new RecipientValidator(limits));
         RuleForEach(d => d.Bcc).SetValidator(new RecipientValidator(limits));
@@ -41,6 +50,12 @@ public sealed class DraftValidator : AbstractValidator<Draft>
     }
 
     private static int RecipientCount(Draft draft) => (draft.To?.Count ?? 0) + (draft.Cc?.Count ?? 0) + (draft.Bcc?.Count ?? 0);
+
+    private static string NullList(string field) =>
+        L(new($"« {field} » doit être une liste (vide permise), pas null.", $"\"{field}\" must be a list (empty is allowed), not null."));
+
+    private static string NullEntry(string field) =>
+        L(new($"« {field} » contient une entrée null : chaque entrée est un objet.", $"\"{field}\" has a null entry: every entry is an object."));
 
     internal static string L(LocalizedText text) => text.For(Problem.Language);
 

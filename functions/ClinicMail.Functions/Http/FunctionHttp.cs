@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Options;
 
@@ -26,34 +27,53 @@ public sealed class FunctionHttp(
     IOptions<ClinicMailOptions> clinic,
     IOptions<LimitsOptions> limits,
     IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
-    ILoggerFactory loggers)
+    ILoggerFactory loggers,
+    IOptions<ForwardedHeadersOptions> forwarded,
+    RequestGuards guards)
 {
     private readonly RequestLocalizationOptions _localization = HttpConventions.Localization();
 
     /// <summary>A route without a body. <paramref name="policy"/> null: anonymous (health, the patient's reader).</summary>
     public Task RunAsync(HttpRequest request, string? policy, Func<HttpContext, Task<IResult>> handler, Limit? limit = null) =>
-        PipelineAsync(request.HttpContext, policy, limit, handler);
+        PipelineAsync(request.HttpContext, policy, limit, guarded: false, handler);
 
     /// <summary>A route with a JSON body of <typeparamref name="TBody"/>, validated by its registered validator when there is one.</summary>
     public Task RunAsync<TBody>(HttpRequest request, string? policy, Func<HttpContext, TBody, Task<IResult>> handler, Limit? limit = null)
         where TBody : class =>
-        PipelineAsync(request.HttpContext, policy, limit, async http =>
+        PipelineAsync(request.HttpContext, policy, limit, guarded: false, BoundHandler(handler));
+
+    /// <summary>An expensive route (the check, creating a secure message): as <see cref="RunAsync{TBody}"/>, under the
+    /// caller's concurrency limit and the request timeout of <see cref="RequestGuards"/> (the local host's <c>WithRequestGuards</c>).</summary>
+    public Task RunGuardedAsync<TBody>(HttpRequest request, string? policy, Func<HttpContext, TBody, Task<IResult>> handler, Limit? limit = null)
+        where TBody : class =>
+        PipelineAsync(request.HttpContext, policy, limit, guarded: true, BoundHandler(handler));
+
+    private Func<HttpContext, Task<IResult>> BoundHandler<TBody>(Func<HttpContext, TBody, Task<IResult>> handler)
+        where TBody : class => async http =>
         {
             var (body, problem) = await BindAsync<TBody>(http).ConfigureAwait(false);
             return problem ?? await handler(http, body!).ConfigureAwait(false);
-        });
+        };
 
     /// <summary>A named body limit (<c>Limits:*</c>), as the local host's <c>WithRequestLimit</c>.</summary>
     public sealed record Limit(string Name, Func<LimitsOptions, long> Bytes);
 
-    private async Task PipelineAsync(HttpContext http, string? policy, Limit? limit, Func<HttpContext, Task<IResult>> handler)
+    private async Task PipelineAsync(HttpContext http, string? policy, Limit? limit, bool guarded, Func<HttpContext, Task<IResult>> handler)
     {
+        // Before anything reads the client address: only the configured proxy (the Functions host) is believed, one hop.
+        new ForwardedHeadersMiddleware(_ => Task.CompletedTask, loggers, forwarded).ApplyForwarders(http);
         HttpConventions.AddSecurityHeaders(http, clinic.Value.IsDevelopment);
         var localization = new RequestLocalizationMiddleware(
             async context =>
             {
                 try
                 {
+                    if (ErrorAnswers.RefuseUrl(context, guards.Options.MaxUrlChars) is { } refusal)
+                    {
+                        await refusal.ExecuteAsync(context).ConfigureAwait(false);
+                        return;
+                    }
+
                     if (limit is not null && await HttpConventions.RefuseOversizedAsync(context, limit.Name, limit.Bytes(limits.Value)).ConfigureAwait(false))
                     {
                         return;
@@ -64,7 +84,7 @@ public sealed class FunctionHttp(
                         return;
                     }
 
-                    var result = await handler(context).ConfigureAwait(false);
+                    var result = guarded ? await GuardedAsync(context, handler).ConfigureAwait(false) : await handler(context).ConfigureAwait(false);
                     await result.ExecuteAsync(context).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
@@ -75,6 +95,35 @@ public sealed class FunctionHttp(
             Options.Create(_localization),
             loggers);
         await localization.Invoke(http).ConfigureAwait(false);
+    }
+
+    /// <summary>The caller's concurrency permit, then the handler under the request timeout: the request's
+    /// cancellation token is replaced by one that also fires at the timeout (as ASP.NET Core's
+    /// request-timeouts middleware does on the local host).</summary>
+    private async Task<IResult> GuardedAsync(HttpContext http, Func<HttpContext, Task<IResult>> handler)
+    {
+        using var lease = guards.Acquire(http);
+        if (!lease.IsAcquired)
+        {
+            return guards.TooManyResult(http);
+        }
+
+        var original = http.RequestAborted;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(original);
+        timeout.CancelAfter(guards.Options.RequestTimeout);
+        http.RequestAborted = timeout.Token;
+        try
+        {
+            return await handler(http).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !original.IsCancellationRequested)
+        {
+            return guards.TimedOutResult();
+        }
+        finally
+        {
+            http.RequestAborted = original;
+        }
     }
 
     /// <summary>The bearer token is read on every route (as the local host's authentication middleware

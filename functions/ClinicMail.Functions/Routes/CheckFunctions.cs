@@ -14,7 +14,7 @@ public sealed class CheckFunctions(FunctionHttp http, CheckHandler check, Overri
 
     [Function("Check")]
     public Task CheckAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/check")] HttpRequest req) =>
-        http.RunAsync<Draft>(req, IdentitySetup.PhysicianPolicy, async (c, draft) =>
+        http.RunGuardedAsync<Draft>(req, IdentitySetup.PhysicianPolicy, async (c, draft) =>
             await check.HandleAsync(draft, Actor.From(c.User), ClientInfo.Parse(c.Request.Headers[ClientHeader]), c.RequestAborted).ConfigureAwait(false), CheckLimit);
 
     [Function("OverrideCheck")]

@@ -13,7 +13,7 @@ public sealed class SecureMessageFunctions(FunctionHttp http, SecureMessageHandl
 
     [Function("CreateSecureMessage")]
     public Task CreateAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/secure-messages")] HttpRequest req) =>
-        http.RunAsync<SecureMessageRequest>(req, Physician, async (c, body) =>
+        http.RunGuardedAsync<SecureMessageRequest>(req, Physician, async (c, body) =>
             await secure.CreateAsync(body, Actor.From(c.User), PhysicianMailbox.From(c.User), c.RequestAborted).ConfigureAwait(false), CreateLimit);
 
     [Function("SecureMessageStatus")]

@@ -20,6 +20,7 @@ public static class CheckEndpoints
             .RequireAuthorization(IdentitySetup.PhysicianPolicy)
             .AddEndpointFilter<ValidationFilter<Draft>>()
             .WithRequestLimit("MaxCheckRequestBytes", static limits => limits.MaxCheckRequestBytes)
+            .WithRequestGuards()
             .WithSummary("Check a draft against the rules; the decision is recorded in the audit chain before it is returned.");
 
         api.MapPost("/checks/{checkId}/override", (string checkId, OverrideRequest request, HttpContext http, OverrideHandler handler, CancellationToken ct) =>

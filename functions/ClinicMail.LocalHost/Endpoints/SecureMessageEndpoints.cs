@@ -23,6 +23,7 @@ public static class SecureMessageEndpoints
             .RequireAuthorization(IdentitySetup.PhysicianPolicy)
             .AddEndpointFilter<ValidationFilter<SecureMessageRequest>>()
             .WithRequestLimit("MaxSecureRequestBytes", static limits => limits.MaxSecureRequestBytes)
+            .WithRequestGuards()
             .WithSummary("Encrypt a message for registered, consenting patients; returns the notice and link that replace the content in the mail.");
 
         api.MapGet("/{messageId}", (string messageId, HttpContext http, SecureMessageHandler handler, CancellationToken ct) =>

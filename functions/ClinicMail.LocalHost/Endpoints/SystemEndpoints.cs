@@ -1,7 +1,6 @@
 using ClinicMail.Application.Http;
 using ClinicMail.Application.Identity;
 using ClinicMail.Application.Problems;
-using ClinicMail.Core.Audit;
 using ClinicMail.Infrastructure.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -16,7 +15,7 @@ public static class SystemEndpoints
         routes.MapGet("/api/health", SystemStatus.Health)
             .WithName("Health").WithTags("System").AllowAnonymous();
 
-        routes.MapGet("/api/ready", (IAuditStore audit, CancellationToken ct) => SystemStatus.ReadyAsync(audit, ct))
+        routes.MapGet("/api/ready", (ReadinessProbe probe, CancellationToken ct) => SystemStatus.ReadyAsync(probe, ct))
             .WithName("Ready").WithTags("System").AllowAnonymous();
         return routes;
     }
@@ -29,14 +28,24 @@ public static class SystemEndpoints
             .WithName("DevIssuerDiscovery").WithTags("Development").AllowAnonymous().ExcludeFromDescription();
         routes.MapGet("/dev-issuer/discovery/v2.0/keys", (DevelopmentIssuer issuer) => TypedResults.Json(issuer.Jwks()))
             .WithName("DevIssuerKeys").WithTags("Development").AllowAnonymous().ExcludeFromDescription();
-        routes.MapPost("/api/dev/token", Results<Ok<DevTokenResponse>, ProblemHttpResult> (DevTokenRequest request, DevelopmentIssuer issuer) =>
-                Roles.All.Contains(request.Role, StringComparer.Ordinal)
+        // Mints a token for any role: only a caller on this machine (loopback connection, not a forwarded address) gets one.
+        routes.MapPost("/api/dev/token", Results<Ok<DevTokenResponse>, ProblemHttpResult> (DevTokenRequest request, DevelopmentIssuer issuer, HttpContext http) =>
+                !IsLoopbackCaller(http)
+                    ? TypedResults.Problem(Problem.Create(403, "loopback_only", new("Réservé à cet ordinateur.", "This machine only."),
+                        new("Les jetons de développement ne sont remis qu'aux appels venant de cet ordinateur (loopback).", "Development tokens are given only to calls from this machine (loopback).")))
+                : Roles.All.Contains(request.Role, StringComparer.Ordinal)
                     ? TypedResults.Ok(new DevTokenResponse(issuer.Mint(new TokenRequest { Roles = [request.Role] }), 3600))
                     : TypedResults.Problem(Problem.Create(400, "unknown_role", ProblemTexts.ValidationTitle,
                         new($"Rôle inconnu; rôles : {string.Join(", ", Roles.All)}.", $"Unknown role; roles: {string.Join(", ", Roles.All)}."))))
             .WithName("DevToken").WithTags("Development").AllowAnonymous().ExcludeFromDescription();
         return routes;
     }
+
+    /// <summary>The connection itself is loopback and no proxy rewrote it (ForwardedHeaders keeps the
+    /// original in X-Original-For when it does).</summary>
+    public static bool IsLoopbackCaller(HttpContext http) =>
+        http.Connection.RemoteIpAddress is { } remote && System.Net.IPAddress.IsLoopback(remote)
+        && !http.Request.Headers.ContainsKey("X-Original-For");
 
     public sealed record DevTokenRequest(string Role);
 

@@ -26,9 +26,12 @@ public static class ClinicMailHost
             // The global cap; endpoints set their own lower limits (RequestLimitMetadata).
             kestrel.Limits.MaxRequestBodySize = settings.Limits.MaxCheckRequestBytes;
             kestrel.AddServerHeader = false;
+            // Above RequestGuards:MaxUrlChars, so a long URL reaches the app and gets a ProblemDetails 414.
+            kestrel.Limits.MaxRequestLineSize = 64 * 1024;
         });
 
         builder.Services.AddClinicMail(builder.Configuration, settings);
+        builder.Services.AddClinicMailHardening(builder.Configuration);
         builder.Services.AddClinicMailTelemetry(builder.Configuration);
         return builder;
     }
@@ -48,6 +51,7 @@ public static class ClinicMailHost
         app.UseExceptionHandler();
 
         app.UseRequestLocalization(HttpConventions.Localization());
+        app.UseClinicMailEdge();
 
         // The built add-in: ClinicMail:AddinDirectory (./run.sh), else an addin/ folder beside the binaries.
         var addin = options.AddinDirectory ?? Path.Combine(AppContext.BaseDirectory, "addin");
@@ -72,6 +76,7 @@ public static class ClinicMailHost
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseClinicMailRequestTimeouts();
 
         app.MapSystemEndpoints();
         app.MapCheckEndpoints();

@@ -10,7 +10,7 @@ namespace ClinicMail.Infrastructure.Tests.Audit;
 /// <remarks>The chain built for each test: records 1–20, checkpoint at 20 (its event is 21), records
 /// 22–30, checkpoint at 30 (event 31), records 32–35. The policy allows 10 unsigned records.</remarks>
 [TestFixtureSource(typeof(Storage.StorageProviders), nameof(Storage.StorageProviders.All))]
-public sealed class AuditTamperTests(Storage.StorageProvider provider)
+public class AuditTamperTests(Storage.StorageProvider provider)
 {
     private const long MaxUnsigned = 10;
 
@@ -18,11 +18,15 @@ public sealed class AuditTamperTests(Storage.StorageProvider provider)
     private ProviderAuditSigningKey _key = null!;
     private IAuditTestDatabase _db = null!;
     private AuditCheckpointer _checkpointer = null!;
-    private FileAuditCheckpointCopy _copy = null!;
+    private IAuditCheckpointCopy _copy = null!;
     private AuditHeadWitness _witness = null!;
     private RecordingAlert _alert = null!;
 
     private Task<IAuditTestDatabase> CreateDatabaseAsync() => AuditTestDatabases.CreateAsync(provider);
+
+    /// <summary>The copy outside the database: a file (embedded default) unless a subclass says otherwise.</summary>
+    protected virtual Task<IAuditCheckpointCopy> CreateCopyAsync(string folder) =>
+        Task.FromResult<IAuditCheckpointCopy>(new FileAuditCheckpointCopy(Path.Combine(folder, "copies", Guid.NewGuid().ToString("N") + ".jsonl")));
 
     [OneTimeSetUp]
     public void CreateKey()
@@ -44,7 +48,7 @@ public sealed class AuditTamperTests(Storage.StorageProvider provider)
     {
         _db = await CreateDatabaseAsync();
         var writer = new DirectAuditWriter(_db.Store, TimeProvider.System);
-        _copy = new FileAuditCheckpointCopy(Path.Combine(_keyDirectory, "copies", Guid.NewGuid().ToString("N") + ".jsonl"));
+        _copy = await CreateCopyAsync(_keyDirectory);
         _witness = new AuditHeadWitness();
         _alert = new RecordingAlert();
         _checkpointer = new AuditCheckpointer(_db.Review, writer, _key, TimeProvider.System, Verifier(), _copy, _alert, _witness);
@@ -59,9 +63,13 @@ public sealed class AuditTamperTests(Storage.StorageProvider provider)
     [TearDown]
     public async Task TearDownAsync()
     {
-        _checkpointer.Dispose();
-        _copy.Dispose();
-        await _db.DisposeAsync();
+        // Null when SetUp stopped early (no Azurite: the blob subclass is ignored).
+        _checkpointer?.Dispose();
+        (_copy as IDisposable)?.Dispose();
+        if (_db is not null)
+        {
+            await _db.DisposeAsync();
+        }
     }
 
     [Test]
@@ -471,4 +479,12 @@ internal sealed class RecordingAlert : IAuditIntegrityAlert
     public List<AuditVerification> Raised { get; } = [];
 
     public void Raise(AuditVerification verification) => Raised.Add(verification);
+}
+
+/// <summary>The tamper scripts with production's copy outside the database: append blobs in a container
+/// (Azurite; ignored only when <c>CLINICMAIL_TEST_AZURITE</c> is absent), on every provider.</summary>
+public sealed class AuditTamperOnBlobCopyTests(Storage.StorageProvider provider) : AuditTamperTests(provider)
+{
+    protected override async Task<IAuditCheckpointCopy> CreateCopyAsync(string folder) =>
+        new BlobAuditCheckpointCopy(await AzuriteContainer.CreateAsync(), TimeProvider.System);
 }

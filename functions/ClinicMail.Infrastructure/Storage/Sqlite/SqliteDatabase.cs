@@ -36,6 +36,47 @@ public sealed class SqliteDatabase : IStorageDatabase
 
     public string ConnectionString { get; }
 
+    /// <summary>The file holds the registry and the audit log: owner-only from the first byte (0600; SQLite
+    /// gives its -wal and -shm files the same mode), in a folder created owner-only (0700). A folder that
+    /// already exists is left as it is (it may be shared, like /tmp); a file created wider by an earlier
+    /// version is narrowed.</summary>
+    private void CreateOwnerOnly()
+    {
+        var directory = Path.GetDirectoryName(DatabasePath);
+        if (OperatingSystem.IsWindows())
+        {
+            if (!string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            return;
+        }
+
+        if (!string.IsNullOrEmpty(directory) && !Directory.Exists(directory))
+        {
+            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        if (!File.Exists(DatabasePath))
+        {
+            try
+            {
+                using var created = new FileStream(DatabasePath, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerOnly });
+            }
+            catch (IOException) when (File.Exists(DatabasePath))
+            {
+                // Another process created it first: narrowed below.
+            }
+        }
+
+        if ((File.GetUnixFileMode(DatabasePath) & ~OwnerOnly) != 0)
+        {
+            File.SetUnixFileMode(DatabasePath, OwnerOnly);
+        }
+    }
+
     /// <summary>The schema scripts this build knows, in version order.</summary>
     public static IReadOnlyList<Migration> Migrations => EmbeddedMigrations.Value;
 
@@ -78,11 +119,7 @@ public sealed class SqliteDatabase : IStorageDatabase
     /// <returns>The versions applied by this call (empty when the schema was already current).</returns>
     public Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken = default)
     {
-        var directory = Path.GetDirectoryName(DatabasePath);
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
+        CreateOwnerOnly();
 
         return MigrationRunner.MigrateAsync(this, _timeProvider, cancellationToken);
     }
