@@ -25,8 +25,8 @@ public static class SecureRegistration
 {
     public static IServiceCollection AddClinicMailSecure(this IServiceCollection services, IConfiguration configuration, StartupSettings settings)
     {
-        var secure = configuration.GetSection(SecureOptions.Section).Get<SecureOptions>() ?? new SecureOptions();
-        services.AddOptions<SecureOptions>().Bind(configuration.GetSection(SecureOptions.Section));
+        // IOptions<SecureOptions> is registered with the other sections (SettingsRegistration); this copy sizes the rate limits.
+        var secure = Settings.ReadOrThrow(configuration, SecureOptions.Section, new SecureOptionsValidator());
 
         // Stateless apart from the key-encryption key, itself a singleton.
         services.TryAddSingleton(sp => new EnvelopeEncryptor(sp.GetRequiredService<IKeyEncryptionKey>()));
@@ -61,14 +61,10 @@ public static class SecureRegistration
     /// there is no silent fallback to files.</summary>
     private static void AddClinicMailMail(this IServiceCollection services, IConfiguration configuration, StartupSettings settings)
     {
-        var mail = configuration.GetSection(MailOptions.Section).Get<MailOptions>() ?? new MailOptions();
+        // Graph needs a sender, production needs Graph: MailOptionsValidator refuses anything else.
+        var mail = Settings.ReadOrThrow(configuration, MailOptions.Section, new MailOptionsValidator(Microsoft.Extensions.Options.Options.Create(settings.ClinicMail)));
         if (mail.IsGraph)
         {
-            if (string.IsNullOrWhiteSpace(mail.SenderAddress))
-            {
-                throw new StartupConfigurationException(["Mail:SenderAddress must name the clinic mailbox codes are sent from when Mail:Provider is 'Graph' (env Mail__SenderAddress)."]);
-            }
-
             // Production: app-only Graph as the Function App's user-assigned managed identity, nothing
             // else (no developer sign-in or environment credential in the chain); Mail.Send for the
             // sender mailbox comes from Exchange RBAC for Applications (infra/exchange/grant-mail-send.ps1).
@@ -79,11 +75,6 @@ public static class SecureRegistration
             // One pipeline per process (it caches the Graph token).
             services.TryAddSingleton<IMailSender>(_ => new GraphMailSender(mail.SenderAddress!, credential));
             return;
-        }
-
-        if (settings.ClinicMail.IsProduction)
-        {
-            throw new StartupConfigurationException(["Mail:Provider must be 'Graph' in production, with Mail:SenderAddress (env Mail__Provider, Mail__SenderAddress)."]);
         }
 
         var folder = string.IsNullOrWhiteSpace(mail.PickupDirectory) ? Path.Combine(settings.ClinicMail.DataDirectory, "mail-pickup") : mail.PickupDirectory;
