@@ -1,7 +1,3 @@
-using System.Net;
-using System.Security.Cryptography;
-using System.Text;
-using System.Threading.RateLimiting;
 using Azure.Core;
 using Azure.Identity;
 using ClinicMail.Application.Handlers;
@@ -49,6 +45,8 @@ public static class SecureRegistration
         }
 
         services.AddRateLimiter(limiter => ConfigureRateLimits(limiter, secure));
+        // The worker's copy of the same limits; its windows live as long as the process.
+        services.TryAddSingleton<ReaderRateLimiter>();
 
         // ASP.NET Core's request log writes every URL at Information, and a reader URL holds the
         // link token: that category logs warnings and above only (docs/secure-delivery.md also
@@ -83,66 +81,14 @@ public static class SecureRegistration
         services.TryAddSingleton<IMailSender>(sp => new PickupDirectoryMailSender(folder, from, sp.GetRequiredService<TimeProvider>()));
     }
 
-    /// <summary>Per link (endpoint policies) and per client address (global limiter on the reader's
-    /// paths). Rejections answer 429 with Retry-After and a bilingual page.</summary>
+    /// <summary>The local host's rate limits: the reader's partitions (<see cref="ReaderRateLimits"/>, shared
+    /// with the worker's <see cref="ReaderRateLimiter"/>) as endpoint policies and the global limiter.</summary>
     private static void ConfigureRateLimits(RateLimiterOptions limiter, SecureOptions secure)
     {
         limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-        limiter.OnRejected = async (context, ct) =>
-        {
-            if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry))
-            {
-                context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-
-            var lang = context.HttpContext.Request.HasFormContentType ? null : context.HttpContext.Request.Query["lang"].ToString();
-            await SecureReaderHandler.TooManyRequests(lang == "en" ? "en" : "fr").ExecuteAsync(context.HttpContext).ConfigureAwait(false);
-        };
-        limiter.AddPolicy(ReaderRateLimits.CodePolicy, http => RateLimitPartition.GetFixedWindowLimiter(
-            "code:" + TokenKey(http), _ => Window(secure.CodesPerToken, secure.RateWindow)));
-        limiter.AddPolicy(ReaderRateLimits.VerifyPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
-            "verify:" + TokenKey(http), _ => Window(secure.VerificationsPerToken, secure.RateWindow)));
-        limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
-            PartitionedRateLimiter.Create<HttpContext, string>(http => IsReader(http)
-                ? RateLimitPartition.GetFixedWindowLimiter("reader:" + ClientAddress(http), _ => Window(secure.ReaderRequestsPerIpPerMinute, TimeSpan.FromMinutes(1)))
-                : RateLimitPartition.GetNoLimiter("other")),
-            PartitionedRateLimiter.Create<HttpContext, string>(http => IsCodeStep(http)
-                ? RateLimitPartition.GetFixedWindowLimiter("codes:" + ClientAddress(http), _ => Window(secure.CodeRequestsPerIp, secure.RateWindow))
-                : RateLimitPartition.GetNoLimiter("other")));
-    }
-
-    private static FixedWindowRateLimiterOptions Window(int permits, TimeSpan window) => new()
-    {
-        PermitLimit = Math.Max(1, permits),
-        Window = window,
-        QueueLimit = 0,
-        AutoReplenishment = true,
-    };
-
-    private static bool IsReader(HttpContext http) => http.Request.Path.StartsWithSegments("/secure", StringComparison.Ordinal);
-
-    private static bool IsCodeStep(HttpContext http) =>
-        IsReader(http) && HttpMethods.IsPost(http.Request.Method)
-        && (http.Request.Path.Value!.EndsWith("/code", StringComparison.Ordinal) || http.Request.Path.Value!.EndsWith("/verify", StringComparison.Ordinal));
-
-    /// <summary>The partition key of a link: a hash, so the limiter never holds link tokens in memory.</summary>
-    private static string TokenKey(HttpContext http) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(http.Request.RouteValues["token"]?.ToString() ?? "")).AsSpan(0, 16));
-
-    /// <summary>The client's address. Behind the Functions host every request arrives from loopback,
-    /// so there (and only there) the first X-Forwarded-For entry the platform's front end added is used.</summary>
-    internal static string ClientAddress(HttpContext http)
-    {
-        var remote = http.Connection.RemoteIpAddress;
-        if ((remote is null || IPAddress.IsLoopback(remote)) && http.Request.Headers["X-Forwarded-For"].ToString() is { Length: > 0 } forwarded)
-        {
-            var first = forwarded.Split(',')[0].Trim();
-            if (IPAddress.TryParse(first, out var parsed) || IPEndPoint.TryParse(first, out var endpoint) && (parsed = endpoint.Address) is not null)
-            {
-                return parsed!.ToString();
-            }
-        }
-
-        return remote?.ToString() ?? "unknown";
+        limiter.OnRejected = (context, _) => new ValueTask(ReaderRateLimits.RejectAsync(context.HttpContext, context.Lease));
+        limiter.AddPolicy(ReaderRateLimits.CodePolicy, http => ReaderRateLimits.PerLink(ReaderRateLimits.CodePolicy, http.Request.RouteValues["token"]?.ToString(), secure));
+        limiter.AddPolicy(ReaderRateLimits.VerifyPolicy, http => ReaderRateLimits.PerLink(ReaderRateLimits.VerifyPolicy, http.Request.RouteValues["token"]?.ToString(), secure));
+        limiter.GlobalLimiter = ReaderRateLimits.PerAddress(secure);
     }
 }

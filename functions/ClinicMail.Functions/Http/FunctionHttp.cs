@@ -2,6 +2,7 @@ using System.Text.Json;
 using ClinicMail.Application.Hosting;
 using ClinicMail.Application.Http;
 using ClinicMail.Application.Problems;
+using ClinicMail.Application.Secure;
 using ClinicMail.Application.Validation;
 using FluentValidation;
 using Microsoft.AspNetCore.Authentication;
@@ -26,18 +27,19 @@ public sealed class FunctionHttp(
     IOptions<ClinicMailOptions> clinic,
     IOptions<LimitsOptions> limits,
     IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
+    ReaderRateLimiter readerLimits,
     ILoggerFactory loggers)
 {
     private readonly RequestLocalizationOptions _localization = HttpConventions.Localization();
 
     /// <summary>A route without a body. <paramref name="policy"/> null: anonymous (health, the patient's reader).</summary>
-    public Task RunAsync(HttpRequest request, string? policy, Func<HttpContext, Task<IResult>> handler, Limit? limit = null) =>
-        PipelineAsync(request.HttpContext, policy, limit, handler);
+    public Task RunAsync(HttpRequest request, string? policy, Func<HttpContext, Task<IResult>> handler, Limit? limit = null, LinkRateLimit? rateLimit = null) =>
+        PipelineAsync(request.HttpContext, policy, limit, rateLimit, handler);
 
     /// <summary>A route with a JSON body of <typeparamref name="TBody"/>, validated by its registered validator when there is one.</summary>
     public Task RunAsync<TBody>(HttpRequest request, string? policy, Func<HttpContext, TBody, Task<IResult>> handler, Limit? limit = null)
         where TBody : class =>
-        PipelineAsync(request.HttpContext, policy, limit, async http =>
+        PipelineAsync(request.HttpContext, policy, limit, null, async http =>
         {
             var (body, problem) = await BindAsync<TBody>(http).ConfigureAwait(false);
             return problem ?? await handler(http, body!).ConfigureAwait(false);
@@ -46,7 +48,11 @@ public sealed class FunctionHttp(
     /// <summary>A named body limit (<c>Limits:*</c>), as the local host's <c>WithRequestLimit</c>.</summary>
     public sealed record Limit(string Name, Func<LimitsOptions, long> Bytes);
 
-    private async Task PipelineAsync(HttpContext http, string? policy, Limit? limit, Func<HttpContext, Task<IResult>> handler)
+    /// <summary>A reader route's per-link rate-limit policy (<see cref="ReaderRateLimits"/>), as the local host's
+    /// <c>RequireRateLimiting</c>; the per-address limits apply to every reader path without one.</summary>
+    public sealed record LinkRateLimit(string Policy, string Token);
+
+    private async Task PipelineAsync(HttpContext http, string? policy, Limit? limit, LinkRateLimit? rateLimit, Func<HttpContext, Task<IResult>> handler)
     {
         HttpConventions.AddSecurityHeaders(http, clinic.Value.IsDevelopment);
         var localization = new RequestLocalizationMiddleware(
@@ -55,6 +61,12 @@ public sealed class FunctionHttp(
                 try
                 {
                     if (limit is not null && await HttpConventions.RefuseOversizedAsync(context, limit.Name, limit.Bytes(limits.Value)).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+
+                    // After the body limit and before authentication, where the local host's UseRateLimiter sits.
+                    if (!await readerLimits.AdmitAsync(context, rateLimit?.Policy, rateLimit?.Token).ConfigureAwait(false))
                     {
                         return;
                     }
