@@ -88,6 +88,8 @@ public static class ServiceRegistration
         {
             document.Info.Title = "ClinicMail API";
             document.Info.Description = "Checks physicians' e-mail drafts against the Collège des médecins du Québec rules. See docs/api.md.";
+            // Served at the caller's own origin: no server list, so the document is the same on every host (docs/openapi.json).
+            document.Servers = [];
             return Task.CompletedTask;
         }));
         return services;

@@ -70,7 +70,7 @@ public sealed class WorkerRouteTests
     {
         var anonymous = new HashSet<string>(StringComparer.Ordinal)
         {
-            "Health", "Ready", "AddinFiles", "SecureReader", "SecureReaderSendCode", "SecureReaderVerify", "SecureReaderAttachment", "SecureReaderReply", "SecureReaderStylesheet",
+            "Health", "Ready", "OpenApi", "AddinFiles", "SecureReader", "SecureReaderSendCode", "SecureReaderVerify", "SecureReaderAttachment", "SecureReaderReply", "SecureReaderStylesheet",
         };
         var covered = Protected.Select(p => _worker.SendAsync(p.Method, p.Path).GetAwaiter().GetResult().Function).ToHashSet(StringComparer.Ordinal);
         var all = FunctionsLayoutTests.HttpFunctions().Select(f => f.Name).Where(n => !anonymous.Contains(n));
