@@ -13,7 +13,7 @@ const officeAddinRules = Object.fromEntries(
 );
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "coverage/**"] },
+  { ignores: ["dist/**", "node_modules/**", "coverage/**", "src/shared/contract.generated.ts"] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

@@ -174,6 +174,15 @@ run_addin_suites() {
     (cd addin && CLINICMAIL_BASE_URL="$APP_URL" CLINICMAIL_MAIL_PICKUP="$APP_DATA/mail-pickup" CLINICMAIL_ARTIFACTS="$ART" \
       npx vitest run --config vitest.browser.config.ts --reporter=default --reporter=json --outputFile="$ART/browser.json") >"$ART/browser.log" 2>&1
     count_vitest "$ART/browser.json" "browser"
+    # Before the app stops (its mail pickup holds the link tokens the suite created): none of what the
+    # suite sent may appear in the app's log or telemetry output (issue 15; docs/security.md).
+    echo "== telemetry scan: PHI markers the browser suite sent, in the app's log and telemetry"
+    if node addin/scripts/phi-scan.mjs "$APP_DATA/mail-pickup" addin/test/browser,addin/src/sandbox \
+        "$ART/app.log" "$ART"/telemetry*.json* >"$ART/phi-scan.log" 2>&1; then
+      add_counts 1 0 0; sed 's/^/   /' "$ART/phi-scan.log"
+    else
+      cat "$ART/phi-scan.log"; suite_failed "PHI markers in the app's log or telemetry (see test-artifacts/phi-scan.log)"
+    fi
   else
     suite_failed "browser tests: the app did not start"
   fi

@@ -69,6 +69,9 @@ public sealed class StartupSettingsTests
             ["Keys:KeyName"] = "clinicmail-kek",
             ["Identity:ClientId"] = "6f1c2b9e-4b1a-4f0e-9a55-0c3d2a7b8e11",
             ["Identity:AllowedTenants:0"] = "0b7f6b2c-9a3e-4c55-9d7e-2f1f4c0a9e11",
+            // Every section is checked at once since options took one shape: production mail is Graph.
+            ["Mail:Provider"] = "Graph",
+            ["Mail:SenderAddress"] = "clinicmail@clinique.med",
         }));
 
         Assert.That(settings.Storage.IsPostgres, Is.True);

@@ -3,6 +3,13 @@
 // The add-in never trusts these values for control flow beyond what the server decided:
 // `decision` is the authority, everything else is for explaining and fixing.
 
+import type { components } from "./contract.generated";
+
+/** The API's own schemas, generated from its description (docs/openapi.json) by `npm run contract`.
+ *  The add-in's types below are mapped onto them where the shapes agree, and checked against them
+ *  where the add-in's view is narrower (see the end of this file). */
+export type ApiSchemas = components["schemas"];
+
 export type Language = "fr" | "en";
 
 export interface LocalizedText {
@@ -41,19 +48,11 @@ export interface Draft {
   client?: { name: string; version: string };
 }
 
-export type Decision = "allow" | "warn" | "block";
-export type SecureDelivery = "required" | "recommended" | "not_needed";
-export type Severity = "block" | "warn" | "info";
+export type Decision = ApiSchemas["Decision"];
+export type SecureDelivery = ApiSchemas["SecureDelivery"];
+export type Severity = ApiSchemas["Severity"];
 export type RecipientField = "to" | "cc" | "bcc";
-export type RecipientStatus =
-  | "internal"
-  | "consented_patient"
-  | "patient_without_consent"
-  | "restricted_patient"
-  | "third_party"
-  | "lookalike"
-  | "unknown"
-  | "invalid";
+export type RecipientStatus = ApiSchemas["RecipientStatus"];
 
 export interface Evidence {
   part: "subject" | "body" | "quoted" | "attachment_name";
@@ -101,7 +100,7 @@ export interface Reason {
   categories?: string[];
 }
 
-export type FixKind = "move_to_bcc" | "replace_address" | "send_securely" | "remove_recipient";
+export type FixKind = ApiSchemas["FixKind"];
 
 export interface Fix {
   kind: FixKind;
@@ -181,3 +180,11 @@ export interface ProblemDetails {
   detail?: string;
   errors?: Record<string, string[]>;
 }
+
+// Compile-time drift checks: every field the add-in reads or sends exists in the API's description.
+// `client` is sent for the server's logs of add-in versions and is not part of the documented draft.
+type Assert<T extends true> = T;
+type FieldsKnown<Mine, Api> = Exclude<keyof Mine, keyof Api> extends never ? true : false;
+export type DraftFieldsKnown = Assert<FieldsKnown<Omit<Draft, "client">, ApiSchemas["Draft"]>>;
+export type CheckResultFieldsKnown = Assert<FieldsKnown<CheckResult, ApiSchemas["CheckResponse"]>>;
+export type EvidenceFieldsKnown = Assert<FieldsKnown<Evidence, ApiSchemas["Evidence"]>>;

@@ -19,9 +19,9 @@ public static class AuditIntegrityRegistration
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(audit);
-        var keys = configuration.GetSection(KeyProviderOptions.SectionName).Get<KeyProviderOptions>() ?? new KeyProviderOptions();
-        keys.AllowDevelopmentKeys = settings.ClinicMail.IsDevelopment && keys.VaultUri is null;
-        var signing = configuration.GetSection(AuditSigningKeyOptions.Section).Get<AuditSigningKeyOptions>() ?? new AuditSigningKeyOptions();
+        var keys = Settings.ReadOrThrow(configuration, KeyProviderOptions.SectionName, new KeyProviderOptionsValidator(Options.Create(settings.ClinicMail)),
+            k => EmbeddedDefaults.Apply(k, settings.ClinicMail));
+        var signing = Settings.ReadOrThrow(configuration, AuditSigningKeyOptions.Section, new AuditSigningKeyOptionsValidator());
         var dataDirectory = settings.ClinicMail.DataDirectory;
 
         // One signing key per process, opened by a startup step so a missing key stops startup.

@@ -28,9 +28,10 @@ public static class ClinicMailComposition
     /// them — for the CLI's <c>check</c>, which reads a registry file and records nothing.</summary>
     public static IServiceCollection AddClinicMailDecisions(this IServiceCollection services, IConfiguration configuration)
     {
-        var clinic = configuration.GetSection(ClinicMailOptions.Section).Get<ClinicMailOptions>() ?? new ClinicMailOptions();
+        // No host starts here, so the sections are read and checked now (the mode is not needed to decide).
+        var clinic = Settings.ReadOrThrow(configuration, ClinicMailOptions.Section, new ClinicMailOptionsValidator(modeRequired: false), EmbeddedDefaults.Normalize);
         services.AddOptions<ClinicMailOptions>().Configure(o => ServiceRegistration.Copy(clinic, o));
-        services.TryAddSingleton(Options.Create(PolicyConfiguration.Read(configuration)));
+        services.TryAddSingleton(Options.Create(SettingsRegistration.ReadPolicy(configuration)));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(DraftChecker.Default);
         services.TryAddSingleton<DecisionService>();

@@ -27,7 +27,6 @@ using ClinicMail.Infrastructure.Storage.Sqlite;
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Severity = ClinicMail.Core.Policy.Severity;
 
 namespace ClinicMail.Application.Hosting;
 
@@ -37,11 +36,11 @@ public static class ServiceRegistration
 {
     public static IServiceCollection AddClinicMailServices(this IServiceCollection services, IConfiguration configuration, StartupSettings settings)
     {
-        services.AddOptions<ClinicMailOptions>().Configure(o => Copy(settings.ClinicMail, o));
-        services.AddOptions<LimitsOptions>().Bind(configuration.GetSection(LimitsOptions.Section));
+        // Every section as IOptions<T>, bound, defaulted and validated at start (docs/configuration.md).
+        services.AddClinicMailSettings(configuration);
         services.AddSingleton(settings.Storage);
         services.AddSingleton(settings.Identity);
-        services.AddSingleton(Options.Create(PolicyConfiguration.Read(configuration)));
+        services.AddSingleton(Options.Create(SettingsRegistration.ReadPolicy(configuration)));
 
         // Singletons: the engines are sealed and stateless; time is a process-wide clock.
         services.TryAddSingleton(TimeProvider.System);
@@ -100,6 +99,8 @@ public static class ServiceRegistration
         {
             document.Info.Title = "ClinicMail API";
             document.Info.Description = "Checks physicians' e-mail drafts against the Collège des médecins du Québec rules. See docs/api.md.";
+            // Served at the caller's own origin: no server list, so the document is the same on every host (docs/openapi.json).
+            document.Servers = [];
             return Task.CompletedTask;
         }));
         return services;
@@ -161,13 +162,9 @@ public static class ServiceRegistration
 
     private static IServiceCollection AddClinicMailKeys(this IServiceCollection services, IConfiguration configuration, StartupSettings settings)
     {
-        var keys = configuration.GetSection(KeyProviderOptions.SectionName).Get<KeyProviderOptions>() ?? new KeyProviderOptions();
         // The local key file exists only in development, under the data folder; production names a vault key.
-        keys.AllowDevelopmentKeys = settings.ClinicMail.IsDevelopment && keys.VaultUri is null;
-        if (keys.AllowDevelopmentKeys && configuration[$"{KeyProviderOptions.SectionName}:LocalKeyPath"] is null)
-        {
-            keys.LocalKeyPath = Path.Combine(settings.ClinicMail.DataDirectory, "keys", "kek.pem");
-        }
+        var keys = Settings.ReadOrThrow(configuration, KeyProviderOptions.SectionName, new KeyProviderOptionsValidator(Options.Create(settings.ClinicMail)),
+            k => EmbeddedDefaults.Apply(k, settings.ClinicMail));
 
         // One key-encryption key per process (it caches the vault's public key); created by a startup
         // step so a missing or unreachable key stops startup instead of failing the first patient.
@@ -183,11 +180,7 @@ public static class ServiceRegistration
 
     private static IServiceCollection AddClinicMailAudit(this IServiceCollection services, IConfiguration configuration, StartupSettings settings)
     {
-        var audit = configuration.GetSection(AuditOptions.Section).Get<AuditOptions>() ?? new AuditOptions();
-        if (audit.Problems() is { Count: > 0 } problems)
-        {
-            throw new StartupConfigurationException(problems);
-        }
+        var audit = Settings.ReadOrThrow(configuration, AuditOptions.Section, new AuditOptionsValidator());
 
         services.TryAddSingleton(Options.Create(audit));
         // Singletons: the checkpointer owns the lock that keeps two signings of one head apart; the
@@ -233,36 +226,9 @@ public static class FingerprintKey
     public static byte[] LoadOrCreate(string path) => PrivateFile.ReadOrCreate(path, () => RandomNumberGenerator.GetBytes(32));
 }
 
-/// <summary><c>Policy:*</c> — per-rule severity from configuration (docs/policy.md).</summary>
+/// <summary><c>Policy:*</c> — per-rule severity from configuration (docs/policy.md), read through
+/// <see cref="PolicySettings"/> and its validator like every other section.</summary>
 public static class PolicyConfiguration
 {
-    public static PolicyOptions Read(IConfiguration configuration)
-    {
-        var section = configuration.GetSection("Policy");
-        var rules = new Dictionary<ReasonCode, RuleSetting>();
-        foreach (var rule in section.GetSection("Rules").GetChildren())
-        {
-            var code = Enum.GetValues<ReasonCode>().FirstOrDefault(c => string.Equals(Codes.Of(c), rule.Key, StringComparison.Ordinal), (ReasonCode)(-1));
-            if ((int)code < 0 || code == ReasonCode.CheckFailed)
-            {
-                throw new StartupConfigurationException([$"Policy:Rules:{rule.Key} is not a configurable reason code (see docs/policy.md)."]);
-            }
-
-            var defaults = PolicyOptions.Defaults[code];
-            var severity = rule["Severity"] is { } s ? Enum.Parse<Severity>(s, ignoreCase: true) : defaults.Severity;
-            var overridable = rule["Overridable"] is { } o ? bool.Parse(o) : defaults.Overridable;
-            rules[code] = new RuleSetting(severity, overridable);
-        }
-
-        return new PolicyOptions
-        {
-            Rules = rules,
-            BlockUnknownRecipientWithClinicalContent = section.GetValue("BlockUnknownRecipientWithClinicalContent", true),
-            BlockNonProfessionalSenderWithClinicalContent = section.GetValue("BlockNonProfessionalSenderWithClinicalContent", true),
-            RequireSecureDeliveryForClinicalContent = section.GetValue("RequireSecureDeliveryForClinicalContent", true),
-            NetworkDomains = section.GetSection("NetworkDomains").Get<string[]>() is { Length: > 0 } network
-                ? [.. network.Select(d => d.Trim().TrimStart('@').ToLowerInvariant())]
-                : PolicyOptions.DefaultNetworkDomains,
-        };
-    }
+    public static PolicyOptions Read(IConfiguration configuration) => SettingsRegistration.ReadPolicy(configuration);
 }

@@ -1,5 +1,10 @@
 using ClinicMail.Application.Identity;
-using ClinicMail.Infrastructure.Identity;
+using ClinicMail.Application.Secure;
+using ClinicMail.Core.Audit;
+using ClinicMail.Infrastructure.Audit;
+using ClinicMail.Infrastructure.Keys;
+using ClinicMail.Infrastructure.Telemetry;
+using Microsoft.Extensions.Options;
 
 namespace ClinicMail.Application.Hosting;
 
@@ -38,90 +43,30 @@ public sealed class StorageOptions
     public bool IsPostgres => string.Equals(Provider, "Postgres", StringComparison.OrdinalIgnoreCase);
 }
 
-/// <summary>All settings, read and checked once at startup. A missing or contradictory setting stops the
-/// app with a message naming every problem — the setting's name, never its value (values may be secrets).</summary>
+/// <summary>All settings, read and checked once at startup (docs/configuration.md). A missing or
+/// contradictory setting stops the app with a message naming every problem, in English and French — the
+/// setting's name, never its value (values may be secrets). Each section is read by <see cref="Settings.Read{T}"/>
+/// with the same validator <c>ValidateOnStart()</c> runs on its <c>IOptions&lt;T&gt;</c>.</summary>
 public sealed record StartupSettings(ClinicMailOptions ClinicMail, IdentityOptions Identity, StorageOptions Storage, LimitsOptions Limits)
 {
     public static StartupSettings Read(IConfiguration configuration)
     {
-        var clinic = configuration.GetSection(ClinicMailOptions.Section).Get<ClinicMailOptions>() ?? new ClinicMailOptions();
-        var identity = configuration.GetSection(IdentityOptions.Section).Get<IdentityOptions>() ?? new IdentityOptions();
-        var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
-        var limits = configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>() ?? new LimitsOptions();
-
         var problems = new List<string>();
-        if (!clinic.IsDevelopment && !clinic.IsProduction)
-        {
-            problems.Add("ClinicMail:Mode must be 'Development' or 'Production' (env ClinicMail__Mode).");
-        }
+        var clinic = Settings.Read(configuration, ClinicMailOptions.Section, new ClinicMailOptionsValidator(), problems, EmbeddedDefaults.Normalize);
+        var mode = Options.Create(clinic);
+        var identity = Settings.Read(configuration, IdentityOptions.Section, new IdentityOptionsValidator(mode), problems, o => EmbeddedDefaults.Apply(o, clinic));
+        var storage = Settings.Read(configuration, StorageOptions.Section, new StorageOptionsValidator(mode), problems, o => EmbeddedDefaults.Apply(o, clinic));
+        var limits = Settings.Read(configuration, LimitsOptions.Section, new LimitsOptionsValidator(), problems);
 
-        if (clinic.IsDevelopment)
-        {
-            // Embedded defaults: SQLite under the data folder, the development issuer.
-            if (string.IsNullOrEmpty(storage.Provider))
-            {
-                storage.Provider = "Sqlite";
-            }
-
-            if (storage.IsSqlite && string.IsNullOrEmpty(storage.ConnectionString))
-            {
-                storage.ConnectionString = Path.Combine(clinic.DataDirectory, "clinicmail.db");
-            }
-
-            if (identity.IsDevelopment)
-            {
-                identity.ClientId = string.IsNullOrEmpty(identity.ClientId) ? DevelopmentIssuer.ClientId : identity.ClientId;
-                if (identity.AllowedTenants.Count == 0)
-                {
-                    identity.AllowedTenants.Add(DevelopmentIssuer.TenantId);
-                }
-            }
-        }
-
-        if (clinic.IsProduction)
-        {
-            if (identity.IsDevelopment)
-            {
-                problems.Add("Identity:Mode is 'Development' but ClinicMail:Mode is 'Production': the development issuer never runs in production. Set Identity:Mode to 'Entra'.");
-            }
-
-            if (!storage.IsPostgres)
-            {
-                problems.Add("Storage:Provider must be 'Postgres' in production (env Storage__Provider).");
-            }
-
-            if (string.IsNullOrEmpty(configuration["Keys:VaultUri"]) || string.IsNullOrEmpty(configuration["Keys:KeyName"]))
-            {
-                problems.Add("Keys:VaultUri and Keys:KeyName must name the Azure Key Vault key in production (env Keys__VaultUri, Keys__KeyName).");
-            }
-
-            if (clinic.InternalDomains.Count == 0)
-            {
-                problems.Add("ClinicMail:InternalDomains must list the organisation's domains (env ClinicMail__InternalDomains__0).");
-            }
-        }
-
-        if (!identity.IsDevelopment)
-        {
-            if (!Guid.TryParse(identity.ClientId, out _))
-            {
-                problems.Add("Identity:ClientId must be the API's application (client) id, a GUID (env Identity__ClientId).");
-            }
-
-            if (identity.AllowedTenants.Count == 0 || identity.AllowedTenants.Any(t => !Guid.TryParse(t, out _)))
-            {
-                problems.Add("Identity:AllowedTenants must list at least one tenant id (GUID) (env Identity__AllowedTenants__0).");
-            }
-        }
-
-        if (!storage.IsSqlite && !storage.IsPostgres)
-        {
-            problems.Add("Storage:Provider must be 'Sqlite' or 'Postgres' (env Storage__Provider).");
-        }
-        else if (string.IsNullOrEmpty(storage.ConnectionString))
-        {
-            problems.Add("Storage:ConnectionString is required (env Storage__ConnectionString).");
-        }
+        // The other sections are read again where they are registered; reading them here too means one
+        // startup error lists every problem of the configuration at once.
+        Settings.Read(configuration, KeyProviderOptions.SectionName, new KeyProviderOptionsValidator(mode), problems, o => EmbeddedDefaults.Apply(o, clinic));
+        Settings.Read(configuration, AuditSigningKeyOptions.Section, new AuditSigningKeyOptionsValidator(), problems);
+        Settings.Read(configuration, SecureOptions.Section, new SecureOptionsValidator(), problems);
+        Settings.Read(configuration, MailOptions.Section, new MailOptionsValidator(mode), problems);
+        Settings.Read(configuration, AuditOptions.Section, new AuditOptionsValidator(), problems);
+        Settings.Read(configuration, TelemetryOptions.Section, new TelemetryOptionsValidator(), problems);
+        Settings.Read(configuration, PolicySettings.Section, new PolicySettingsValidator(), problems);
 
         if (problems.Count > 0)
         {
@@ -134,7 +79,7 @@ public sealed record StartupSettings(ClinicMailOptions ClinicMail, IdentityOptio
 
 /// <summary>Startup refused: lists what to set. Never includes a configured value.</summary>
 public sealed class StartupConfigurationException(IReadOnlyList<string> problems)
-    : Exception("ClinicMail cannot start; fix the configuration:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => " - " + p)))
+    : Exception("ClinicMail cannot start; fix the configuration. / ClinicMail ne peut pas démarrer ; corrigez la configuration :" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => " - " + p)))
 {
     public IReadOnlyList<string> Problems { get; } = problems;
 }

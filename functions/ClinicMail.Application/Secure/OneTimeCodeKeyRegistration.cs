@@ -15,11 +15,19 @@ public static class OneTimeCodeKeyRegistration
     public static IServiceCollection AddOneTimeCodeKey(this IServiceCollection services, IConfiguration configuration, StartupSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var configured = configuration[Setting];
+        // Secure:CodeKey is checked at startup by SecureOptionsValidator; Decode keeps its own guard.
+        var configured = Settings.ReadOrThrow(configuration, SecureOptions.Section, new SecureOptionsValidator()).CodeKey;
         services.TryAddSingleton(_ => new OneTimeCodeKey(configured is { Length: > 0 }
             ? Decode(configured)
             : PrivateFile.ReadOrCreate(Path.Combine(settings.ClinicMail.DataDirectory, "secure-code-hmac.key"), () => System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))));
         return services;
+    }
+
+    /// <summary>Whether a configured key is base64 of at least 32 bytes (checked at startup by the Secure:* validator).</summary>
+    public static bool IsValid(string value)
+    {
+        var buffer = new byte[((value?.Length ?? 0) * 3 / 4) + 3];
+        return Convert.TryFromBase64String(value ?? "", buffer, out var written) && written >= 32;
     }
 
     private static byte[] Decode(string value)

@@ -48,6 +48,10 @@ public sealed class SecureOptions
     /// <summary>Where reply notifications go when the physician's token names no mailbox
     /// (<c>preferred_username</c>, <c>upn</c> or <c>email</c>); empty: no notification.</summary>
     public string? NotifyFallbackAddress { get; set; }
+
+    /// <summary>The server secret of the one-time code HMAC, base64 (at least 32 bytes); production: a Key
+    /// Vault reference. Empty: an owner-only file in the data folder (<see cref="OneTimeCodeKeyRegistration"/>).</summary>
+    public string? CodeKey { get; set; }
 }
 
 /// <summary><c>Mail:*</c> — how ClinicMail sends codes and notices.</summary>

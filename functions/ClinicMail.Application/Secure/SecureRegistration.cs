@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Threading.RateLimiting;
 using Azure.Core;
 using Azure.Identity;
 using ClinicMail.Application.Handlers;
@@ -24,8 +21,8 @@ public static class SecureRegistration
 {
     public static IServiceCollection AddClinicMailSecure(this IServiceCollection services, IConfiguration configuration, StartupSettings settings)
     {
-        var secure = configuration.GetSection(SecureOptions.Section).Get<SecureOptions>() ?? new SecureOptions();
-        services.AddOptions<SecureOptions>().Bind(configuration.GetSection(SecureOptions.Section));
+        // IOptions<SecureOptions> is registered with the other sections (SettingsRegistration); this copy sizes the rate limits.
+        var secure = Settings.ReadOrThrow(configuration, SecureOptions.Section, new SecureOptionsValidator());
 
         // Stateless apart from the key-encryption key, itself a singleton.
         services.TryAddSingleton(sp => new EnvelopeEncryptor(sp.GetRequiredService<IKeyEncryptionKey>()));
@@ -48,6 +45,8 @@ public static class SecureRegistration
         }
 
         services.AddRateLimiter(limiter => ConfigureRateLimits(limiter, secure));
+        // The worker's copy of the same limits; its windows live as long as the process.
+        services.TryAddSingleton<ReaderRateLimiter>();
 
         // ASP.NET Core's request log writes every URL at Information, and a reader URL holds the
         // link token: that category logs warnings and above only (docs/secure-delivery.md also
@@ -60,14 +59,10 @@ public static class SecureRegistration
     /// there is no silent fallback to files.</summary>
     private static void AddClinicMailMail(this IServiceCollection services, IConfiguration configuration, StartupSettings settings)
     {
-        var mail = configuration.GetSection(MailOptions.Section).Get<MailOptions>() ?? new MailOptions();
+        // Graph needs a sender, production needs Graph: MailOptionsValidator refuses anything else.
+        var mail = Settings.ReadOrThrow(configuration, MailOptions.Section, new MailOptionsValidator(Microsoft.Extensions.Options.Options.Create(settings.ClinicMail)));
         if (mail.IsGraph)
         {
-            if (string.IsNullOrWhiteSpace(mail.SenderAddress))
-            {
-                throw new StartupConfigurationException(["Mail:SenderAddress must name the clinic mailbox codes are sent from when Mail:Provider is 'Graph' (env Mail__SenderAddress)."]);
-            }
-
             // Production: app-only Graph as the Function App's user-assigned managed identity, nothing
             // else (no developer sign-in or environment credential in the chain); Mail.Send for the
             // sender mailbox comes from Exchange RBAC for Applications (infra/exchange/grant-mail-send.ps1).
@@ -80,65 +75,20 @@ public static class SecureRegistration
             return;
         }
 
-        if (settings.ClinicMail.IsProduction)
-        {
-            throw new StartupConfigurationException(["Mail:Provider must be 'Graph' in production, with Mail:SenderAddress (env Mail__Provider, Mail__SenderAddress)."]);
-        }
-
         var folder = string.IsNullOrWhiteSpace(mail.PickupDirectory) ? Path.Combine(settings.ClinicMail.DataDirectory, "mail-pickup") : mail.PickupDirectory;
         var from = string.IsNullOrWhiteSpace(mail.SenderAddress) ? "clinicmail@" + (settings.ClinicMail.InternalDomains.FirstOrDefault() ?? "clinicmail.local") : mail.SenderAddress;
         // Writes one file per mail: stateless, a singleton.
         services.TryAddSingleton<IMailSender>(sp => new PickupDirectoryMailSender(folder, from, sp.GetRequiredService<TimeProvider>()));
     }
 
-    /// <summary>Per link (endpoint policies) and per client address (global limiter on the reader's
-    /// paths). Rejections answer 429 with Retry-After and a bilingual page.</summary>
+    /// <summary>The local host's rate limits: the reader's partitions (<see cref="ReaderRateLimits"/>, shared
+    /// with the worker's <see cref="ReaderRateLimiter"/>) as endpoint policies and the global limiter.</summary>
     private static void ConfigureRateLimits(RateLimiterOptions limiter, SecureOptions secure)
     {
         limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-        limiter.OnRejected = async (context, ct) =>
-        {
-            if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry))
-            {
-                context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-
-            var lang = context.HttpContext.Request.HasFormContentType ? null : context.HttpContext.Request.Query["lang"].ToString();
-            await SecureReaderHandler.TooManyRequests(lang == "en" ? "en" : "fr").ExecuteAsync(context.HttpContext).ConfigureAwait(false);
-        };
-        limiter.AddPolicy(ReaderRateLimits.CodePolicy, http => RateLimitPartition.GetFixedWindowLimiter(
-            "code:" + TokenKey(http), _ => Window(secure.CodesPerToken, secure.RateWindow)));
-        limiter.AddPolicy(ReaderRateLimits.VerifyPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
-            "verify:" + TokenKey(http), _ => Window(secure.VerificationsPerToken, secure.RateWindow)));
-        limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
-            PartitionedRateLimiter.Create<HttpContext, string>(http => IsReader(http)
-                ? RateLimitPartition.GetFixedWindowLimiter("reader:" + ClientAddress(http), _ => Window(secure.ReaderRequestsPerIpPerMinute, TimeSpan.FromMinutes(1)))
-                : RateLimitPartition.GetNoLimiter("other")),
-            PartitionedRateLimiter.Create<HttpContext, string>(http => IsCodeStep(http)
-                ? RateLimitPartition.GetFixedWindowLimiter("codes:" + ClientAddress(http), _ => Window(secure.CodeRequestsPerIp, secure.RateWindow))
-                : RateLimitPartition.GetNoLimiter("other")));
+        limiter.OnRejected = (context, _) => new ValueTask(ReaderRateLimits.RejectAsync(context.HttpContext, context.Lease));
+        limiter.AddPolicy(ReaderRateLimits.CodePolicy, http => ReaderRateLimits.PerLink(ReaderRateLimits.CodePolicy, http.Request.RouteValues["token"]?.ToString(), secure));
+        limiter.AddPolicy(ReaderRateLimits.VerifyPolicy, http => ReaderRateLimits.PerLink(ReaderRateLimits.VerifyPolicy, http.Request.RouteValues["token"]?.ToString(), secure));
+        limiter.GlobalLimiter = ReaderRateLimits.PerAddress(secure);
     }
-
-    private static FixedWindowRateLimiterOptions Window(int permits, TimeSpan window) => new()
-    {
-        PermitLimit = Math.Max(1, permits),
-        Window = window,
-        QueueLimit = 0,
-        AutoReplenishment = true,
-    };
-
-    private static bool IsReader(HttpContext http) => http.Request.Path.StartsWithSegments("/secure", StringComparison.Ordinal);
-
-    private static bool IsCodeStep(HttpContext http) =>
-        IsReader(http) && HttpMethods.IsPost(http.Request.Method)
-        && (http.Request.Path.Value!.EndsWith("/code", StringComparison.Ordinal) || http.Request.Path.Value!.EndsWith("/verify", StringComparison.Ordinal));
-
-    /// <summary>The partition key of a link: a hash, so the limiter never holds link tokens in memory.</summary>
-    private static string TokenKey(HttpContext http) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(http.Request.RouteValues["token"]?.ToString() ?? "")).AsSpan(0, 16));
-
-    /// <summary>The client's address: the connection's, as the forwarded-headers step left it
-    /// (Http.ForwardedClient: only configured proxies are believed, one hop). X-Forwarded-For is
-    /// never read here: a client could write any address there.</summary>
-    internal static string ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 }

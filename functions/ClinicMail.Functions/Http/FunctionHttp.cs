@@ -2,6 +2,7 @@ using System.Text.Json;
 using ClinicMail.Application.Hosting;
 using ClinicMail.Application.Http;
 using ClinicMail.Application.Problems;
+using ClinicMail.Application.Secure;
 using ClinicMail.Application.Validation;
 using FluentValidation;
 using Microsoft.AspNetCore.Authentication;
@@ -27,6 +28,7 @@ public sealed class FunctionHttp(
     IOptions<ClinicMailOptions> clinic,
     IOptions<LimitsOptions> limits,
     IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
+    ReaderRateLimiter readerLimits,
     ILoggerFactory loggers,
     IOptions<ForwardedHeadersOptions> forwarded,
     RequestGuards guards)
@@ -34,19 +36,19 @@ public sealed class FunctionHttp(
     private readonly RequestLocalizationOptions _localization = HttpConventions.Localization();
 
     /// <summary>A route without a body. <paramref name="policy"/> null: anonymous (health, the patient's reader).</summary>
-    public Task RunAsync(HttpRequest request, string? policy, Func<HttpContext, Task<IResult>> handler, Limit? limit = null) =>
-        PipelineAsync(request.HttpContext, policy, limit, guarded: false, handler);
+    public Task RunAsync(HttpRequest request, string? policy, Func<HttpContext, Task<IResult>> handler, Limit? limit = null, LinkRateLimit? rateLimit = null) =>
+        PipelineAsync(request.HttpContext, policy, limit, rateLimit, guarded: false, handler);
 
     /// <summary>A route with a JSON body of <typeparamref name="TBody"/>, validated by its registered validator when there is one.</summary>
     public Task RunAsync<TBody>(HttpRequest request, string? policy, Func<HttpContext, TBody, Task<IResult>> handler, Limit? limit = null)
         where TBody : class =>
-        PipelineAsync(request.HttpContext, policy, limit, guarded: false, BoundHandler(handler));
+        PipelineAsync(request.HttpContext, policy, limit, null, guarded: false, BoundHandler(handler));
 
     /// <summary>An expensive route (the check, creating a secure message): as <see cref="RunAsync{TBody}"/>, under the
     /// caller's concurrency limit and the request timeout of <see cref="RequestGuards"/> (the local host's <c>WithRequestGuards</c>).</summary>
     public Task RunGuardedAsync<TBody>(HttpRequest request, string? policy, Func<HttpContext, TBody, Task<IResult>> handler, Limit? limit = null)
         where TBody : class =>
-        PipelineAsync(request.HttpContext, policy, limit, guarded: true, BoundHandler(handler));
+        PipelineAsync(request.HttpContext, policy, limit, null, guarded: true, BoundHandler(handler));
 
     private Func<HttpContext, Task<IResult>> BoundHandler<TBody>(Func<HttpContext, TBody, Task<IResult>> handler)
         where TBody : class => async http =>
@@ -58,7 +60,11 @@ public sealed class FunctionHttp(
     /// <summary>A named body limit (<c>Limits:*</c>), as the local host's <c>WithRequestLimit</c>.</summary>
     public sealed record Limit(string Name, Func<LimitsOptions, long> Bytes);
 
-    private async Task PipelineAsync(HttpContext http, string? policy, Limit? limit, bool guarded, Func<HttpContext, Task<IResult>> handler)
+    /// <summary>A reader route's per-link rate-limit policy (<see cref="ReaderRateLimits"/>), as the local host's
+    /// <c>RequireRateLimiting</c>; the per-address limits apply to every reader path without one.</summary>
+    public sealed record LinkRateLimit(string Policy, string Token);
+
+    private async Task PipelineAsync(HttpContext http, string? policy, Limit? limit, LinkRateLimit? rateLimit, bool guarded, Func<HttpContext, Task<IResult>> handler)
     {
         // Before anything reads the client address: only the configured proxy (the Functions host) is believed, one hop.
         new ForwardedHeadersMiddleware(_ => Task.CompletedTask, loggers, forwarded).ApplyForwarders(http);
@@ -75,6 +81,12 @@ public sealed class FunctionHttp(
                     }
 
                     if (limit is not null && await HttpConventions.RefuseOversizedAsync(context, limit.Name, limit.Bytes(limits.Value)).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+
+                    // After the body limit and before authentication, where the local host's UseRateLimiter sits.
+                    if (!await readerLimits.AdmitAsync(context, rateLimit?.Policy, rateLimit?.Token).ConfigureAwait(false))
                     {
                         return;
                     }

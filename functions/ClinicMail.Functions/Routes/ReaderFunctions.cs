@@ -1,4 +1,5 @@
 using ClinicMail.Application.Handlers;
+using ClinicMail.Application.Secure;
 using ClinicMail.Functions.Http;
 
 namespace ClinicMail.Functions.Routes;
@@ -13,7 +14,8 @@ public sealed class ReaderFunctions(FunctionHttp http, SecureReaderHandler reade
 
     [Function("SecureReaderSendCode")]
     public Task SendCodeAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "secure/{token}/code")] HttpRequest req, string token) =>
-        http.RunAsync(req, null, async c => await reader.SendCodeAsync(token, (await QueryBinding.FormAsync(c).ConfigureAwait(false))["lang"], c.RequestAborted).ConfigureAwait(false));
+        http.RunAsync(req, null, async c => await reader.SendCodeAsync(token, (await QueryBinding.FormAsync(c).ConfigureAwait(false))["lang"], c.RequestAborted).ConfigureAwait(false),
+            rateLimit: new(ReaderRateLimits.CodePolicy, token));
 
     [Function("SecureReaderVerify")]
     public Task VerifyAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "secure/{token}/verify")] HttpRequest req, string token) =>
@@ -21,7 +23,7 @@ public sealed class ReaderFunctions(FunctionHttp http, SecureReaderHandler reade
         {
             var form = await QueryBinding.FormAsync(c).ConfigureAwait(false);
             return await reader.VerifyAsync(token, form["lang"], form["code"], c, c.RequestAborted).ConfigureAwait(false);
-        });
+        }, rateLimit: new(ReaderRateLimits.VerifyPolicy, token));
 
     [Function("SecureReaderAttachment")]
     public Task AttachmentAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "secure/{token}/attachments/{index:int}")] HttpRequest req, string token, int index) =>

@@ -20,6 +20,20 @@ public sealed class SystemFunctions(FunctionHttp http, ReadinessProbe probe, IOp
     public Task ReadyAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/ready")] HttpRequest req) =>
         http.RunAsync(req, null, async c => await SystemStatus.ReadyAsync(probe, c.RequestAborted).ConfigureAwait(false));
 
+    /// <summary>The API description (docs/openapi.json, embedded): the same document the local host generates
+    /// from its endpoint table at <c>/api/openapi.json</c> (OpenApiTests compares them).</summary>
+    [Function("OpenApi")]
+    public Task OpenApiAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/openapi.json")] HttpRequest req) =>
+        http.RunAsync(req, null, _ => Task.FromResult(Results.Text(OpenApiDocument.Value, "application/json; charset=utf-8")));
+
+    private static readonly Lazy<string> OpenApiDocument = new(() =>
+    {
+        using var stream = typeof(SystemFunctions).Assembly.GetManifestResourceStream("ClinicMail.Functions.openapi.json")
+            ?? throw new InvalidOperationException("docs/openapi.json is not embedded in the worker.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    });
+
     /// <summary>Every GET no other function claims (the Functions host prefers literal routes).</summary>
     [Function("AddinFiles")]
     public Task FilesAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "{*path}")] HttpRequest req, string? path) =>

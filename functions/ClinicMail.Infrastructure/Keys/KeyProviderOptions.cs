@@ -7,6 +7,11 @@ public sealed class KeyProviderOptions
 {
     public const string SectionName = "Keys";
 
+    /// <summary>KeyVault (production) or LocalFile (development); empty: chosen by <see cref="VaultUri"/>.
+    /// When set it must agree with <see cref="VaultUri"/> (checked at startup), so a deployment that
+    /// means a vault cannot silently run on a key file.</summary>
+    public string? Provider { get; set; }
+
     /// <summary>"https://{vault-name}.vault.azure.net/". Set: the Key Vault provider is used.</summary>
     public Uri? VaultUri { get; set; }
 

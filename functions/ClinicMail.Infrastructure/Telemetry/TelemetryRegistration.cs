@@ -1,4 +1,3 @@
-using System.Globalization;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,15 +19,15 @@ public static class TelemetryRegistration
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        var section = configuration.GetSection("Telemetry");
-        var connectionString = section["ConnectionString"] is { Length: > 0 } configured ? configured : configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"];
-        var enabled = bool.TryParse(section["Enabled"], out var flag) && flag;
-        if (string.IsNullOrWhiteSpace(connectionString) && !enabled)
+        // Checked at startup by the application layer's Telemetry:* validator (docs/configuration.md).
+        var options = configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        var connectionString = options.ConnectionString is { Length: > 0 } configured ? configured : configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"];
+        if (string.IsNullOrWhiteSpace(connectionString) && !options.Enabled)
         {
             return false;
         }
 
-        var ratio = double.TryParse(section["SamplingRatio"], NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) ? Math.Clamp(parsed, 0, 1) : 1.0;
+        var ratio = Math.Clamp(options.SamplingRatio, 0, 1);
         var telemetry = services.AddOpenTelemetry()
             .WithTracing(tracing =>
             {

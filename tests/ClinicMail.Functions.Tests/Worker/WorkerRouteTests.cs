@@ -81,7 +81,7 @@ public sealed class WorkerRouteTests
     {
         var anonymous = new HashSet<string>(StringComparer.Ordinal)
         {
-            "Health", "Ready", "AddinFiles", "SecureReader", "SecureReaderSendCode", "SecureReaderVerify", "SecureReaderAttachment", "SecureReaderReply", "SecureReaderStylesheet",
+            "Health", "Ready", "OpenApi", "AddinFiles", "SecureReader", "SecureReaderSendCode", "SecureReaderVerify", "SecureReaderAttachment", "SecureReaderReply", "SecureReaderStylesheet",
             "ConsentPage", "ConsentPageSendCode", "ConsentPageVerify", "ConsentPageSign", "ConsentPageWithdraw", "ConsentPageCopy",
             "MailNotifications",
         };

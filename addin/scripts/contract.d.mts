@@ -1,0 +1,3 @@
+export const documentPath: string;
+export const generatedPath: string;
+export function generateContract(): Promise<string>;
