@@ -18,6 +18,8 @@ public static class WorkerProgram
     {
         ["Secure:BackgroundPurge"] = "false",
         ["Audit:RunMaintenance"] = "false",
+        ["RecordFiling:BackgroundDelivery"] = "false",
+        ["RecordFiling:WatchMailSent"] = "false",
     };
 
     public static async Task Main(string[] args)

@@ -11,8 +11,8 @@ namespace ClinicMail.Application.Filing;
 /// it yet, renders the PDF and the FHIR resource (validated), files them to every configured
 /// destination, records the audit event (ids, SHA-256, destination kinds) and only then marks the row
 /// delivered. A crash anywhere before that mark means the row is delivered again after its lease: every
-/// destination is idempotent by the filing id and the rendition is byte-for-byte the same, so the record
-/// ends up with one copy and the audit log with the same hashes.</summary>
+/// destination is idempotent by the filing id and reports the hashes of the copy it already holds, so the
+/// record ends up with one copy and the audit log with that copy's hashes.</summary>
 public sealed class FilingDeliveryService(
     IFilingOutboxStore outbox,
     ExchangeSourceReader reader,
@@ -34,6 +34,11 @@ public sealed class FilingDeliveryService(
     public async Task<int> DeliverDueAsync(CancellationToken cancellationToken = default)
     {
         var settings = options.Value;
+        if (!destinations.Any())
+        {
+            return 0; // nowhere to file (production without RecordFiling:Destinations): rows wait, /api/ready says so
+        }
+
         var now = time.GetUtcNow();
         var claimed = await outbox.ClaimDueAsync(now, now + settings.Lease, settings.BatchSize, cancellationToken).ConfigureAwait(false);
         foreach (var entry in claimed)
@@ -87,16 +92,19 @@ public sealed class FilingDeliveryService(
                 return;
             }
 
-            // The filing time is the outbox row's: a repeated delivery renders the very same bytes.
+            // The filing time is the outbox row's: a repeated delivery describes the same filing.
             var document = Render(entry, exchange, patient.ClinicPatientId, entry.CreatedAt, inline: false);
             var kinds = new List<string>();
+            FilingReceipt? receipt = null;
             foreach (var destination in destinations)
             {
-                await destination.FileAsync(destination.Kind == "fhir" ? Render(entry, exchange, patient.ClinicPatientId, entry.CreatedAt, inline: true) : document, cancellationToken).ConfigureAwait(false);
+                var stored = await destination.FileAsync(destination.Kind == "fhir" ? Render(entry, exchange, patient.ClinicPatientId, entry.CreatedAt, inline: true) : document, cancellationToken).ConfigureAwait(false);
+                // The audit names the copy the first (file) destination holds: what a reviewer will verify.
+                receipt ??= stored;
                 kinds.Add(destination.Kind);
             }
 
-            var delivery = new FilingDelivery(string.Join(',', kinds), document.RenditionSha256, document.ResourceSha256, time.GetUtcNow());
+            var delivery = new FilingDelivery(string.Join(',', kinds), receipt!.RenditionSha256, receipt.ResourceSha256, time.GetUtcNow());
             await audit.AppendAsync(new AuditEntry
             {
                 Event = AuditEventType.RecordFiled,
@@ -109,8 +117,8 @@ public sealed class FilingDeliveryService(
                     ["direction"] = entry.Direction == ExchangeDirection.Outgoing ? "outgoing" : "incoming",
                     ["patientId"] = patientId,
                     ["destinations"] = kinds,
-                    ["renditionSha256"] = document.RenditionSha256,
-                    ["resourceSha256"] = document.ResourceSha256,
+                    ["renditionSha256"] = delivery.RenditionSha256,
+                    ["resourceSha256"] = delivery.ResourceSha256,
                     ["attachmentSha256"] = document.Attachments.Select(a => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(a.Content))).ToList(),
                     ["attempt"] = entry.Attempts,
                 },

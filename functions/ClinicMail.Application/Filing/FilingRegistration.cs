@@ -32,9 +32,12 @@ public static class FilingRegistration
         services.TryAddSingleton<FilingPdfRenderer>();
         services.TryAddSingleton(_ => new FhirResourceValidator());
         services.TryAddSingleton<IMailboxCategorizer, LoggingMailboxCategorizer>();
-        AddDestinations(services, filing, settings);
+        var kinds = filing.DestinationKindsFor(settings.ClinicMail.IsProduction);
+        AddDestinations(services, filing, kinds, settings);
 
-        if (filing.Enabled && filing.BackgroundDelivery)
+        // Production without a destination named: rows are recorded (never lost) but wait, and
+        // /api/ready reports record filing degraded once they wait longer than RecordFiling:PendingAlarm.
+        if (filing.Enabled && filing.BackgroundDelivery && kinds.Count > 0)
         {
             services.AddHostedService<FilingDeliveryBackgroundService>();
         }
@@ -54,10 +57,10 @@ public static class FilingRegistration
     public static string LocalFolder(RecordFilingOptions filing, StartupSettings settings) =>
         filing.Folder ?? Path.Combine(settings.ClinicMail.DataDirectory, "record-filing");
 
-    private static void AddDestinations(IServiceCollection services, RecordFilingOptions filing, StartupSettings settings)
+    private static void AddDestinations(IServiceCollection services, RecordFilingOptions filing, IReadOnlyList<string> kinds, StartupSettings settings)
     {
         var problems = new List<string>();
-        foreach (var kind in filing.DestinationKinds)
+        foreach (var kind in kinds)
         {
             switch (kind)
             {
@@ -95,11 +98,6 @@ public static class FilingRegistration
                     problems.Add("RecordFiling:Destinations knows 'local', 'blob' and 'fhir' (env RecordFiling__Destinations).");
                     break;
             }
-        }
-
-        if (filing.Enabled && filing.DestinationKinds.Count == 0)
-        {
-            problems.Add("RecordFiling:Destinations must name at least one destination, or RecordFiling:Enabled be false.");
         }
 
         if (problems.Count > 0)

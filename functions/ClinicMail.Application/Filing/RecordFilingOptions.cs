@@ -9,8 +9,9 @@ public sealed class RecordFilingOptions
     /// <summary>False: nothing is observed or delivered (the secure-message trigger still records rows).</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Comma-separated destination kinds: <c>local</c> (embedded default), <c>blob</c>, <c>fhir</c>.</summary>
-    public string Destinations { get; set; } = "local";
+    /// <summary>Comma-separated destination kinds: <c>local</c>, <c>blob</c>, <c>fhir</c>. Unset: <c>local</c> in
+    /// Development; in Production nothing is delivered until the deployment names one (the Bicep sets <c>blob</c>).</summary>
+    public string Destinations { get; set; } = "";
 
     /// <summary>The embedded destination's folder; default <c>{DataDirectory}/record-filing</c>.</summary>
     public string? Folder { get; set; }
@@ -51,8 +52,12 @@ public sealed class RecordFilingOptions
 
     public FhirFilingOptions Fhir { get; set; } = new();
 
-    public IReadOnlyList<string> DestinationKinds =>
-        [.. Destinations.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(d => d.ToLowerInvariant()).Distinct()];
+    /// <summary>The destination kinds in force (see <see cref="Destinations"/>).</summary>
+    public IReadOnlyList<string> DestinationKindsFor(bool production)
+    {
+        var named = Destinations.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(d => d.ToLowerInvariant()).Distinct().ToList();
+        return named.Count > 0 || production ? named : ["local"];
+    }
 }
 
 /// <summary><c>RecordFiling:Blob:*</c> — the production destination.</summary>

@@ -26,9 +26,15 @@ public interface IFilingDestination
     /// <summary>"local", "blob" or "fhir" (stored and audited).</summary>
     string Kind { get; }
 
+    /// <returns>The SHA-256 of the rendition and the resource as the destination holds them: this
+    /// document's, or those of the copy an earlier attempt stored (renditions are not byte-for-byte
+    /// reproducible: the font subset's tag is random), so the audit log always names the stored copy.</returns>
     /// <exception cref="FilingDestinationException">Not filed; <see cref="FilingDestinationException.Transient"/> says whether a retry may succeed.</exception>
-    Task FileAsync(FilingDocument document, CancellationToken cancellationToken = default);
+    Task<FilingReceipt> FileAsync(FilingDocument document, CancellationToken cancellationToken = default);
 }
+
+/// <summary>What a destination holds for a filing (hex SHA-256).</summary>
+public sealed record FilingReceipt(string RenditionSha256, string ResourceSha256);
 
 /// <summary>A destination refused or could not be reached. The message holds a code and a status, never content.</summary>
 public sealed class FilingDestinationException(string code, bool transient, string message, Exception? inner = null) : Exception(message, inner)

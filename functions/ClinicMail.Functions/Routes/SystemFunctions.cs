@@ -1,6 +1,8 @@
+using ClinicMail.Application.Filing;
 using ClinicMail.Application.Hosting;
 using ClinicMail.Application.Http;
 using ClinicMail.Core.Audit;
+using ClinicMail.Core.Filing;
 using ClinicMail.Functions.Http;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.Options;
@@ -9,7 +11,7 @@ namespace ClinicMail.Functions.Routes;
 
 /// <summary>Liveness, readiness, and the static files the local host serves with its static-file
 /// middleware: the built add-in (<c>addin/</c> in the package) and the reviewer's page (<c>wwwroot/</c>).</summary>
-public sealed class SystemFunctions(FunctionHttp http, IAuditStore audit, IOptions<ClinicMailOptions> options)
+public sealed class SystemFunctions(FunctionHttp http, IAuditStore audit, IFilingOutboxStore filing, FilingQueryHandler filingStatus, IOptions<ClinicMailOptions> options)
 {
     private static readonly FileExtensionContentTypeProvider ContentTypes = new();
 
@@ -19,7 +21,7 @@ public sealed class SystemFunctions(FunctionHttp http, IAuditStore audit, IOptio
 
     [Function("Ready")]
     public Task ReadyAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/ready")] HttpRequest req) =>
-        http.RunAsync(req, null, async c => await SystemStatus.ReadyAsync(audit, c.RequestAborted).ConfigureAwait(false));
+        http.RunAsync(req, null, async c => await SystemStatus.ReadyAsync(audit, filing, filingStatus, c.RequestAborted).ConfigureAwait(false));
 
     /// <summary>Every GET no other function claims (the Functions host prefers literal routes).</summary>
     [Function("AddinFiles")]

@@ -14,7 +14,7 @@ public sealed class BlobFilingDestination(BlobContainerClient container) : IFili
 {
     public string Kind => "blob";
 
-    public async Task FileAsync(FilingDocument document, CancellationToken cancellationToken = default)
+    public async Task<FilingReceipt> FileAsync(FilingDocument document, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(document);
         var prefix = LocalFolderDestination.SafeName(document.ClinicPatientId) + "/" + LocalFolderDestination.SafeName(document.FilingId) + "/";
@@ -26,8 +26,9 @@ public sealed class BlobFilingDestination(BlobContainerClient container) : IFili
                 await UploadAsync(prefix + FhirFilingResource.AttachmentFileName(i, document.Attachments[i].Name), document.Attachments[i].Content, document.Attachments[i].ContentType, document.FilingId, cancellationToken).ConfigureAwait(false);
             }
 
-            await UploadAsync(prefix + FhirFilingResource.RenditionName, document.Rendition, "application/pdf", document.FilingId, cancellationToken).ConfigureAwait(false);
-            await UploadAsync(prefix + LocalFolderDestination.ResourceName, document.ResourceJson, "application/fhir+json", document.FilingId, cancellationToken).ConfigureAwait(false);
+            var rendition = await UploadAsync(prefix + FhirFilingResource.RenditionName, document.Rendition, "application/pdf", document.FilingId, cancellationToken).ConfigureAwait(false);
+            var resource = await UploadAsync(prefix + LocalFolderDestination.ResourceName, document.ResourceJson, "application/fhir+json", document.FilingId, cancellationToken).ConfigureAwait(false);
+            return new FilingReceipt(rendition, resource);
         }
         catch (RequestFailedException exception)
         {
@@ -37,20 +38,26 @@ public sealed class BlobFilingDestination(BlobContainerClient container) : IFili
         }
     }
 
-    private async Task UploadAsync(string name, byte[] content, string contentType, string filingId, CancellationToken cancellationToken)
+    /// <returns>The SHA-256 of the blob as stored (this content's, or the earlier attempt's, from its metadata).</returns>
+    private async Task<string> UploadAsync(string name, byte[] content, string contentType, string filingId, CancellationToken cancellationToken)
     {
+        var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content));
+        var blob = container.GetBlobClient(name);
         try
         {
-            await container.GetBlobClient(name).UploadAsync(new BinaryData(content), new BlobUploadOptions
+            await blob.UploadAsync(new BinaryData(content), new BlobUploadOptions
             {
                 Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
                 HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
-                Metadata = new Dictionary<string, string> { ["filingid"] = filingId },
+                Metadata = new Dictionary<string, string> { ["filingid"] = filingId, ["sha256"] = sha256 },
             }, cancellationToken).ConfigureAwait(false);
+            return sha256;
         }
-        catch (RequestFailedException exception) when (exception.Status == 409)
+        catch (RequestFailedException exception) when (exception.Status is 409 or 412)
         {
-            // BlobAlreadyExists: written by an earlier attempt of the same filing.
+            // BlobAlreadyExists: written by an earlier attempt of the same filing; its hash is in its metadata.
+            var properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return properties.Value.Metadata.TryGetValue("sha256", out var stored) ? stored : sha256;
         }
     }
 }

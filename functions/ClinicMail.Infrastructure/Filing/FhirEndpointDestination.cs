@@ -13,7 +13,7 @@ public sealed class FhirEndpointDestination(HttpClient http, Uri endpoint, strin
 {
     public string Kind => "fhir";
 
-    public async System.Threading.Tasks.Task FileAsync(FilingDocument document, CancellationToken cancellationToken = default)
+    public async System.Threading.Tasks.Task<FilingReceipt> FileAsync(FilingDocument document, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(document);
         var resource = System.Text.Json.JsonSerializer.Deserialize<DocumentReference>(document.ResourceJson, FhirFilingResource.Json)
@@ -60,6 +60,9 @@ public sealed class FhirEndpointDestination(HttpClient http, Uri endpoint, strin
                     "The FHIR endpoint answered " + ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture) + ".");
             }
         }
+
+        // The EMR keeps its own copy (conditional create: the first one); these are the hashes sent.
+        return new FilingReceipt(document.RenditionSha256, document.ResourceSha256);
     }
 
     private static Guid DeterministicGuid(string value)

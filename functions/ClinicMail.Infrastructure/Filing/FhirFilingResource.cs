@@ -92,7 +92,7 @@ public static class FhirFilingResource
         {
             ContentType = string.IsNullOrWhiteSpace(contentType) ? "application/octet-stream" : contentType,
             Language = language,
-            Size = bytes.LongLength,
+            SizeUnsignedInt = bytes.Length,
             Hash = SHA1.HashData(bytes),
             Title = title ?? fileName,
             CreationElement = new FhirDateTime(at.ToUniversalTime()),

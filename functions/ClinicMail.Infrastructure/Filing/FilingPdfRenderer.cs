@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using ClinicMail.Core.Filing;
 using PdfSharp.Drawing;
 using PdfSharp.Pdf;
+using PdfSharp.UniversalAccessibility;
 
 namespace ClinicMail.Infrastructure.Filing;
 
@@ -11,8 +12,8 @@ namespace ClinicMail.Infrastructure.Filing;
 /// reasons. Labels are French and English side by side (the record is read by the whole clinic). The
 /// document is produced in PDFsharp's PDF/A mode (XMP identification, embedded font); see
 /// docs/record-filing.md for what that does and does not guarantee.</summary>
-/// <remarks>Stateless: a singleton. Deterministic for the same exchange and filing time apart from
-/// the identifiers PDFsharp draws at random (document id), so hashes are taken of the bytes produced once.</remarks>
+/// <remarks>Stateless: a singleton. Not byte-for-byte reproducible (random font subset tags), so the
+/// audit log records the hashes of the copy a destination holds (<see cref="FilingReceipt"/>).</remarks>
 public sealed class FilingPdfRenderer
 {
     private const double Margin = 50;
@@ -33,8 +34,9 @@ public sealed class FilingPdfRenderer
         document.Info.CreationDate = filedAt.UtcDateTime;
         document.Info.ModificationDate = filedAt.UtcDateTime;
         document.SetPdfA();
-        // The trailer's document ids derive from the filing id, not a random GUID: rendering the same
-        // filing again (a retry after a crash) gives the same bytes, so the same SHA-256 in the audit log.
+        // The trailer's document ids derive from the filing id, not a random GUID: a re-rendered filing
+        // keeps its identity (its bytes still differ: PDFsharp tags font subsets at random, which is why
+        // destinations report the hashes of the copy they hold).
         var documentId = Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(filingId)).AsSpan(0, 16));
         document.Internals.FirstDocumentID = documentId;
         document.Internals.SecondDocumentID = documentId;
@@ -102,8 +104,12 @@ public sealed class FilingPdfRenderer
     private static string Stamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
 
     /// <summary>Writes lines top to bottom, wrapping words to the page width and starting a new page when full.</summary>
+    /// <remarks>PDFsharp's PDF/A mode asks for a tagged document (PDF/UA structure): every string is drawn
+    /// inside a structure element (H2 for headings, P otherwise) of one Document element, which also lets
+    /// screen readers read the rendition.</remarks>
     private sealed class PageWriter(PdfDocument document)
     {
+        private readonly StructureBuilder _structure = UAManager.ForDocument(document).StructureBuilder;
         private readonly XFont _body = new(EmbeddedFontResolver.Family, 10);
         private readonly XFont _bold = new(EmbeddedFontResolver.Family, 10, XFontStyleEx.Bold);
         private readonly XFont _heading = new(EmbeddedFontResolver.Family, 13, XFontStyleEx.Bold);
@@ -120,7 +126,7 @@ public sealed class FilingPdfRenderer
         public void Field(string label, string value)
         {
             var graphics = Graphics(14);
-            graphics.DrawString(label, _bold, XBrushes.Black, new XPoint(Margin, _y + 10));
+            Draw(graphics, label, _bold, Margin, _y + 10);
             Lines(value.Length == 0 ? "—" : value, _body, Margin + 140, 14, continuesLine: true);
         }
 
@@ -132,7 +138,14 @@ public sealed class FilingPdfRenderer
             }
         }
 
-        public void Finish() => _graphics?.Dispose();
+        public void Finish()
+        {
+            if (_graphics is not null)
+            {
+                _structure.End(); // the Document element
+                _graphics.Dispose();
+            }
+        }
 
         private void Space(double height) => _y += height;
 
@@ -144,8 +157,13 @@ public sealed class FilingPdfRenderer
                 var page = document.AddPage();
                 page.Width = XUnit.FromPoint(PageWidth);
                 page.Height = XUnit.FromPoint(PageHeight);
+                var first = _graphics is null;
                 _graphics = XGraphics.FromPdfPage(page);
                 _y = Margin;
+                if (first)
+                {
+                    _structure.BeginElement(PdfGroupingElementTag.Document);
+                }
             }
 
             return _graphics;
@@ -177,9 +195,16 @@ public sealed class FilingPdfRenderer
         {
             var graphics = continuesLine ? _graphics! : Graphics(lineHeight);
             continuesLine = false;
-            graphics.DrawString(line, font, XBrushes.Black, new XPoint(left, _y + font.Size));
+            Draw(graphics, line, font, left, _y + font.Size);
             _y += lineHeight;
             return Graphics(lineHeight);
+        }
+
+        private void Draw(XGraphics graphics, string text, XFont font, double x, double y)
+        {
+            _structure.BeginElement(font.Size > 11 ? PdfBlockLevelElementTag.Heading2 : PdfBlockLevelElementTag.Paragraph);
+            graphics.DrawString(text, font, XBrushes.Black, new XPoint(x, y));
+            _structure.End();
         }
 
         /// <summary>Words, with any word wider than the line (a URL, a hash) cut into pieces that fit.</summary>

@@ -21,7 +21,7 @@ public sealed class LocalFolderDestination(string folder) : IFilingDestination
     /// <summary>The folder of one filing.</summary>
     public string FilingFolder(string clinicPatientId, string filingId) => Path.Combine(Folder, SafeName(clinicPatientId), SafeName(filingId));
 
-    public Task FileAsync(FilingDocument document, CancellationToken cancellationToken = default)
+    public Task<FilingReceipt> FileAsync(FilingDocument document, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(document);
         try
@@ -29,7 +29,7 @@ public sealed class LocalFolderDestination(string folder) : IFilingDestination
             var target = FilingFolder(document.ClinicPatientId, document.FilingId);
             if (Directory.Exists(target))
             {
-                return Task.CompletedTask; // filed by an earlier attempt that crashed before the outbox heard of it
+                return Task.FromResult(Stored(target)); // filed by an earlier attempt that crashed before the outbox heard of it
             }
 
             CreatePrivateDirectory(Folder);
@@ -50,15 +50,20 @@ public sealed class LocalFolderDestination(string folder) : IFilingDestination
             catch (IOException) when (Directory.Exists(target))
             {
                 Directory.Delete(staging, recursive: true); // another worker won the race: its copy is the same filing
+                return Task.FromResult(Stored(target));
             }
 
-            return Task.CompletedTask;
+            return Task.FromResult(new FilingReceipt(document.RenditionSha256, document.ResourceSha256));
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             throw new FilingDestinationException("destination_io", transient: true, "The record folder could not be written (" + exception.GetType().Name + ").", exception);
         }
     }
+
+    private static FilingReceipt Stored(string folder) => new(
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(folder, FhirFilingResource.RenditionName)))),
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(folder, ResourceName)))));
 
     /// <summary>Clinic patient ids come from the EMR: anything but letters, digits, '-', '_' and '.' is
     /// hex-encoded so an id can never name a path outside the folder.</summary>

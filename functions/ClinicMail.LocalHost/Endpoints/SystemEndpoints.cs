@@ -1,7 +1,9 @@
+using ClinicMail.Application.Filing;
 using ClinicMail.Application.Http;
 using ClinicMail.Application.Identity;
 using ClinicMail.Application.Problems;
 using ClinicMail.Core.Audit;
+using ClinicMail.Core.Filing;
 using ClinicMail.Infrastructure.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -16,7 +18,7 @@ public static class SystemEndpoints
         routes.MapGet("/api/health", SystemStatus.Health)
             .WithName("Health").WithTags("System").AllowAnonymous();
 
-        routes.MapGet("/api/ready", (IAuditStore audit, CancellationToken ct) => SystemStatus.ReadyAsync(audit, ct))
+        routes.MapGet("/api/ready", (IAuditStore audit, IFilingOutboxStore filing, FilingQueryHandler filingStatus, CancellationToken ct) => SystemStatus.ReadyAsync(audit, filing, filingStatus, ct))
             .WithName("Ready").WithTags("System").AllowAnonymous();
         return routes;
     }

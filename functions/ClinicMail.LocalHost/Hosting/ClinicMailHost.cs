@@ -79,6 +79,7 @@ public static class ClinicMailHost
         app.MapSecureMessageEndpoints();
         app.MapRegistryEndpoints();
         app.MapClinicPageApiEndpoints();
+        app.MapRecordFilingEndpoints();
         app.MapOpenApi("/api/openapi.json").AllowAnonymous().WithName("OpenApi");
         if (options.IsDevelopment)
         {

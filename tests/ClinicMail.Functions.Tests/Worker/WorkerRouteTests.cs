@@ -40,6 +40,10 @@ public sealed class WorkerRouteTests
         ("GET", "/api/v1/registry/imports", Roles.Physician),
         ("POST", "/api/v1/registry/lookup", Roles.ComplianceReviewer),
         ("POST", "/api/v1/registry/import", Roles.Physician),
+        ("GET", "/api/v1/record-filing", Roles.Physician),
+        ("POST", "/api/v1/record-filing/fil_x/confirm", Roles.Physician),
+        ("POST", "/api/v1/record-filing/fil_x/retry", Roles.ComplianceReviewer),
+        ("POST", "/api/v1/record-filing/verify", Roles.ClinicAdmin),
     ];
 
     /// <summary>Routes with a JSON body and one that breaks a validation rule.</summary>
