@@ -64,8 +64,14 @@ internal static class FilingTimedRun
             {
                 await outbox.TryEnqueueAsync(new FilingOutboxEntry
                 {
-                    Id = "fil-bench-" + i, SourceKind = ExchangeSources.SentMail, SourceId = i.ToString(CultureInfo.InvariantCulture),
-                    Direction = ExchangeDirection.Outgoing, State = FilingStates.Pending, PatientId = "pat", CreatedAt = recorded, NextAttemptAt = recorded,
+                    Id = "fil-bench-" + i,
+                    SourceKind = ExchangeSources.SentMail,
+                    SourceId = i.ToString(CultureInfo.InvariantCulture),
+                    Direction = ExchangeDirection.Outgoing,
+                    State = FilingStates.Pending,
+                    PatientId = "pat",
+                    CreatedAt = recorded,
+                    NextAttemptAt = recorded,
                 });
             }
 

@@ -93,7 +93,12 @@ public sealed class FilingOutboxStoreContractTests(string provider)
         var id = "sm_" + Guid.NewGuid().ToString("N");
         var message = new SecureMessage
         {
-            Id = id, OwnerTenantId = "tid", OwnerObjectId = "oid", CheckId = "chk_1", CreatedAt = Now, ExpiresAt = Now.AddDays(30),
+            Id = id,
+            OwnerTenantId = "tid",
+            OwnerObjectId = "oid",
+            CheckId = "chk_1",
+            CreatedAt = Now,
+            ExpiresAt = Now.AddDays(30),
             Recipients = ["marie.cote@example.ca"],
         };
         var access = new SecureAccess { Id = "sa_" + Guid.NewGuid().ToString("N"), MessageId = id, Address = "marie.cote@example.ca", PatientIds = ["pat_1"], Language = "fr" };
