@@ -17,6 +17,8 @@ public sealed class FunctionsLayoutTests
     {
         // Microsoft.AspNetCore.OpenApi describes the local host's endpoint table; the worker has none.
         ["get api/openapi.json"] = "the API description is served by the local host (docs/api.md)",
+        // The sandbox's Send drops mail into the embedded sent-mail folder: development only (docs/record-filing.md).
+        ["post api/dev/mail-sent"] = "development-only route of the local host's sandbox",
     };
 
     [Test]
@@ -76,6 +78,7 @@ public sealed class FunctionsLayoutTests
         {
             ["PurgeSecureMessages"] = TimerFunctions.PurgeSchedule,
             ["AuditCheckpoint"] = TimerFunctions.CheckpointSchedule,
+            ["RecordFilingDeliver"] = Routes.RecordFilingFunctions.DeliverySchedule,
         }));
         Assert.That(timers.Values.Select(s => s.Split(' ').Length), Is.All.EqualTo(6), "NCRONTAB has six fields (seconds first)");
     }
