@@ -78,7 +78,7 @@ public sealed class FunctionsLayoutTests
         {
             ["PurgeSecureMessages"] = TimerFunctions.PurgeSchedule,
             ["AuditCheckpoint"] = TimerFunctions.CheckpointSchedule,
-            ["RecordFilingDeliver"] = Routes.RecordFilingFunctions.DeliverySchedule,
+            ["RecordFilingDeliver"] = RecordFilingFunctions.DeliverySchedule,
         }));
         Assert.That(timers.Values.Select(s => s.Split(' ').Length), Is.All.EqualTo(6), "NCRONTAB has six fields (seconds first)");
     }
