@@ -17,6 +17,7 @@ internal static class CliApp
             KeysCommand.Create(io),
             RegistryImportCommand.Create(io),
             DbMigrateCommand.Create(io),
+            RecordCommand.Create(io),
         };
 
         var parse = root.Parse(args);

@@ -24,6 +24,8 @@ public static class WorkerProgram
         // X-Forwarded-For last entry is the client the platform's front end saw (docs/security.md).
         ["ForwardedHeaders:KnownProxies:0"] = "127.0.0.1",
         ["ForwardedHeaders:KnownProxies:1"] = "::1",
+        ["RecordFiling:BackgroundDelivery"] = "false",
+        ["RecordFiling:WatchMailSent"] = "false",
     };
 
     public static async Task Main(string[] args)

@@ -19,6 +19,12 @@ if (args.Length > 0 && args[0] == "audit")
     return await AuditTimedRuns.RunAsync(args);
 }
 
+// "filing ...": record filing throughput (PDF, FHIR) and the outbox's delay under a burst (FilingTimedRun).
+if (args.Length > 0 && args[0] == "filing")
+{
+    return await FilingTimedRun.RunAsync(args);
+}
+
 // "--profile-topics N" runs the detectors N times over the corpus, for callgrind/perf (TopicProfile).
 if (args.Length > 0 && args[0] == "--profile-topics")
 {

@@ -13,7 +13,11 @@ namespace ClinicMail.Functions.Tests;
 public sealed class FunctionsLayoutTests
 {
     /// <summary>Local routes the worker does not serve as a function, with the reason.</summary>
-    private static readonly Dictionary<string, string> LocalOnly = new(StringComparer.Ordinal);
+    private static readonly Dictionary<string, string> LocalOnly = new(StringComparer.Ordinal)
+    {
+        // The sandbox's Send drops mail into the embedded sent-mail folder: development only (docs/record-filing.md).
+        ["post api/dev/mail-sent"] = "development-only route of the local host's sandbox",
+    };
 
     [Test]
     public void HostJson_HasNoCustomHandlerAndUnprefixedRoutes()
@@ -72,6 +76,7 @@ public sealed class FunctionsLayoutTests
         {
             ["PurgeSecureMessages"] = TimerFunctions.PurgeSchedule,
             ["AuditCheckpoint"] = TimerFunctions.CheckpointSchedule,
+            ["RecordFilingDeliver"] = RecordFilingFunctions.DeliverySchedule,
         }));
         Assert.That(timers.Values.Select(s => s.Split(' ').Length), Is.All.EqualTo(6), "NCRONTAB has six fields (seconds first)");
     }

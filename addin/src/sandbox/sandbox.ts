@@ -505,6 +505,20 @@ function showDialog(completion: Completion | null): Promise<"send" | "cancel"> {
   });
 }
 
+/** The sandbox's Send also drops the mail in the local host's .data/mail-sent folder (development
+ * route), where record filing picks it up as Sent Items would be read in production. */
+async function recordSent(mail: SentMail, bodyText: string): Promise<void> {
+  try {
+    await fetch(`${apiBase}/api/dev/mail-sent`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ to: mail.to, cc: mail.cc, subject: mail.subject, bodyText }),
+    });
+  } catch {
+    // The sandbox works without a local host that files (e.g. the add-in served alone).
+  }
+}
+
 function deliver(how: SentMail["how"], decisionMs: number): void {
   const s = model.state;
   const mail: SentMail = {
@@ -517,6 +531,7 @@ function deliver(how: SentMail["how"], decisionMs: number): void {
     how,
   };
   state.sent.push(mail);
+  void recordSent(mail, htmlToText(s.bodyHtml));
   sentList.prepend(
     h(
       "li",

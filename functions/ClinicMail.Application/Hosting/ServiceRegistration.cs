@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Azure.Identity;
 using ClinicMail.Application.Audit;
 using ClinicMail.Application.Checking;
+using ClinicMail.Application.Filing;
 using ClinicMail.Application.Handlers;
 using ClinicMail.Application.Identity;
 using ClinicMail.Application.Problems;
@@ -52,6 +53,7 @@ public static class ServiceRegistration
         services.AddClinicMailAudit(configuration, settings);
         services.AddClinicMailSecure(configuration, settings);
         services.AddClinicMailIncoming(configuration, settings);
+        services.AddClinicMailRecordFiling(configuration, settings);
 
         services.AddClinicMailIdentity(settings.Identity, settings.ClinicMail.PublicBaseUrl);
         if (settings.ClinicMail.IsDevelopment && settings.Identity.IsDevelopment)

@@ -4,6 +4,9 @@ using ClinicMail.Core.Crypto;
 using ClinicMail.Infrastructure.Storage.Sqlite;
 using Microsoft.AspNetCore.Http.HttpResults;
 
+using ClinicMail.Application.Filing;
+using ClinicMail.Core.Filing;
+
 namespace ClinicMail.Application.Http;
 
 /// <summary>Readiness that reflects what a check needs: the store answers, the embedded database file is
@@ -35,9 +38,32 @@ public sealed class ReadinessProbe(IAuditStore audit, IKeyEncryptionKey keys, Ti
             reasons.Add("keys_unavailable");
         }
 
-        return reasons.Count == 0
-            ? TypedResults.Ok(new SystemStatus.ReadyResponse("ready"))
-            : TypedResults.Json(new SystemStatus.ReadyResponse("unavailable") { Reasons = reasons }, statusCode: 503);
+        if (reasons.Count > 0)
+        {
+            return TypedResults.Json(new SystemStatus.ReadyResponse("unavailable") { Reasons = reasons }, statusCode: 503);
+        }
+
+        return await FilingBehindAsync(cancellationToken).ConfigureAwait(false)
+            ? TypedResults.Ok(new SystemStatus.ReadyResponse("degraded") { Degraded = ["record-filing"] })
+            : TypedResults.Ok(new SystemStatus.ReadyResponse("ready"));
+    }
+
+    /// <summary>A filing failed for good or waits too long: still serving, but said (docs/record-filing.md).</summary>
+    private async Task<bool> FilingBehindAsync(CancellationToken cancellationToken)
+    {
+        if (services.GetService<IFilingOutboxStore>() is not { } outbox || services.GetService<FilingQueryHandler>() is not { } filing)
+        {
+            return false;
+        }
+
+        try
+        {
+            return filing.IsDegraded(await outbox.CountAsync(cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return true;
+        }
     }
 
     /// <summary>SQLite: a pooled connection keeps answering after the file or its folder was deleted

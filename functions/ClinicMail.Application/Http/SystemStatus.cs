@@ -19,5 +19,10 @@ public static class SystemStatus
         /// <summary>When not ready: store_unavailable, database_file_missing, disk_full, keys_unavailable.</summary>
         [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
         public IReadOnlyList<string>? Reasons { get; init; }
+
+        /// <summary>When ready but a background duty is behind (still serving, 200): "record-filing" when a
+        /// filing failed for good or waits too long (docs/record-filing.md): never silent, and no content.</summary>
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        public IReadOnlyList<string>? Degraded { get; init; }
     }
 }

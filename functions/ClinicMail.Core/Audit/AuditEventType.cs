@@ -58,4 +58,13 @@ public enum AuditEventType
     IncomingMailTriaged = 1800,
     IncomingMailAcknowledged = 1801,
     IncomingMailAnswered = 1802,
+    // 1900–1999: filing exchanges in the patient's record (issue 19; ids, hashes, destination kinds)
+    /// <summary>An exchange filed: filing id, source, patient id, destination kinds, SHA-256 of each file.</summary>
+    RecordFiled = 1900,
+    /// <summary>A filing gave up (its error code); it stays on the clinic page until retried.</summary>
+    RecordFilingFailed = 1901,
+    /// <summary>A person chose the patient of an exchange on the to-confirm list, or dismissed it.</summary>
+    RecordFilingConfirmed = 1902,
+    /// <summary>A filed document was compared with its audit record (match or not).</summary>
+    RecordFilingVerified = 1903,
 }

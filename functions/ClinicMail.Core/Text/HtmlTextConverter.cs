@@ -10,7 +10,7 @@ namespace ClinicMail.Core.Text;
 /// <remarks>The walk over the DOM is iterative (first child / next sibling / parent), never
 /// recursive: a hostile body with hundreds of thousands of nested elements must not overflow the
 /// stack, because a stack overflow cannot be caught and would take the whole host down.</remarks>
-internal static class HtmlTextConverter
+public static class HtmlTextConverter
 {
     private static readonly HtmlParser Parser = new(new HtmlParserOptions
     {

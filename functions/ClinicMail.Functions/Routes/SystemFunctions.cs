@@ -1,3 +1,4 @@
+using ClinicMail.Application.Filing;
 using ClinicMail.Application.Hosting;
 using ClinicMail.Application.Http;
 using ClinicMail.Functions.Http;

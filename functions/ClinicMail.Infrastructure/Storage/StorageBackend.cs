@@ -1,5 +1,6 @@
 using Azure.Core;
 using ClinicMail.Core.Audit;
+using ClinicMail.Core.Filing;
 using ClinicMail.Core.Registry;
 using ClinicMail.Core.Secure;
 using ClinicMail.Infrastructure.Storage.Postgres;
@@ -49,6 +50,9 @@ public sealed class StorageBackend : IAsyncDisposable
     /// <summary>Secure messages (envelopes, wrapped data keys, access records), on both providers.</summary>
     public ISecureMessageStore SecureMessages { get; }
 
+    /// <summary>The record-filing outbox (issue 19), on both providers.</summary>
+    public required IFilingOutboxStore FilingOutbox { get; init; }
+
     /// <summary>Audit search, export, checkpoints and retention; null where the provider has none yet.</summary>
     public IAuditReviewStore? AuditReview { get; private init; }
 
@@ -75,6 +79,7 @@ public sealed class StorageBackend : IAsyncDisposable
             Sqlite = database,
             AuditReview = audit,
             Incoming = IncomingMailStore.ForSqlite(database),
+            FilingOutbox = new FilingOutboxStore(async ct => await database.OpenConnectionAsync(ct).ConfigureAwait(false), FilingSqlDialect.Sqlite),
         };
     }
 
@@ -92,6 +97,7 @@ public sealed class StorageBackend : IAsyncDisposable
             Postgres = database,
             AuditReview = audit,
             Incoming = IncomingMailStore.ForPostgres(database),
+            FilingOutbox = new FilingOutboxStore(async ct => await database.OpenConnectionAsync(ct).ConfigureAwait(false), FilingSqlDialect.Postgres),
         };
     }
 

@@ -1,8 +1,14 @@
+using ClinicMail.Application.Filing;
 using ClinicMail.Application.Http;
 using ClinicMail.Application.Identity;
 using ClinicMail.Application.Problems;
+using ClinicMail.Core.Audit;
+using ClinicMail.Core.Filing;
+using ClinicMail.Application.Hosting;
+using ClinicMail.Infrastructure.Filing;
 using ClinicMail.Infrastructure.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace ClinicMail.LocalHost.Endpoints;
 
@@ -38,6 +44,21 @@ public static class SystemEndpoints
                     : TypedResults.Problem(Problem.Create(400, "unknown_role", ProblemTexts.ValidationTitle,
                         new($"Rôle inconnu; rôles : {string.Join(", ", Roles.All)}.", $"Unknown role; roles: {string.Join(", ", Roles.All)}."))))
             .WithName("DevToken").WithTags("Development").AllowAnonymous().ExcludeFromDescription();
+        // The sandbox's Send drops the mail where record filing watches (docs/record-filing.md).
+        routes.MapPost("/api/dev/mail-sent", Results<NoContent, ProblemHttpResult> (DevSentMail mail, IOptions<ClinicMailOptions> clinic, IOptions<RecordFilingOptions> filing, TimeProvider time) =>
+            {
+                if (mail.To is not { Count: > 0 and <= 100 } || mail.To.Concat(mail.Cc ?? []).Any(a => !MimeKit.MailboxAddress.TryParse(a, out _)))
+                {
+                    return TypedResults.Problem(Problem.Create(400, "sent_mail_invalid", ProblemTexts.ValidationTitle,
+                        new("Indiquez de 1 à 100 destinataires, chacun une adresse valide.", "Give 1 to 100 recipients, each a valid address.")));
+                }
+
+                var folder = filing.Value.MailSentFolder ?? Path.Combine(clinic.Value.DataDirectory, "mail-sent");
+                var from = "medecin@" + (clinic.Value.InternalDomains.FirstOrDefault() ?? "clinicmail.local");
+                SentMailDrop.Write(folder, from, mail.To, mail.Cc ?? [], mail.Subject ?? "", mail.BodyText ?? "", mail.CheckId, time.GetUtcNow());
+                return TypedResults.NoContent();
+            })
+            .WithName("DevMailSent").WithTags("Development").AllowAnonymous().ExcludeFromDescription();
         return routes;
     }
 
@@ -46,6 +67,8 @@ public static class SystemEndpoints
     public static bool IsLoopbackCaller(HttpContext http) =>
         http.Connection.RemoteIpAddress is { } remote && System.Net.IPAddress.IsLoopback(remote)
         && !http.Request.Headers.ContainsKey("X-Original-For");
+
+    public sealed record DevSentMail(IReadOnlyList<string>? To, IReadOnlyList<string>? Cc, string? Subject, string? BodyText, string? CheckId);
 
     public sealed record DevTokenRequest(string Role);
 

@@ -86,6 +86,7 @@ public static class ClinicMailHost
         app.MapConsentEndpoints();
         app.MapClinicPageApiEndpoints();
         app.MapIncomingMailEndpoints();
+        app.MapRecordFilingEndpoints();
         app.MapOpenApi("/api/openapi.json").AllowAnonymous().WithName("OpenApi");
         if (options.IsDevelopment)
         {

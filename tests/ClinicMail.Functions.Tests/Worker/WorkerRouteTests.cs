@@ -48,6 +48,10 @@ public sealed class WorkerRouteTests
         ("GET", "/api/v1/registry/consent-attention", Roles.Physician),
         ("GET", "/api/v1/registry/look-alikes", Roles.Physician),
         ("GET", "/api/v1/mail/awaiting", Roles.ComplianceReviewer),
+        ("GET", "/api/v1/record-filing", Roles.Physician),
+        ("POST", "/api/v1/record-filing/fil_x/confirm", Roles.Physician),
+        ("POST", "/api/v1/record-filing/fil_x/retry", Roles.ComplianceReviewer),
+        ("POST", "/api/v1/record-filing/verify", Roles.ClinicAdmin),
     ];
 
     /// <summary>Routes with a JSON body and one that breaks a validation rule.</summary>

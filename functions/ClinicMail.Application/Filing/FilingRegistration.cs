@@ -1,0 +1,122 @@
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using ClinicMail.Application.Hosting;
+using ClinicMail.Core.Filing;
+using ClinicMail.Infrastructure.Filing;
+using ClinicMail.Infrastructure.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace ClinicMail.Application.Filing;
+
+/// <summary>Record filing's registrations (called from <see cref="ServiceRegistration"/>), each with the
+/// reason for its lifetime. A destination named in <c>RecordFiling:Destinations</c> without its settings
+/// stops startup naming the setting.</summary>
+public static class FilingRegistration
+{
+    public static IServiceCollection AddClinicMailRecordFiling(this IServiceCollection services, IConfiguration configuration, StartupSettings settings)
+    {
+        var filing = configuration.GetSection(RecordFilingOptions.Section).Get<RecordFilingOptions>() ?? new RecordFilingOptions();
+        services.AddOptions<RecordFilingOptions>().Bind(configuration.GetSection(RecordFilingOptions.Section));
+
+        // The store opens a pooled connection per operation: one instance per database.
+        services.TryAddSingleton(sp => sp.GetRequiredService<StorageBackend>().FilingOutbox);
+        // Stateless services over singletons: singletons. The validator compiles schemas once per process.
+        services.TryAddSingleton<FilingSignal>();
+        services.TryAddSingleton<PatientMatcher>();
+        services.TryAddSingleton<FilingPayload>();
+        services.TryAddSingleton<ExchangeSourceReader>();
+        services.TryAddSingleton<ExchangeFilingService>();
+        services.TryAddSingleton<FilingDeliveryService>();
+        services.TryAddSingleton<FilingQueryHandler>();
+        services.TryAddSingleton<FilingPdfRenderer>();
+        services.TryAddSingleton(_ => new FhirResourceValidator());
+        services.TryAddSingleton<IMailboxCategorizer, LoggingMailboxCategorizer>();
+        var kinds = filing.DestinationKindsFor(settings.ClinicMail.IsProduction);
+        AddDestinations(services, filing, kinds, settings);
+
+        // Production without a destination named: rows are recorded (never lost) but wait, and
+        // /api/ready reports record filing degraded once they wait longer than RecordFiling:PendingAlarm.
+        if (filing.Enabled && filing.BackgroundDelivery && kinds.Count > 0)
+        {
+            services.AddHostedService<FilingDeliveryBackgroundService>();
+        }
+
+        if (filing.Enabled && filing.WatchMailSent && !settings.ClinicMail.IsProduction)
+        {
+            var folder = filing.MailSentFolder ?? Path.Combine(settings.ClinicMail.DataDirectory, "mail-sent");
+            services.TryAddSingleton(sp => new MailSentFolderWatcher(sp.GetRequiredService<ExchangeFilingService>(), folder,
+                sp.GetRequiredService<IOptions<RecordFilingOptions>>(), sp.GetRequiredService<ILogger<MailSentFolderWatcher>>()));
+            services.AddHostedService(sp => sp.GetRequiredService<MailSentFolderWatcher>());
+        }
+
+        return services;
+    }
+
+    /// <summary>The folder the embedded destination writes to.</summary>
+    public static string LocalFolder(RecordFilingOptions filing, StartupSettings settings) =>
+        filing.Folder ?? Path.Combine(settings.ClinicMail.DataDirectory, "record-filing");
+
+    private static void AddDestinations(IServiceCollection services, RecordFilingOptions filing, IReadOnlyList<string> kinds, StartupSettings settings)
+    {
+        var problems = new List<string>();
+        foreach (var kind in kinds)
+        {
+            switch (kind)
+            {
+                case "local":
+                    if (settings.ClinicMail.IsProduction)
+                    {
+                        problems.Add("RecordFiling:Destinations may not name 'local' in production: the record goes to 'blob' (env RecordFiling__Destinations).");
+                    }
+
+                    // Writes files; holds nothing else: a singleton.
+                    services.AddSingleton<IFilingDestination>(_ => new LocalFolderDestination(LocalFolder(filing, settings)));
+                    break;
+                case "blob":
+                    if (string.IsNullOrWhiteSpace(filing.Blob.ServiceUri) && string.IsNullOrWhiteSpace(filing.Blob.ConnectionString))
+                    {
+                        problems.Add("RecordFiling:Blob:ServiceUri must name the storage account's blob endpoint when RecordFiling:Destinations has 'blob' (env RecordFiling__Blob__ServiceUri).");
+                        break;
+                    }
+
+                    // One client per process (its pipeline caches the managed identity's token).
+                    services.AddSingleton<IFilingDestination>(_ => new BlobFilingDestination(BlobContainer(filing.Blob, settings)));
+                    break;
+                case "fhir":
+                    if (!Uri.TryCreate(filing.Fhir.Endpoint, UriKind.Absolute, out var endpoint) || (endpoint.Scheme != Uri.UriSchemeHttps && !endpoint.IsLoopback))
+                    {
+                        problems.Add("RecordFiling:Fhir:Endpoint must be an https URL when RecordFiling:Destinations has 'fhir' (env RecordFiling__Fhir__Endpoint).");
+                        break;
+                    }
+
+                    services.AddHttpClient("record-filing-fhir");
+                    services.AddSingleton<IFilingDestination>(sp => new FhirEndpointDestination(
+                        sp.GetRequiredService<IHttpClientFactory>().CreateClient("record-filing-fhir"), endpoint, filing.Fhir.BearerToken));
+                    break;
+                default:
+                    problems.Add("RecordFiling:Destinations knows 'local', 'blob' and 'fhir' (env RecordFiling__Destinations).");
+                    break;
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new StartupConfigurationException(problems);
+        }
+    }
+
+    private static BlobContainerClient BlobContainer(BlobFilingOptions blob, StartupSettings settings)
+    {
+        if (!string.IsNullOrWhiteSpace(blob.ConnectionString))
+        {
+            return new BlobContainerClient(blob.ConnectionString, blob.Container);
+        }
+
+        var clientId = string.IsNullOrWhiteSpace(blob.ManagedIdentityClientId) ? null : blob.ManagedIdentityClientId;
+        Azure.Core.TokenCredential credential = settings.ClinicMail.IsProduction
+            ? new ManagedIdentityCredential(clientId is null ? ManagedIdentityId.SystemAssigned : ManagedIdentityId.FromUserAssignedClientId(clientId))
+            : new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = clientId });
+        return new BlobContainerClient(new Uri(new Uri(blob.ServiceUri!.TrimEnd('/') + "/"), blob.Container), credential);
+    }
+}
