@@ -1,8 +1,8 @@
 using ClinicMail.Core.Audit;
 using ClinicMail.Core.Crypto;
 using ClinicMail.Core.Filing;
+using ClinicMail.Core.Registry;
 using ClinicMail.Infrastructure.Filing;
-using ClinicMail.Infrastructure.Storage;
 using Microsoft.Extensions.Options;
 
 namespace ClinicMail.Application.Filing;
@@ -195,7 +195,7 @@ public sealed class FilingDeliveryService(
                 delay = settings.MaxRetryDelay;
             }
 
-            #pragma warning disable CA5394 // Jitter spreads retries; it protects nothing.
+#pragma warning disable CA5394 // Jitter spreads retries; it protects nothing.
             retryAt = time.GetUtcNow() + delay + (delay * (Random.Shared.NextDouble() * 0.2));
 #pragma warning restore CA5394
         }

@@ -3,7 +3,7 @@ using ClinicMail.Application.Problems;
 using ClinicMail.Core.Audit;
 using ClinicMail.Core.Filing;
 using ClinicMail.Core.Localization;
-using ClinicMail.Infrastructure.Storage;
+using ClinicMail.Core.Registry;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 

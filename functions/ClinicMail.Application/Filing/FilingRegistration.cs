@@ -1,6 +1,7 @@
 using Azure.Identity;
 using Azure.Storage.Blobs;
 using ClinicMail.Application.Hosting;
+using ClinicMail.Application.Incoming;
 using ClinicMail.Core.Filing;
 using ClinicMail.Infrastructure.Filing;
 using ClinicMail.Infrastructure.Storage;
@@ -32,6 +33,12 @@ public static class FilingRegistration
         services.TryAddSingleton<FilingPdfRenderer>();
         services.TryAddSingleton(_ => new FhirResourceValidator());
         services.TryAddSingleton<IMailboxCategorizer, LoggingMailboxCategorizer>();
+        // The incoming-mail watcher's exchanges (and its acknowledgements) go to the record too.
+        if (filing.Enabled)
+        {
+            services.Replace(ServiceDescriptor.Singleton<IExchangeObserver, FilingExchangeObserver>());
+        }
+
         var kinds = filing.DestinationKindsFor(settings.ClinicMail.IsProduction);
         AddDestinations(services, filing, kinds, settings);
 

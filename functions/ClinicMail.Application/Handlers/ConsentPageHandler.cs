@@ -13,7 +13,6 @@ using ClinicMail.Core.Registry;
 using ClinicMail.Core.Secure;
 using ClinicMail.Core.Topics;
 using ClinicMail.Infrastructure.Pdf;
-using ClinicMail.Infrastructure.Storage;
 using Microsoft.Extensions.Options;
 using static ClinicMail.Application.Secure.ReaderPage;
 

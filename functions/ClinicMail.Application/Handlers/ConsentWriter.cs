@@ -3,7 +3,6 @@ using ClinicMail.Application.Problems;
 using ClinicMail.Core.Audit;
 using ClinicMail.Core.InformedConsent;
 using ClinicMail.Core.Registry;
-using ClinicMail.Infrastructure.Storage;
 
 namespace ClinicMail.Application.Handlers;
 

@@ -7,7 +7,6 @@ using ClinicMail.Core.Localization;
 using ClinicMail.Core.Mail;
 using ClinicMail.Core.Registry;
 using ClinicMail.Core.Secure;
-using ClinicMail.Infrastructure.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 

@@ -1,11 +1,10 @@
 using System.Security.Cryptography;
+using ClinicMail.Application.Filing;
 using ClinicMail.Core.Audit;
 using ClinicMail.Core.Crypto;
+using ClinicMail.Core.Filing;
 using ClinicMail.Infrastructure.Storage.Sqlite;
 using Microsoft.AspNetCore.Http.HttpResults;
-
-using ClinicMail.Application.Filing;
-using ClinicMail.Core.Filing;
 
 namespace ClinicMail.Application.Http;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Security.Cryptography;
 using ClinicMail.Application.Filing;
+using ClinicMail.Infrastructure.Storage;
 using ClinicMail.Infrastructure.Storage.Postgres;
 using ClinicMail.Infrastructure.Storage.Sqlite;
 
@@ -44,13 +45,13 @@ internal static class RecordCommand
             FilingVerification result;
             if (connection is null)
             {
-                result = await FilingVerifier.VerifyAsync(new SqliteAuditStore(new SqliteDatabase(path)), sha256, ct).ConfigureAwait(false);
+                result = await FilingVerifier.VerifyAsync(new AuditStore(new SqliteDatabase(path)), sha256, ct).ConfigureAwait(false);
                 Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             }
             else
             {
                 await using var database = new PostgresDatabase(connection);
-                result = await FilingVerifier.VerifyAsync(new PostgresAuditStore(database), sha256, ct).ConfigureAwait(false);
+                result = await FilingVerifier.VerifyAsync(new AuditStore(database), sha256, ct).ConfigureAwait(false);
             }
 
             if (!result.Matched)

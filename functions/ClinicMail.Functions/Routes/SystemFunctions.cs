@@ -1,4 +1,3 @@
-using ClinicMail.Application.Filing;
 using ClinicMail.Application.Hosting;
 using ClinicMail.Application.Http;
 using ClinicMail.Functions.Http;

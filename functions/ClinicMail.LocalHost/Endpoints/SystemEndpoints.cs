@@ -1,10 +1,8 @@
 using ClinicMail.Application.Filing;
+using ClinicMail.Application.Hosting;
 using ClinicMail.Application.Http;
 using ClinicMail.Application.Identity;
 using ClinicMail.Application.Problems;
-using ClinicMail.Core.Audit;
-using ClinicMail.Core.Filing;
-using ClinicMail.Application.Hosting;
 using ClinicMail.Infrastructure.Filing;
 using ClinicMail.Infrastructure.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using ClinicMail.Core.Audit;
+using ClinicMail.Infrastructure.Storage;
 using ClinicMail.Infrastructure.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 using MimeKit;
@@ -120,7 +121,7 @@ public sealed class FilingCrashTests
     private static async Task<List<string>> FiledAuditSubjectsAsync(string dataDirectory)
     {
         var subjects = new List<string>();
-        await foreach (var entry in new SqliteAuditStore(new SqliteDatabase(Path.Combine(dataDirectory, "clinicmail.db"))).ReadAllAsync())
+        await foreach (var entry in new AuditStore(new SqliteDatabase(Path.Combine(dataDirectory, "clinicmail.db"))).ReadAllAsync())
         {
             if (entry.Event == AuditEventType.RecordFiled)
             {

@@ -3,10 +3,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ClinicMail.Application.Identity;
-using Microsoft.Extensions.DependencyInjection;
 using ClinicMail.Core.Registry;
 using ClinicMail.Infrastructure.Identity;
 using ClinicMail.Infrastructure.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 
 namespace ClinicMail.Functions.Tests.Incoming;
@@ -58,7 +58,7 @@ public sealed class DropFolderEndToEndTests
         GivenName = id,
         Language = language,
         Addresses = [new PatientAddress { Address = address }],
-        Consent = consent ? new Consent { Status = ConsentStatus.Granted, Method = ConsentMethod.SignedForm, RecordedOn = new DateOnly(2026, 1, 5) } : null,
+        Consent = consent ? new ClinicMail.Core.Registry.Consent { Status = ConsentStatus.Granted, Method = ConsentMethod.SignedForm, RecordedOn = new DateOnly(2026, 1, 5) } : null,
     };
 
     [OneTimeTearDown]

@@ -99,8 +99,13 @@ public sealed class InformedConsentStoreContractTests(string provider)
         var token = SecretTokens.NewLinkToken();
         var invitation = new ConsentInvitation
         {
-            Id = ConsentInvitation.NewId(), PatientId = patient.Id, Address = $"inv.{_p}@example.com", Language = "en",
-            CreatedAt = Now, CreatedBy = "tenant/actor", ExpiresAt = Now.AddDays(14),
+            Id = ConsentInvitation.NewId(),
+            PatientId = patient.Id,
+            Address = $"inv.{_p}@example.com",
+            Language = "en",
+            CreatedAt = Now,
+            CreatedBy = "tenant/actor",
+            ExpiresAt = Now.AddDays(14),
         };
         await _store.CreateInvitationAsync(invitation, SecretTokens.Hash(token));
         Assert.That(await _store.BeginCodeAttemptAsync(invitation.Id, 3, Now), Is.Null, "no code sent yet");
@@ -138,8 +143,13 @@ public sealed class InformedConsentStoreContractTests(string provider)
         var patient = await SavedAsync("ses", null);
         var invitation = new ConsentInvitation
         {
-            Id = ConsentInvitation.NewId(), PatientId = patient.Id, Address = $"ses.{_p}@example.com", Language = "fr",
-            CreatedAt = Now, CreatedBy = "tenant/actor", ExpiresAt = Now.AddDays(14),
+            Id = ConsentInvitation.NewId(),
+            PatientId = patient.Id,
+            Address = $"ses.{_p}@example.com",
+            Language = "fr",
+            CreatedAt = Now,
+            CreatedBy = "tenant/actor",
+            ExpiresAt = Now.AddDays(14),
         };
         await _store.CreateInvitationAsync(invitation, SecretTokens.Hash(SecretTokens.NewLinkToken()));
         var session = RandomNumberGenerator.GetBytes(32);
@@ -165,9 +175,19 @@ public sealed class InformedConsentStoreContractTests(string provider)
         var patient = await SavedAsync("ev", null);
         var evidence = new ConsentEvidence
         {
-            Id = ConsentEvidence.NewId(), PatientId = patient.Id, Method = ConsentMethod.ElectronicSignature, Status = ConsentStatus.Granted,
-            PolicyVersion = 3, PolicyHash = new string('a', 64), Checklist = InformedConsentItems.All, Uses = [ConsentUse.Appointments],
-            Categories = [TopicCategory.Oncology], InvitationId = "cin_x", AddressConfirmed = true, RecordedAt = Now, RecordedBy = "patient:cin_x",
+            Id = ConsentEvidence.NewId(),
+            PatientId = patient.Id,
+            Method = ConsentMethod.ElectronicSignature,
+            Status = ConsentStatus.Granted,
+            PolicyVersion = 3,
+            PolicyHash = new string('a', 64),
+            Checklist = InformedConsentItems.All,
+            Uses = [ConsentUse.Appointments],
+            Categories = [TopicCategory.Oncology],
+            InvitationId = "cin_x",
+            AddressConfirmed = true,
+            RecordedAt = Now,
+            RecordedBy = "patient:cin_x",
         };
         await _store.SaveEvidenceAsync(evidence);
         await _store.SetBirthDateAsync(patient.Id, new DateOnly(1980, 2, 29));
@@ -196,8 +216,15 @@ public sealed class InformedConsentStoreContractTests(string provider)
         var refused = await SavedAsync("e-refused", ConsentBuilder.Refused().Build());
         await _store.SaveEvidenceAsync(new ConsentEvidence
         {
-            Id = evidenceId, PatientId = documented.Id, Method = ConsentMethod.VerbalNoted, Status = ConsentStatus.Granted,
-            PolicyVersion = 1, PolicyHash = "h", Checklist = InformedConsentItems.All, RecordedAt = Now, RecordedBy = "t/a",
+            Id = evidenceId,
+            PatientId = documented.Id,
+            Method = ConsentMethod.VerbalNoted,
+            Status = ConsentStatus.Granted,
+            PolicyVersion = 1,
+            PolicyHash = "h",
+            Checklist = InformedConsentItems.All,
+            RecordedAt = Now,
+            RecordedBy = "t/a",
         });
 
         var rows = (await _store.AttentionAsync(today, 10_000)).Where(r => r.PatientId.StartsWith(_p, StringComparison.Ordinal)).ToList();
