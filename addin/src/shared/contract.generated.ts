@@ -52,6 +52,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/consent/policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The clinic's e-mail policy in force: settings, version, hash and the FR/EN text. */
+        get: operations["ConsentPolicyCurrent"];
+        /** Publish the settings as the next version (same text: same version). */
+        put: operations["ConsentPolicyPublish"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/consent/policy/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One published version of the policy. */
+        get: operations["ConsentPolicyVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/check": {
         parameters: {
             query?: never;
@@ -427,6 +462,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/registry/patients/{id}/consent-invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mail the patient a consent invitation at the address to be registered. */
+        post: operations["ConsentInvite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/patients/{id}/consent/verbal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a verbal consent with the checklist of what was explained and the policy version read. */
+        post: operations["ConsentRecordVerbal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/consent-attention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Patients whose consent is missing, expired or not documented as informed. */
+        get: operations["ConsentAttention"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/look-alikes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Registered addresses of different patients that are near misses of each other. */
+        get: operations["RegistryLookAlikes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/registry/imports": {
         parameters: {
             query?: never;
@@ -438,6 +541,108 @@ export interface paths {
         get: operations["RegistryImports"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mail/awaiting": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Messages awaiting an answer (overdue first) and the share answered within the delay per week; ClinicAdmin: every box, Physician: their own. */
+        get: operations["MailAwaiting"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mail/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Microsoft Graph change notifications: validation handshake, clientState check, enqueue, 202. */
+        post: operations["MailNotifications"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/record-filing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Counts, the exchanges waiting for a person to confirm the patient, and failed filings (ids and codes, no content). */
+        get: operations["RecordFilingStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/record-filing/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Choose the patient of an exchange on the to-confirm list, or dismiss it. */
+        post: operations["RecordFilingConfirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/record-filing/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deliver a failed filing again. */
+        post: operations["RecordFilingRetry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/record-filing/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Compare a filed document's SHA-256 with the audit log's filing records. */
+        post: operations["RecordFilingVerify"];
         delete?: never;
         options?: never;
         head?: never;
@@ -547,6 +752,26 @@ export interface components {
             /** @description False when the verification could not itself be recorded in the chain (event 1401). */
             recorded?: boolean;
         };
+        AwaitingAnswersResponse: {
+            /** Format: date-time */
+            now: string;
+            awaiting: components["schemas"]["AwaitingItem"][];
+            weeks: components["schemas"]["WeeklyShare"][];
+        };
+        /** @description One message awaiting an answer: ids, the sender's class and times only. */
+        AwaitingItem: {
+            messageId: string;
+            conversationId: string;
+            mailbox: string;
+            patientId: null | string;
+            senderClass: string;
+            urgent: boolean;
+            /** Format: date-time */
+            receivedAt: string;
+            /** Format: date-time */
+            dueAt: string;
+            overdue: boolean;
+        };
         /** @enum {unknown} */
         BodyFormat: "text" | "html";
         /** @description The response of `POST /api/v1/check`: the check result plus its id. */
@@ -565,6 +790,51 @@ export interface components {
             uses: components["schemas"]["ConsentUse"][];
             /** @description Whether each attachment's text could be read (never the text itself). */
             attachments: components["schemas"]["AttachmentReport"][];
+        };
+        /**
+         * @description The clinic's e-mail policy as settings: what the patient must be told before the first
+         *                 exchange (« Il incombe au médecin de s'assurer que chaque patient a bien compris les tenants et
+         *                 les aboutissants de l'utilisation des TIC »). ConsentPolicyText renders it as the
+         *                 information text, one section per InformedConsentItem. Structured values only (no
+         *                 free text), so every rendering exists in French and English.
+         */
+        ClinicEmailPolicy: {
+            /**
+             * Format: int32
+             * @description « les délais de réponse »: business days before an answer.
+             */
+            responseDelayBusinessDays?: number | string;
+            /** @description Days on which mail is read. */
+            openDays?: components["schemas"]["DayOfWeek"][];
+            /** Format: time */
+            opensAt?: string;
+            /** Format: time */
+            closesAt?: string;
+            /**
+             * @description « des personnes qui auront accès au contenu des communications électroniques (par
+             *                 exemple, personnel administratif, infirmiers/infirmières GMF, médecins) ».
+             */
+            readBy?: components["schemas"]["MailReader"][];
+            /** @description « Préciser si les communications par textos sont autorisées ». */
+            textingAllowed?: boolean;
+            /** @description « le cas échéant, informer le patient des règles particulières applicables ». */
+            textingRules?: components["schemas"]["TextingRule"][];
+            /** @description « l'utilisation souhaitée des communications électroniques »: the uses a patient may accept. */
+            usesOffered?: components["schemas"]["ConsentUse"][];
+            /**
+             * @description Sensitive categories the patient may agree to in advance (« convenir à l'avance avec
+             *                 son patient du contenu à partager »); content in them always goes through secure delivery.
+             */
+            categoriesOffered?: components["schemas"]["TopicCategory"][];
+            /**
+             * @description « selon le type de messagerie utilisée »: clinical content goes through ClinicMail's
+             *                 secure delivery (true) or the clinic only sends non-clinical content by e-mail (false).
+             */
+            secureMessaging?: boolean;
+            /** @description « la conservation au dossier médical de tous les échanges entrants et sortants ». */
+            record?: components["schemas"]["RecordKind"];
+            /** @description The clinic's phone number for the urgent-care guidance (digits, spaces, dashes, parentheses, +). */
+            clinicPhone?: string;
         };
         CodeCount: {
             code: string;
@@ -590,8 +860,41 @@ export interface components {
             /** Format: date */
             expiresOn?: null | string;
         };
+        /**
+         * @description Why a patient is on the clinic page's consent list.
+         * @enum {unknown}
+         */
+        ConsentAttention: "missing" | "expired" | "not_documented";
+        ConsentAttentionResponse: {
+            patients: components["schemas"]["ConsentAttentionRow"][];
+            /** Format: int32 */
+            limit: number | string;
+        };
+        /** @description One row of the consent list: ids and the reason; the page loads names through the registry API. */
+        ConsentAttentionRow: {
+            patientId: string;
+            clinicPatientId: string;
+            familyName: string;
+            givenName: string;
+            reason: components["schemas"]["ConsentAttention"];
+            method: null | components["schemas"]["ConsentMethod"];
+            /** Format: date */
+            expiresOn: null | string;
+        };
+        /**
+         * @description Send a consent invitation to the address to be registered. The date of birth is stored
+         *         with the patient when given (the registry has none yet for most patients); the patient's
+         *         signature is matched against it.
+         */
+        ConsentInvitationRequest: {
+            address?: null | string;
+            /** @description "fr" or "en"; default: the patient's language. */
+            language?: null | string;
+            /** Format: date */
+            birthDate?: null | string;
+        };
         /** @enum {unknown} */
-        ConsentMethod: "signed_form" | "verbal_noted" | null;
+        ConsentMethod: "signed_form" | "verbal_noted" | "electronic_signature" | null;
         /**
          * @description A consent as recorded (« formulaire de consentement » or « note au dossier »). Who
          *         recorded it is the caller (tid/oid), never a name sent by the client.
@@ -639,6 +942,8 @@ export interface components {
             block: number | string;
         };
         /** @enum {unknown} */
+        DayOfWeek: "sunday" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday";
+        /** @enum {unknown} */
         Decision: "allow" | "warn" | "block";
         /** @description The message a physician is about to send, as Outlook sees it at Send time. */
         Draft: {
@@ -659,7 +964,7 @@ export interface components {
             attachments?: components["schemas"]["AttachmentInfo"][];
         };
         /** @enum {unknown} */
-        EtiquetteCode: "MISSING_SUBJECT" | "NO_GREETING" | "NO_CLOSING" | "NO_SIGNATURE" | "NON_PROFESSIONAL_SENDER" | "SEVERAL_RECIPIENTS";
+        EtiquetteCode: "MISSING_SUBJECT" | "NO_GREETING" | "NO_CLOSING" | "NO_SIGNATURE" | "SEVERAL_RECIPIENTS";
         /** @description A form warning. Etiquette never blocks and never changes the decision. */
         EtiquetteWarning: {
             code: components["schemas"]["EtiquetteCode"];
@@ -684,6 +989,58 @@ export interface components {
         ExpiryChangeRequest: {
             /** Format: date-time */
             expiresAt?: null | string;
+        };
+        FilingCandidate: {
+            patientId: string;
+            clinicPatientId: string;
+            name: string;
+        };
+        FilingConfirmRequest: {
+            patientId: null | string;
+            /** @default false */
+            dismiss: boolean;
+        };
+        FilingItem: {
+            id: string;
+            sourceKind: string;
+            direction: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: int32 */
+            attempts: number | string;
+            confirmReason: null | string;
+            error: null | string;
+            candidates: components["schemas"]["FilingCandidate"][];
+        };
+        FilingStatusResponse: {
+            /** Format: int64 */
+            pending: number | string;
+            /** Format: int64 */
+            delivered: number | string;
+            /** Format: int64 */
+            failed: number | string;
+            /** Format: int64 */
+            toConfirm: number | string;
+            /** Format: int64 */
+            notRegistered: number | string;
+            /** Format: date-time */
+            oldestPendingAt: null | string;
+            degraded: boolean;
+            toConfirmItems: components["schemas"]["FilingItem"][];
+            failedItems: components["schemas"]["FilingItem"][];
+        };
+        /** @description The answer: matched, and which filing, which part and which audit record. */
+        FilingVerification: {
+            matched: boolean;
+            filingId: null | string;
+            part: null | string;
+            /** Format: int64 */
+            auditSequence: null | number | string;
+            /** Format: date-time */
+            recordedAt: null | string;
+        };
+        FilingVerifyRequest: {
+            sha256: null | string;
         };
         Fix: {
             kind: components["schemas"]["FixKind"];
@@ -761,6 +1118,22 @@ export interface components {
             unchanged?: number | string;
             errors?: components["schemas"]["ImportErrorResponse"][];
         };
+        /**
+         * @description What the physician must explain before the first exchange — the guide's list in
+         *                 « Les règles concernant le consentement éclairé à la communication électronique », one value
+         *                 per bullet, in the guide's order. A verbal consent is recorded only with every item ticked
+         *                 (the guide's « note au dossier témoignant des explications données au patient »).
+         * @enum {unknown}
+         */
+        InformedConsentItem: "intended_uses" | "texting" | "risks" | "procedure" | "who_has_access" | "kept_in_record" | "expected_content";
+        InvitationResponse: {
+            invitationId: string;
+            patientId: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: int32 */
+            policyVersion: number | string;
+        };
         JsonElement: unknown;
         /** @description An override's justification beside the chain: the text and whether it still matches the keyed hash in the chain. */
         JustificationDto: {
@@ -782,6 +1155,18 @@ export interface components {
             patientId: string;
             technique: components["schemas"]["LookalikeTechnique"];
         };
+        /** @description Two registered addresses of different patients that are near misses of each other. */
+        LookAlikePair: {
+            patientIdA: string;
+            addressA: string;
+            patientIdB: string;
+            addressB: string;
+        };
+        LookAlikeResponse: {
+            pairs: components["schemas"]["LookAlikePair"][];
+            /** Format: int32 */
+            limit: number | string;
+        };
         /**
          * @description How a near miss resembles the registered address.
          * @enum {unknown}
@@ -798,6 +1183,8 @@ export interface components {
         LookupResponse: {
             matches: components["schemas"]["LookupMatch"][];
         };
+        /** @enum {unknown} */
+        MailReader: "physicians" | "gmf_nurses" | "administrative_staff";
         NoticeDto: {
             html: components["schemas"]["LocalizedText"];
             text: components["schemas"]["LocalizedText"];
@@ -874,8 +1261,32 @@ export interface components {
             declaredSensitiveTerms?: null | string[];
             declaredSensitiveCategories?: null | components["schemas"]["TopicCategory"][];
         };
+        /** @description A policy version as the API answers it: the settings, the hash and the rendered text. */
+        PolicyResponse: {
+            /** Format: int32 */
+            version: number | string;
+            hash: string;
+            /** Format: date-time */
+            publishedAt: string;
+            policy: components["schemas"]["ClinicEmailPolicy"];
+            textFr: components["schemas"]["PolicySection"][];
+            textEn: components["schemas"]["PolicySection"][];
+        };
+        /** @description One section of the information text: the checklist item it informs on, its heading and paragraphs. */
+        PolicySection: {
+            item: components["schemas"]["InformedConsentItem"];
+            heading: string;
+            paragraphs: string[];
+        };
         ReadyResponse: {
             status: string;
+            /** @description When not ready: store_unavailable, database_file_missing, disk_full, keys_unavailable. */
+            reasons?: null | string[];
+            /**
+             * @description When ready but a background duty is behind (still serving, 200): "record-filing" when a
+             *         filing failed for good or waits too long (docs/record-filing.md): never silent, and no content.
+             */
+            degraded?: null | string[];
         };
         /**
          * @description One reason behind the decision, with its stable code, what it does, whether a
@@ -947,6 +1358,8 @@ export interface components {
             /** Format: int32 */
             codesSent: number | string;
         };
+        /** @enum {unknown} */
+        RecordKind: "electronic" | "paper";
         /** @description One row of registry history: who changed which fields of what, never the values. */
         RegistryChange: {
             /** Format: date-time */
@@ -1071,6 +1484,8 @@ export interface components {
          * @enum {unknown}
          */
         Severity: "info" | "warn" | "block";
+        /** @enum {unknown} */
+        TextingRule: "appointments_only" | "no_clinical_content" | "no_photos" | "clinic_hours_only";
         /**
          * @description Which part of the draft a piece of checked text comes from.
          * @enum {unknown}
@@ -1101,6 +1516,41 @@ export interface components {
         };
         /** @enum {unknown} */
         UnreadableReason: "no_content" | "not_text" | "no_text_layer" | "encrypted" | "too_large" | "damaged" | "not_a_file" | null;
+        /**
+         * @description A verbal consent (« une note au dossier témoignant des explications données au patient et
+         *         son consentement verbal »): the policy version read to the patient and every checklist item.
+         */
+        VerbalConsentRequest: {
+            status?: components["schemas"]["ConsentStatus"];
+            /** Format: int32 */
+            policyVersion?: null | number | string;
+            checklist?: null | components["schemas"]["InformedConsentItem"][];
+            uses?: null | components["schemas"]["ConsentUse"][];
+            categories?: null | components["schemas"]["TopicCategory"][];
+            /** Format: date */
+            expiresOn?: null | string;
+        };
+        VerbalConsentResponse: {
+            patient: components["schemas"]["Patient"];
+            evidenceId: string;
+            /** Format: int32 */
+            policyVersion: number | string;
+            policyHash: string;
+        };
+        /** @description One week (Monday, UTC): received, answered within the delay, answered late, still open, and the share on time. */
+        WeeklyShare: {
+            weekStart: string;
+            /** Format: int32 */
+            received: number | string;
+            /** Format: int32 */
+            answeredOnTime: number | string;
+            /** Format: int32 */
+            answeredLate: number | string;
+            /** Format: int32 */
+            open: number | string;
+            /** Format: double */
+            shareOnTime: null | number | string;
+        };
     };
     responses: never;
     parameters: never;
@@ -1170,6 +1620,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SecureMessageCreated"];
+                };
+            };
+        };
+    };
+    ConsentPolicyCurrent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyResponse"];
+                };
+            };
+        };
+    };
+    ConsentPolicyPublish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClinicEmailPolicy"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyResponse"];
+                };
+            };
+        };
+    };
+    ConsentPolicyVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyResponse"];
                 };
             };
         };
@@ -1773,6 +2289,102 @@ export interface operations {
             };
         };
     };
+    ConsentInvite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsentInvitationRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationResponse"];
+                };
+            };
+        };
+    };
+    ConsentRecordVerbal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerbalConsentRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerbalConsentResponse"];
+                };
+            };
+        };
+    };
+    ConsentAttention: {
+        parameters: {
+            query?: {
+                limit?: number | string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentAttentionResponse"];
+                };
+            };
+        };
+    };
+    RegistryLookAlikes: {
+        parameters: {
+            query?: {
+                limit?: number | string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LookAlikeResponse"];
+                };
+            };
+        };
+    };
     RegistryImports: {
         parameters: {
             query?: {
@@ -1791,6 +2403,135 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ImportHistoryResponse"];
+                };
+            };
+        };
+    };
+    MailAwaiting: {
+        parameters: {
+            query?: {
+                limit?: number | string;
+                weeks?: number | string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AwaitingAnswersResponse"];
+                };
+            };
+        };
+    };
+    MailNotifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    RecordFilingStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FilingStatusResponse"];
+                };
+            };
+        };
+    };
+    RecordFilingConfirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FilingConfirmRequest"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    RecordFilingRetry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    RecordFilingVerify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FilingVerifyRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FilingVerification"];
                 };
             };
         };
