@@ -16,9 +16,10 @@
     2. the identity's Exchange service principal (a pointer to the Entra service principal);
     3. a management scope "members of that group";
     4. the role assignment "Application Mail.Send" for the identity, limited to that scope.
-  Mail.ReadWrite is NOT granted: nothing in ClinicMail reads mailboxes yet. The future mailbox
-  watcher (incoming-mail issue) will need "Application Mail.ReadWrite" on the physicians' mailboxes,
-  added here with its own scope when it exists.
+  The incoming-mail watcher (docs/incoming-mail.md) reads, replies to, categorises and flags mail in
+  the watched mailboxes (a physician's .med box, the clinic's shared box): with -WatchedMailboxes, a
+  second group, scope and assignment "Application Mail.ReadWrite" cover those mailboxes and nothing
+  else (its replies are sent with Mail.Send, so each watched mailbox also joins the sender group).
 
   Run in PowerShell 7 with ExchangeOnlineManagement 3.x as an Exchange administrator. Idempotent.
   Assignments can take up to an hour to apply; Test-ServicePrincipalAuthorization reports them.
@@ -46,7 +47,12 @@ param(
     [string] $GroupAlias = 'clinicmail-senders',
     [string] $GroupName = 'ClinicMail senders',
     [string] $ScopeName = 'ClinicMail sender mailbox',
-    [string] $ProbeAddress
+    [string] $ProbeAddress,
+    # The mailboxes the incoming-mail watcher reads (IncomingMail:Mailboxes); none: no read access at all.
+    [string[]] $WatchedMailboxes = @(),
+    [string] $WatchedGroupAlias = 'clinicmail-watched',
+    [string] $WatchedGroupName = 'ClinicMail watched mailboxes',
+    [string] $WatchedScopeName = 'ClinicMail watched mailboxes'
 )
 
 Set-StrictMode -Version Latest
@@ -70,21 +76,27 @@ elseif ($group.RecipientTypeDetails -ne 'MailUniversalSecurityGroup') {
     throw "The group '$GroupAlias' exists but is not a mail-enabled security group; choose another -GroupAlias."
 }
 
-# Exactly one member: the sender mailbox. Anyone added later would become reachable by the app.
-$sender = Get-Mailbox -Identity $SenderAddress
-$members = @(Get-DistributionGroupMember -Identity $group.Identity -ResultSize Unlimited)
-foreach ($member in $members) {
-    if ($member.PrimarySmtpAddress -ne $sender.PrimarySmtpAddress) {
-        if ($PSCmdlet.ShouldProcess($member.PrimarySmtpAddress, 'Remove-DistributionGroupMember')) {
-            Remove-DistributionGroupMember -Identity $group.Identity -Member $member.Identity -BypassSecurityGroupManagerCheck -Confirm:$false
+# Exactly these members: the sender mailbox (and the watched mailboxes, which send their
+# acknowledgements). Anyone added later would become reachable by the app.
+function Set-ExactMembers($Group, [string[]] $Addresses) {
+    $wanted = @($Addresses | ForEach-Object { (Get-Mailbox -Identity $_).PrimarySmtpAddress })
+    $members = @(Get-DistributionGroupMember -Identity $Group.Identity -ResultSize Unlimited)
+    foreach ($member in $members) {
+        if ($wanted -notcontains $member.PrimarySmtpAddress) {
+            if ($PSCmdlet.ShouldProcess($member.PrimarySmtpAddress, 'Remove-DistributionGroupMember')) {
+                Remove-DistributionGroupMember -Identity $Group.Identity -Member $member.Identity -BypassSecurityGroupManagerCheck -Confirm:$false
+            }
+        }
+    }
+    foreach ($address in $wanted) {
+        if (-not ($members | Where-Object { $_.PrimarySmtpAddress -eq $address })) {
+            if ($PSCmdlet.ShouldProcess($address, 'Add-DistributionGroupMember')) {
+                Add-DistributionGroupMember -Identity $Group.Identity -Member $address -BypassSecurityGroupManagerCheck
+            }
         }
     }
 }
-if (-not ($members | Where-Object { $_.PrimarySmtpAddress -eq $sender.PrimarySmtpAddress })) {
-    if ($PSCmdlet.ShouldProcess($sender.PrimarySmtpAddress, 'Add-DistributionGroupMember')) {
-        Add-DistributionGroupMember -Identity $group.Identity -Member $sender.Identity -BypassSecurityGroupManagerCheck
-    }
-}
+Set-ExactMembers $group (@($SenderAddress) + $WatchedMailboxes)
 
 # 2. The identity's Exchange service principal.
 $servicePrincipal = Get-ServicePrincipal -Identity $ServicePrincipalObjectId -ErrorAction SilentlyContinue
@@ -108,10 +120,33 @@ elseif ($scope.RecipientFilter -ne $filter) {
     }
 }
 
-# 4. "Application Mail.Send", scoped. Any other Exchange application role of this identity is removed.
+# 3b. The watched mailboxes: their own group and scope, for Mail.ReadWrite only.
+if ($WatchedMailboxes.Count -gt 0) {
+    $watched = Get-DistributionGroup -Identity $WatchedGroupAlias -ErrorAction SilentlyContinue
+    if (-not $watched -and $PSCmdlet.ShouldProcess($WatchedGroupAlias, 'New-DistributionGroup -Type Security')) {
+        $watched = New-DistributionGroup -Name $WatchedGroupName -Alias $WatchedGroupAlias -Type Security `
+            -MemberJoinRestriction Closed -MemberDepartRestriction Closed
+        Set-DistributionGroup -Identity $watched.Identity -HiddenFromAddressListsEnabled $true
+    }
+    Set-ExactMembers $watched $WatchedMailboxes
+    $watchedFilter = "MemberOfGroup -eq '$($watched.DistinguishedName)'"
+    if (-not (Get-ManagementScope -Identity $WatchedScopeName -ErrorAction SilentlyContinue)) {
+        if ($PSCmdlet.ShouldProcess($WatchedScopeName, "New-ManagementScope $watchedFilter")) {
+            New-ManagementScope -Name $WatchedScopeName -RecipientRestrictionFilter $watchedFilter | Out-Null
+        }
+    }
+    else {
+        Set-ManagementScope -Identity $WatchedScopeName -RecipientRestrictionFilter $watchedFilter
+    }
+}
+
+# 4. "Application Mail.Send" (and, with watched mailboxes, "Application Mail.ReadWrite"), each scoped.
+# Any other Exchange application role of this identity is removed.
+$expected = @(@{ Role = 'Application Mail.Send'; Scope = $ScopeName })
+if ($WatchedMailboxes.Count -gt 0) { $expected += @{ Role = 'Application Mail.ReadWrite'; Scope = $WatchedScopeName } }
 $assignments = @(Get-ManagementRoleAssignment -RoleAssignee $ServicePrincipalObjectId -ErrorAction SilentlyContinue)
 foreach ($assignment in $assignments) {
-    if ($assignment.Role -ne 'Application Mail.Send' -or $assignment.CustomResourceScope -ne $ScopeName) {
+    if (-not ($expected | Where-Object { $_.Role -eq $assignment.Role -and $_.Scope -eq $assignment.CustomResourceScope })) {
         if ($PSCmdlet.ShouldProcess($assignment.Name, 'Remove-ManagementRoleAssignment (not ClinicMail''s scoped Mail.Send)')) {
             Remove-ManagementRoleAssignment -Identity $assignment.Identity -Confirm:$false
         }
@@ -121,6 +156,11 @@ if (-not ($assignments | Where-Object { $_.Role -eq 'Application Mail.Send' -and
     if ($PSCmdlet.ShouldProcess($AppId, "New-ManagementRoleAssignment 'Application Mail.Send' scoped to $ScopeName")) {
         New-ManagementRoleAssignment -Name 'ClinicMail Mail.Send' -App $ServicePrincipalObjectId `
             -Role 'Application Mail.Send' -CustomResourceScope $ScopeName
+    }
+}
+if ($WatchedMailboxes.Count -gt 0 -and -not ($assignments | Where-Object { $_.Role -eq 'Application Mail.ReadWrite' -and $_.CustomResourceScope -eq $WatchedScopeName })) {
+    if ($PSCmdlet.ShouldProcess($AppId, "New-ManagementRoleAssignment 'Application Mail.ReadWrite' scoped to $WatchedScopeName")) {
+        New-ManagementRoleAssignment -Name 'ClinicMail Mail.ReadWrite' -App $ServicePrincipalObjectId -Role 'Application Mail.ReadWrite' -CustomResourceScope $WatchedScopeName
     }
 }
 

@@ -75,7 +75,8 @@ public sealed class ArchitectureTests
         "ClinicMail.Infrastructure.Storage <-> ClinicMail.Infrastructure.Storage.Postgres <-> ClinicMail.Infrastructure.Storage.Sqlite",
         // The registrations (Hosting, Secure) and the handlers they register use each other's options.
         // The audit-integrity registration joined it when the checkpointer moved into the application layer.
-        "ClinicMail.Application.Audit <-> ClinicMail.Application.Checking <-> ClinicMail.Application.Handlers <-> ClinicMail.Application.Hosting <-> ClinicMail.Application.Secure",
+        // Record filing (issue 19) joined it: its registration and the readiness probe read each other's types.
+        "ClinicMail.Application.Audit <-> ClinicMail.Application.Checking <-> ClinicMail.Application.Filing <-> ClinicMail.Application.Handlers <-> ClinicMail.Application.Hosting <-> ClinicMail.Application.Secure",
         "ClinicMail.Cli <-> ClinicMail.Cli.Commands",
     ];
 

@@ -13,11 +13,7 @@ namespace ClinicMail.Functions.Tests;
 public sealed class FunctionsLayoutTests
 {
     /// <summary>Local routes the worker does not serve as a function, with the reason.</summary>
-    private static readonly Dictionary<string, string> LocalOnly = new(StringComparer.Ordinal)
-    {
-        // The sandbox's Send drops mail into the embedded sent-mail folder: development only (docs/record-filing.md).
-        ["post api/dev/mail-sent"] = "development-only route of the local host's sandbox",
-    };
+    private static readonly Dictionary<string, string> LocalOnly = new(StringComparer.Ordinal);
 
     [Test]
     public void HostJson_HasNoCustomHandlerAndUnprefixedRoutes()
@@ -128,6 +124,8 @@ public sealed class RouteContractTests
     private static readonly HashSet<string> AnonymousOnPurpose = new(StringComparer.Ordinal)
     {
         "Health", "Ready", "OpenApi", "DevIssuerDiscovery", "DevIssuerKeys", "DevToken",
+        // The sandbox's sent-mail drop: development only, loopback callers only (docs/record-filing.md).
+        "DevMailSent",
         // The patient's secure reader: the patient has no Entra identity; their proof is the link
         // token plus a one-time code sent to the registered address (docs/secure-delivery.md).
         "SecureReader", "SecureReaderSendCode", "SecureReaderVerify", "SecureReaderAttachment", "SecureReaderReply", "SecureReaderStylesheet",

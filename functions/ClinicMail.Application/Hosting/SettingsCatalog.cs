@@ -28,6 +28,7 @@ public static class SettingsCatalog
         new(SecureOptions.Section, typeof(SecureOptions), "local host, worker"),
         new(MailOptions.Section, typeof(MailOptions), "local host, worker"),
         new(AuditOptions.Section, typeof(AuditOptions), "local host, worker"),
+        new(ClinicMail.Application.Audit.AuditCopyOptions.Section, typeof(ClinicMail.Application.Audit.AuditCopyOptions), "local host, worker"),
         new(TelemetryOptions.Section, typeof(TelemetryOptions), "local host, worker"),
         new(PolicySettings.Section, typeof(PolicySettings), "local host, worker, CLI check"),
     ];

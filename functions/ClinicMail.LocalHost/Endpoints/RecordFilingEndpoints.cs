@@ -10,8 +10,9 @@ public static class RecordFilingEndpoints
     public static IEndpointRouteBuilder MapRecordFilingEndpoints(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/v1/record-filing").WithTags("RecordFiling");
-        api.MapGet("/", (FilingQueryHandler h, CancellationToken ct) => h.StatusAsync(ct))
-            .WithName("RecordFilingStatus").RequireAuthorization(IdentitySetup.ClinicAdminPolicy)
+        // On the route builder, not the group: a group's "" maps "/api/v1/record-filing/" (trailing slash).
+        routes.MapGet("/api/v1/record-filing", (FilingQueryHandler h, CancellationToken ct) => h.StatusAsync(ct))
+            .WithName("RecordFilingStatus").WithTags("RecordFiling").RequireAuthorization(IdentitySetup.ClinicAdminPolicy)
             .WithSummary("Counts, the exchanges waiting for a person to confirm the patient, and failed filings (ids and codes, no content).");
         api.MapPost("/{id}/confirm", (string id, FilingConfirmRequest request, HttpContext c, FilingQueryHandler h, CancellationToken ct) => h.ConfirmAsync(id, request, Actor.From(c.User), ct))
             .WithName("RecordFilingConfirm").RequireAuthorization(IdentitySetup.ClinicAdminPolicy)

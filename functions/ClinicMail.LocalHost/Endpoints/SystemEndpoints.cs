@@ -42,9 +42,15 @@ public static class SystemEndpoints
                     : TypedResults.Problem(Problem.Create(400, "unknown_role", ProblemTexts.ValidationTitle,
                         new($"Rôle inconnu; rôles : {string.Join(", ", Roles.All)}.", $"Unknown role; roles: {string.Join(", ", Roles.All)}."))))
             .WithName("DevToken").WithTags("Development").AllowAnonymous().ExcludeFromDescription();
-        // The sandbox's Send drops the mail where record filing watches (docs/record-filing.md).
-        routes.MapPost("/api/dev/mail-sent", Results<NoContent, ProblemHttpResult> (DevSentMail mail, IOptions<ClinicMailOptions> clinic, IOptions<RecordFilingOptions> filing, TimeProvider time) =>
+        // The sandbox's Send drops the mail where record filing watches (docs/record-filing.md): development only, loopback only.
+        routes.MapPost("/api/dev/mail-sent", Results<NoContent, ProblemHttpResult> (DevSentMail mail, HttpContext http, IOptions<ClinicMailOptions> clinic, IOptions<RecordFilingOptions> filing, TimeProvider time) =>
             {
+                if (!IsLoopbackCaller(http))
+                {
+                    return TypedResults.Problem(Problem.Create(403, "loopback_only", new("Réservé à cet ordinateur.", "This machine only."),
+                        new("Le dépôt de courriels envoyés du bac à sable n'accepte que les appels venant de cet ordinateur (loopback).", "The sandbox's sent-mail drop accepts only calls from this machine (loopback).")));
+                }
+
                 if (mail.To is not { Count: > 0 and <= 100 } || mail.To.Concat(mail.Cc ?? []).Any(a => !MimeKit.MailboxAddress.TryParse(a, out _)))
                 {
                     return TypedResults.Problem(Problem.Create(400, "sent_mail_invalid", ProblemTexts.ValidationTitle,

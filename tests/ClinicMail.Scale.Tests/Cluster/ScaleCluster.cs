@@ -165,6 +165,9 @@ internal sealed class ScaleCluster : IAsyncDisposable
             ["Secure__VerificationsPerToken"] = "100",
             ["Secure__CodeRequestsPerIp"] = "10000",
             ["Secure__ReaderRequestsPerIpPerMinute"] = "100000",
+            // One test physician stands for a clinic's worth of users: the per-user concurrency guard
+            // (docs/security.md) is not what these scenarios measure.
+            ["RequestGuards__ConcurrentRequestsPerUser"] = "1000",
         };
         environment["ClinicMail__PublicBaseUrl"] = publicBaseUrl;
 
