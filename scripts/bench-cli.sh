@@ -14,7 +14,7 @@ dotnet "$CLI" demo-seed --db "$WORK/demo.db" >/dev/null
 python3 - "$COUNT" "$WORK/drafts.jsonl" <<'PY'
 import json, sys, itertools
 count, out = int(sys.argv[1]), sys.argv[2]
-corpus = [json.loads(l) for l in open("../shared/corpus/sensitive-topics.dev.jsonl", encoding="utf-8")]
+corpus = [json.loads(l) for l in open("tests/data/corpus/sensitive-topics.dev.jsonl", encoding="utf-8")]
 addresses = ["marie.tremblay@videotron.ca", "jf.gagnon@gmail.com", "sophie.roy@example.com", "luc.cote@example.org",
              "jf.gagnon@gmial.com", "inconnu@hotmail.com", "dr.lavoie@cliniquedemo.med", "david.smith@example.com"]
 with open(out, "w", encoding="utf-8") as f:
