@@ -8,6 +8,7 @@
 #   zip holds the Functions worker, which needs the Functions host; see docs/performance.md.)
 #   Extra environment for the app (runtime knobs under test) goes in BENCH_APP_ENV, e.g.
 #   BENCH_APP_ENV="DOTNET_gcServer=0" scripts/bench-api.sh 10
+# One development token stands for every user, so the per-user concurrency guard (4 by default) is raised.
 # Needs: hey (apt-get install hey)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +27,7 @@ fi
 start_app() { # $1 data folder
   # shellcheck disable=SC2086 # BENCH_APP_ENV is a list of NAME=value words.
   env ${BENCH_APP_ENV:-} ClinicMail__Mode=Development Identity__Mode=Development ClinicMail__DataDirectory="$1" ClinicMail__PublicBaseUrl="$URL" \
-  ClinicMail__InternalDomains__0=cliniquedemo.med ASPNETCORE_URLS="$URL" Logging__LogLevel__Default=Warning \
+  ClinicMail__InternalDomains__0=cliniquedemo.med ASPNETCORE_URLS="$URL" Logging__LogLevel__Default=Warning RequestGuards__ConcurrentRequestsPerUser=1000 \
     "${APP_CMD[@]}" >"$1.log" 2>&1 &
   APP_PID=$!
 }

@@ -5,6 +5,7 @@
 # At the end the instances are stopped and the audit chain is verified from its first record with
 # the reviewer's CLI. Prints checks/s and p50/p99 per N, and the ratio to N = 1.
 # Usage: scripts/bench-scale.sh [seconds=20] [instance counts="1 2 3"] [connections per instance=16]
+# One development token stands for every user, so the per-user concurrency guard (4 by default) is raised.
 # Needs: hey (apt-get install hey), PostgreSQL binaries (started here, like ./test.sh does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,7 +39,7 @@ run_n() { # $1 instance count; prints one result line, sets RATE
   for i in $(seq 0 $((n - 1))); do
     ClinicMail__Mode=Development Identity__Mode=Development ClinicMail__DataDirectory="$data" ClinicMail__PublicBaseUrl="$public" \
     ClinicMail__InternalDomains__0=cliniquedemo.med Storage__Provider=Postgres Storage__ConnectionString="$conn" \
-    ASPNETCORE_URLS="http://127.0.0.1:${ports[$i]}" Logging__LogLevel__Default=Warning \
+    ASPNETCORE_URLS="http://127.0.0.1:${ports[$i]}" Logging__LogLevel__Default=Warning RequestGuards__ConcurrentRequestsPerUser=1000 \
       dotnet "$APP" >"$data/instance-$i.log" 2>&1 &
     PIDS+=($!); urls+=("http://127.0.0.1:${ports[$i]}")
     # The first instance migrates the schema and seeds the demo registry alone; the others then start together.
