@@ -57,6 +57,9 @@ param keyVaultPublicNetworkAccess string = 'Enabled'
 @description('Name of the RSA-HSM key-encryption key.')
 param keyName string = 'clinicmail-kek'
 
+@description('Name of the RSA-HSM audit checkpoint signing key (sign only; never the key-encryption key).')
+param auditSigningKeyName string = 'clinicmail-audit-signing'
+
 @minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int = 40
@@ -113,6 +116,7 @@ module keyVault 'modules/keyvault.bicep' = {
     location: location
     keyVaultName: 'kv-${baseName}-${suffix}'
     keyName: keyName
+    auditSigningKeyName: auditSigningKeyName
     publicNetworkAccess: keyVaultPublicNetworkAccess
     keyRotationDays: keyRotationDays
     tags: tags
@@ -146,6 +150,7 @@ module functionApp 'modules/functionapp.bicep' = {
     appInsightsName: monitoring.outputs.appInsightsName
     keyVaultUri: keyVault.outputs.keyVaultUri
     keyName: keyVault.outputs.keyName
+    auditSigningKeyName: keyVault.outputs.auditSigningKeyName
     postgresFqdn: postgres.outputs.serverFqdn
     postgresDatabase: postgres.outputs.databaseName
     entraClientId: entraClientId
@@ -167,6 +172,7 @@ module access 'modules/access.bicep' = {
     appInsightsName: monitoring.outputs.appInsightsName
     keyVaultName: keyVault.outputs.keyVaultName
     keyName: keyVault.outputs.keyName
+    auditSigningKeyName: keyVault.outputs.auditSigningKeyName
   }
 }
 
@@ -191,3 +197,4 @@ output keyName string = keyVault.outputs.keyName
 output postgresServerFqdn string = postgres.outputs.serverFqdn
 output postgresDatabase string = postgres.outputs.databaseName
 output postgresAppRoleName string = identity.outputs.identityName
+output auditSigningKeyName string = keyVault.outputs.auditSigningKeyName

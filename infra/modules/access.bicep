@@ -10,6 +10,8 @@ param auditContainerName string
 param appInsightsName string
 param keyVaultName string
 param keyName string
+@description('The audit checkpoint signing key (keyvault.bicep): the identity may read and sign with it, nothing else.')
+param auditSigningKeyName string
 
 // Built-in role ids (stable across all Azure clouds).
 // Storage Blob Data Owner: the Functions host needs it for identity-based AzureWebJobsStorage
@@ -26,13 +28,17 @@ var monitoringMetricsPublisherRoleId = '3913510d-42f4-4e42-8a64-420c390055eb'
 // (12338af0-0e69-4776-bea7-57ae8d297424). Crypto User also grants keys/update/action (a compromised
 // app could re-enable encrypt/decrypt on the key, change its expiry or disable it), keys/backup/action
 // (export an HSM-protected blob of the key) and encrypt/decrypt. ClinicMail needs only: read the key
-// (kid and public part), wrap and unwrap data keys, sign and verify audit checkpoints.
+// (kid and public part) and wrap and unwrap data keys with the key-encryption key; read and sign with
+// the audit signing key (checkpoints are verified in the app with the public key). One role per key,
+// each assigned on its key only.
 var keyWrapperDataActions = [
   'Microsoft.KeyVault/vaults/keys/read'
   'Microsoft.KeyVault/vaults/keys/wrap/action'
   'Microsoft.KeyVault/vaults/keys/unwrap/action'
+]
+var auditSignerDataActions = [
+  'Microsoft.KeyVault/vaults/keys/read'
   'Microsoft.KeyVault/vaults/keys/sign/action'
-  'Microsoft.KeyVault/vaults/keys/verify/action'
 ]
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
@@ -72,11 +78,16 @@ resource key 'Microsoft.KeyVault/vaults/keys@2025-05-01' existing = {
   name: keyName
 }
 
+resource auditSigningKey 'Microsoft.KeyVault/vaults/keys@2025-05-01' existing = {
+  parent: vault
+  name: auditSigningKeyName
+}
+
 resource keyWrapperRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
   name: guid(subscription().id, resourceGroup().id, 'clinicmail-key-wrapper')
   properties: {
     roleName: 'ClinicMail Key Wrapper (${resourceGroup().name})'
-    description: 'Read a Key Vault key and use it to wrap/unwrap data keys and sign/verify. Nothing else.'
+    description: 'Read a Key Vault key and use it to wrap/unwrap data keys. Nothing else.'
     type: 'CustomRole'
     permissions: [
       {
@@ -98,6 +109,37 @@ resource keyWrapperAssignment 'Microsoft.Authorization/roleAssignments@2022-04-0
   scope: key
   properties: {
     roleDefinitionId: keyWrapperRole.id
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource auditSignerRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
+  name: guid(subscription().id, resourceGroup().id, 'clinicmail-audit-signer')
+  properties: {
+    roleName: 'ClinicMail Audit Signer (${resourceGroup().name})'
+    description: 'Read a Key Vault key and sign with it (audit checkpoints). Nothing else.'
+    type: 'CustomRole'
+    permissions: [
+      {
+        actions: []
+        notActions: []
+        dataActions: auditSignerDataActions
+        notDataActions: []
+      }
+    ]
+    assignableScopes: [
+      resourceGroup().id
+    ]
+  }
+}
+
+// Scoped to the signing key only.
+resource auditSignerAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(auditSigningKey.id, principalId, auditSignerRole.id)
+  scope: auditSigningKey
+  properties: {
+    roleDefinitionId: auditSignerRole.id
     principalId: principalId
     principalType: 'ServicePrincipal'
   }

@@ -32,6 +32,9 @@ param keyVaultUri string
 @description('Name of the key-encryption key in that vault.')
 param keyName string
 
+@description('Name of the audit checkpoint signing key in that vault (its own key, sign only).')
+param auditSigningKeyName string
+
 @description('PostgreSQL server FQDN.')
 param postgresFqdn string
 
@@ -195,6 +198,9 @@ var coreSettings = {
   Keys__VaultUri: keyVaultUri
   Keys__KeyName: keyName
   Keys__ManagedIdentityClientId: identity.properties.clientId
+  // The checkpoint signing key: same vault (Audit:SigningKey:VaultUri defaults to Keys:VaultUri), a key of
+  // its own; production startup refuses a missing one or the key-encryption key.
+  Audit__SigningKey__KeyName: auditSigningKeyName
   Identity__Mode: 'Entra'
   Identity__ClientId: entraClientId
   // The application ID URI (infra/deploy.sh derives it the same way): v2 tokens carry the client id

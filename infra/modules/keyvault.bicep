@@ -1,4 +1,5 @@
-// Key Vault Premium holding the ClinicMail key-encryption key (DESIGN rule 6: AES-256-GCM data keys
+// Key Vault Premium holding the ClinicMail key-encryption key and the audit checkpoint signing key (two
+// keys, each with its own operations and role assignment). DESIGN rule 6: AES-256-GCM data keys
 // wrapped by an RSA-HSM key). Premium is required for HSM-protected keys; RBAC authorization means
 // no access policies exist, so every permission is an auditable Azure role assignment (access.bicep).
 
@@ -12,6 +13,9 @@ param keyVaultName string
 
 @description('Name of the RSA-HSM key-encryption key.')
 param keyName string
+
+@description('Name of the RSA-HSM key that signs audit checkpoints (Audit:SigningKey:KeyName): a key of its own, never the key-encryption key.')
+param auditSigningKeyName string
 
 @description('Public network access to the vault data plane. "Enabled" is required when the Function App has no VNet integration (Flex Consumption without a VNet has no fixed outbound addresses); every request still needs an Entra token and an RBAC role. Set "Disabled" only with VNet integration and a private endpoint.')
 @allowed([
@@ -58,10 +62,10 @@ resource vault 'Microsoft.KeyVault/vaults@2025-05-01' = {
   }
 }
 
-// The key is allowed only the operations ClinicMail performs: wrapKey/unwrapKey for envelope data
-// keys and sign/verify for the audit chain. encrypt/decrypt are deliberately absent, so even a
-// principal holding a broad role cannot use this key to encrypt arbitrary payloads. Reading the
-// public key ("get") is a data-plane permission, not a key operation, and is granted by the role.
+// The key-encryption key is allowed only what ClinicMail does with it: wrapKey/unwrapKey for envelope
+// data keys. encrypt/decrypt/sign are deliberately absent, so even a principal holding a broad role
+// cannot use this key to encrypt arbitrary payloads or sign anything. Reading the public key ("get")
+// is a data-plane permission, not a key operation, and is granted by the role.
 resource key 'Microsoft.KeyVault/vaults/keys@2025-05-01' = {
   parent: vault
   name: keyName
@@ -71,8 +75,6 @@ resource key 'Microsoft.KeyVault/vaults/keys@2025-05-01' = {
     keyOps: [
       'wrapKey'
       'unwrapKey'
-      'sign'
-      'verify'
     ]
     attributes: {
       enabled: true
@@ -106,6 +108,51 @@ resource key 'Microsoft.KeyVault/vaults/keys@2025-05-01' = {
   }
 }
 
+// The audit checkpoint signing key: a separate key, so a leak of the wrapping permission cannot forge
+// checkpoints and the signer cannot unwrap data keys. sign for the checkpointer; verify is listed for
+// completeness of RS256 (the app verifies locally with the public key, which "get" returns). Rotated by
+// the vault like the KEK: old versions keep verifying the checkpoints they signed.
+resource auditSigningKey 'Microsoft.KeyVault/vaults/keys@2025-05-01' = {
+  parent: vault
+  name: auditSigningKeyName
+  properties: {
+    kty: 'RSA-HSM'
+    keySize: 3072
+    keyOps: [
+      'sign'
+      'verify'
+    ]
+    attributes: {
+      enabled: true
+      exportable: false
+    }
+    rotationPolicy: {
+      attributes: {
+        expiryTime: 'P${keyExpiryDays}D'
+      }
+      lifetimeActions: [
+        {
+          trigger: {
+            timeAfterCreate: 'P${keyRotationDays}D'
+          }
+          action: {
+            type: 'rotate'
+          }
+        }
+        {
+          trigger: {
+            timeBeforeExpiry: 'P30D'
+          }
+          action: {
+            type: 'notify'
+          }
+        }
+      ]
+    }
+  }
+}
+
 output keyVaultName string = vault.name
 output keyVaultUri string = vault.properties.vaultUri
 output keyName string = key.name
+output auditSigningKeyName string = auditSigningKey.name

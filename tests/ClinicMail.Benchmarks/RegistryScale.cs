@@ -9,6 +9,7 @@ using ClinicMail.Infrastructure.Demo;
 using ClinicMail.Infrastructure.Registry;
 using ClinicMail.Infrastructure.Storage;
 using ClinicMail.Infrastructure.Storage.Postgres;
+using ClinicMail.Infrastructure.Storage.Shared;
 using ClinicMail.Infrastructure.Storage.Sqlite;
 using Npgsql;
 

@@ -1,3 +1,4 @@
+using ClinicMail.Cli.Hosting;
 using ClinicMail.Core.Audit;
 using ClinicMail.Infrastructure.Audit;
 using ClinicMail.Infrastructure.Keys;

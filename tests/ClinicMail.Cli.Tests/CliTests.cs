@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ClinicMail.Cli.Hosting;
 
 namespace ClinicMail.Cli.Tests;
 

@@ -1,3 +1,4 @@
+using ClinicMail.Cli.Hosting;
 using ClinicMail.Core.Audit;
 using ClinicMail.Core.Crypto;
 using ClinicMail.Core.Secure;

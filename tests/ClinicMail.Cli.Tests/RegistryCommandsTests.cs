@@ -1,4 +1,5 @@
 using System.Text;
+using ClinicMail.Cli.Hosting;
 using ClinicMail.Infrastructure.Storage;
 using ClinicMail.Infrastructure.Storage.Sqlite;
 using Microsoft.Data.Sqlite;

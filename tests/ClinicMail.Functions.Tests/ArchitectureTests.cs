@@ -67,17 +67,10 @@ public sealed class ArchitectureTests
     /// when one disappears, so the list only shrinks). Any other cycle fails.</summary>
     private static readonly string[] KnownCycles =
     [
-        // Content (the use classifier) reads the registry's ConsentUse, and the recipients rules read Content:
-        // ConsentUse belongs below all three (open debt, docs/architecture.md).
-        "ClinicMail.Core.Content <-> ClinicMail.Core.Recipients <-> ClinicMail.Core.Registry",
-        "ClinicMail.Core.Checking <-> ClinicMail.Core.Policy",
-        // Storage unification (issue 14, item 5) puts the shared code below both providers.
-        "ClinicMail.Infrastructure.Storage <-> ClinicMail.Infrastructure.Storage.Postgres <-> ClinicMail.Infrastructure.Storage.Sqlite",
         // The registrations (Hosting, Secure) and the handlers they register use each other's options.
         // The audit-integrity registration joined it when the checkpointer moved into the application layer.
         // Record filing (issue 19) joined it: its registration and the readiness probe read each other's types.
         "ClinicMail.Application.Audit <-> ClinicMail.Application.Checking <-> ClinicMail.Application.Filing <-> ClinicMail.Application.Handlers <-> ClinicMail.Application.Hosting <-> ClinicMail.Application.Secure",
-        "ClinicMail.Cli <-> ClinicMail.Cli.Commands",
     ];
 
     [Test]

@@ -67,6 +67,8 @@ public sealed class StartupSettingsTests
             ["Storage:ConnectionString"] = "Host=db.example;Database=clinicmail;Username=app",
             ["Keys:VaultUri"] = "https://clinicmail.vault.azure.net/",
             ["Keys:KeyName"] = "clinicmail-kek",
+            // The checkpoint signing key: a key of its own in the same vault.
+            ["Audit:SigningKey:KeyName"] = "clinicmail-audit-signing",
             ["Identity:ClientId"] = "6f1c2b9e-4b1a-4f0e-9a55-0c3d2a7b8e11",
             ["Identity:AllowedTenants:0"] = "0b7f6b2c-9a3e-4c55-9d7e-2f1f4c0a9e11",
             // Every section is checked at once since options took one shape: production mail is Graph.

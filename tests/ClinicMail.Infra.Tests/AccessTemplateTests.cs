@@ -9,16 +9,20 @@ public sealed class AccessTemplateTests
     private const string MonitoringMetricsPublisher = "3913510d-42f4-4e42-8a64-420c390055eb";
     private const string StorageBlobDataContributor = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
 
-    // The custom role's data actions: read the key, wrap/unwrap data keys, sign/verify. The built-in
-    // "Key Vault Crypto User" would add keys/update (change keyOps, disable), keys/backup,
-    // encrypt and decrypt.
+    // The custom roles' data actions: read the key-encryption key and wrap/unwrap data keys; read the audit
+    // signing key and sign. The built-in "Key Vault Crypto User" would add keys/update (change keyOps,
+    // disable), keys/backup, encrypt and decrypt.
     private static readonly string[] KeyWrapperDataActions =
     [
         "Microsoft.KeyVault/vaults/keys/read",
         "Microsoft.KeyVault/vaults/keys/wrap/action",
         "Microsoft.KeyVault/vaults/keys/unwrap/action",
+    ];
+
+    private static readonly string[] AuditSignerDataActions =
+    [
+        "Microsoft.KeyVault/vaults/keys/read",
         "Microsoft.KeyVault/vaults/keys/sign/action",
-        "Microsoft.KeyVault/vaults/keys/verify/action",
     ];
 
     // Roles that must never be handed to the app: Owner, Contributor, User Access Administrator,
@@ -36,7 +40,8 @@ public sealed class AccessTemplateTests
 
     private static ArmTemplate Access => InfraTemplates.Module("access");
 
-    private static ArmResource CustomRole => InfraTemplates.Single("Microsoft.Authorization/roleDefinitions");
+    private static ArmResource Role(string seed) =>
+        InfraTemplates.Declared("Microsoft.Authorization/roleDefinitions").Single(r => r.Name.Contains(seed, StringComparison.Ordinal));
 
     private static IReadOnlyList<ArmResource> Assignments => InfraTemplates.Declared("Microsoft.Authorization/roleAssignments");
 
@@ -46,19 +51,32 @@ public sealed class AccessTemplateTests
             ? Access.Variable((string)((ArmLiteral)call.Arguments[0]).Value!)!.ToString()
             : value.ToString();
 
-    [Test]
-    public void CustomRole_Permissions_AreOnlyKeyReadWrapUnwrapSignVerify()
+    [TestCase("clinicmail-key-wrapper", "keyWrapper")]
+    [TestCase("clinicmail-audit-signer", "auditSigner")]
+    public void CustomRoles_Permissions_AreOnlyWhatTheirKeyIsUsedFor(string seed, string variablePrefix)
     {
-        var only = CustomRole.At("properties.permissions")!.AsArray().Single()!;
-        var dataActions = Access.Variable(((ArmLiteral)((ArmCall)ArmExpression.Of(only["dataActions"])).Arguments[0]).Value!.GetValue<string>())!;
+        var role = Role(seed);
+        var only = role.At("properties.permissions")!.AsArray().Single()!;
+        var variable = ((ArmLiteral)((ArmCall)ArmExpression.Of(only["dataActions"])).Arguments[0]).Value!.GetValue<string>();
+        var dataActions = Access.Variable(variable)!;
 
         Assert.Multiple(() =>
         {
-            Assert.That(dataActions.AsArray().Select(a => a!.ToString()), Is.EquivalentTo(KeyWrapperDataActions));
+            Assert.That(variable, Does.StartWith(variablePrefix));
+            Assert.That(dataActions.AsArray().Select(a => a!.ToString()), Is.EquivalentTo(seed == "clinicmail-key-wrapper" ? KeyWrapperDataActions : AuditSignerDataActions));
             Assert.That(only["actions"]!.AsArray(), Is.Empty, "no control-plane action");
-            Assert.That(CustomRole.String("properties.type"), Is.EqualTo("CustomRole"));
-            Assert.That(CustomRole.At("properties.assignableScopes")!.AsArray().Single()!.ToString(), Is.EqualTo("[resourceGroup().id]"));
+            Assert.That(role.String("properties.type"), Is.EqualTo("CustomRole"));
+            Assert.That(role.At("properties.assignableScopes")!.AsArray().Single()!.ToString(), Is.EqualTo("[resourceGroup().id]"));
         });
+    }
+
+    [Test]
+    public void AuditSignerAssignment_IsScopedToTheSigningKeyOnly()
+    {
+        var assignment = Assignments.Single(a => a.String("properties.roleDefinitionId").Contains("clinicmail-audit-signer", StringComparison.Ordinal));
+
+        Assert.That(assignment.String("scope"), Does.StartWith("[resourceId('Microsoft.KeyVault/vaults/keys',"));
+        Assert.That(assignment.String("scope"), Does.Contain("parameters('auditSigningKeyName')"));
     }
 
     [Test]
@@ -72,7 +90,7 @@ public sealed class AccessTemplateTests
     [Test]
     public void RoleAssignments_Each_TargetsTheUserAssignedIdentityAsServicePrincipal()
     {
-        Assert.That(Assignments, Has.Count.EqualTo(4));
+        Assert.That(Assignments, Has.Count.EqualTo(5));
         foreach (var assignment in Assignments)
         {
             Assert.That(assignment.String("properties.principalType"), Is.EqualTo("ServicePrincipal"));

@@ -37,6 +37,7 @@ public sealed class AppSettingsTests
         {
             Assert.That(CoreSettings["Keys__VaultUri"].ToString(), Is.EqualTo("parameters(\"keyVaultUri\")"));
             Assert.That(CoreSettings["Keys__KeyName"].ToString(), Is.EqualTo("parameters(\"keyName\")"));
+            Assert.That(CoreSettings["Audit__SigningKey__KeyName"].ToString(), Is.EqualTo("parameters(\"auditSigningKeyName\")"));
             Assert.That(CoreSettings["Identity__ClientId"].ToString(), Is.EqualTo("parameters(\"entraClientId\")"));
             Assert.That(CoreSettings["Identity__AllowedTenants__0"].ToString(), Is.EqualTo("tenant().tenantId"));
             Assert.That(CoreSettings["Mail__SenderAddress"].ToString(), Is.EqualTo("parameters(\"senderAddress\")"));

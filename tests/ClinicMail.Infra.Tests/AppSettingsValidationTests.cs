@@ -2,6 +2,8 @@ using System.Text.Json.Nodes;
 using ClinicMail.Application.Hosting;
 using ClinicMail.Infra.Tests.Bicep;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace ClinicMail.Infra.Tests;
 
@@ -30,6 +32,9 @@ public sealed class AppSettingsValidationTests
         _ when key.EndsWith("ClientId", StringComparison.OrdinalIgnoreCase) || key.EndsWith("clientId", StringComparison.Ordinal)
             || key == "AZURE_CLIENT_ID" || key.Contains("AllowedTenants", StringComparison.Ordinal) => Guid,
         "Keys__VaultUri" => "https://clinicmail-kv.vault.azure.net/",
+        "Keys__KeyName" => "clinicmail-kek",
+        "Audit__SigningKey__KeyName" => "clinicmail-audit-signing",
+        "AuditCopy__BlobContainerUri" => "https://stclinicmail.blob.core.windows.net/audit-checkpoints",
         "ClinicMail__PublicBaseUrl" => "https://clinicmail.clinique-exemple.med",
         "Identity__Audience" => $"api://clinicmail.clinique-exemple.med/{Guid}",
         "Mail__SenderAddress" => "clinicmail-envoi@clinique-exemple.med",
@@ -38,10 +43,31 @@ public sealed class AppSettingsValidationTests
         _ => "clinicmail-value",
     };
 
+    /// <summary>What Flex Consumption itself puts in a dotnet-isolated app's environment (not set by the
+    /// Bicep): read by nothing of ours, and nothing of ours may choke on it.</summary>
+    private static readonly Dictionary<string, string> PlatformOwn = new(StringComparer.Ordinal)
+    {
+        ["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated",
+        ["FUNCTIONS_EXTENSION_VERSION"] = "~4",
+        ["WEBSITE_SITE_NAME"] = "func-clinicmail",
+        ["WEBSITE_HOSTNAME"] = "func-clinicmail.azurewebsites.net",
+        ["WEBSITE_INSTANCE_ID"] = "0123456789abcdef",
+        ["AzureWebJobsScriptRoot"] = "/home/site/wwwroot",
+        ["ASPNETCORE_URLS"] = "http://127.0.0.1:12345",
+    };
+
     private static IConfiguration Configuration(IReadOnlyDictionary<string, string> settings) =>
         new ConfigurationBuilder()
-            .AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key.Replace("__", ":", StringComparison.Ordinal), (string?)s.Value)))
+            .AddInMemoryCollection(PlatformOwn.Concat(settings).Select(s => KeyValuePair.Create(s.Key.Replace("__", ":", StringComparison.Ordinal), (string?)s.Value)))
             .Build();
+
+    /// <summary>Every section as the hosts register it (<c>AddClinicMailSettings</c>: bound, defaulted,
+    /// <c>ValidateOnStart()</c>), then the start-up validation a host runs before it takes requests.</summary>
+    private static void ValidateAsAHostStarts(IConfiguration configuration)
+    {
+        using var services = new ServiceCollection().AddClinicMailSettings(configuration).BuildServiceProvider();
+        services.GetRequiredService<IStartupValidator>().Validate();
+    }
 
     [Test]
     public void BicepAppSettings_EachSetting_IsReadBySomething()
@@ -51,10 +77,16 @@ public sealed class AppSettingsValidationTests
         Assert.That(unread, Is.Empty, "the Bicep sets settings that no options class (or the platform) reads; see docs/configuration.md");
     }
 
+    // Exactly what the Bicep sets (plus what the platform sets itself), in production mode as the Bicep says:
+    // any setting production start-up requires that the Bicep forgets fails here, by its name.
     [Test]
     public void BicepAppSettings_FedToTheValidators_StartProduction()
     {
-        var settings = StartupSettings.Read(Configuration(Deployed()));
+        var configuration = Configuration(Deployed());
+        Assert.That(configuration["ClinicMail:Mode"], Is.EqualTo("Production"), "the Bicep itself sets production mode");
+
+        var settings = StartupSettings.Read(configuration);
+        Assert.DoesNotThrow(() => ValidateAsAHostStarts(configuration));
 
         Assert.Multiple(() =>
         {
@@ -64,10 +96,37 @@ public sealed class AppSettingsValidationTests
         });
     }
 
+    // The host-side validation (ValidateOnStart) is the same check: a production configuration the Bicep
+    // would not carry stops it too, so the test above cannot pass by reading too little.
+    [Test]
+    public void HostValidation_ProductionWithoutTheSigningKey_Fails()
+    {
+        var settings = Deployed();
+        settings.Remove("Audit__SigningKey__KeyName");
+
+        var error = Assert.Throws<OptionsValidationException>(() => ValidateAsAHostStarts(Configuration(settings)));
+
+        Assert.That(error!.Message, Does.Contain("Audit:SigningKey:KeyName"));
+    }
+
+    // The checkpoint signing key is a key of its own: naming the key-encryption key is refused at start-up.
+    [Test]
+    public void BicepAppSettings_SigningKeyIsTheKeyEncryptionKey_StopsStartupNamingIt()
+    {
+        var settings = Deployed();
+        settings["Audit__SigningKey__KeyName"] = settings["Keys__KeyName"];
+
+        var error = Assert.Throws<StartupConfigurationException>(() => StartupSettings.Read(Configuration(settings)));
+
+        Assert.That(error!.Message, Does.Contain("Audit:SigningKey:KeyName"));
+    }
+
     // Each production setting the Bicep sets is one the validators need: without it, startup stops naming it.
     [TestCase("Storage__Provider", "Storage:Provider")]
     [TestCase("Storage__ConnectionString", "Storage:ConnectionString")]
     [TestCase("Keys__VaultUri", "Keys:VaultUri")]
+    [TestCase("Keys__KeyName", "Keys:KeyName")]
+    [TestCase("Audit__SigningKey__KeyName", "Audit:SigningKey:KeyName")]
     [TestCase("Identity__ClientId", "Identity:ClientId")]
     [TestCase("Identity__AllowedTenants__0", "Identity:AllowedTenants")]
     [TestCase("Mail__Provider", "Mail:Provider")]

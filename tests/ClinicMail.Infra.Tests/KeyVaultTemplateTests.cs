@@ -4,12 +4,41 @@ namespace ClinicMail.Infra.Tests;
 
 public sealed class KeyVaultTemplateTests
 {
-    // What ClinicMail does with the key-encryption key (DESIGN rule 6 and the audit chain).
-    private static readonly string[] NeededKeyOps = ["wrapKey", "unwrapKey", "sign", "verify"];
+    // What ClinicMail does with the key-encryption key (DESIGN rule 6): wrap and unwrap data keys, nothing else.
+    private static readonly string[] NeededKeyOps = ["wrapKey", "unwrapKey"];
+
+    // What the audit checkpointer does with its own key: sign (verify is RS256's other half; the app
+    // verifies with the public key).
+    private static readonly string[] SigningKeyOps = ["sign", "verify"];
 
     private static ArmResource Vault => InfraTemplates.Single("Microsoft.KeyVault/vaults");
 
-    private static ArmResource Key => InfraTemplates.Single("Microsoft.KeyVault/vaults/keys");
+    private static IReadOnlyList<ArmResource> Keys => InfraTemplates.Declared("Microsoft.KeyVault/vaults/keys");
+
+    private static ArmResource Key => Keys.Single(k => k.Name.Contains("parameters('keyName')", StringComparison.Ordinal));
+
+    private static ArmResource SigningKey => Keys.Single(k => k.Name.Contains("parameters('auditSigningKeyName')", StringComparison.Ordinal));
+
+    [Test]
+    public void Keys_AreExactlyTheKeyEncryptionKeyAndTheAuditSigningKey()
+    {
+        Assert.That(Keys, Has.Count.EqualTo(2));
+        Assert.That(InfraTemplates.Main.Parameters["auditSigningKeyName"]!["defaultValue"]!.ToString(),
+            Is.Not.EqualTo(InfraTemplates.Main.Parameters["keyName"]!["defaultValue"]!.ToString()), "two keys, two names");
+    }
+
+    [Test]
+    public void SigningKey_TypeAndOperations_AreRsaHsmSignOnlyAndNotExportable()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(SigningKey.String("properties.kty"), Is.EqualTo("RSA-HSM"));
+            Assert.That((int)SigningKey.At("properties.keySize")!, Is.EqualTo(3072));
+            Assert.That(SigningKey.At("properties.keyOps")!.AsArray().Select(o => o!.ToString()), Is.EquivalentTo(SigningKeyOps));
+            Assert.That((bool)SigningKey.At("properties.attributes.exportable")!, Is.False);
+            Assert.That(SigningKey.String("properties.rotationPolicy.attributes.expiryTime"), Is.EqualTo("[format('P{0}D', parameters('keyExpiryDays'))]"));
+        });
+    }
 
     [Test]
     public void Vault_Sku_IsPremiumForHsmKeys()

@@ -142,14 +142,40 @@ public sealed class KeyProviderOptionsValidator(IOptions<ClinicMailOptions> clin
     }
 }
 
-/// <summary><c>Audit:SigningKey:*</c>.</summary>
+/// <summary><c>Audit:SigningKey:*</c>. With a vault (its own, or <c>Keys:VaultUri</c>'s: always in production)
+/// the signing key must be named and must not be the key-encryption key, checked at startup rather than
+/// when the checkpointer first opens the key.</summary>
 public sealed class AuditSigningKeyOptionsValidator : SettingsValidator<AuditSigningKeyOptions>
 {
+    private readonly IOptions<KeyProviderOptions>? _keys;
+
+    /// <summary>The section alone (its URL shape), without the <c>Keys:*</c> it defaults from.</summary>
+    public AuditSigningKeyOptionsValidator()
+    {
+    }
+
+    public AuditSigningKeyOptionsValidator(IOptions<KeyProviderOptions> keys) => _keys = keys;
+
     protected override void Check(AuditSigningKeyOptions options, List<string> problems)
     {
         if (options.VaultUri is { } vault && (!vault.IsAbsoluteUri || vault.Scheme != Uri.UriSchemeHttps))
         {
             problems.Add(Settings.Problem("Audit:SigningKey:VaultUri", "Audit:SigningKey:VaultUri must be the vault's https URL", "Audit:SigningKey:VaultUri doit être l'URL https du coffre"));
+        }
+
+        var keys = _keys?.Value;
+        var signingVault = options.VaultUri ?? keys?.VaultUri;
+        if (keys is null || signingVault is null)
+        {
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(options.KeyName)
+            || (string.Equals(options.KeyName, keys.KeyName, StringComparison.OrdinalIgnoreCase) && Equals(signingVault, keys.VaultUri)))
+        {
+            problems.Add(Settings.Problem("Audit:SigningKey:KeyName",
+                "Audit:SigningKey:KeyName must name a Key Vault key of its own (sign), not the key-encryption key Keys:KeyName",
+                "Audit:SigningKey:KeyName doit nommer une clé Key Vault distincte (signature), pas la clé de chiffrement de clés Keys:KeyName"));
         }
     }
 }

@@ -60,8 +60,8 @@ public sealed record StartupSettings(ClinicMailOptions ClinicMail, IdentityOptio
 
         // The other sections are read again where they are registered; reading them here too means one
         // startup error lists every problem of the configuration at once.
-        Settings.Read(configuration, KeyProviderOptions.SectionName, new KeyProviderOptionsValidator(mode), problems, o => EmbeddedDefaults.Apply(o, clinic));
-        Settings.Read(configuration, AuditSigningKeyOptions.Section, new AuditSigningKeyOptionsValidator(), problems);
+        var keys = Settings.Read(configuration, KeyProviderOptions.SectionName, new KeyProviderOptionsValidator(mode), problems, o => EmbeddedDefaults.Apply(o, clinic));
+        Settings.Read(configuration, AuditSigningKeyOptions.Section, new AuditSigningKeyOptionsValidator(Options.Create(keys)), problems);
         Settings.Read(configuration, SecureOptions.Section, new SecureOptionsValidator(), problems);
         Settings.Read(configuration, MailOptions.Section, new MailOptionsValidator(mode), problems);
         Settings.Read(configuration, AuditOptions.Section, new AuditOptionsValidator(), problems);

@@ -1,4 +1,5 @@
 using ClinicMail.Core.Registry;
+using ClinicMail.Core.Text;
 
 namespace ClinicMail.Core.Recipients;
 

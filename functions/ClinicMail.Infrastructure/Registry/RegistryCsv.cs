@@ -4,7 +4,7 @@ using System.Text;
 using ClinicMail.Core.Localization;
 using ClinicMail.Core.Registry;
 using ClinicMail.Core.Topics;
-using ClinicMail.Infrastructure.Storage;
+using ClinicMail.Infrastructure.Storage.Shared;
 using CsvHelper;
 using CsvHelper.Configuration;
 

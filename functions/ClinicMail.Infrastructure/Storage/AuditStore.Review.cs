@@ -3,6 +3,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using ClinicMail.Core.Audit;
+using ClinicMail.Infrastructure.Storage.Shared;
 
 namespace ClinicMail.Infrastructure.Storage;
 

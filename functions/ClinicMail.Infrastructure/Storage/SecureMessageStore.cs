@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.Json;
 using ClinicMail.Core.Crypto;
 using ClinicMail.Core.Secure;
+using ClinicMail.Infrastructure.Storage.Shared;
 
 namespace ClinicMail.Infrastructure.Storage;
 

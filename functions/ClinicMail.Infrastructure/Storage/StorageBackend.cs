@@ -4,6 +4,7 @@ using ClinicMail.Core.Filing;
 using ClinicMail.Core.Registry;
 using ClinicMail.Core.Secure;
 using ClinicMail.Infrastructure.Storage.Postgres;
+using ClinicMail.Infrastructure.Storage.Shared;
 using ClinicMail.Infrastructure.Storage.Sqlite;
 using Microsoft.Extensions.Logging;
 

@@ -1,4 +1,4 @@
-using ClinicMail.Core.Recipients;
+using ClinicMail.Core.Text;
 
 namespace ClinicMail.Core.Tests.Recipients;
 

@@ -1,6 +1,6 @@
 using ClinicMail.Core.Registry;
 using ClinicMail.Core.Tests.Builders;
-using ClinicMail.Infrastructure.Storage;
+using ClinicMail.Infrastructure.Storage.Shared;
 
 namespace ClinicMail.Infrastructure.Tests.Storage;
 

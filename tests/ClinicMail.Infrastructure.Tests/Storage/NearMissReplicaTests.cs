@@ -1,5 +1,5 @@
 using ClinicMail.Core.Registry;
-using ClinicMail.Infrastructure.Storage;
+using ClinicMail.Infrastructure.Storage.Shared;
 
 namespace ClinicMail.Infrastructure.Tests.Storage;
 

@@ -1,8 +1,8 @@
 using ClinicMail.Core.Registry;
 using ClinicMail.Infrastructure.Demo;
 using ClinicMail.Infrastructure.Registry;
-using ClinicMail.Infrastructure.Storage;
 using ClinicMail.Infrastructure.Storage.Postgres;
+using ClinicMail.Infrastructure.Storage.Shared;
 using ClinicMail.Infrastructure.Tests.Registry;
 using Npgsql;
 

@@ -1,4 +1,5 @@
 using ClinicMail.Infrastructure.Storage;
+using ClinicMail.Infrastructure.Storage.Shared;
 
 namespace ClinicMail.Infrastructure.Tests.Storage;
 

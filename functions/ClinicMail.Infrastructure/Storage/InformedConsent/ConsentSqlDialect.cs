@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using ClinicMail.Infrastructure.Storage.Postgres;
+using ClinicMail.Infrastructure.Storage.Shared;
 using ClinicMail.Infrastructure.Storage.Sqlite;
 
 namespace ClinicMail.Infrastructure.Storage.InformedConsent;

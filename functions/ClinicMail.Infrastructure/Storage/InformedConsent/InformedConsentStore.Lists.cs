@@ -1,5 +1,6 @@
 using ClinicMail.Core.InformedConsent;
 using ClinicMail.Core.Registry;
+using ClinicMail.Infrastructure.Storage.Shared;
 
 namespace ClinicMail.Infrastructure.Storage.InformedConsent;
 

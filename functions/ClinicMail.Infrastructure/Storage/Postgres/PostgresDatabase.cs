@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Azure.Core;
+using ClinicMail.Infrastructure.Storage.Shared;
 using Npgsql;
 
 namespace ClinicMail.Infrastructure.Storage.Postgres;

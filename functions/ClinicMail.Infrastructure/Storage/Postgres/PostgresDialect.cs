@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using ClinicMail.Core.Audit;
+using ClinicMail.Infrastructure.Storage.Shared;
 using Npgsql;
 
 namespace ClinicMail.Infrastructure.Storage.Postgres;

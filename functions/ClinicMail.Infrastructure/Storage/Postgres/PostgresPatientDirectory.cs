@@ -1,4 +1,5 @@
 using ClinicMail.Core.Registry;
+using ClinicMail.Infrastructure.Storage.Shared;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 

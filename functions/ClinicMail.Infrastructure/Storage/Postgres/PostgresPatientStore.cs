@@ -1,5 +1,6 @@
 using ClinicMail.Core.Registry;
 using ClinicMail.Core.Topics;
+using ClinicMail.Infrastructure.Storage.Shared;
 using Npgsql;
 
 namespace ClinicMail.Infrastructure.Storage.Postgres;

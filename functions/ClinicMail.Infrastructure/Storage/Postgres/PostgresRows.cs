@@ -1,4 +1,5 @@
 using ClinicMail.Core.Registry;
+using ClinicMail.Infrastructure.Storage.Shared;
 using Npgsql;
 
 namespace ClinicMail.Infrastructure.Storage.Postgres;

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using ClinicMail.Core.Registry;
+using ClinicMail.Infrastructure.Storage.Shared;
 using Microsoft.Data.Sqlite;
 
 namespace ClinicMail.Infrastructure.Storage.Sqlite;

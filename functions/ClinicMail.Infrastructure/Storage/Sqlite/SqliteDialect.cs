@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using ClinicMail.Core.Audit;
+using ClinicMail.Infrastructure.Storage.Shared;
 using Microsoft.Data.Sqlite;
 
 namespace ClinicMail.Infrastructure.Storage.Sqlite;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ClinicMail.Core.Registry;
+using ClinicMail.Infrastructure.Storage.Shared;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 

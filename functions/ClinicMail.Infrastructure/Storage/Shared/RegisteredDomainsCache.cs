@@ -1,4 +1,4 @@
-namespace ClinicMail.Infrastructure.Storage;
+namespace ClinicMail.Infrastructure.Storage.Shared;
 
 /// <summary>The set of registered domains, kept for <see cref="Lifetime"/>. The set is small and
 /// changes rarely (a new provider or employer), but the loose index scan that reads it costs

@@ -1,4 +1,4 @@
-namespace ClinicMail.Core.Recipients;
+namespace ClinicMail.Core.Text;
 
 /// <summary>Optimal-string-alignment Damerau-Levenshtein distance: insertions, deletions,
 /// substitutions and swaps of two adjacent characters each cost one, which is how people mistype

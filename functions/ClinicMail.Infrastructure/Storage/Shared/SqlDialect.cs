@@ -1,6 +1,6 @@
 using System.Data.Common;
 
-namespace ClinicMail.Infrastructure.Storage;
+namespace ClinicMail.Infrastructure.Storage.Shared;
 
 /// <summary>What truly differs between the two databases, and nothing else: how parameters are
 /// bound, how an instant is stored, and the few statements whose SQL is not the same (locking, the

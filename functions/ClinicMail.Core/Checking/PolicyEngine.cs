@@ -1,13 +1,13 @@
 using ClinicMail.Core.Attachments;
-using ClinicMail.Core.Checking;
 using ClinicMail.Core.Content;
 using ClinicMail.Core.Drafts;
 using ClinicMail.Core.Identifiers;
+using ClinicMail.Core.Policy;
 using ClinicMail.Core.Recipients;
 using ClinicMail.Core.Registry;
 using ClinicMail.Core.Topics;
 
-namespace ClinicMail.Core.Policy;
+namespace ClinicMail.Core.Checking;
 
 /// <summary>What the policy reads: the detectors' findings and the resolved recipients.</summary>
 public sealed record PolicyInput

@@ -1,7 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 
-namespace ClinicMail.Infrastructure.Storage;
+namespace ClinicMail.Infrastructure.Storage.Shared;
 
 /// <summary>Applies the versioned schema scripts of either provider with one discipline: every
 /// script not yet applied, in version order, in ONE transaction serialised against other

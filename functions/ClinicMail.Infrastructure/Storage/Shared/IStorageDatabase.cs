@@ -1,6 +1,6 @@
 using System.Data.Common;
 
-namespace ClinicMail.Infrastructure.Storage;
+namespace ClinicMail.Infrastructure.Storage.Shared;
 
 /// <summary>One database the provider-neutral stores run on: opens ready-to-use connections and
 /// names its dialect. Implemented by <see cref="Sqlite.SqliteDatabase"/> and

@@ -1,6 +1,6 @@
 using ClinicMail.Core.Registry;
 
-namespace ClinicMail.Infrastructure.Storage;
+namespace ClinicMail.Infrastructure.Storage.Shared;
 
 /// <summary>Checks shared by the stores' write paths.</summary>
 internal static class RegistryWrites

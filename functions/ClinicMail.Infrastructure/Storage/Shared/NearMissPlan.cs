@@ -1,6 +1,6 @@
 using ClinicMail.Core.Registry;
 
-namespace ClinicMail.Infrastructure.Storage;
+namespace ClinicMail.Infrastructure.Storage.Shared;
 
 /// <summary>The near-miss part of a look-up done against a <see cref="NearMissIndex"/>: before the
 /// round trip, the candidates of every recipient the index does not know (their row ids go into the

@@ -3,7 +3,7 @@ using ClinicMail.Core.Registry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace ClinicMail.Infrastructure.Storage;
+namespace ClinicMail.Infrastructure.Storage.Shared;
 
 /// <summary>Where a store's <see cref="NearMissReplica{TToken}"/> reads its rows. The token says
 /// what the index has seen, in the store's own terms (a PostgreSQL snapshot; SQLite's highest row

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using ClinicMail.Cli.Commands;
 
-namespace ClinicMail.Cli;
+namespace ClinicMail.Cli.Hosting;
 
 /// <summary>The <c>clinicmail</c> command line: one sub-command per file under Commands/.</summary>
 internal static class CliApp

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace ClinicMail.Infrastructure.Storage;
+namespace ClinicMail.Infrastructure.Storage.Shared;
 
 /// <summary>Reads the versioned schema scripts embedded in this assembly under a resource prefix
 /// (<c>…Migrations.NNNN_name.sql</c>), for both providers: same naming rule, same checksum.</summary>

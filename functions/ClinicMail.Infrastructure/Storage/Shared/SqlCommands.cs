@@ -1,6 +1,6 @@
 using System.Data.Common;
 
-namespace ClinicMail.Infrastructure.Storage;
+namespace ClinicMail.Infrastructure.Storage.Shared;
 
 /// <summary>The few command shapes every store uses (execute, query and map, scalar), over any
 /// <see cref="IStorageDatabase"/>. Values bind as <c>$1…$n</c> through the dialect.</summary>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace ClinicMail.Infrastructure.Storage;
+namespace ClinicMail.Infrastructure.Storage.Shared;
 
 /// <summary>Enum values as stored: their snake_case contract names ("family_shared",
 /// "mental_health"), the same ids the JSON API uses. Stable across renames of the C# members only if

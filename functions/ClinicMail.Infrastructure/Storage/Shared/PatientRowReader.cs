@@ -2,7 +2,7 @@ using System.Data.Common;
 using ClinicMail.Core.Registry;
 using ClinicMail.Core.Topics;
 
-namespace ClinicMail.Infrastructure.Storage;
+namespace ClinicMail.Infrastructure.Storage.Shared;
 
 /// <summary>The row mapping of patients and addresses, shared by both providers' patient stores and
 /// directories, so a patient reads back the same way whichever database and question fetched it.
