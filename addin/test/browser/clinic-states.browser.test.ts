@@ -23,7 +23,7 @@ if (skip) console.warn(`Clinic page states SKIPPED: nothing answers ${base}/api/
 let browser: { context: BrowserContext; close(): Promise<void> };
 const stamp = Date.now().toString(36);
 const letters = stamp.replace(/[0-9]/g, "");
-const budget = 240_000;
+const budget = 480_000; // eight to ten axe runs and reflow checks per test; generous for a loaded machine
 const patients: Record<string, string> = {};
 
 async function api(method: string, url: string, body?: unknown): Promise<Response> {
