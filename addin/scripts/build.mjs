@@ -1,7 +1,8 @@
 // Full build of addin/dist:
 //   1. pages (taskpane.html, sandbox/index.html) with Vite;
 //   2. launchevent.js — the single-file, DOM-free Smart Alerts bundle (IIFE, minified);
-//   3. naa.js — the msal-browser NAA token provider (IIFE, minified);
+//   3. naa.js — the msal-browser NAA token provider (IIFE, minified); page-signin.js — MSAL's
+//      redirect sign-in for the app's web pages (IIFE, minified);
 //   4. icons, /.well-known/microsoft-officeaddins-allowed.json, and manifest.xml with the
 //      deployment host (CLINICMAIL_HOST) substituted for the development placeholder.
 import { mkdir, readFile, writeFile } from "node:fs/promises";
@@ -36,6 +37,8 @@ async function single(entry, fileName, name) {
 
 await single("src/launchevent/launchevent.ts", "launchevent.js", "ClinicMailLaunchEvent");
 await single("src/launchevent/naa.ts", "naa.js", "ClinicMailNaa");
+// MSAL for the app's web pages (/clinic/, /review/), loaded by them in Entra mode only.
+await single("src/pages/pageSignIn.ts", "page-signin.js", "ClinicMailPageSignIn");
 
 await mkdir(path.join(dist, "assets"), { recursive: true });
 for (const size of ICON_SIZES) await writeFile(path.join(dist, "assets", `icon-${size}.png`), iconPng(size));

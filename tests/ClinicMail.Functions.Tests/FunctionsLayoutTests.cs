@@ -123,7 +123,7 @@ public sealed class RouteContractTests
 {
     private static readonly HashSet<string> AnonymousOnPurpose = new(StringComparer.Ordinal)
     {
-        "Health", "Ready", "OpenApi", "DevIssuerDiscovery", "DevIssuerKeys", "DevToken",
+        "Health", "Ready", "OpenApi", "SignInConfig", "DevIssuerDiscovery", "DevIssuerKeys", "DevToken",
         // The sandbox's sent-mail drop: development only, loopback callers only (docs/record-filing.md).
         "DevMailSent",
         // The patient's secure reader: the patient has no Entra identity; their proof is the link

@@ -75,6 +75,8 @@ public sealed class EntraManifestTests
         var redirects = Manifest.GetProperty("spa").GetProperty("redirectUris").EnumerateArray().Select(r => r.GetString());
 
         Assert.That(redirects, Does.Contain("brk-multihub://{{ADDIN_HOST}}"));
+        // The app's web pages sign in with MSAL's redirect flow back to themselves (docs/clinic-page.md).
+        Assert.That(redirects, Does.Contain("https://{{ADDIN_HOST}}/clinic/").And.Contain("https://{{ADDIN_HOST}}/review/"));
         Assert.That(Manifest.TryGetProperty("web", out _), Is.False, "no web (confidential) redirect: the registration holds no secret");
     }
 
@@ -106,7 +108,11 @@ public sealed class EntraManifestTests
         Assert.That(exitCode, Is.Zero, stderr);
         using var rendered = JsonDocument.Parse(stdout);
         var redirects = rendered.RootElement.GetProperty("spa").GetProperty("redirectUris").EnumerateArray().Select(r => r.GetString()).ToList();
-        Assert.That(redirects, Is.EquivalentTo(new[] { "brk-multihub://clinicmail.clinique-exemple.med", "https://clinicmail.clinique-exemple.med/addin/fallback.html" }));
+        Assert.That(redirects, Is.EquivalentTo(new[]
+        {
+            "brk-multihub://clinicmail.clinique-exemple.med", "https://clinicmail.clinique-exemple.med/clinic/",
+            "https://clinicmail.clinique-exemple.med/review/", "https://clinicmail.clinique-exemple.med/addin/fallback.html",
+        }));
         Assert.That(stdout, Does.Not.Contain("{{"), "every placeholder must be filled");
     }
 

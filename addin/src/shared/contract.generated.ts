@@ -35,6 +35,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sign-in-config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["SignInConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/secure-messages": {
         parameters: {
             query?: never;
@@ -1484,6 +1500,13 @@ export interface components {
          * @enum {unknown}
          */
         Severity: "info" | "warn" | "block";
+        /** @description Mode is `development` or `entra`; the others are null in development. */
+        SignInConfig: {
+            mode: string;
+            authority: null | string;
+            clientId: null | string;
+            scopes: null | string[];
+        };
         /** @enum {unknown} */
         TextingRule: "appointments_only" | "no_clinical_content" | "no_photos" | "clinic_hours_only";
         /**
@@ -1596,6 +1619,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReadyResponse"];
+                };
+            };
+        };
+    };
+    SignInConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInConfig"];
                 };
             };
         };

@@ -1,5 +1,6 @@
 using ClinicMail.Application.Hosting;
 using ClinicMail.Application.Http;
+using ClinicMail.Application.Identity;
 using ClinicMail.Functions.Http;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.Options;
@@ -8,7 +9,7 @@ namespace ClinicMail.Functions.Routes;
 
 /// <summary>Liveness, readiness, and the static files the local host serves with its static-file
 /// middleware: the built add-in (<c>addin/</c> in the package) and the reviewer's page (<c>wwwroot/</c>).</summary>
-public sealed class SystemFunctions(FunctionHttp http, ReadinessProbe probe, IOptions<ClinicMailOptions> options)
+public sealed class SystemFunctions(FunctionHttp http, ReadinessProbe probe, IOptions<ClinicMailOptions> options, IOptions<IdentityOptions> identity)
 {
     private static readonly FileExtensionContentTypeProvider ContentTypes = new();
 
@@ -19,6 +20,11 @@ public sealed class SystemFunctions(FunctionHttp http, ReadinessProbe probe, IOp
     [Function("Ready")]
     public Task ReadyAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/ready")] HttpRequest req) =>
         http.RunAsync(req, null, async c => await SystemStatus.ReadyAsync(probe, c.RequestAborted).ConfigureAwait(false));
+
+    /// <summary>How the web pages sign in (MSAL in Entra mode, the development issuer locally).</summary>
+    [Function("SignInConfig")]
+    public Task SignInConfigAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/sign-in-config")] HttpRequest req) =>
+        http.RunAsync(req, null, _ => Task.FromResult<IResult>(TypedResults.Ok(PageSignIn.Config(identity.Value))));
 
     /// <summary>The API description (docs/openapi.json, embedded): the same document the local host generates
     /// from its endpoint table at <c>/api/openapi.json</c> (OpenApiTests compares them).</summary>
@@ -70,7 +76,7 @@ public sealed class SystemFunctions(FunctionHttp http, ReadinessProbe probe, IOp
                 if (StaticPages.Any(page => path.StartsWith(page, StringComparison.OrdinalIgnoreCase)))
                 {
                     // The page runs only its own script and styles, and talks only to this origin.
-                    context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'";
+                    context.Response.Headers.ContentSecurityPolicy = PageSignIn.ContentSecurityPolicy(identity.Value);
                 }
 
                 return Results.File(full, ContentTypes.TryGetContentType(full, out var type) ? type : "application/octet-stream");

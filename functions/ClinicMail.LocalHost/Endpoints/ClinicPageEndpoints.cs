@@ -1,3 +1,6 @@
+using ClinicMail.Application.Identity;
+using Microsoft.Extensions.Options;
+
 namespace ClinicMail.LocalHost.Endpoints;
 
 /// <summary>The clinic's page (wwwroot/clinic, docs/clinic-page.md): static and anonymous like the
@@ -8,7 +11,8 @@ public static class ClinicPageEndpoints
 
     /// <summary>A static page folder: <paramref name="folder"/> without the slash redirects to the folder
     /// form (the page's relative links need it), and everything under it gets a Content-Security-Policy
-    /// that lets the page run only its own script and styles and talk only to this origin.</summary>
+    /// that lets the page run only its own script and styles and talk only to this origin (and, in Entra mode,
+    /// to the identity provider for MSAL's token requests).</summary>
     public static IApplicationBuilder UseStaticPageFolder(this IApplicationBuilder app, string folder) => app.Use((context, next) =>
     {
         if (context.Request.Path.Equals(folder, StringComparison.OrdinalIgnoreCase))
@@ -19,7 +23,7 @@ public static class ClinicPageEndpoints
 
         if (context.Request.Path.StartsWithSegments(folder, StringComparison.OrdinalIgnoreCase))
         {
-            context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'";
+            context.Response.Headers.ContentSecurityPolicy = PageSignIn.ContentSecurityPolicy(context.RequestServices.GetRequiredService<IOptions<IdentityOptions>>().Value);
         }
 
         return next(context);

@@ -21,6 +21,10 @@ public static class SystemEndpoints
 
         routes.MapGet("/api/ready", (ReadinessProbe probe, CancellationToken ct) => SystemStatus.ReadyAsync(probe, ct))
             .WithName("Ready").WithTags("System").AllowAnonymous();
+
+        // Anonymous: the web pages read it before anyone is signed in (no secret in it).
+        routes.MapGet("/api/sign-in-config", (IOptions<IdentityOptions> identity) => TypedResults.Ok(PageSignIn.Config(identity.Value)))
+            .WithName("SignInConfig").WithTags("System").AllowAnonymous();
         return routes;
     }
 

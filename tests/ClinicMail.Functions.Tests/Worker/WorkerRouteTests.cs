@@ -85,7 +85,7 @@ public sealed class WorkerRouteTests
     {
         var anonymous = new HashSet<string>(StringComparer.Ordinal)
         {
-            "Health", "Ready", "OpenApi", "AddinFiles", "SecureReader", "SecureReaderSendCode", "SecureReaderVerify", "SecureReaderAttachment", "SecureReaderReply", "SecureReaderStylesheet",
+            "Health", "Ready", "OpenApi", "SignInConfig", "AddinFiles", "SecureReader", "SecureReaderSendCode", "SecureReaderVerify", "SecureReaderAttachment", "SecureReaderReply", "SecureReaderStylesheet",
             "ConsentPage", "ConsentPageSendCode", "ConsentPageVerify", "ConsentPageSign", "ConsentPageWithdraw", "ConsentPageCopy",
             "MailNotifications",
         };

@@ -258,4 +258,30 @@ public sealed class InformedConsentStoreContractTests(string provider)
             Assert.That(pairs.Any(p => p.PatientIdA == p.PatientIdB), Is.False, "one patient's own addresses are not pairs");
         });
     }
+
+    [Test]
+    public async Task LookAlikePairsAsync_FindsAnEditInTheMiddleOfALongLocalPart_SameLengthOrNot()
+    {
+        // The swap ("xa" → "ax") and the doubled letter sit where both the prefix and the suffix keys
+        // are cut: only the outer key (first and last characters) stays whole.
+        var registered = $"{_p}.francois.xavier.lapointe@example.org";
+        var swapped = $"{_p}.francois.axvier.lapointe@example.org";
+        var doubled = $"{_p}.francois.xxavier.lapointe@example.org";
+        var keys = AddressKeys.For(registered);
+        var swappedKeys = AddressKeys.For(swapped);
+        Assert.That(swappedKeys.LocalPrefix, Is.Not.EqualTo(keys.LocalPrefix), "the test pair must differ in the prefix key");
+        Assert.That(swappedKeys.LocalSuffix, Is.Not.EqualTo(keys.LocalSuffix), "and in the suffix key");
+        var a = await SavedAsync("mid1", null, registered);
+        var b = await SavedAsync("mid2", null, swapped);
+        var c = await SavedAsync("mid3", null, doubled);
+
+        var pairs = (await _store.LookAlikePairsAsync(1000)).Where(p => p.AddressA.StartsWith(_p, StringComparison.Ordinal)).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(pairs.Any(p => p.AddressA == swapped && p.AddressB == registered && p.PatientIdA == b.Id && p.PatientIdB == a.Id), Is.True, "swap in the middle, same length");
+            Assert.That(pairs.Any(p => new[] { p.AddressA, p.AddressB }.Order().SequenceEqual(new[] { registered, doubled }.Order()) && p.PatientIdA != p.PatientIdB), Is.True, "doubled letter in the middle, one longer");
+            Assert.That(c.Id, Is.Not.EqualTo(a.Id));
+        });
+    }
 }

@@ -47,10 +47,13 @@ public sealed partial class InformedConsentStore
         const string Pair = "SELECT a.patient_id, a.address, a.skeleton, b.patient_id, b.address, b.skeleton FROM patient_addresses a JOIN patient_addresses b ON ";
         const string Apart = " AND b.address > a.address AND b.patient_id <> a.patient_id";
         const string Lengths = " AND b.local_length BETWEEN a.local_length - 2 AND a.local_length + 2";
+        var outer = string.Concat(Enumerable.Range(-AddressKeys.MaxEditDistance, 2 * AddressKeys.MaxEditDistance + 1)
+            .Select(d => " UNION " + Pair + OuterKeyJoin(d) + Apart));
         await using var command = Command(connection, null,
             "SELECT * FROM (" + Pair + "b.skeleton = a.skeleton" + Apart +
             " UNION " + Pair + "b.domain = a.domain AND b.local_prefix = a.local_prefix" + Lengths + Apart +
             " UNION " + Pair + "b.domain = a.domain AND b.local_suffix = a.local_suffix" + Lengths + Apart +
+            outer +
             ") candidates ORDER BY 2, 5 LIMIT @scan;",
             ("scan", (long)MaxLookAlikeCandidates));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -64,5 +67,22 @@ public sealed partial class InformedConsentStore
         }
 
         return pairs;
+    }
+
+    /// <summary>The join on the outer key (a long local part's first and last characters, its middle
+    /// left out: <see cref="AddressKeys.LocalOuter"/>), for registered addresses <paramref name="d"/>
+    /// characters longer than <c>a</c>'s. An edit in the middle of a long local part breaks both the
+    /// prefix and the suffix key; only the outer key stays whole. A local part of length l is keyed with
+    /// <see cref="AddressKeys.OuterEndLength"/>(l) characters at each end, so <c>a</c>'s local part is
+    /// cut at <c>b</c>'s length (as <see cref="AddressKeys.Probes"/> does for the check): an equality
+    /// on b's (domain, local_length, local_outer) index. <c>substr</c>, <c>||</c> and integer
+    /// division read the same in SQLite and PostgreSQL.</summary>
+    private static string OuterKeyJoin(int d)
+    {
+        var length = d < 0 ? $"(a.local_length - {-d})" : $"(a.local_length + {d})";
+        var end = $"({length} - (2 * {length} - 2) / 3 - 1)";
+        return $"b.domain = a.domain AND b.local_length = {length} AND {length} >= {AddressKeys.MinLengthForOuterKey} " +
+            $"AND b.local_outer <> '' AND 2 * {end} <= a.local_length " +
+            $"AND b.local_outer = substr(a.skeleton, 1, {end}) || substr(a.skeleton, a.local_length - {end} + 1, {end})";
     }
 }

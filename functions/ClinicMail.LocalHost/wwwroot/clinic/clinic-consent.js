@@ -1,6 +1,7 @@
 // Informed consent on the clinic's page (issue 20; docs/consent.md): the invitation, the verbal
 // consent with the guide's checklist, the follow-up list and the look-alike addresses. Kept apart
-// from clinic.js; it uses that script's api(), $(), state and openCard().
+// from clinic.js; it uses that script's api() (the shared fetch helper: refusals in words), $(),
+// state and openCard().
 "use strict";
 
 const CONSENT_TEXT = {
@@ -8,7 +9,13 @@ const CONSENT_TEXT = {
     load: "Afficher la liste", addressA: "Adresse", addressB: "Adresse semblable", patient: "Patient", reason: "Raison",
     informed: "Consentement éclairé", inviteAddress: "Adresse à inscrire", birthDate: "Date de naissance",
     invite: "Envoyer une invitation au consentement", checklist: "Points expliqués au patient (tous requis)", uses: "Utilisations acceptées",
-    recordVerbal: "Enregistrer le consentement verbal (note au dossier)", invited: "Invitation envoyée.", recorded: "Consentement verbal enregistré.",
+    recordVerbal: "Enregistrer le consentement verbal (note au dossier)", recorded: "Consentement verbal enregistré.",
+    invited: (r) => `Invitation envoyée. Le lien expire le ${new Date(r.expiresAt).toLocaleDateString("fr-CA")}.`,
+    known: {
+      birth_date_required: "Indiquez la date de naissance du patient (il la confirmera en signant), puis envoyez de nouveau.",
+      address_conflict: "Cette adresse est déjà celle d'un autre patient : l'invitation n'est pas envoyée. Vérifiez l'adresse.",
+      patient_not_found: "Ce patient n'existe plus dans le registre.",
+    },
     empty: "Aucun.", loading: "Chargement…", missing: "manquant", expired: "expiré", not_documented: "consentement éclairé non documenté",
     items: {
       intended_uses: "Les utilisations souhaitées du courriel", texting: "Si les textos sont autorisés, et leurs règles",
@@ -21,7 +28,13 @@ const CONSENT_TEXT = {
     load: "Show the list", addressA: "Address", addressB: "Look-alike address", patient: "Patient", reason: "Reason",
     informed: "Informed consent", inviteAddress: "Address to register", birthDate: "Date of birth",
     invite: "Send a consent invitation", checklist: "Points explained to the patient (all required)", uses: "Uses accepted",
-    recordVerbal: "Record the verbal consent (note in the record)", invited: "Invitation sent.", recorded: "Verbal consent recorded.",
+    recordVerbal: "Record the verbal consent (note in the record)", recorded: "Verbal consent recorded.",
+    invited: (r) => `Invitation sent. The link expires on ${new Date(r.expiresAt).toLocaleDateString("en-CA")}.`,
+    known: {
+      birth_date_required: "Give the patient's date of birth (they confirm it when signing), then send again.",
+      address_conflict: "This address already belongs to another patient: the invitation is not sent. Check the address.",
+      patient_not_found: "This patient is no longer in the registry.",
+    },
     empty: "None.", loading: "Loading…", missing: "missing", expired: "expired", not_documented: "informed consent not documented",
     items: {
       intended_uses: "The intended uses of e-mail", texting: "Whether texting is allowed, and its rules",
@@ -37,6 +50,17 @@ const ct = (key) => CONSENT_TEXT[state.lang][key];
 function consentStatus(id, text, problem) {
   $(id).className = problem ? "problem" : "";
   $(id).textContent = text;
+}
+
+/** Marks the field a refusal is about (or none), tied to the status that says why, and focuses it. */
+function markInvalid(field) {
+  for (const id of ["i-address", "i-birth"]) {
+    const input = $(id);
+    const bad = id === field;
+    input.toggleAttribute("aria-invalid", bad);
+    if (bad) input.setAttribute("aria-describedby", "informed-status"); else input.removeAttribute("aria-describedby");
+  }
+  if (field) $(field).focus();
 }
 
 function drawConsentTexts() {
@@ -97,11 +121,17 @@ async function sendInvitation(e) {
   e.preventDefault();
   consentStatus("informed-status", ct("loading"));
   try {
-    await api(`/api/v1/registry/patients/${encodeURIComponent(state.patient.id)}/consent-invitations`, {
+    const sent = await api(`/api/v1/registry/patients/${encodeURIComponent(state.patient.id)}/consent-invitations`, {
       method: "POST", json: { address: $("i-address").value.trim(), birthDate: $("i-birth").value || null, language: state.patient.language },
+      known: ct("known"),
     });
-    consentStatus("informed-status", ct("invited"));
-  } catch (err) { consentStatus("informed-status", err.message, true); }
+    markInvalid(null);
+    consentStatus("informed-status", ct("invited")(sent));
+  } catch (err) {
+    const code = err.problem?.code;
+    consentStatus("informed-status", err.message, true);
+    markInvalid(code === "birth_date_required" ? "i-birth" : code === "address_conflict" || err.status === 400 ? "i-address" : null);
+  }
 }
 
 async function recordVerbal(e) {
@@ -121,7 +151,8 @@ async function recordVerbal(e) {
 document.addEventListener("DOMContentLoaded", () => {
   checks($("v-uses"), "v-use", USES);
   drawConsentTexts();
-  document.querySelectorAll("[data-lang]").forEach((b) => b.addEventListener("click", drawConsentTexts));
+  // The shared header sets <html lang>: follow it.
+  new MutationObserver(drawConsentTexts).observe(document.documentElement, { attributes: true, attributeFilter: ["lang"] });
   $("attention-load").addEventListener("click", loadAttention);
   $("lookalikes-load").addEventListener("click", loadLookAlikes);
   $("invite-form").addEventListener("submit", sendInvitation);

@@ -5,9 +5,7 @@
 
 const TEXT = {
   fr: {
-    skip: "Aller à la recherche", title: "Registre de la clinique", access: "Accès", token: "Jeton d'accès (Bearer)",
-    useToken: "Utiliser ce jeton", devToken: "Jeton de développement", devRole: "Rôle de développement",
-    roleAdmin: "Administrateur de la clinique", rolePhysician: "Médecin (lecture seule)", roleReviewer: "Réviseur de conformité",
+    skip: "Aller à la recherche",
     patients: "Patients", searchLabel: "Nom, identifiant de la clinique ou adresse", search: "Rechercher",
     resultsCaption: "Patients trouvés", colName: "Nom", colClinicId: "Identifiant clinique", colConsent: "Consentement", colOpen: "Fiche",
     open: "Ouvrir", openPatient: (n) => `Ouvrir la fiche de ${n}`, readOnly: "Lecture seule : seuls les administrateurs de la clinique modifient le registre.",
@@ -29,8 +27,7 @@ const TEXT = {
     incoming: "Courriels reçus en attente de réponse", incomingText: "Cette liste (les plus en retard d'abord) arrivera avec la réception des courriels.",
     filings: "Dépôts au dossier à confirmer", filingsText: "Cette liste arrivera avec le dépôt des échanges au dossier du patient.",
     yes: "Oui", no: "Non", none: "Aucun", noConsent: "Aucun consentement consigné.", loading: "Chargement…",
-    tokenSet: "Connecté.", tokenMissing: "Saisissez d'abord un jeton d'accès.",
-    devUnavailable: "Jeton de développement indisponible (l'application n'est pas en mode développement).",
+    tokenSet: "Connecté.",
     refused: "Cette page est réservée aux administrateurs de la clinique et aux médecins.",
     physicianNote: "Connecté comme médecin : lecture seule.",
     found: (n, total) => `${n} patient(s) affiché(s) sur ${total}.`, notFound: "Aucun patient trouvé.",
@@ -61,9 +58,7 @@ const TEXT = {
     },
   },
   en: {
-    skip: "Skip to search", title: "Clinic registry", access: "Access", token: "Access token (Bearer)",
-    useToken: "Use this token", devToken: "Development token", devRole: "Development role",
-    roleAdmin: "Clinic administrator", rolePhysician: "Physician (read-only)", roleReviewer: "Compliance reviewer",
+    skip: "Skip to search",
     patients: "Patients", searchLabel: "Name, clinic id or address", search: "Search",
     resultsCaption: "Patients found", colName: "Name", colClinicId: "Clinic id", colConsent: "Consent", colOpen: "Card",
     open: "Open", openPatient: (n) => `Open the card of ${n}`, readOnly: "Read-only: only clinic administrators change the registry.",
@@ -85,8 +80,7 @@ const TEXT = {
     incoming: "Incoming mail awaiting an answer", incomingText: "This list (overdue first) arrives with incoming-mail handling.",
     filings: "Filings to confirm", filingsText: "This list arrives with filing exchanges to the patient's record.",
     yes: "Yes", no: "No", none: "None", noConsent: "No consent recorded.", loading: "Loading…",
-    tokenSet: "Signed in.", tokenMissing: "Enter an access token first.",
-    devUnavailable: "Development token unavailable (the app is not in development mode).",
+    tokenSet: "Signed in.",
     refused: "This page is for clinic administrators and physicians only.",
     physicianNote: "Signed in as a physician: read-only.",
     found: (n, total) => `${n} of ${total} patient(s) shown.`, notFound: "No patient found.",
@@ -124,40 +118,20 @@ const METHODS = ["signed_form", "verbal_noted"];
 const USES = ["appointments", "general_advice", "normal_results", "results_follow_up", "patient_health_data", "treatment_adjustment"];
 const CATEGORIES = ["mental_health", "oncology", "substance_use", "sexual_health", "new_diagnosis", "new_treatment", "emotional", "patient_declared"];
 
-const state = { lang: "fr", token: sessionStorage.getItem("clinicmail.clinic.token") || "", roles: [], patient: null, history: [], lastResults: null, imports: [], serverImports: null };
+const state = { lang: "fr", roles: [], patient: null, history: [], lastResults: null, imports: [], serverImports: null };
 const $ = (id) => document.getElementById(id);
 const t = (key, ...args) => { const v = TEXT[state.lang][key]; return typeof v === "function" ? v(...args) : v; };
 const word = (value) => TEXT[state.lang].enum[value] ?? value;
 const canEdit = () => state.roles.includes("ClinicAdmin");
 
-class ApiError extends Error {
-  constructor(status, problem) {
-    const known = problem?.code && TEXT[state.lang].conflict[problem.code];
-    const fields = problem?.errors ? Object.entries(problem.errors).map(([f, m]) => `${f} : ${[].concat(m).join(" ")}`).join(" ; ") : "";
-    super(t("error", status, known || [problem?.detail || problem?.title || "", fields].filter(Boolean).join(" — ")));
-    this.status = status;
-  }
-}
+// One fetch helper for the page (../shared/page-session.js): the bearer token, the page's language,
+// and a refusal in words (this page's words for the registry's conflict codes). clinic-consent.js uses it too.
+const api = (path, options = {}) => ClinicMailPage.json(path, { ...options, known: { ...TEXT[state.lang].conflict, ...(options.known || {}) } });
 
-async function api(path, options = {}) {
-  if (!state.token) throw new Error(t("tokenMissing"));
-  const headers = { Authorization: `Bearer ${state.token}`, "Accept-Language": state.lang, ...(options.headers || {}) };
-  if (options.json !== undefined) headers["Content-Type"] = "application/json";
-  const response = await fetch(path, { method: options.method || "GET", headers, body: options.json !== undefined ? JSON.stringify(options.json) : options.body });
-  if (!response.ok) {
-    let problem = null;
-    try { problem = await response.json(); } catch { /* not JSON */ }
-    throw new ApiError(response.status, problem);
-  }
-  return response.status === 204 ? null : response.json();
-}
-
+// The shared header calls this after it has switched the page's language.
 function setLanguage(lang) {
-  state.lang = lang === "en" ? "en" : "fr";
-  document.documentElement.lang = state.lang;
-  document.title = `ClinicMail — ${t("title")}`;
+  state.lang = lang;
   document.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t(el.dataset.i18n); });
-  document.querySelectorAll("[data-lang]").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.lang === state.lang)));
   fillChoices();
   if (state.lastResults) drawResults(state.lastResults);
   if (state.patient) drawCard(state.patient, state.history || []);
@@ -193,21 +167,17 @@ function roles(token) {
 }
 
 function signIn(token) {
-  state.token = token.trim();
-  state.roles = roles(state.token);
+  state.roles = roles(token);
   const allowed = state.roles.includes("ClinicAdmin") || state.roles.includes("Physician");
   $("workspace").hidden = !allowed;
   document.body.classList.toggle("readonly", !canEdit());
   $("readonly-note").hidden = canEdit();
   if (!allowed) {
-    sessionStorage.removeItem("clinicmail.clinic.token");
-    $("access-status").textContent = t("refused");
-    $("access-status").className = "problem";
+    ClinicMailPage.signOut();
+    ClinicMailPage.status(t("refused"), true);
     return;
   }
-  sessionStorage.setItem("clinicmail.clinic.token", state.token);
-  $("access-status").className = "";
-  $("access-status").textContent = canEdit() ? t("tokenSet") : t("physicianNote");
+  ClinicMailPage.status(canEdit() ? t("tokenSet") : t("physicianNote"));
   loadImports();
   $("q").focus();
 }
@@ -317,8 +287,10 @@ async function act(call, doneKey) {
     await call();
     await openCard(state.patient.id, t(doneKey));
   } catch (e) {
+    // The refusal in words takes the focus, so a keyboard or screen-reader user lands on it.
     $("card-status").className = "problem";
     $("card-status").textContent = e.message;
+    $("card-status").focus();
   }
 }
 
@@ -373,18 +345,19 @@ function restrict(e) {
 // ---- import ----
 
 let importFile = null;
-function upload(dryRun) {
+async function upload(dryRun) {
   const file = $("import-file").files[0];
   if (!file) { $("import-status").textContent = t("chooseFile"); return Promise.resolve(); }
   importFile = file;
   const bar = $("import-progress");
   bar.hidden = false; bar.value = 0;
   $("import-apply").disabled = true;
+  const token = await ClinicMailPage.freshToken();
   return new Promise((resolve) => {
     // XMLHttpRequest, not fetch: it reports upload progress for large files.
     const xhr = new XMLHttpRequest();
     xhr.open("POST", `/api/v1/registry/import${dryRun ? "?dryRun=true" : ""}`);
-    xhr.setRequestHeader("Authorization", `Bearer ${state.token}`);
+    xhr.setRequestHeader("Authorization", `Bearer ${token}`);
     xhr.setRequestHeader("Accept-Language", state.lang);
     xhr.setRequestHeader("Content-Type", "text/csv");
     xhr.upload.onprogress = (ev) => { if (ev.lengthComputable) { bar.value = Math.round((ev.loaded * 100) / ev.total); $("import-status").textContent = t("uploading", bar.value); } };
@@ -413,9 +386,10 @@ function importDone(status, text, dryRun, name) {
     if (!dryRun) loadImports();
   } else if (status === 422) {
     $("import-status").textContent = t("importErrors", errors.length);
+    table.focus(); // the rows to fix: what changed
     state.imports.unshift({ when, name, ok: false, n: errors.length });
   } else {
-    $("import-status").textContent = body ? new ApiError(status, body).message : t("error", status, "");
+    $("import-status").textContent = ClinicMailPage.problemWords(state.lang, status, body, TEXT[state.lang].conflict);
   }
   drawImportLog();
 }
@@ -437,18 +411,7 @@ function drawImportLog() {
   }));
 }
 
-document.addEventListener("DOMContentLoaded", () => {
-  const preferred = (navigator.language || "fr").toLowerCase().startsWith("en") ? "en" : "fr";
-  setLanguage(new URLSearchParams(location.search).get("lang") || preferred);
-  document.querySelectorAll("[data-lang]").forEach((b) => b.addEventListener("click", () => setLanguage(b.dataset.lang)));
-  $("token-form").addEventListener("submit", (e) => { e.preventDefault(); signIn($("token").value); });
-  $("dev-token").addEventListener("click", async () => {
-    try {
-      const r = await fetch("/api/dev/token", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ role: $("dev-role").value }) });
-      if (!r.ok) throw new Error(t("devUnavailable"));
-      signIn((await r.json()).accessToken);
-    } catch (e) { $("access-status").textContent = e.message; }
-  });
+document.addEventListener("DOMContentLoaded", async () => {
   $("search-form").addEventListener("submit", (e) => { e.preventDefault(); search(); });
   $("identity-form").addEventListener("submit", saveIdentity);
   $("address-form").addEventListener("submit", saveAddress);
@@ -461,6 +424,17 @@ document.addEventListener("DOMContentLoaded", () => {
   $("import-form").addEventListener("submit", (e) => { e.preventDefault(); upload(true); });
   $("import-apply").addEventListener("click", () => upload(false));
   $("import-file").addEventListener("change", () => { $("import-apply").disabled = true; });
-  if (state.token) signIn(state.token);
+  // The header and the sign-in (MSAL in production, the development issuer locally) are shared with /review/.
+  await ClinicMailPage.mount({
+    title: { fr: "Registre de la clinique", en: "Clinic registry" },
+    storageKey: "clinicmail.clinic.token",
+    devRoles: [
+      { value: "ClinicAdmin", fr: "Administrateur de la clinique", en: "Clinic administrator" },
+      { value: "Physician", fr: "Médecin (lecture seule)", en: "Physician (read-only)" },
+      { value: "ComplianceReviewer", fr: "Réviseur de conformité", en: "Compliance reviewer" },
+    ],
+    onLanguage: setLanguage,
+    onSignedIn: signIn,
+  });
   document.body.dataset.ready = "true";
 });

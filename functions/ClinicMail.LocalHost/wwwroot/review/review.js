@@ -5,8 +5,7 @@
 
 const TEXT = {
   fr: {
-    skip: "Aller aux résultats", title: "Revue de conformité", access: "Accès", token: "Jeton d'accès (Bearer)",
-    useToken: "Utiliser ce jeton", devToken: "Jeton de développement", filters: "Filtres", from: "Du", to: "Au (exclu)",
+    skip: "Aller aux résultats", filters: "Filtres", from: "Du", to: "Au (exclu)",
     physician: "Médecin (oid ou tid/oid)", patient: "Patient (identifiant)", decision: "Décision", any: "Toutes",
     allow: "Permis", warn: "Avertissement", block: "Bloqué", reason: "Code de motif", category: "Catégorie sensible",
     override: "Dérogation", yes: "Oui", no: "Non", event: "Code d'événement", search: "Rechercher", reset: "Effacer",
@@ -20,8 +19,7 @@ const TEXT = {
     openRecord: (n) => `Ouvrir l'enregistrement ${n}`, loading: "Chargement…",
     found: (n, more) => `${n} enregistrement(s) affiché(s)${more ? "; d'autres pages suivent." : "."}`,
     scoped: " Vous ne voyez que vos propres enregistrements.", none: "Aucune donnée.",
-    tokenSet: "Jeton enregistré pour cette session.", tokenMissing: "Saisissez d'abord un jeton d'accès.",
-    devUnavailable: "Jeton de développement indisponible (l'application n'est pas en mode développement).",
+    tokenSet: "Jeton enregistré pour cette session.",
     exportDone: (f) => `Exportation ${f} téléchargée (consignée au journal).`, error: (s, d) => `Erreur ${s} : ${d}`,
     justification: "Justification", justificationGone: "Texte retiré (conservation).", matches: "Conforme à la chaîne",
     altered: "MODIFIÉ depuis l'enregistrement", data: "Données", hash: "Empreinte", prevHash: "Empreinte précédente",
@@ -29,8 +27,7 @@ const TEXT = {
     chartSummary: (n) => `${n} point(s) de données.`,
   },
   en: {
-    skip: "Skip to results", title: "Compliance review", access: "Access", token: "Access token (Bearer)",
-    useToken: "Use this token", devToken: "Development token", filters: "Filters", from: "From", to: "To (exclusive)",
+    skip: "Skip to results", filters: "Filters", from: "From", to: "To (exclusive)",
     physician: "Physician (oid or tid/oid)", patient: "Patient (id)", decision: "Decision", any: "Any",
     allow: "Allowed", warn: "Warning", block: "Blocked", reason: "Reason code", category: "Sensitive category",
     override: "Override", yes: "Yes", no: "No", event: "Event code", search: "Search", reset: "Clear",
@@ -43,8 +40,7 @@ const TEXT = {
     openRecord: (n) => `Open record ${n}`, loading: "Loading…",
     found: (n, more) => `${n} record(s) shown${more ? "; more pages follow." : "."}`,
     scoped: " You see only your own records.", none: "No data.",
-    tokenSet: "Token saved for this session.", tokenMissing: "Enter an access token first.",
-    devUnavailable: "Development token unavailable (the app is not in development mode).",
+    tokenSet: "Token saved for this session.",
     exportDone: (f) => `${f} export downloaded (recorded in the log).`, error: (s, d) => `Error ${s}: ${d}`,
     justification: "Justification", justificationGone: "Text removed (retention).", matches: "Matches the chain",
     altered: "ALTERED since it was recorded", data: "Data", hash: "Hash", prevHash: "Previous hash",
@@ -55,20 +51,17 @@ const TEXT = {
 
 const COLORS = { allow: "#2e7d32", warn: "#b26a00", block: "#c62828" };
 const SERIES = ["#0b5cad", "#8e24aa", "#00897b", "#e65100", "#5d4037", "#c2185b", "#455a64", "#7cb342"];
-const state = { lang: "fr", token: sessionStorage.getItem("clinicmail.review.token") || "", next: null, lastStats: null };
+const state = { lang: "fr", next: null, lastStats: null };
 const $ = (id) => document.getElementById(id);
 const t = (key, ...args) => { const v = TEXT[state.lang][key]; return typeof v === "function" ? v(...args) : v; };
 
+// The shared header (../shared/page-session.js) calls this after it has switched the page's language.
 function setLanguage(lang) {
   state.lang = lang;
-  document.documentElement.lang = lang;
-  document.title = `ClinicMail — ${t("title")}`;
   document.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t(el.dataset.i18n); });
-  document.querySelectorAll("[data-lang]").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.lang === lang)));
   document.querySelectorAll("#results tbody button").forEach((b) => { b.textContent = t("open"); b.setAttribute("aria-label", t("openRecord", b.dataset.seq)); });
-  $("access-status").textContent = "";
   // Rows, status and charts hold translated words: draw them again in the new language.
-  if (state.token && $("results").querySelector("tbody tr")) search(false);
+  if (ClinicMailPage.token() && $("results").querySelector("tbody tr")) search(false);
 }
 
 function query(extra = {}) {
@@ -79,16 +72,8 @@ function query(extra = {}) {
   return params;
 }
 
-async function api(path, options = {}) {
-  if (!state.token) throw new Error(t("tokenMissing"));
-  const response = await fetch(path, { ...options, headers: { Authorization: `Bearer ${state.token}`, "Accept-Language": state.lang, ...(options.headers || {}) } });
-  if (!response.ok) {
-    let detail = response.statusText;
-    try { const p = await response.json(); detail = p.detail || p.title || detail; } catch { /* not JSON */ }
-    throw new Error(t("error", response.status, detail));
-  }
-  return response;
-}
+// The shared fetch helper: the bearer token (MSAL's in production), the page's language, refusals in words.
+const api = (path, options = {}) => ClinicMailPage.request(path, options);
 
 function status(text) { $("status").textContent = text; }
 
@@ -271,25 +256,7 @@ async function verify() {
   } catch (e) { status(e.message); }
 }
 
-function useToken(token) {
-  state.token = token.trim();
-  sessionStorage.setItem("clinicmail.review.token", state.token);
-  $("access-status").textContent = t("tokenSet");
-}
-
-document.addEventListener("DOMContentLoaded", () => {
-  const preferred = (navigator.language || "fr").toLowerCase().startsWith("en") ? "en" : "fr";
-  setLanguage(new URLSearchParams(location.search).get("lang") || preferred);
-  document.querySelectorAll("[data-lang]").forEach((b) => b.addEventListener("click", () => setLanguage(b.dataset.lang)));
-  $("token-form").addEventListener("submit", (e) => { e.preventDefault(); useToken($("token").value); search(false); });
-  $("dev-token").addEventListener("click", async () => {
-    try {
-      const r = await fetch("/api/dev/token", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ role: "ComplianceReviewer" }) });
-      if (!r.ok) throw new Error(t("devUnavailable"));
-      useToken((await r.json()).accessToken);
-      await search(false);
-    } catch (e) { $("access-status").textContent = e.message; }
-  });
+document.addEventListener("DOMContentLoaded", async () => {
   $("filters").addEventListener("submit", (e) => { e.preventDefault(); search(false); });
   $("more").addEventListener("click", () => search(true));
   $("export-csv").addEventListener("click", () => exportAs("csv"));
@@ -297,6 +264,13 @@ document.addEventListener("DOMContentLoaded", () => {
   $("verify").addEventListener("click", verify);
   $("detail-close").addEventListener("click", () => { $("detail").hidden = true; detailOpener?.focus(); });
   document.addEventListener("keydown", (e) => { if (e.key === "Escape" && !$("detail").hidden) $("detail-close").click(); });
-  if (state.token) search(false);
+  // The header and the sign-in (MSAL in production, the development issuer locally) are shared with /clinic/.
+  await ClinicMailPage.mount({
+    title: { fr: "Revue de conformité", en: "Compliance review" },
+    storageKey: "clinicmail.review.token",
+    devRoles: [{ value: "ComplianceReviewer", fr: "Réviseur de conformité", en: "Compliance reviewer" }],
+    onLanguage: setLanguage,
+    onSignedIn: () => { ClinicMailPage.status(t("tokenSet")); search(false); },
+  });
   document.body.dataset.ready = "true";
 });
