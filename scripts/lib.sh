@@ -133,6 +133,8 @@ count_vitest() {
 
 # Starts the app (Debug build) on a free loopback port with a throwaway data folder, for the
 # browser suites. Sets APP_URL, APP_DATA and APP_PID.
+# Secure__CodeRequestsPerIp: every patient of the browser suites (reader, consent, accessibility)
+# asks for codes from the one loopback address; the per-link limits stay as configured.
 start_app_for_tests() {
   local port
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
@@ -141,6 +143,7 @@ start_app_for_tests() {
   ClinicMail__Mode=Development Identity__Mode=Development ClinicMail__DataDirectory="$APP_DATA" \
   ClinicMail__PublicBaseUrl="$APP_URL" ClinicMail__InternalDomains__0=cliniquedemo.med \
   ClinicMail__AddinDirectory="$ROOT/addin/dist" ASPNETCORE_URLS="$APP_URL" \
+  Secure__CodeRequestsPerIp=300 \
     dotnet "$ROOT/functions/ClinicMail.LocalHost/bin/Debug/net10.0/ClinicMail.LocalHost.dll" >"$ART/app.log" 2>&1 &
   APP_PID=$!
   for _ in $(seq 1 60); do

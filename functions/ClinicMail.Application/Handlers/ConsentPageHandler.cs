@@ -1,6 +1,4 @@
-using System.Buffers.Text;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using ClinicMail.Application.Hosting;
 using ClinicMail.Application.Identity;
@@ -8,7 +6,6 @@ using ClinicMail.Application.Secure;
 using ClinicMail.Core.Audit;
 using ClinicMail.Core.InformedConsent;
 using ClinicMail.Core.Localization;
-using ClinicMail.Core.Mail;
 using ClinicMail.Core.Registry;
 using ClinicMail.Core.Secure;
 using ClinicMail.Core.Topics;
@@ -25,9 +22,9 @@ namespace ClinicMail.Application.Handlers;
 public sealed class ConsentPageHandler(
     IInformedConsentStore consents,
     IPatientStore patients,
-    IMailSender mail,
     IAuditWriter audit,
-    OneTimeCodeKey codeKey,
+    OneTimeCodeFlow codes,
+    ConsentNoteFiler notes,
     IOptions<SecureOptions> secureOptions,
     IOptions<ClinicMailOptions> clinic,
     TimeProvider time,
@@ -46,7 +43,7 @@ public sealed class ConsentPageHandler(
             return failure;
         }
 
-        if (await HasSessionAsync(http, state!.Invitation.Id, ct).ConfigureAwait(false))
+        if (await HasSessionAsync(http, state!.Invitation, ct).ConfigureAwait(false))
         {
             return await ConsentPageAsync(state, null, null, 200, ct).ConfigureAwait(false);
         }
@@ -77,21 +74,7 @@ public sealed class ConsentPageHandler(
         }
 
         var invitation = state!.Invitation;
-        var code = SecretTokens.NewCode(Secure.CodeDigits);
-        var salt = RandomNumberGenerator.GetBytes(16);
-        await consents.SaveCodeAsync(invitation.Id, codeKey.Hash(code, salt, invitation.Id), salt, time.GetUtcNow().Add(Secure.CodeLifetime), ct).ConfigureAwait(false);
-        var minutes = (int)Secure.CodeLifetime.TotalMinutes;
-        var text = new LocalizedText(
-            $"Votre code ClinicMail : {code}\n\nIl expire dans {minutes} minutes. Ne le communiquez à personne : votre clinique ne vous le demandera jamais.\nSi vous n'avez rien demandé, ignorez ce courriel.",
-            $"Your ClinicMail code: {code}\n\nIt expires in {minutes} minutes. Do not share it with anyone: your clinic will never ask you for it.\nIf you did not ask for it, ignore this e-mail.");
-        await mail.SendAsync(new OutgoingMail
-        {
-            To = invitation.Address,
-            Subject = state.Lang == "en" ? "Your ClinicMail code" : "Votre code ClinicMail",
-            TextBody = text.For(state.Lang) + "\n\n----\n\n" + text.For(state.Lang == "en" ? "fr" : "en"),
-            Kind = "consent-code",
-            Language = state.Lang,
-        }, ct).ConfigureAwait(false);
+        await codes.SendCodeAsync(Gate(invitation), invitation.Address, state.Lang, "consent-code", ct).ConfigureAwait(false);
         await AuditAsync(AuditEventType.ConsentCodeSent, invitation, new() { ["codesSent"] = invitation.CodesSent + 1 }, ct).ConfigureAwait(false);
         return new SeeOtherResult(state.Href("", "sent=1"));
     }
@@ -105,53 +88,29 @@ public sealed class ConsentPageHandler(
         }
 
         var invitation = state!.Invitation;
-        var now = time.GetUtcNow();
-        var attempt = await consents.BeginCodeAttemptAsync(invitation.Id, Secure.MaxCodeAttempts, now, ct).ConfigureAwait(false);
-        if (attempt is null)
+        var check = await codes.VerifyAsync(Gate(invitation), code, http, SessionCookie, ct).ConfigureAwait(false);
+        if (check.Verdict is CodeVerdict.Wrong or CodeVerdict.Exhausted)
         {
-            var current = await consents.InvitationAsync(invitation.Id, ct).ConfigureAwait(false);
-            if (current is null || current.LockedAt is not null || current.FailedAttempts >= Secure.MaxCodeAttempts)
-            {
+            await AuditAsync(AuditEventType.ConsentCodeFailed, invitation, new() { ["attempts"] = check.Attempts }, ct).ConfigureAwait(false);
+        }
+
+        if (check.LockedNow)
+        {
+            await AuditAsync(AuditEventType.ConsentAccessLocked, invitation, new() { ["attempts"] = check.Attempts }, ct).ConfigureAwait(false);
+        }
+
+        switch (check.Verdict)
+        {
+            case CodeVerdict.Locked or CodeVerdict.Exhausted:
                 return Locked(state.Lang);
-            }
-
-            return Page(400, state, ConsentPageTexts.LandingTitle, Paragraph(ReaderTexts.CodeExpired, state.Lang, "code-expired", "error") + SendCodeForm(state, pending: true));
+            case CodeVerdict.NoCode:
+                return Page(400, state, ConsentPageTexts.LandingTitle, Paragraph(ReaderTexts.CodeExpired, state.Lang, "code-expired", "error") + SendCodeForm(state, pending: true));
+            case CodeVerdict.Wrong:
+                var wrong = Paragraph(ReaderTexts.WrongCode(Secure.MaxCodeAttempts - check.Attempts), state.Lang, "code-wrong", "error", "code-error")
+                    + CodeForm(state, "code-error", focus: true) + SendCodeForm(state, pending: true);
+                return Page(400, state, ConsentPageTexts.LandingTitle, wrong);
         }
 
-        if (!codeKey.Matches(code, attempt.CodeSalt, invitation.Id, attempt.CodeHash))
-        {
-            await AuditAsync(AuditEventType.ConsentCodeFailed, invitation, new() { ["attempts"] = attempt.Attempt }, ct).ConfigureAwait(false);
-            if (attempt.Attempt >= Secure.MaxCodeAttempts)
-            {
-                if (await consents.LockIfExhaustedAsync(invitation.Id, Secure.MaxCodeAttempts, now, ct).ConfigureAwait(false))
-                {
-                    await AuditAsync(AuditEventType.ConsentAccessLocked, invitation, new() { ["attempts"] = attempt.Attempt }, ct).ConfigureAwait(false);
-                }
-
-                return Locked(state.Lang);
-            }
-
-            var wrong = Paragraph(ReaderTexts.WrongCode(Secure.MaxCodeAttempts - attempt.Attempt), state.Lang, "code-wrong", "error", "code-error")
-                + CodeForm(state, "code-error", focus: true) + SendCodeForm(state, pending: true);
-            return Page(400, state, ConsentPageTexts.LandingTitle, wrong);
-        }
-
-        if (!await consents.ConsumeCodeAsync(invitation.Id, attempt.CodeHash, ct).ConfigureAwait(false))
-        {
-            return Page(400, state, ConsentPageTexts.LandingTitle, Paragraph(ReaderTexts.CodeExpired, state.Lang, "code-expired", "error") + SendCodeForm(state, pending: true));
-        }
-
-        var sessionId = RandomNumberGenerator.GetBytes(32);
-        await consents.CreateSessionAsync(SHA256.HashData(sessionId), invitation.Id, now.Add(Secure.SessionLifetime), ct).ConfigureAwait(false);
-        http.Response.Cookies.Append(SessionCookie, Base64Url.EncodeToString(sessionId), new CookieOptions
-        {
-            HttpOnly = true,
-            Secure = true,
-            SameSite = Microsoft.AspNetCore.Http.SameSiteMode.Strict,
-            Path = "/",
-            MaxAge = Secure.SessionLifetime,
-            IsEssential = true,
-        });
         return new SeeOtherResult(state.Href("", null));
     }
 
@@ -167,7 +126,7 @@ public sealed class ConsentPageHandler(
         }
 
         var invitation = state!.Invitation;
-        if (!await HasSessionAsync(http, invitation.Id, ct).ConfigureAwait(false))
+        if (!await HasSessionAsync(http, invitation, ct).ConfigureAwait(false))
         {
             return SessionEnded(state);
         }
@@ -207,7 +166,7 @@ public sealed class ConsentPageHandler(
             logger.LogWarning("Consent invitation {InvitationId}: signature did not match the registry; session ended", invitation.Id);
             await consents.EndSessionsAsync(invitation.Id, ct).ConfigureAwait(false);
             await AuditAsync(AuditEventType.ConsentCodeFailed, invitation, new() { ["signatureMismatch"] = true }, ct).ConfigureAwait(false);
-            return Page(400, state, ConsentPageTexts.LandingTitle, Paragraph(ConsentPageTexts.SignatureMismatch, state.Lang, "signature-mismatch", "error") + SendCodeForm(state, pending: false));
+            return Page(400, state, ConsentPageTexts.LandingTitle, FocusedError(ConsentPageTexts.SignatureMismatch, state.Lang, "signature-mismatch") + SendCodeForm(state, pending: false));
         }
 
         var refused = choice == "none";
@@ -255,6 +214,7 @@ public sealed class ConsentPageHandler(
             Addresses = ConfirmAddress(patient.Addresses, invitation.Address, today, addIfMissing: !refused),
         };
         var stored = await ConsentWriter.WriteAsync(patients, audit, patient, wanted, PatientActor(invitation), evidence, AuditEventType.ConsentSigned, ct).ConfigureAwait(false);
+        await notes.FileAsync(stored, evidence, policy, ct).ConfigureAwait(false);
         logger.LogInformation("Consent invitation {InvitationId}: answer recorded for patient {PatientId}", invitation.Id, stored.Id);
         var answered = (await consents.InvitationAsync(invitation.Id, ct).ConfigureAwait(false))!;
         return await ConsentPageAsync(state with { Invitation = answered }, ConsentPageTexts.Signed, null, 200, ct).ConfigureAwait(false);
@@ -271,7 +231,7 @@ public sealed class ConsentPageHandler(
         }
 
         var invitation = state!.Invitation;
-        if (!await HasSessionAsync(http, invitation.Id, ct).ConfigureAwait(false))
+        if (!await HasSessionAsync(http, invitation, ct).ConfigureAwait(false))
         {
             return SessionEnded(state);
         }
@@ -307,7 +267,8 @@ public sealed class ConsentPageHandler(
         {
             Consent = consent with { Status = ConsentStatus.Revoked, RecordedOn = ClinicClock.Today(time, clinic.Value), RecordedBy = evidence.RecordedBy, DocumentReference = evidence.Id },
         };
-        await ConsentWriter.WriteAsync(patients, audit, patient, wanted, PatientActor(invitation), evidence, AuditEventType.ConsentWithdrawn, ct).ConfigureAwait(false);
+        var withdrawn = await ConsentWriter.WriteAsync(patients, audit, patient, wanted, PatientActor(invitation), evidence, AuditEventType.ConsentWithdrawn, ct).ConfigureAwait(false);
+        await notes.FileAsync(withdrawn, evidence, null, ct).ConfigureAwait(false);
         return Gone(state.Lang, ConsentPageTexts.WithdrawnTitle, ConsentPageTexts.Withdrawn, "withdrawn", 200);
     }
 
@@ -320,7 +281,7 @@ public sealed class ConsentPageHandler(
             return failure;
         }
 
-        if (!await HasSessionAsync(http, state!.Invitation.Id, ct).ConfigureAwait(false))
+        if (!await HasSessionAsync(http, state!.Invitation, ct).ConfigureAwait(false))
         {
             return SessionEnded(state);
         }
@@ -337,7 +298,7 @@ public sealed class ConsentPageHandler(
         var pdf = ConsentCopyPdf.Render(new ConsentCopy(
             state.Lang,
             patient.GivenName + " " + patient.FamilyName,
-            TimeZoneInfo.ConvertTime(evidence.RecordedAt, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+            SignedAtText(TimeZoneInfo.ConvertTime(evidence.RecordedAt, zone), state.Lang),
             evidence.Id,
             policy.Version,
             policy.Hash,
@@ -346,6 +307,12 @@ public sealed class ConsentPageHandler(
             ConsentPageTexts.WithdrawHint.For(state.Lang)));
         return new ConsentPdfResult(pdf);
     }
+
+    /// <summary>The signing time as the patient reads dates in their language (clinic time zone):
+    /// « 7 décembre 2026 à 09 h 30 » / "December 7, 2026 at 9:30 AM".</summary>
+    internal static string SignedAtText(DateTimeOffset local, string lang) => lang == "en"
+        ? local.ToString("MMMM d, yyyy 'at' h:mm tt", CultureInfo.GetCultureInfo("en-CA"))
+        : local.ToString("d MMMM yyyy 'à' HH 'h' mm", CultureInfo.GetCultureInfo("fr-CA"));
 
     private async Task<IResult> ConsentPageAsync(ConsentState state, LocalizedText? notice, LocalizedText? error, int status, CancellationToken ct)
     {
@@ -359,7 +326,7 @@ public sealed class ConsentPageHandler(
 
         if (error is not null)
         {
-            html.Append(Paragraph(error, lang, "form-error", "error", "form-error"));
+            html.Append(FocusedError(error, lang, "form-error"));
         }
 
         if (invitation.EvidenceId is { } evidenceId && await consents.EvidenceAsync(evidenceId, ct).ConfigureAwait(false) is { } evidence)
@@ -555,25 +522,10 @@ public sealed class ConsentPageHandler(
         return (new ConsentState(token, invitation, chosen), null);
     }
 
-    private async Task<bool> HasSessionAsync(HttpContext http, string invitationId, CancellationToken ct)
-    {
-        if (!http.Request.Cookies.TryGetValue(SessionCookie, out var value) || value is null || value.Length > 64)
-        {
-            return false;
-        }
+    private Task<bool> HasSessionAsync(HttpContext http, ConsentInvitation invitation, CancellationToken ct) =>
+        codes.HasSessionAsync(Gate(invitation), http, SessionCookie, ct);
 
-        byte[] id;
-        try
-        {
-            id = Base64Url.DecodeFromChars(value);
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-
-        return await consents.HasSessionAsync(SHA256.HashData(id), invitationId, time.GetUtcNow(), ct).ConfigureAwait(false);
-    }
+    private ConsentInvitationGate Gate(ConsentInvitation invitation) => new(consents, invitation.Id);
 
     private IResult SessionEnded(ConsentState state) =>
         Page(401, state, ConsentPageTexts.LandingTitle, Paragraph(ReaderTexts.SessionEnded, state.Lang, "session-ended", "error") + SendCodeForm(state, false));
@@ -586,6 +538,11 @@ public sealed class ConsentPageHandler(
 
     private static IResult Page(int status, ConsentState state, LocalizedText title, string body) =>
         new ReaderHtmlResult(status, Render(state.Lang, title, body, state.Toggle(), ConsentPageTexts.AppName));
+
+    /// <summary>An error of the form, announced (alert) and focused when the page loads (no script:
+    /// <c>autofocus</c> on the focusable paragraph), so keyboard and screen-reader users land on it.</summary>
+    private static string FocusedError(LocalizedText text, string lang, string id) =>
+        "<p id=\"" + id + "\" data-testid=\"" + id + "\" class=\"error\" role=\"alert\" tabindex=\"-1\" autofocus>" + T(text, lang) + "</p>";
 
     private static string SendCodeForm(ConsentState state, bool pending) =>
         "<form method=\"post\" action=\"" + E(ConsentPage.PathPrefix + state.Token + "/code") + "\">"

@@ -22,6 +22,7 @@ public sealed class InformedConsentHandler(
     IPatientDirectory directory,
     IMailSender mail,
     IAuditWriter audit,
+    ConsentNoteFiler notes,
     IOptions<ClinicMailOptions> options,
     TimeProvider time,
     ILogger<InformedConsentHandler> logger)
@@ -173,6 +174,7 @@ public sealed class InformedConsentHandler(
             ExpiresOn = refused ? null : request.ExpiresOn,
         };
         var patient = await ConsentWriter.WriteAsync(patients, audit, stored, stored with { Consent = consent }, actor, evidence, AuditEventType.ConsentVerbalRecorded, ct).ConfigureAwait(false);
+        await notes.FileAsync(patient, evidence, policy, ct).ConfigureAwait(false);
         return TypedResults.Ok(new VerbalConsentResponse(patient, evidence.Id, policy.Version, policy.Hash));
     }
 

@@ -1,5 +1,3 @@
-using System.Buffers.Text;
-using System.Security.Cryptography;
 using System.Text;
 using ClinicMail.Application.Hosting;
 using ClinicMail.Application.Secure;
@@ -25,16 +23,15 @@ public sealed partial class SecureReaderHandler(
     IPatientDirectory directory,
     IMailSender mail,
     IAuditWriter audit,
-    OneTimeCodeKey codeKey,
+    OneTimeCodeFlow codes,
     IOptions<SecureOptions> secureOptions,
     IOptions<LimitsOptions> limits,
     IOptions<ClinicMailOptions> clinic,
     TimeProvider time,
     ILogger<SecureReaderHandler> logger)
 {
-    /// <summary>The session cookie. The __Host- prefix makes the browser require Secure, Path=/ and
-    /// no Domain: the cookie cannot be set or widened by another host. Browsers treat
-    /// http://localhost as a secure context, so the embedded default keeps Secure too.</summary>
+    /// <summary>The session cookie (set by <see cref="OneTimeCodeFlow"/>: __Host-, HttpOnly, Secure,
+    /// SameSite=Strict). Its own name, so a reader session never opens a consent page.</summary>
     public const string SessionCookie = "__Host-clinicmail-reader";
 
     private SecureOptions Secure => secureOptions.Value;
@@ -48,7 +45,7 @@ public sealed partial class SecureReaderHandler(
         }
 
         var access = state!.Access;
-        if (await HasSessionAsync(http, access.Id, ct).ConfigureAwait(false))
+        if (await HasSessionAsync(http, access, ct).ConfigureAwait(false))
         {
             return await MessagePageAsync(state, replied ? ReaderTexts.ReplySent : null, null, ct).ConfigureAwait(false);
         }
@@ -89,22 +86,7 @@ public sealed partial class SecureReaderHandler(
             return Html(403, state.Lang, ReaderTexts.AddressChangedTitle, Paragraph(ReaderTexts.AddressChanged, state.Lang, "address-changed", "error"), null);
         }
 
-        var code = SecretTokens.NewCode(Secure.CodeDigits);
-        var salt = RandomNumberGenerator.GetBytes(16);
-        var expires = time.GetUtcNow().Add(Secure.CodeLifetime);
-        await store.SaveCodeAsync(access.Id, codeKey.Hash(code, salt, access.Id), salt, expires, ct).ConfigureAwait(false);
-        var minutes = (int)Secure.CodeLifetime.TotalMinutes;
-        var text = new LocalizedText(
-            $"Votre code ClinicMail : {code}\n\nIl expire dans {minutes} minutes. Ne le communiquez à personne : votre clinique ne vous le demandera jamais.\nSi vous n'avez rien demandé, ignorez ce courriel.",
-            $"Your ClinicMail code: {code}\n\nIt expires in {minutes} minutes. Do not share it with anyone: your clinic will never ask you for it.\nIf you did not ask for it, ignore this e-mail.");
-        await mail.SendAsync(new OutgoingMail
-        {
-            To = access.Address,
-            Subject = state.Lang == "en" ? "Your ClinicMail code" : "Votre code ClinicMail",
-            TextBody = text.For(state.Lang) + "\n\n----\n\n" + text.For(state.Lang == "en" ? "fr" : "en"),
-            Kind = "secure-code",
-            Language = state.Lang,
-        }, ct).ConfigureAwait(false);
+        await codes.SendCodeAsync(Gate(access), access.Address, state.Lang, "secure-code", ct).ConfigureAwait(false);
         await audit.AppendAsync(new AuditEntry
         {
             Event = AuditEventType.SecureCodeSent,
@@ -124,71 +106,40 @@ public sealed partial class SecureReaderHandler(
         }
 
         var access = state!.Access;
-        var now = time.GetUtcNow();
-        // Counted (and the lock checked) before comparing, in one atomic statement: concurrent attempts
-        // can never exceed the limit (issue 22).
-        var attempt = await store.BeginCodeAttemptAsync(access.Id, Secure.MaxCodeAttempts, now, ct).ConfigureAwait(false);
-        if (attempt is null)
+        var check = await codes.VerifyAsync(Gate(access), code, http, SessionCookie, ct).ConfigureAwait(false);
+        if (check.Verdict is CodeVerdict.Wrong or CodeVerdict.Exhausted)
         {
-            var current = await store.GetAccessAsync(access.Id, ct).ConfigureAwait(false);
-            if (current is null || current.LockedAt is not null || current.FailedAttempts >= Secure.MaxCodeAttempts)
-            {
-                return Locked(state.Lang);
-            }
-
-            var body = Paragraph(ReaderTexts.CodeExpired, state.Lang, "code-expired", "error") + SendCodeForm(state, pending: true);
-            return Html(400, state.Lang, ReaderTexts.LandingTitle, body, state.Toggle(""));
-        }
-
-        if (!codeKey.Matches(code, attempt.CodeSalt, access.Id, attempt.CodeHash))
-        {
-            var attempts = attempt.Attempt;
             await audit.AppendAsync(new AuditEntry
             {
                 Event = AuditEventType.SecureCodeFailed,
                 ActorObjectId = "patient:" + access.Id,
                 SubjectId = access.MessageId,
-                Data = new Dictionary<string, object?> { ["accessId"] = access.Id, ["attempts"] = attempts },
+                Data = new Dictionary<string, object?> { ["accessId"] = access.Id, ["attempts"] = check.Attempts },
             }, ct).ConfigureAwait(false);
-            if (attempts >= Secure.MaxCodeAttempts)
+        }
+
+        if (check.LockedNow)
+        {
+            await audit.AppendAsync(new AuditEntry
             {
-                if (await store.LockIfExhaustedAsync(access.Id, Secure.MaxCodeAttempts, now, ct).ConfigureAwait(false))
-                {
-                    await audit.AppendAsync(new AuditEntry
-                    {
-                        Event = AuditEventType.SecureAccessLocked,
-                        ActorObjectId = "patient:" + access.Id,
-                        SubjectId = access.MessageId,
-                        Data = new Dictionary<string, object?> { ["accessId"] = access.Id, ["attempts"] = attempts },
-                    }, ct).ConfigureAwait(false);
-                }
+                Event = AuditEventType.SecureAccessLocked,
+                ActorObjectId = "patient:" + access.Id,
+                SubjectId = access.MessageId,
+                Data = new Dictionary<string, object?> { ["accessId"] = access.Id, ["attempts"] = check.Attempts },
+            }, ct).ConfigureAwait(false);
+        }
 
+        switch (check.Verdict)
+        {
+            case CodeVerdict.Locked or CodeVerdict.Exhausted:
                 return Locked(state.Lang);
-            }
-
-            var body = Paragraph(ReaderTexts.WrongCode(Secure.MaxCodeAttempts - attempts), state.Lang, "code-wrong", "error", "code-error") + CodeForm(state, "code-error", focus: true) + SendCodeForm(state, pending: true);
-            return Html(400, state.Lang, ReaderTexts.LandingTitle, body, state.Toggle(""));
+            case CodeVerdict.NoCode:
+                return Html(400, state.Lang, ReaderTexts.LandingTitle, Paragraph(ReaderTexts.CodeExpired, state.Lang, "code-expired", "error") + SendCodeForm(state, pending: true), state.Toggle(""));
+            case CodeVerdict.Wrong:
+                var wrong = Paragraph(ReaderTexts.WrongCode(Secure.MaxCodeAttempts - check.Attempts), state.Lang, "code-wrong", "error", "code-error") + CodeForm(state, "code-error", focus: true) + SendCodeForm(state, pending: true);
+                return Html(400, state.Lang, ReaderTexts.LandingTitle, wrong, state.Toggle(""));
         }
 
-        // Consumed by compare-and-swap: of two requests with the right code, one opens the message.
-        if (!await store.ConsumeCodeAsync(access.Id, attempt.CodeHash, now, ct).ConfigureAwait(false))
-        {
-            var body = Paragraph(ReaderTexts.CodeExpired, state.Lang, "code-expired", "error") + SendCodeForm(state, pending: true);
-            return Html(400, state.Lang, ReaderTexts.LandingTitle, body, state.Toggle(""));
-        }
-
-        var sessionId = RandomNumberGenerator.GetBytes(32);
-        var cookieValue = Base64Url.EncodeToString(sessionId);
-        await store.CreateSessionAsync(SHA256.HashData(sessionId), access.Id, now.Add(Secure.SessionLifetime), ct).ConfigureAwait(false);
-        http.Response.Cookies.Append(SessionCookie, cookieValue, new CookieOptions
-        {
-            HttpOnly = true,
-            Secure = true,
-            SameSite = Microsoft.AspNetCore.Http.SameSiteMode.Strict,
-            Path = "/",
-            MaxAge = Secure.SessionLifetime,
-            IsEssential = true,
-        });
         await audit.AppendAsync(new AuditEntry
         {
             Event = AuditEventType.SecureMessageOpened,
@@ -207,7 +158,7 @@ public sealed partial class SecureReaderHandler(
             return failure;
         }
 
-        if (!await HasSessionAsync(http, state!.Access.Id, ct).ConfigureAwait(false))
+        if (!await HasSessionAsync(http, state!.Access, ct).ConfigureAwait(false))
         {
             return Html(401, state.Lang, ReaderTexts.LandingTitle, Paragraph(ReaderTexts.SessionEnded, state.Lang, "session-ended", "error") + SendCodeForm(state, false), state.Toggle(""));
         }
@@ -244,7 +195,7 @@ public sealed partial class SecureReaderHandler(
         }
 
         var access = state!.Access;
-        if (!await HasSessionAsync(http, access.Id, ct).ConfigureAwait(false))
+        if (!await HasSessionAsync(http, access, ct).ConfigureAwait(false))
         {
             return Html(401, state.Lang, ReaderTexts.LandingTitle, Paragraph(ReaderTexts.SessionEnded, state.Lang, "session-ended", "error") + SendCodeForm(state, false), state.Toggle(""));
         }
@@ -340,27 +291,10 @@ public sealed partial class SecureReaderHandler(
         return (new ReaderState(token, access, message, chosen), null);
     }
 
-    private async Task<bool> HasSessionAsync(HttpContext http, string accessId, CancellationToken ct)
-    {
-        if (!http.Request.Cookies.TryGetValue(SessionCookie, out var value) || value is null || value.Length > 64)
-        {
-            return false;
-        }
+    private Task<bool> HasSessionAsync(HttpContext http, SecureAccess access, CancellationToken ct) =>
+        codes.HasSessionAsync(Gate(access), http, SessionCookie, ct);
 
-        byte[] id;
-        try
-        {
-            id = Base64Url.DecodeFromChars(value);
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-
-        var owner = await store.FindSessionAsync(SHA256.HashData(id), time.GetUtcNow(), ct).ConfigureAwait(false);
-        // A session opens only the access it was created for: another link needs its own code.
-        return string.Equals(owner, accessId, StringComparison.Ordinal);
-    }
+    private SecureAccessGate Gate(SecureAccess access) => new(store, access.Id);
 
     private async Task<(EnvelopeContent? Content, IResult? Error)> DecryptAsync(ReaderState state, CancellationToken ct)
     {

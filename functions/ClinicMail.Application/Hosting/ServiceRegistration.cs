@@ -85,6 +85,7 @@ public static class ServiceRegistration
         services.TryAddSingleton<IValidator<VerbalConsentRequest>, VerbalConsentRequestValidator>();
         services.TryAddSingleton<InformedConsentHandler>();
         services.TryAddSingleton<ConsentPageHandler>();
+        services.TryAddSingleton<ConsentNoteFiler>();
         // One warm-up per process; resolvable on its own so a test can run it without the hosted service.
         services.TryAddSingleton<StartupWarmUp>();
         if (settings.ClinicMail.WarmUp)

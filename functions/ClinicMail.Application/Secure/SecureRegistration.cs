@@ -31,6 +31,8 @@ public static class SecureRegistration
         services.TryAddSingleton(sp => new SecureMessagePurger(sp.GetRequiredService<ISecureMessageStore>(), sp.GetRequiredService<Core.Audit.IAuditWriter>(), sp.GetRequiredService<TimeProvider>()));
         services.AddClinicMailMail(configuration, settings);
         services.AddOneTimeCodeKey(configuration, settings);
+        // The code and session steps the reader and the consent page share (stateless: a singleton).
+        services.TryAddSingleton<OneTimeCodeFlow>();
 
         // Handlers and validators hold no per-request state: singletons.
         services.TryAddSingleton<SecureMessageHandler>();

@@ -28,9 +28,13 @@ public static class ExchangeSources
     /// <summary>The acknowledgement sent back for incoming mail.</summary>
     public const string Acknowledgement = "acknowledgement";
 
+    /// <summary>A consent decision filed as « une note au dossier » (issue 20): a verbal consent with its
+    /// checklist, a consent signed on the consent page, or its withdrawal.</summary>
+    public const string ConsentNote = "consent-note";
+
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
-        SecureMessage, SecureReply, SentMail, IncomingMail, Acknowledgement,
+        SecureMessage, SecureReply, SentMail, IncomingMail, Acknowledgement, ConsentNote,
     };
 }
 

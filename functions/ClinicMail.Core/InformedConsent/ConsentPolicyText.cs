@@ -31,15 +31,15 @@ public static class ConsentPolicyText
         var uses = new List<string>
         {
             L(new("La clinique propose le courriel pour : ", "The clinic offers e-mail for: ")) + Join(policy.UsesOffered.Select(ReasonMessages.UseName)) + ".",
-            L(new("Vous choisissez les utilisations que vous acceptez : toutes, certaines ou aucune. Vous pouvez refuser le courriel en tout ou en partie et retirer votre consentement en tout temps.",
-                "You choose the uses you accept: all, some or none. You may refuse e-mail in whole or in part and withdraw your consent at any time.")),
+            L(new("Vous choisissez ce que vous acceptez : tout, une partie ou rien. Vous pouvez retirer votre consentement en tout temps.",
+                "You choose what you accept: all, some or none. You may withdraw your consent at any time.")),
         };
 
         var texting = new List<string>
         {
             policy.TextingAllowed
                 ? L(new("Les textos sont autorisés, aux conditions suivantes :", "Texting is allowed, on these conditions:"))
-                : L(new("Les textos ne sont pas autorisés : la clinique ne communique pas avec vous par texto.", "Texting is not allowed: the clinic does not communicate with you by text message.")),
+                : L(new("Les textos ne sont pas autorisés. La clinique ne vous écrit pas par texto.", "Texting is not allowed. The clinic does not write to you by text message.")),
         };
         if (policy.TextingAllowed)
         {
@@ -48,46 +48,46 @@ public static class ConsentPolicyText
 
         var risks = new List<string>
         {
-            L(new("Le principal risque est l'atteinte à la confidentialité. Au-delà d'une interception ou d'une brèche chez un fournisseur, le risque le plus fréquent est l'erreur humaine (un message envoyé à la mauvaise personne, une boîte partagée).",
-                "The main risk is a breach of confidentiality. Beyond interception or a breach at a provider, the most common risk is human error (a message sent to the wrong person, a shared mailbox).")),
-            L(new("Donnez une adresse électronique personnelle et limitez l'accès des autres personnes (conjoint, enfants, employeur) à cette boîte.",
-                "Give a personal e-mail address and limit other people's access (spouse, children, employer) to that mailbox.")),
+            L(new("Le principal risque est que d'autres personnes lisent vos messages. Un message peut être intercepté ou partir à la mauvaise adresse. L'erreur humaine est la cause la plus fréquente.",
+                "The main risk is that other people read your messages. A message can be intercepted or go to the wrong address. Human error is the most common cause.")),
+            L(new("Donnez une adresse personnelle. Ne partagez pas cette boîte avec d'autres personnes (conjoint, enfants, employeur).",
+                "Give a personal address. Do not share this mailbox with other people (spouse, children, employer).")),
             policy.SecureMessaging
-                ? L(new("Les renseignements cliniques vous sont transmis par une messagerie sécurisée : le courriel ne contient qu'un lien, et un code à usage unique envoyé à votre adresse ouvre le message. Gardez ce code secret.",
-                    "Clinical information is sent to you through secure messaging: the e-mail holds only a link, and a one-time code sent to your address opens the message. Keep this code secret."))
-                : L(new("La clinique n'utilise pas de messagerie sécurisée : aucun renseignement clinique ne vous sera transmis par courriel.",
-                    "The clinic does not use secure messaging: no clinical information will be sent to you by e-mail.")),
+                ? L(new("Les renseignements sur votre santé vous sont envoyés par une messagerie sécurisée. Le courriel contient seulement un lien. Un code envoyé à votre adresse ouvre le message. Gardez ce code secret.",
+                    "Information about your health is sent to you through secure messaging. The e-mail holds only a link. A code sent to your address opens the message. Keep this code secret."))
+                : L(new("La clinique n'utilise pas de messagerie sécurisée. Elle ne vous enverra aucun renseignement sur votre santé par courriel.",
+                    "The clinic does not use secure messaging. It will send you no information about your health by e-mail.")),
         };
 
         var procedure = new List<string>
         {
             L(new($"Les courriels sont lus les {days}, de {hours}.", $"E-mail is read on {days}, from {hours}.")),
-            L(new($"Vous recevrez une réponse dans un délai de {policy.ResponseDelayBusinessDays} jour(s) ouvrable(s). Un accusé de réception automatique confirme la réception.",
-                $"You will receive an answer within {policy.ResponseDelayBusinessDays} business day(s). An automatic acknowledgement confirms receipt.")),
-            L(new("Le courriel ne remplace pas une consultation. N'utilisez jamais le courriel pour une situation urgente : composez le 911 ou présentez-vous à l'urgence ; pour un problème non urgent, composez le 811 (Info-Santé)",
-                "E-mail does not replace a visit. Never use e-mail for an urgent situation: call 911 or go to the emergency room; for a non-urgent problem, call 811 (Info-Santé)"))
+            L(new($"Vous recevrez une réponse en {policy.ResponseDelayBusinessDays} jour(s) ouvrable(s) au plus. Un message automatique confirme que votre courriel est reçu.",
+                $"You will get an answer within {policy.ResponseDelayBusinessDays} business day(s). An automatic message confirms that your e-mail was received.")),
+            L(new("Le courriel ne remplace pas une consultation. N'utilisez jamais le courriel pour une urgence. Composez le 911 ou allez à l'urgence. Pour un problème non urgent, composez le 811 (Info-Santé)",
+                "E-mail does not replace a visit. Never use e-mail for an emergency. Call 911 or go to the emergency room. For a problem that is not urgent, call 811 (Info-Santé)"))
                 + (string.IsNullOrWhiteSpace(policy.ClinicPhone) ? "." : L(new($" ou la clinique au {policy.ClinicPhone}.", $" or the clinic at {policy.ClinicPhone}."))),
         };
 
         var access = new List<string>
         {
-            L(new("Ont accès au contenu de vos courriels : ", "These people have access to the content of your e-mails: ")) + Join(policy.ReadBy.Distinct().Select(ReaderText)) + ".",
+            L(new("Ces personnes peuvent lire vos courriels : ", "These people can read your e-mails: ")) + Join(policy.ReadBy.Distinct().Select(ReaderText)) + ".",
         };
 
         var record = new List<string>
         {
             policy.Record == RecordKind.Electronic
-                ? L(new("Tous les courriels échangés, entrants et sortants, sont conservés dans votre dossier médical électronique.", "Every e-mail exchanged, incoming and outgoing, is kept in your electronic medical record."))
-                : L(new("Tous les courriels échangés, entrants et sortants, sont imprimés et conservés dans votre dossier médical.", "Every e-mail exchanged, incoming and outgoing, is printed and kept in your medical record.")),
+                ? L(new("Tous les courriels, reçus et envoyés, sont gardés dans votre dossier médical électronique.", "Every e-mail, received and sent, is kept in your electronic medical record."))
+                : L(new("Tous les courriels, reçus et envoyés, sont imprimés et gardés dans votre dossier médical.", "Every e-mail, received and sent, is printed and kept in your medical record.")),
         };
 
         var content = new List<string>
         {
-            L(new("Le courriel sert aux utilisations que vous aurez acceptées. Il ne sert pas à envoyer des photos pour un diagnostic ni des opinions sur des sujets sans lien avec vos soins.",
-                "E-mail serves the uses you accept. It is not for sending photos for a diagnosis nor opinions on matters unrelated to your care.")),
+            L(new("Le courriel sert seulement aux utilisations que vous acceptez. N'envoyez pas de photos pour un diagnostic. N'écrivez pas sur des sujets sans lien avec vos soins.",
+                "E-mail serves only the uses you accept. Do not send photos for a diagnosis. Do not write about matters that have nothing to do with your care.")),
             policy.CategoriesOffered.Count == 0
                 ? L(new("Les sujets sensibles (santé mentale, cancer, nouveau diagnostic…) ne sont pas traités par courriel.", "Sensitive topics (mental health, cancer, new diagnosis…) are not handled by e-mail."))
-                : L(new("Vous pouvez accepter à l'avance que ces sujets sensibles soient traités par messagerie sécurisée : ", "You may agree in advance that these sensitive topics be handled through secure messaging: "))
+                : L(new("Vous pouvez accepter à l'avance de parler de ces sujets sensibles par messagerie sécurisée : ", "You may agree in advance to discuss these sensitive topics through secure messaging: "))
                     + Join(policy.CategoriesOffered.Distinct().Select(TopicNames.Of)) + ".",
         };
 

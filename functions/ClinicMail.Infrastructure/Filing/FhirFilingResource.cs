@@ -117,6 +117,7 @@ public static class FhirFilingResource
         ExchangeSources.SentMail => "Courriel envoyé / Sent mail",
         ExchangeSources.IncomingMail => "Courriel reçu / Incoming mail",
         ExchangeSources.Acknowledgement => "Accusé de réception / Acknowledgement",
+        ExchangeSources.ConsentNote => "Note au dossier : consentement / Record note: consent",
         _ => kind,
     };
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using ClinicMail.Core.Filing;
+using ClinicMail.Infrastructure.Pdf;
 using PdfSharp.Drawing;
 using PdfSharp.Pdf;
 using PdfSharp.UniversalAccessibility;
@@ -42,9 +43,11 @@ public sealed class FilingPdfRenderer
         document.Internals.SecondDocumentID = documentId;
 
         var writer = new PageWriter(document);
-        writer.Heading(exchange.Direction == ExchangeDirection.Outgoing
-            ? "Courriel envoyé au patient / Mail sent to the patient"
-            : "Courriel reçu du patient / Mail received from the patient");
+        writer.Heading(exchange.SourceKind == ExchangeSources.ConsentNote
+            ? "Note au dossier : consentement / Record note: consent"
+            : exchange.Direction == ExchangeDirection.Outgoing
+                ? "Courriel envoyé au patient / Mail sent to the patient"
+                : "Courriel reçu du patient / Mail received from the patient");
         writer.Field("Dossier / Record", clinicPatientId);
         writer.Field("Classement / Filing", filingId + " — " + Stamp(filedAt));
         writer.Field("Source", exchange.SourceKind);

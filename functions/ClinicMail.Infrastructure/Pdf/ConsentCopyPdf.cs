@@ -20,11 +20,12 @@ public sealed record ConsentCopy(
 public static class ConsentCopyPdf
 {
     private const double Margin = 56;
-    private const string Family = "Arial";
+    private const string Family = EmbeddedFontResolver.Family;
 
     public static byte[] Render(ConsentCopy copy)
     {
         ArgumentNullException.ThrowIfNull(copy);
+        EmbeddedFontResolver.EnsureInstalled();
         var fr = copy.Language == "fr";
         using var document = new PdfDocument();
         document.Info.Title = fr ? "Consentement au courriel — copie du patient" : "Consent to e-mail — patient's copy";

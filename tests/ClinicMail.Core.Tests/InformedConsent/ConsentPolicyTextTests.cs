@@ -49,10 +49,10 @@ public sealed class ConsentPolicyTextTests
     }
 
     [Test]
-    public void Render_NoSecureMessaging_SaysNoClinicalInformationByEmail()
+    public void Render_NoSecureMessaging_SaysNoHealthInformationByEmail()
     {
         var text = string.Join("\n", ConsentPolicyText.Render(Policy with { SecureMessaging = false }, "fr").SelectMany(s => s.Paragraphs));
-        Assert.That(text, Does.Contain("aucun renseignement clinique ne vous sera transmis par courriel"));
+        Assert.That(text, Does.Contain("Elle ne vous enverra aucun renseignement sur votre santé par courriel."));
     }
 
     [Test]

@@ -2,8 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ClinicMail.Core.Audit;
+using ClinicMail.Core.Filing;
 using ClinicMail.Core.InformedConsent;
 using ClinicMail.Functions.Tests.Secure;
+using ClinicMail.Infrastructure.Filing;
 using ClinicMail.Infrastructure.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -195,18 +197,37 @@ public sealed class InformedConsentApiTests
         });
     }
 
-    [Test]
-    [Ignore("Known defect: the PDF copy answers 500 on this Linux host (PDFsharp 6.2.4 font resolution for \"Arial\" not configured); see docs/consent.md, Not done yet.")]
-    public async Task Copy_AfterSigning_IsAPdf()
+    /// <summary>The copy opens as a PDF (PdfPig reads it back) and says, in the language asked for,
+    /// the scope chosen, the policy's version and hash, and the day it was signed.</summary>
+    [TestCase("fr", "Vous avez accepté le courriel pour : rendez-vous", "Politique, version", "fr-CA")]
+    [TestCase("en", "You accepted e-mail for: appointments", "Policy, version", "en-CA")]
+    public async Task Copy_AfterSigning_IsAPdf(string lang, string scope, string versionLabel, string culture)
     {
         var patientId = await NewPatientAsync();
         using var browser = await InviteAsync(patientId);
         await OpenAsync(browser);
-        var sign = await browser.PostAsync("/sign", ("lang", "fr"), ("choice", "all"), ("fullName", "Camille-Éve Bélanger"), ("birthDate", "1984-02-29"));
+        var sign = await browser.PostAsync("/sign", ("lang", "fr"), ("choice", "some"), ("use", "appointments"), ("fullName", "Camille-Éve Bélanger"), ("birthDate", "1984-02-29"));
         Assert.That(sign.StatusCode, Is.EqualTo(HttpStatusCode.OK), await sign.Content.ReadAsStringAsync());
-        var copy = await browser.GetAsync("/copy.pdf", "?lang=en");
-        Assert.That(copy.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/pdf"), await copy.Content.ReadAsStringAsync());
-        Assert.That((await copy.Content.ReadAsByteArrayAsync())[..5], Is.EqualTo("%PDF-"u8.ToArray()));
+        var copy = await browser.GetAsync("/copy.pdf", "?lang=" + lang);
+        var bytes = await copy.Content.ReadAsByteArrayAsync();
+        Assert.That(copy.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/pdf"), System.Text.Encoding.UTF8.GetString(bytes));
+        var policy = await _admin.GetFromJsonAsync<JsonElement>("/api/v1/consent/policy");
+        var hash = policy.GetProperty("hash").GetString()!;
+        var version = policy.GetProperty("version").GetInt32();
+        using var document = UglyToad.PdfPig.PdfDocument.Open(bytes);
+        // PdfPig gives each page's words; spaces between them are restored for the comparison.
+        var text = string.Join(" ", document.GetPages().SelectMany(p => p.GetWords()).Select(w => w.Text));
+        var today = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("America/Toronto"));
+        var month = System.Globalization.CultureInfo.GetCultureInfo(culture).DateTimeFormat.GetMonthName(today.Month);
+        Assert.Multiple(() =>
+        {
+            Assert.That(document.NumberOfPages, Is.GreaterThanOrEqualTo(1));
+            Assert.That(text, Does.Contain(scope));
+            Assert.That(text, Does.Contain($"{versionLabel} {version}"));
+            Assert.That(text, Does.Contain(hash));
+            Assert.That(text, Does.Contain(month + (lang == "en" ? " " + today.Day.ToString(System.Globalization.CultureInfo.InvariantCulture) : "")).And.Contain(today.Year.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.That(text, Does.Contain("Camille-Éve Bélanger"), "the font covers French accents");
+        });
     }
 
     [Test]
@@ -342,6 +363,99 @@ public sealed class InformedConsentApiTests
         Assert.That(await CheckDecisionAsync(), Is.EqualTo("allow"));
         attention = await _admin.GetFromJsonAsync<JsonElement>("/api/v1/registry/consent-attention?limit=500");
         Assert.That(attention.ToString(), Does.Not.Contain(patientId));
+    }
+
+    /// <summary>« une note au dossier »: the verbal consent goes to the record through record filing
+    /// (the local destination of the embedded default), as a PDF and a FHIR DocumentReference of kind
+    /// consent-note that the Firely profile validator accepts.</summary>
+    [Test]
+    public async Task Verbal_FiledToTheRecordAsANote_PdfAndValidDocumentReference()
+    {
+        var patientId = await NewPatientAsync(withAddress: true);
+        var policy = await _admin.GetFromJsonAsync<JsonElement>("/api/v1/consent/policy");
+        var all = InformedConsentItems.All.Select(ConsentVocabulary.Code).ToArray();
+        var recorded = await _admin.PostAsJsonAsync($"/api/v1/registry/patients/{patientId}/consent/verbal",
+            new { policyVersion = policy.GetProperty("version").GetInt32(), checklist = all, uses = new[] { "appointments", "normal_results" } });
+        Assert.That(recorded.StatusCode, Is.EqualTo(HttpStatusCode.OK), await recorded.Content.ReadAsStringAsync());
+        var evidenceId = (await recorded.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("evidenceId").GetString()!;
+
+        var (resource, text) = (await FiledNotesAsync(1)).Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(new FhirResourceValidator().Errors(resource), Is.Empty);
+            Assert.That(resource.Type?.Coding.Single().Code, Is.EqualTo(ExchangeSources.ConsentNote));
+            Assert.That(resource.Subject?.Identifier?.Value, Is.EqualTo($"{_m}-1"));
+            Assert.That(text, Does.Contain("consentement verbal / verbal consent"));
+            Assert.That(text, Does.Contain(evidenceId));
+            Assert.That(text, Does.Contain(policy.GetProperty("hash").GetString()));
+            Assert.That(text, Does.Contain("rendez-vous / appointments"));
+            Assert.That(text, Does.Contain(InformedConsentItems.Label(InformedConsentItem.WhoHasAccess).Fr));
+            Assert.That(text, Does.Contain(InformedConsentItems.Label(InformedConsentItem.KeptInRecord).En));
+            Assert.That(text, Does.Contain("514 555-0100"), "the policy text read to the patient is in the note");
+        });
+    }
+
+    [Test]
+    public async Task SignedOnline_AndWithdrawn_EachFiledToTheRecord()
+    {
+        var patientId = await NewPatientAsync();
+        using var browser = await InviteAsync(patientId);
+        await OpenAsync(browser);
+        var sign = await browser.PostAsync("/sign", ("lang", "fr"), ("choice", "all"), ("fullName", "Camille-Éve Bélanger"), ("birthDate", "1984-02-29"));
+        Assert.That(sign.StatusCode, Is.EqualTo(HttpStatusCode.OK), await sign.Content.ReadAsStringAsync());
+        var withdraw = await browser.PostAsync("/withdraw", ("lang", "fr"));
+        Assert.That(withdraw.StatusCode, Is.EqualTo(HttpStatusCode.OK), await withdraw.Content.ReadAsStringAsync());
+
+        var notes = await FiledNotesAsync(2);
+        var texts = notes.Select(n => n.Text).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(notes.Select(n => new FhirResourceValidator().Errors(n.Resource)), Has.All.Empty);
+            Assert.That(texts.Count(t => t.Contains("signature électronique", StringComparison.Ordinal) && t.Contains("accordé / granted", StringComparison.Ordinal)
+                && t.Contains("adresse confirmée / address confirmed : oui / yes", StringComparison.Ordinal)), Is.EqualTo(1), "the signed consent");
+            Assert.That(texts.Count(t => t.Contains("retiré par le patient / withdrawn by the patient", StringComparison.Ordinal)), Is.EqualTo(1), "the withdrawal");
+            Assert.That(string.Join("\n", texts), Does.Not.Contain("1984"), "the note holds no date of birth");
+        });
+    }
+
+    /// <summary>The consent notes delivered to the local record folder of this test's patient (the
+    /// delivery worker runs in the background: waits up to 60 s for <paramref name="count"/>).</summary>
+    private async Task<List<(Hl7.Fhir.Model.DocumentReference Resource, string Text)>> FiledNotesAsync(int count)
+    {
+        var folder = Path.Combine(_factory.DataDirectory, "record-filing", $"{_m}-1");
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (true)
+        {
+            var notes = new List<(Hl7.Fhir.Model.DocumentReference, string)>();
+            // A delivery writes to "<id>.partial-…" and renames it into place: only finished folders count.
+            foreach (var filing in (Directory.Exists(folder) ? Directory.GetDirectories(folder) : []).Where(d => !Path.GetFileName(d).Contains(".partial", StringComparison.Ordinal)))
+            {
+                var json = Path.Combine(filing, "resource.json");
+                var pdf = Path.Combine(filing, FhirFilingResource.RenditionName);
+                if (!File.Exists(json) || !File.Exists(pdf))
+                {
+                    continue;
+                }
+
+                var resource = JsonSerializer.Deserialize<Hl7.Fhir.Model.DocumentReference>(await File.ReadAllBytesAsync(json), FhirFilingResource.Json)!;
+                if (resource.Type?.Coding.FirstOrDefault()?.Code != ExchangeSources.ConsentNote)
+                {
+                    continue;
+                }
+
+                using var document = UglyToad.PdfPig.PdfDocument.Open(await File.ReadAllBytesAsync(pdf));
+                notes.Add((resource, string.Join(" ", document.GetPages().SelectMany(p => p.GetWords()).Select(w => w.Text))));
+            }
+
+            if (notes.Count >= count || DateTime.UtcNow > deadline)
+            {
+                var status = notes.Count == count ? "" : await _admin.GetStringAsync("/api/v1/record-filing");
+                Assert.That(notes, Has.Count.EqualTo(count), $"consent notes filed in {folder}; record filing: {status}");
+                return notes;
+            }
+
+            await Task.Delay(250);
+        }
     }
 
     [Test]
