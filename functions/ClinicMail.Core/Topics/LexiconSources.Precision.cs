@@ -11,7 +11,7 @@ internal static partial class LexiconSources
         @screenfor | dépistage de; dépistage du; dépistage de la; dépistage des; dépistage d'; test de dépistage de; questionnaire de dépistage de; screening for; screen for; screened for; screening test for; tested for; testing for; test for; a test for
         // A control test after a treatment reveals the treated condition even when it is negative (« le test de contrôle de
         // la chlamydia est négatif »): the normal-result rule does not hide the category then (issue 17, en-topic-in-01).
-        @aftertreatment | après le traitement; après traitement; suite au traitement; après votre traitement; test de contrôle; de contrôle; contrôle après; test de guérison; le traitement a marché; le traitement a fonctionné; after treatment; after the treatment; after your treatment; following treatment; test of cure; repeat test; retest; control test; follow-up test; the treatment worked; treatment worked
+        @aftertreatment | après le traitement; après traitement; suite au traitement; après votre traitement; test de contrôle; de contrôle; contrôle après; test de guérison; le traitement a marché; le traitement a fonctionné; after treatment; after the treatment; after your treatment; following treatment; test of cure; repeat test; repeat swab; control swab; prélèvement de contrôle; retest; control test; follow-up test; the treatment worked; treatment worked
         // Healed, resolved: the course of a known disease, not a new one.
         @progression | guéri; guérie; guéris; guéries; bien guéri; bien guérie; cicatrisé; cicatrisée; résolu; résolue; resolved; healed; has healed; is healed; cleared up
         // Dose changes said as a target or a return ("go up to 1000 mg", "puis revenez à 1 comprimé").
@@ -34,6 +34,7 @@ internal static partial class LexiconSources
         @negator | ne veut pas dire que; veut pas dire que; ne signifie pas que; does not mean that; doesn't mean that; does not mean; doesn't mean
         // The crisis itself, reported: emotional news (also beside a crisis plan).
         emo 0.8 @crisisevent | après la surdose; après votre surdose; suite à la surdose; suite à votre surdose; after the overdose; after your overdose; following the overdose; following your overdose
+        mh 0.75 | équipe de crise; crisis team; mobile crisis team; équipe mobile de crise
         @crisisevent | tentative de suicide; tentatives de suicide; suicide attempt; attempted suicide
         // The suicide crisis lines: mental health beside another cue (a safety plan, a crisis).
         mh 0.6 weak | ligne de crise; crisis line; 1 866 APPELLE; 1 866 277-3553; 1-866-277-3553; Suicide Action Montréal; prévention du suicide; suicide prevention

@@ -50,14 +50,17 @@ public sealed class HeldOutSetFloorTests
 
     private const double FreshBenignCleanReached = 0.92;
 
-    /// <summary>The second held-out set (tests/data/heldout-fresh, 187 messages written by the detect21 session before
-    /// its detector changes, never tuned on): the issue-21 floors reported as a warning while missed, a regression
-    /// below the figures reached a failure.</summary>
+    /// <summary>The issue-21 held-out set (tests/data/heldout-fresh: 187 messages written by the detect21 session and 243 by
+    /// the detect21b session, each before its detector changes; never tuned on): the issue-21 floors reported as a
+    /// warning while missed, a regression below the figures reached a failure. Only the table is printed: the misses of
+    /// this set are printed only with CLINICMAIL_SHOW_HELDOUT_MISSES=1, for a reviewer checking labels, never for tuning.</summary>
     [Test]
     public void Analyze_FreshHeldOutSet_MeetsIssue21FloorsOrReportsThem()
     {
-        var messages = TopicCorpusScore.Load(Path.Combine(SensitiveTopicCorpusTests.FindRepositoryRoot(), "tests", "data", "heldout-fresh", "sensitive-topics.fresh.jsonl"));
-        Assert.That(messages, Has.Count.GreaterThanOrEqualTo(150), "the fresh held-out set looks truncated");
+        var folder = Path.Combine(SensitiveTopicCorpusTests.FindRepositoryRoot(), "tests", "data", "heldout-fresh");
+        var messages = TopicCorpusScore.Load(Path.Combine(folder, "sensitive-topics.fresh.jsonl"));
+        messages.AddRange(TopicCorpusScore.Load(Path.Combine(folder, "sensitive-topics.fresh-b.jsonl")));
+        Assert.That(messages, Has.Count.GreaterThanOrEqualTo(400), "the issue-21 held-out set (both files) looks truncated");
         var score = new LanguageScore();
         foreach (var m in messages)
         {
@@ -195,7 +198,11 @@ public sealed class HeldOutSetFloorTests
                 s.Append(CultureInfo.InvariantCulture, $"micro {name,-8} P {p:0.000} R {r:0.000}; benign clean {_benignClean[row]}/{_benign[row]} = {BenignClean(row):0.000}\n");
             }
 
-            s.Append(_misses);
+            if (Environment.GetEnvironmentVariable("CLINICMAIL_SHOW_HELDOUT_MISSES") == "1")
+            {
+                s.Append(_misses);
+            }
+
             return s.ToString();
         }
 
