@@ -92,7 +92,8 @@ internal static class LookalikeDetector
     }
 
     /// <summary>Domains the query domain was probably meant to be: a known misspelling of a
-    /// provider, or one edit (or one swap) from a provider or a domain the registry uses. A domain
+    /// provider, one edit (or one swap) from a provider or a domain the registry uses, or the same name under another
+    /// top-level domain (issue 17, scenario fr-sosie-01: videotron.com for videotron.ca). A domain
     /// that is itself a provider or registered is taken at its word.</summary>
     internal static IEnumerable<string> CorrectedDomains(string domain, IReadOnlySet<string> registeredDomains)
     {
@@ -109,7 +110,32 @@ internal static class LookalikeDetector
 
         AddWithinOneEdit(domain, ConsumerMailDomains.Domains, found);
         AddWithinOneEdit(domain, registeredDomains, found);
+        AddTopLevelSwaps(domain, ConsumerMailDomains.Domains, found);
+        AddTopLevelSwaps(domain, registeredDomains, found);
         return found;
+    }
+
+    /// <summary>The same name under another top-level domain ("videotron.com" for "videotron.ca", "exemple.ca" for
+    /// "exemple.com"): a slip the edit distance misses (two or more letters change) and the eye reads over. Only a
+    /// known name is a candidate, and the address is flagged only if the same person is registered there.</summary>
+    private static void AddTopLevelSwaps(string domain, IReadOnlySet<string> known, List<string> found)
+    {
+        var dot = domain.LastIndexOf('.');
+        if (dot < MinLabelLengthForDomainEdits)
+        {
+            return;
+        }
+
+        var name = domain.AsSpan(0, dot + 1);
+        foreach (var candidate in known)
+        {
+            if (candidate.Length > name.Length && candidate.AsSpan().StartsWith(name, StringComparison.Ordinal)
+                && candidate.IndexOf('.', name.Length) < 0 && !string.Equals(candidate, domain, StringComparison.Ordinal)
+                && !found.Contains(candidate, StringComparer.Ordinal))
+            {
+                found.Add(candidate);
+            }
+        }
     }
 
     private static void AddWithinOneEdit(string domain, IReadOnlySet<string> known, List<string> found)

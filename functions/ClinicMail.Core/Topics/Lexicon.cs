@@ -84,6 +84,13 @@ internal enum Marker : ulong
     Object = 1UL << 53,
     /// <summary>Words that make the word before them a figure of speech ("mort de rire", "dying of laughter").</summary>
     Idiom = 1UL << 54,
+    /// <summary>"Dépistage du", "screening for": the disease named next is what a test looks for, not the patient's.</summary>
+    ScreenFor = 1UL << 55,
+    /// <summary>A control test after a treatment ("test de contrôle", "after treatment"): even negative, it reveals the
+    /// treated condition.</summary>
+    AfterTreatment = 1UL << 56,
+    /// <summary>A symptom ("anxiété", "insomnia") that a substance or a taper in its sentence may explain.</summary>
+    Symptom = 1UL << 57,
 }
 
 /// <summary>How a category cue behaves in context.</summary>

@@ -7,7 +7,7 @@ namespace ClinicMail.Core.Topics;
 internal static partial class LexiconSources
 {
     public static IEnumerable<string> All =>
-        [Context, Treatment, MentalHealth, Oncology, SubstanceUse, SexualHealth, Emotional, Diseases, Drugs, Clinical, SenseTraps, Generalisation, .. DataFiles];
+        [Context, Treatment, MentalHealth, Oncology, SubstanceUse, SexualHealth, Emotional, Diseases, Drugs, Clinical, SenseTraps, Generalisation, Precision, .. DataFiles];
 
     /// <summary>Words that change what the neighbouring terms mean.</summary>
     public const string Context = """

@@ -457,11 +457,17 @@ internal sealed class TokenStream : IDisposable
             case '.':
                 var digitBefore = i > 0 && char.IsDigit(s[i - 1]);
                 var digitAfter = i + 1 < s.Length && char.IsDigit(s[i + 1]);
-                return !(digitBefore && digitAfter);
+                return !(digitBefore && digitAfter) && !IsGenusInitial(s, i);
             default:
                 return false;
         }
     }
+
+    /// <summary>"H. pylori", "E. coli", "C. difficile": a lone capital and a point before a lower-case word abbreviate a genus;
+    /// the sentence goes on. ("… la vitamine D. Prenez …" ends, the next word is capitalised.)</summary>
+    private static bool IsGenusInitial(ReadOnlySpan<char> s, int i) =>
+        i >= 1 && char.IsUpper(s[i - 1]) && (i == 1 || !char.IsLetter(s[i - 2]))
+        && i + 2 < s.Length && s[i + 1] == ' ' && char.IsLower(s[i + 2]);
 
     public void Dispose()
     {

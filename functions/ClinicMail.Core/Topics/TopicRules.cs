@@ -110,12 +110,16 @@ internal static class TopicRules
                 message |= h.Markers;
             }
 
+            InheritSubjectContext(stream, hits, masks, message);
+
             var ctx = new Context(lexicon, stream, hits, masks, message);
             var found = new List<Candidate>(8);
             CategoryCues(ctx, found);
+            SymptomsOfSubstance(ctx, found);
             ResolveWeak(found);
             Combinations(ctx, found);
             CrisisPlans(ctx, found);
+            IdeationIsNotNews(ctx, found);
             NewDiagnoses(ctx, found);
             NewTreatments(ctx, found);
             InPersonResults(ctx, found);
@@ -126,6 +130,30 @@ internal static class TopicRules
             ArrayPool<Marker>.Shared.Return(masks);
         }
     }
+
+    /// <summary>What the body reports is read into the subject line: a subject that names a test ("Dépistage ITSS",
+    /// "Mammographie") or a campaign ("Cancer du poumon — campagne") is as normal, as vaccinal or as charitable as the
+    /// body says; a body that reports both a normal and an abnormal finding leaves the subject abnormal.</summary>
+    private static void InheritSubjectContext(TokenStream stream, List<Hit> hits, Marker[] masks, Marker message)
+    {
+        const Marker Inherited = Marker.Fundraising | Marker.Weather | Marker.Astrology | Marker.Normal | Marker.Abnormal
+            | Marker.AfterTreatment;
+        if ((message & Inherited) == 0)
+        {
+            return;
+        }
+
+        foreach (var h in hits)
+        {
+            if (IsSubject(stream, h))
+            {
+                masks[h.Sentence] |= message & Inherited;
+            }
+        }
+    }
+
+    private static bool IsSubject(TokenStream stream, Hit h) =>
+        stream.Text.Segments[stream.Tokens[h.First].Segment].Part == TextPart.Subject;
 
     private static void CategoryCues(Context ctx, List<Candidate> found)
     {
@@ -155,7 +183,9 @@ internal static class TopicRules
 
             foreach (var cue in cues)
             {
-                if ((cue.Flags & CueFlags.Negatable) != 0 && (ctx.IsNegated(k, NegationWindow) || IsNormalSentence(sentence)))
+                // A control test after a treatment reveals the treated condition even when it is negative.
+                if ((cue.Flags & CueFlags.Negatable) != 0 && (ctx.IsNegated(k, NegationWindow) || IsNormalSentence(sentence))
+                    && (sentence & Marker.AfterTreatment) == 0)
                 {
                     continue;
                 }
@@ -171,8 +201,18 @@ internal static class TopicRules
                 }
 
                 // "Cancer" the zodiac sign; "le risque de cancer du sein" (a risk, not a cancer).
+                // "Le programme de dépistage du cancer du poumon": what a screening looks for, unless it found something.
                 if (cue.Category == TopicCategory.Oncology
-                    && ((sentence & Marker.Astrology) != 0 || ctx.HasBefore(k, Marker.Risk, 5) || ctx.HasBefore(k, Marker.Relative, 6)))
+                    && ((sentence & Marker.Astrology) != 0 || ctx.HasBefore(k, Marker.Risk, 5) || ctx.HasBefore(k, Marker.Relative, 6)
+                        || (ctx.HasBefore(k, Marker.ScreenFor, 2) && (sentence & Marker.Abnormal) == 0)))
+                {
+                    continue;
+                }
+
+                // A symptom after « si »/"if" is a safety net; beside a taper it is the taper's (a substance cue in the
+                // sentence is read after the loop, SymptomsOfSubstance).
+                if (cue.Category == TopicCategory.MentalHealth && (h.Markers & Marker.Symptom) != 0
+                    && (ctx.HasBefore(k, Marker.Conditional, 12) || (sentence & (Marker.Benzo | Marker.Taper)) != 0))
                 {
                     continue;
                 }
@@ -318,6 +358,57 @@ internal static class TopicRules
         found.RemoveRange(kept, found.Count - kept);
     }
 
+    /// <summary>"Smoking cannabis every night makes your anxiety worse": a symptom in the sentence of a substance-use cue
+    /// is that substance's effect, not a mental-health topic of its own.</summary>
+    private static void SymptomsOfSubstance(Context ctx, List<Candidate> found)
+    {
+        if ((ctx.Message & Marker.Symptom) == 0)
+        {
+            return;
+        }
+
+        var kept = 0;
+        for (var k = 0; k < found.Count; k++)
+        {
+            var c = found[k];
+            var h = ctx.Hits[c.Hit];
+            if (c.Category == TopicCategory.MentalHealth && (h.Markers & Marker.Symptom) != 0
+                && found.Exists(o => o.Category == TopicCategory.SubstanceUse && ctx.Hits[o.Hit].Sentence == h.Sentence))
+            {
+                continue;
+            }
+
+            found[kept++] = c;
+        }
+
+        found.RemoveRange(kept, found.Count - kept);
+    }
+
+    /// <summary>Suicidal thoughts followed up as a known symptom ("vos idées noires ont-elles diminué", "your dark thoughts
+    /// are less frequent") are mental-health content (their own cues), not emotional news, unless the message reports a
+    /// crisis itself (an attempt, an overdose, an ER visit). A disclosure ("vous m'avez dit penser à en finir") stays
+    /// emotional. Seed 000 lists « troubles de santé mentale » and « forte charge émotive » apart.</summary>
+    private static void IdeationIsNotNews(Context ctx, List<Candidate> found)
+    {
+        if ((ctx.Message & Marker.SelfHarm) == 0 || (ctx.Message & Marker.CrisisEvent) != 0)
+        {
+            return;
+        }
+
+        var kept = 0;
+        for (var k = 0; k < found.Count; k++)
+        {
+            var c = found[k];
+            if (c.Category != TopicCategory.Emotional || (ctx.Hits[c.Hit].Markers & Marker.SelfHarm) == 0
+                || !(ctx.HasBefore(c.Hit, Marker.Possessive, 1) || (ctx.Masks[ctx.Hits[c.Hit].Sentence] & (Marker.Progression | Marker.DoseChange)) != 0))
+            {
+                found[kept++] = c;
+            }
+        }
+
+        found.RemoveRange(kept, found.Count - kept);
+    }
+
     /// <summary>« Communication d'un nouveau diagnostic »: a disease named next to an announcement
     /// ("montre", "confirms", "positive for", "correspond à"), not ruled out, not already known
     /// ("votre diabète"), not a progression of a known disease.</summary>
@@ -340,15 +431,20 @@ internal static class TopicRules
                 continue;
             }
 
-            if (ctx.IsNegated(k, NegationWindow) || ctx.HasBefore(k, Marker.Possessive, 1) || ctx.HasBefore(k, Marker.Against, 2)
-                || ctx.HasBefore(k, Marker.Relative, 6)
+            // « C'est une hypothyroïdie », "the blisters is shingles": the announcement sits right before the disease, and
+            // a negation before it ("ce n'est pas une") is read from there, not across the clause before it.
+            var nearAnnounce = ctx.HasBefore(k, Marker.AnnounceNear, 1);
+            var near = nearAnnounce || FollowsCopula(ctx, h);
+            var negated = nearAnnounce ? ctx.IsNegated(k - 1, 2) : near ? ctx.IsNegated(k, 4) : ctx.IsNegated(k, NegationWindow);
+            if (negated || ctx.HasBefore(k, Marker.Possessive, 1) || ctx.HasBefore(k, Marker.Against, 2)
+                || ctx.HasBefore(k, Marker.Relative, 6) || (ctx.HasBefore(k, Marker.ScreenFor, 2) && (sentence & Marker.Abnormal) == 0)
                 || ctx.HasBefore(k, Marker.Conditional, 8) || ctx.HasBefore(k, Marker.DrugUse, 5))
             {
                 continue;
             }
 
             var announce = ctx.Nearest(k, AnyAnnounce, AnnounceWindow);
-            if (announce < 0 && !ctx.HasBefore(k, Marker.AnnounceNear, 1))
+            if (announce < 0 && !near)
             {
                 continue;
             }
@@ -362,6 +458,13 @@ internal static class TopicRules
                 found.Add(ctx.CandidateAt(TopicCategory.Emotional, k, 0.75f, weak: false));
             }
         }
+    }
+
+    /// <summary>"Ce qui est une pneumonie", "the cause is pneumonia": a copula right before the disease.</summary>
+    private static bool FollowsCopula(Context ctx, Hit h)
+    {
+        var tokens = ctx.Stream.Tokens;
+        return h.First > 0 && tokens[h.First - 1].Sentence == h.Sentence && (tokens[h.First - 1].Flags & TokenFlags.Copula) != 0;
     }
 
     /// <summary>A disease word used in its weather or ambiguous sense ("dépression" of a storm) is not a diagnosis.</summary>
@@ -415,16 +518,26 @@ internal static class TopicRules
                 continue;
             }
 
+            var isSwitch = (sentence & (Marker.Switch | Marker.SwitchFrom)) != 0 && IsSwitch(ctx, k, sentence);
+
             // "Votre Ventolin", "your metformin": a treatment the patient already takes, unless it is being replaced.
-            if (ctx.HasBefore(k, Marker.Possessive, 1) && (sentence & Marker.Switch) == 0)
+            if (ctx.HasBefore(k, Marker.Possessive, 1) && !isSwitch)
             {
                 continue;
             }
 
-            var confidence = (sentence & (Marker.Switch | Marker.SwitchFrom)) != 0 && IsSwitch(ctx, k, sentence) ? 0.75f : 0f;
+            var confidence = isSwitch ? 0.75f : 0f;
             var start = ctx.Nearest(k, Marker.Start, StartWindow);
+
+            // "0,5 mg au lieu de 1 mg", "switch from daily to on-demand dosing": a switch word with no second drug, beside a
+            // dose change, changes the dose, not the drug.
+            if (start >= 0 && (ctx.Hits[start].Markers & Marker.Switch) != 0 && !isSwitch && (sentence & Marker.DoseChange) != 0)
+            {
+                start = -1;
+            }
+
             var renewal = ctx.Nearest(k, Marker.Renewal, int.MaxValue);
-            if ((sentence & Marker.DoseChange) != 0 && !IsSwitch(ctx, k, sentence))
+            if ((sentence & Marker.DoseChange) != 0 && !isSwitch)
             {
                 // Issue 17 item 3: a new dose of the same drug is the adjustment of a known treatment, unless a start verb
                 // sits closer to this drug than the dose verb does ("on ajoute X et on augmente Y").
@@ -467,26 +580,72 @@ internal static class TopicRules
                 found.Add(ctx.CandidateAt(TopicCategory.NewTreatment, k, h.Fuzzy ? confidence * FuzzyFactor : confidence, weak: false));
             }
         }
+
+        SubjectFollowsBody(ctx, found);
     }
 
-    /// <summary>One drug replaced by another: a switch verb in the sentence, or "on passe de … à …" naming two drugs.</summary>
-    private static bool IsSwitch(Context ctx, int k, Marker sentence)
+    /// <summary>"Zopiclone taper" in the subject, "we'll reduce the zopiclone to 3.75 mg" in the body: the body says what
+    /// happens to the drug. A subject's new treatment stands only if the body does not adjust the dose of the same drug
+    /// without starting it.</summary>
+    private static void SubjectFollowsBody(Context ctx, List<Candidate> found)
     {
-        if ((sentence & Marker.Switch) != 0)
+        var kept = 0;
+        for (var c = 0; c < found.Count; c++)
         {
-            return true;
+            var candidate = found[c];
+            var h = ctx.Hits[candidate.Hit];
+            if (candidate.Category == TopicCategory.NewTreatment && IsSubject(ctx.Stream, h) && BodyAdjustsWithoutStarting(ctx, found, h))
+            {
+                continue;
+            }
+
+            found[kept++] = candidate;
         }
 
-        if ((sentence & Marker.SwitchFrom) == 0)
+        found.RemoveRange(kept, found.Count - kept);
+    }
+
+    private static bool BodyAdjustsWithoutStarting(Context ctx, List<Candidate> found, Hit subjectHit)
+    {
+        var hits = CollectionsMarshal.AsSpan(ctx.Hits);
+        var named = false;
+        for (var j = 0; j < hits.Length; j++)
+        {
+            if (hits[j].Terminal != subjectHit.Terminal || IsSubject(ctx.Stream, hits[j]))
+            {
+                continue;
+            }
+
+            named |= (ctx.Masks[hits[j].Sentence] & Marker.DoseChange) != 0;
+            foreach (var c in found)
+            {
+                if (c.Hit == j && c.Category == TopicCategory.NewTreatment)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return named;
+    }
+
+    /// <summary>One drug replaced by another: a switch verb ("remplacer", "switch to", "au lieu de") with another drug named
+    /// in the message (the one replaced is often in the sentence before; a drug in the subject line is the same one under another name), or "on passe de … à …" naming two drugs in the
+    /// sentence. "0,5 mg au lieu de 1 mg" replaces a dose, not a drug.</summary>
+    private static bool IsSwitch(Context ctx, int k, Marker sentence)
+    {
+        var hits = CollectionsMarshal.AsSpan(ctx.Hits);
+        var s = hits[k].Sentence;
+        var sameSentenceOnly = (sentence & Marker.Switch) == 0;
+        if (sameSentenceOnly && (sentence & Marker.SwitchFrom) == 0)
         {
             return false;
         }
 
-        var hits = CollectionsMarshal.AsSpan(ctx.Hits);
-        var s = hits[k].Sentence;
         for (var j = 0; j < hits.Length; j++)
         {
-            if (hits[j].Sentence == s && j != k && (hits[j].Markers & Marker.Drug) != 0 && hits[j].Terminal != hits[k].Terminal)
+            if (j != k && (hits[j].Markers & Marker.Drug) != 0 && hits[j].Terminal != hits[k].Terminal
+                && (sameSentenceOnly ? hits[j].Sentence == s : !IsSubject(ctx.Stream, hits[j])))
             {
                 return true;
             }

@@ -96,6 +96,8 @@ public sealed class RecipientResolverTests
     [TestCase("marie.tremblay@videotrom.ca", "marie.tremblay@videotron.ca", "p-marie", TestName = "ResolveAsync_VideotromTypo_DomainTypo")]
     [TestCase("catherine.bergeron@exemple.org", "catherine.bergeron@example.org", "p-catherine", TestName = "ResolveAsync_OneEditFromRegisteredDomain_DomainTypo")]
     [TestCase("alexandre.desrosiers@cogecoo.ca", "alexandre.desrosiers@cogeco.ca", "p-alexandre", TestName = "ResolveAsync_OneEditFromProviderDomain_DomainTypo")]
+    [TestCase("marie.tremblay@videotron.com", "marie.tremblay@videotron.ca", "p-marie", TestName = "ResolveAsync_ProviderNameUnderAnotherTld_DomainTypo")]
+    [TestCase("catherine.bergeron@example.ca", "catherine.bergeron@example.org", "p-catherine", TestName = "ResolveAsync_RegisteredNameUnderAnotherTld_DomainTypo")]
     public async Task ResolveAsync_DomainTypo_LookalikeDomainTypo(string typed, string registered, string patientId)
     {
         var report = await ResolveOneAsync(typed);
@@ -164,6 +166,7 @@ public sealed class RecipientResolverTests
     [TestCase("mark.roi@example.com", TestName = "ResolveAsync_TwoEditsOnShortLocal_Unknown")]
     [TestCase("martine.rousseau@example.com", TestName = "ResolveAsync_SharedPrefixOnly_Unknown")]
     [TestCase("jean.gagnon@yahoo.ca", TestName = "ResolveAsync_SameLocalOnYahoo_Unknown")]
+    [TestCase("paul.martin@videotron.com", TestName = "ResolveAsync_UnregisteredPersonUnderAnotherTld_Unknown")]
     public async Task ResolveAsync_ClearlyDifferentAddress_UnknownWithoutLookalike(string typed)
     {
         var report = await ResolveOneAsync(typed);

@@ -8,10 +8,15 @@ namespace ClinicMail.Core.Tests.Topics;
 [TestFixture]
 public sealed class DevelopmentExtraCorpusTests
 {
-    [Test]
-    public void Analyze_DevelopmentExtraCorpus_MeetsFloors()
+    /// <summary>sensitive-topics.dev-extra.jsonl (issue 21 first rounds) and sensitive-topics.dev-detect21b.jsonl (the
+    /// detect21b round: control tests after treatment, screening programmes, dose targets, a switch word with no second
+    /// drug, ideation followed up, symptoms of a substance, healed fractures, copula announcements, genus initials,
+    /// denied announcements, weekly methotrexate, a rising PSA, a reported overdose).</summary>
+    [TestCase("sensitive-topics.dev-extra.jsonl")]
+    [TestCase("sensitive-topics.dev-detect21b.jsonl")]
+    public void Analyze_DevelopmentExtraCorpus_MeetsFloors(string file)
     {
-        var messages = TopicCorpusScore.Load(Path.Combine(SensitiveTopicCorpusTests.FindRepositoryRoot(), "tests", "data", "corpus", "sensitive-topics.dev-extra.jsonl"));
+        var messages = TopicCorpusScore.Load(Path.Combine(SensitiveTopicCorpusTests.FindRepositoryRoot(), "tests", "data", "corpus", file));
         var score = TopicCorpusScore.Of(messages);
         TestContext.Out.WriteLine(score.Report());
         var failures = new List<string>();

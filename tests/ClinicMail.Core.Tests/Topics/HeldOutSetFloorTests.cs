@@ -20,44 +20,49 @@ public sealed class HeldOutSetFloorTests
     private const double LanguageGap = 0.03;
     private const double BenignCleanFloor = 0.97;
 
-    /// <summary>Precision and recall reached on 2026-12-07 (round 4 of docs/detection.md), rounded down by 0.02: the
-    /// regression gate. Raise them as the detector improves; never lower them to let a change through.</summary>
+    /// <summary>Precision and recall reached on 2026-12-07 (detect21b round; this set is development data since that
+    /// round, docs/detection.md), rounded down by 0.02: the regression gate. Raise them as the detector improves; never lower them to let a change through.</summary>
     private static readonly Dictionary<string, (double Precision, double Recall)> Reached = new(StringComparer.Ordinal)
     {
-        ["mental_health"] = (0.86, 0.95),
-        ["oncology"] = (0.85, 0.90),
+        ["mental_health"] = (0.93, 0.98),
+        ["oncology"] = (0.95, 0.95),
         ["substance_use"] = (0.90, 0.98),
-        ["sexual_health"] = (0.88, 0.91),
-        ["new_diagnosis"] = (0.95, 0.90),
-        ["new_treatment"] = (0.86, 0.92),
-        ["emotional"] = (0.95, 0.87),
+        ["sexual_health"] = (0.94, 0.98),
+        ["new_diagnosis"] = (0.96, 0.95),
+        ["new_treatment"] = (0.93, 0.94),
+        ["emotional"] = (0.96, 0.98),
     };
 
-    private const double BenignCleanReached = 0.90;
+    private const double BenignCleanReached = 0.95;
 
-    /// <summary>Figures reached on the second held-out set on 2026-12-07 (detect21 round, docs/detection.md), rounded
-    /// down by 0.02: a regression gate like <see cref="Reached"/>. Raise them as the detector improves; never lower them.</summary>
+    /// <summary>Figures reached on the issue-21 held-out set (430 messages, both files of tests/data/heldout-fresh) on
+    /// 2026-12-07 (detect21b round, measured once, docs/detection.md), rounded down by 0.02: a regression gate like
+    /// <see cref="Reached"/>. The set grew from 187 to 430 messages that day, so the gate was set anew from that one
+    /// measurement. Raise them as the detector improves; never lower them.</summary>
     private static readonly Dictionary<string, (double Precision, double Recall)> FreshReached = new(StringComparer.Ordinal)
     {
-        ["mental_health"] = (0.83, 0.98),
-        ["oncology"] = (0.98, 0.82),
-        ["substance_use"] = (0.98, 0.76),
-        ["sexual_health"] = (0.71, 0.82),
-        ["new_diagnosis"] = (0.98, 0.76),
-        ["new_treatment"] = (0.93, 0.83),
-        ["emotional"] = (0.98, 0.92),
+        ["mental_health"] = (0.88, 0.98),
+        ["oncology"] = (0.86, 0.74),
+        ["substance_use"] = (0.98, 0.88),
+        ["sexual_health"] = (0.91, 0.91),
+        ["new_diagnosis"] = (0.94, 0.77),
+        ["new_treatment"] = (0.92, 0.86),
+        ["emotional"] = (0.95, 0.80),
     };
 
     private const double FreshBenignCleanReached = 0.92;
 
-    /// <summary>The second held-out set (tests/data/heldout-fresh, 187 messages written by the detect21 session before
-    /// its detector changes, never tuned on): the issue-21 floors reported as a warning while missed, a regression
-    /// below the figures reached a failure.</summary>
+    /// <summary>The issue-21 held-out set (tests/data/heldout-fresh: 187 messages written by the detect21 session and 243 by
+    /// the detect21b session, each before its detector changes; never tuned on): the issue-21 floors reported as a
+    /// warning while missed, a regression below the figures reached a failure. Only the table is printed: the misses of
+    /// this set are printed only with CLINICMAIL_SHOW_HELDOUT_MISSES=1, for a reviewer checking labels, never for tuning.</summary>
     [Test]
     public void Analyze_FreshHeldOutSet_MeetsIssue21FloorsOrReportsThem()
     {
-        var messages = TopicCorpusScore.Load(Path.Combine(SensitiveTopicCorpusTests.FindRepositoryRoot(), "tests", "data", "heldout-fresh", "sensitive-topics.fresh.jsonl"));
-        Assert.That(messages, Has.Count.GreaterThanOrEqualTo(150), "the fresh held-out set looks truncated");
+        var folder = Path.Combine(SensitiveTopicCorpusTests.FindRepositoryRoot(), "tests", "data", "heldout-fresh");
+        var messages = TopicCorpusScore.Load(Path.Combine(folder, "sensitive-topics.fresh.jsonl"));
+        messages.AddRange(TopicCorpusScore.Load(Path.Combine(folder, "sensitive-topics.fresh-b.jsonl")));
+        Assert.That(messages, Has.Count.GreaterThanOrEqualTo(400), "the issue-21 held-out set (both files) looks truncated");
         var score = new LanguageScore();
         foreach (var m in messages)
         {
@@ -195,7 +200,11 @@ public sealed class HeldOutSetFloorTests
                 s.Append(CultureInfo.InvariantCulture, $"micro {name,-8} P {p:0.000} R {r:0.000}; benign clean {_benignClean[row]}/{_benign[row]} = {BenignClean(row):0.000}\n");
             }
 
-            s.Append(_misses);
+            if (Environment.GetEnvironmentVariable("CLINICMAIL_SHOW_HELDOUT_MISSES") == "1")
+            {
+                s.Append(_misses);
+            }
+
             return s.ToString();
         }
 
