@@ -16,6 +16,7 @@ using ClinicMail.Core.InformedConsent;
 using ClinicMail.Core.Json;
 using ClinicMail.Core.Policy;
 using ClinicMail.Core.Registry;
+using ClinicMail.Core.Secure;
 using ClinicMail.Infrastructure.Audit;
 using ClinicMail.Infrastructure.Demo;
 using ClinicMail.Infrastructure.Files;
@@ -79,7 +80,7 @@ public static class ServiceRegistration
         services.TryAddSingleton<RegistryImportHandler>();
         services.TryAddSingleton<RegistryImportHistoryHandler>();
         // Informed consent (issue 20): one provider-neutral store over the backend's database.
-        services.TryAddSingleton<IInformedConsentStore>(sp => InformedConsentStore.For(sp.GetRequiredService<StorageBackend>()));
+        services.TryAddSingleton<IInformedConsentStore>(sp => InformedConsentStore.For(sp.GetRequiredService<StorageBackend>(), sp.GetRequiredService<PatientAddressProtector>()));
         services.TryAddSingleton<IValidator<ClinicEmailPolicy>, ClinicEmailPolicyValidator>();
         services.TryAddSingleton<IValidator<ConsentInvitationRequest>, ConsentInvitationRequestValidator>();
         services.TryAddSingleton<IValidator<VerbalConsentRequest>, VerbalConsentRequestValidator>();
