@@ -49,6 +49,12 @@ public static class ServiceRegistration
         services.TryAddSingleton(DraftChecker.Default);
         services.TryAddSingleton<DecisionService>();
 
+        // First step: the embedded default's data folder is usable, or startup says which setting to fix.
+        if (settings.ClinicMail.IsDevelopment || !settings.Storage.IsPostgres)
+        {
+            services.AddSingleton<IStartupStep>(new DataDirectoryStartupStep(settings.ClinicMail.DataDirectory));
+        }
+
         services.AddClinicMailStorage(settings);
         services.AddClinicMailKeys(configuration, settings);
         services.AddClinicMailAudit(configuration, settings);
