@@ -2,12 +2,18 @@
 // the addresses, subjects and body phrases written in the browser tests, and the link tokens of the
 // secure messages it created (read from the app's mail pickup folder). Any marker found fails the step.
 // Usage: node scripts/phi-scan.mjs <mail-pickup dir> <source dirs, comma-separated> <log or telemetry file>...
-// (the sources: the browser tests and the sandbox's scenario drafts they send).
+//        [--tokens-only <file>...]
+// (the sources: the browser tests and the sandbox's scenario drafts they send). Files after --tokens-only
+// (the app's database: audit chain, secure and consent tables) are scanned for link tokens and bearer
+// tokens only — the registry in it holds the test patients' addresses by design.
 // Prints marker kinds and counts only, never a marker (a token must not reach the CI log either).
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 
-const [pickup, sources, ...outputs] = process.argv.slice(2);
+const [pickup, sources, ...rest] = process.argv.slice(2);
+const split = rest.indexOf("--tokens-only");
+const outputs = split < 0 ? rest : rest.slice(0, split);
+const tokenOnlyOutputs = split < 0 ? [] : rest.slice(split + 1);
 if (!sources || outputs.length === 0) {
   console.error("usage: phi-scan.mjs <mail-pickup dir> <browser tests dir> <file>...");
   process.exit(2);
@@ -44,17 +50,21 @@ for (const file of sources.split(",").flatMap((dir) => files(dir, ".ts"))) {
 
 for (const file of files(pickup ?? "", ".eml")) {
   const text = readFileSync(file, "utf8").replace(/=\r?\n/g, "");
-  for (const m of text.matchAll(/\/secure\/([A-Za-z0-9_-]{16,})/g)) markers.token.add(m[1]);
+  // Secure-message links (/secure/{token}) and consent-page links (/secure/consent/{token}).
+  for (const m of text.matchAll(/\/secure\/(?:consent\/)?([A-Za-z0-9_-]{16,})/g)) markers.token.add(m[1]);
 }
 
-const haystacks = outputs
-  .filter((f) => existsSync(f) && statSync(f).isFile())
-  .map((f) => [f, readFileSync(f, "utf8")]);
+// Binary files (the database) are read byte for byte: tokens are ASCII.
+const read = (list, encoding) =>
+  list.filter((f) => existsSync(f) && statSync(f).isFile()).map((f) => [f, readFileSync(f, encoding)]);
+const haystacks = read(outputs, "utf8");
+const tokenHaystacks = read(tokenOnlyOutputs, "latin1");
 let found = 0;
 for (const [kind, set] of Object.entries(markers)) {
   let hits = 0;
+  const scanned = kind === "token" ? [...haystacks, ...tokenHaystacks] : haystacks;
   for (const marker of set) {
-    for (const [, text] of haystacks) {
+    for (const [, text] of scanned) {
       if (text.toLowerCase().includes(marker.toLowerCase())) hits++;
     }
   }
@@ -63,11 +73,12 @@ for (const [kind, set] of Object.entries(markers)) {
   found += hits;
 }
 let jwts = 0;
-for (const [, text] of haystacks)
+for (const [, text] of [...haystacks, ...tokenHaystacks])
   jwts += (text.match(/eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\./g) ?? []).length;
 console.log(`bearer tokens: ${jwts} found`);
 found += jwts;
 console.log(`scanned ${haystacks.length} file(s): ${haystacks.map(([f]) => f).join(", ")}`);
+console.log(`scanned for tokens only ${tokenHaystacks.length} file(s): ${tokenHaystacks.map(([f]) => f).join(", ")}`);
 
 const total = Object.values(markers).reduce((n, s) => n + s.size, 0);
 if (total < 10) {

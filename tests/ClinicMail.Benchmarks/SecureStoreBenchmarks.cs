@@ -29,7 +29,7 @@ public class SecureStoreBenchmarks
         _encryptor = new EnvelopeEncryptor(_kek);
         var database = new SqliteDatabase(Path.Combine(_folder.FullName, "clinicmail.db"));
         await database.MigrateAsync();
-        _store = new SecureMessageStore(database);
+        _store = new SecureMessageStore(database, new PatientAddressProtector(new OneTimeCodeKey(RandomNumberGenerator.GetBytes(32)), _kek, new AddressKeyStore(database)));
         var body = string.Concat(Enumerable.Repeat("<p>Bonjour, voici le suivi de votre traitement et les résultats du laboratoire.</p>", 3_000));
         _content = new EnvelopeContent
         {

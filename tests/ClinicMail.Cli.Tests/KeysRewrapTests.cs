@@ -1,4 +1,5 @@
 using ClinicMail.Cli.Hosting;
+using System.Security.Cryptography;
 using ClinicMail.Core.Audit;
 using ClinicMail.Core.Crypto;
 using ClinicMail.Core.Secure;
@@ -125,7 +126,7 @@ public sealed class KeysRewrapTests
         await database.MigrateAsync();
         using var kek = LocalKeyFileKek.OpenOrCreate(_key, allowDevelopmentKeys: true);
         var encryptor = new EnvelopeEncryptor(kek);
-        var store = new SecureMessageStore(database);
+        var store = new SecureMessageStore(database, new PatientAddressProtector(new OneTimeCodeKey(RandomNumberGenerator.GetBytes(32)), kek, new AddressKeyStore(database)));
         var ids = new List<string>();
         for (var i = 0; i < count; i++)
         {

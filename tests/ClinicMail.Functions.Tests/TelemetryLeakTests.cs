@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text;
+using ClinicMail.Core.Secure;
 using ClinicMail.Functions.Tests.Secure;
+using ClinicMail.Infrastructure.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -34,6 +36,10 @@ public sealed class TelemetryLeakTests
         var (_, token) = await SecureTestKit.CreateForAsync(factory, physician, SecureTestKit.Marie, body: $"<p>{marker}secret</p>", format: "html");
         using var browser = new PatientBrowser(factory, token);
         await browser.OpenAsync(SecureTestKit.Marie);
+        // The consent page's link token (/secure/consent/{token}) is scrubbed the same way.
+        var consentToken = SecretTokens.NewLinkToken();
+        using var anonymous = factory.CreateClient();
+        using var consentPage = await anonymous.GetAsync($"/secure/consent/{consentToken}?lang=fr");
 
         factory.Services.GetRequiredService<TracerProvider>().ForceFlush();
         factory.Services.GetRequiredService<MeterProvider>().ForceFlush();
@@ -48,8 +54,49 @@ public sealed class TelemetryLeakTests
         var exported = Describe(spans, metrics);
         Assert.That(exported, Does.Not.Contain(marker), "a marker reached the telemetry");
         Assert.That(exported, Does.Not.Contain(token), "a link token reached the telemetry");
+        Assert.That(exported, Does.Not.Contain(consentToken), "a consent link token reached the telemetry");
+        Assert.That(exported, Does.Contain(SecretPathScrubber.ConsentPlaceholder), "the consent page's request span was exported, scrubbed");
         Assert.That(exported, Does.Not.Contain("marie.tremblay"), "an address reached the telemetry");
         Assert.That(exported, Does.Not.Contain("6103"), "an identifier reached the telemetry");
+    }
+
+    [TestCase("/secure/consent/Abc123_-Abc123_-Abc123_-Abc123_-Abc123_-Abc/verify?lang=fr", "/secure/consent/{token}/verify?lang=fr")]
+    [TestCase("GET /secure/Abc123_-Abc123_-Abc123_-Abc123_-Abc123_-Abc/code", "GET /secure/{token}/code")]
+    [TestCase("/secure/consent/{token}", "/secure/consent/{token}")]
+    [TestCase("/secure/{token}/verify", "/secure/{token}/verify")]
+    public void Scrub_LinkTokens_Replaced(string text, string expected) =>
+        Assert.That(SecretPathScrubber.Scrub(text), Is.EqualTo(expected));
+
+    /// <summary>Telemetry:ExportFile: what is exported is also written to a file (the browser suite's PHI scan
+    /// reads it), scrubbed like any export.</summary>
+    [Test]
+    public async Task ExportFile_Configured_SpansWrittenScrubbedAsync()
+    {
+        var file = Path.Combine(Path.GetTempPath(), "clinicmail-telemetry-" + Guid.NewGuid().ToString("N") + ".jsonl");
+        try
+        {
+            using (var factory = new ClinicMailFactory(new Dictionary<string, string?> { ["Telemetry:ExportFile"] = file }))
+            {
+                using var client = factory.CreateClient();
+                var consentToken = SecretTokens.NewLinkToken();
+                using var page = await client.GetAsync($"/secure/consent/{consentToken}");
+                // The server span ends after the client has its answer: wait for it to be written.
+                var text = "";
+                for (var i = 0; i < 100 && !text.Contains("Microsoft.AspNetCore", StringComparison.Ordinal); i++)
+                {
+                    factory.Services.GetRequiredService<TracerProvider>().ForceFlush();
+                    await Task.Delay(100);
+                    text = File.Exists(file) ? await File.ReadAllTextAsync(file) : "";
+                }
+
+                Assert.That(text, Does.Contain("\"kind\":\"span\"").And.Contain("Microsoft.AspNetCore"));
+                Assert.That(text, Does.Not.Contain(consentToken));
+            }
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     [Test]

@@ -32,9 +32,10 @@ public sealed class AuditMaintenanceService(
                 // At the first poll, sign whatever a previous run left unsigned (a crash, a stop between polls).
                 if (pending >= settings.CheckpointEvery || (pending > 0 && (first || since >= settings.CheckpointInterval)))
                 {
-                    var checkpoint = await checkpointer.CheckpointAsync("schedule", stoppingToken).ConfigureAwait(false);
-                    // Another instance may have signed meanwhile: then the checkpoint returned is theirs.
-                    if (checkpoint is not null && checkpoint.Sequence > (latest?.Sequence ?? 0))
+                    // Another instance may have signed meanwhile: then the checkpoint returned is theirs and
+                    // this instance reports nothing (a newer sequence alone does not say who signed).
+                    var result = await checkpointer.SignPendingAsync("schedule", stoppingToken).ConfigureAwait(false);
+                    if (result is { SignedHere: true, Checkpoint: { } checkpoint })
                     {
                         logger.LogInformation("Audit checkpoint signed at record {Sequence}", checkpoint.Sequence);
                     }

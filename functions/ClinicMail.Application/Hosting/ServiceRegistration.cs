@@ -16,6 +16,7 @@ using ClinicMail.Core.InformedConsent;
 using ClinicMail.Core.Json;
 using ClinicMail.Core.Policy;
 using ClinicMail.Core.Registry;
+using ClinicMail.Core.Secure;
 using ClinicMail.Infrastructure.Audit;
 using ClinicMail.Infrastructure.Demo;
 using ClinicMail.Infrastructure.Files;
@@ -48,6 +49,12 @@ public static class ServiceRegistration
         services.TryAddSingleton(DraftChecker.Default);
         services.TryAddSingleton<DecisionService>();
 
+        // First step: the embedded default's data folder is usable, or startup says which setting to fix.
+        if (settings.ClinicMail.IsDevelopment || !settings.Storage.IsPostgres)
+        {
+            services.AddSingleton<IStartupStep>(new DataDirectoryStartupStep(settings.ClinicMail.DataDirectory));
+        }
+
         services.AddClinicMailStorage(settings);
         services.AddClinicMailKeys(configuration, settings);
         services.AddClinicMailAudit(configuration, settings);
@@ -79,7 +86,7 @@ public static class ServiceRegistration
         services.TryAddSingleton<RegistryImportHandler>();
         services.TryAddSingleton<RegistryImportHistoryHandler>();
         // Informed consent (issue 20): one provider-neutral store over the backend's database.
-        services.TryAddSingleton<IInformedConsentStore>(sp => InformedConsentStore.For(sp.GetRequiredService<StorageBackend>()));
+        services.TryAddSingleton<IInformedConsentStore>(sp => InformedConsentStore.For(sp.GetRequiredService<StorageBackend>(), sp.GetRequiredService<PatientAddressProtector>()));
         services.TryAddSingleton<IValidator<ClinicEmailPolicy>, ClinicEmailPolicyValidator>();
         services.TryAddSingleton<IValidator<ConsentInvitationRequest>, ConsentInvitationRequestValidator>();
         services.TryAddSingleton<IValidator<VerbalConsentRequest>, VerbalConsentRequestValidator>();

@@ -26,8 +26,14 @@ public static class SecureRegistration
 
         // Stateless apart from the key-encryption key, itself a singleton.
         services.TryAddSingleton(sp => new EnvelopeEncryptor(sp.GetRequiredService<IKeyEncryptionKey>()));
+        // Patients' addresses are hashed and sealed in the secure-message and consent tables (issue 22
+        // item 10): one protector per process, it caches the unwrapped address data key.
+        services.TryAddSingleton(sp => new PatientAddressProtector(sp.GetRequiredService<OneTimeCodeKey>(), sp.GetRequiredService<IKeyEncryptionKey>(),
+            new AddressKeyStore(sp.GetRequiredService<StorageBackend>().Database), sp.GetRequiredService<TimeProvider>()));
         // The store opens a pooled connection per operation: one instance per database.
-        services.TryAddSingleton(sp => sp.GetRequiredService<StorageBackend>().SecureMessages);
+        services.TryAddSingleton(sp => sp.GetRequiredService<StorageBackend>().SecureMessagesWith(sp.GetRequiredService<PatientAddressProtector>()));
+        // After the schema step (registered before): rows written before migration 0013 are sealed.
+        services.AddSingleton<IStartupStep, LegacyAddressSealingStep>();
         services.TryAddSingleton(sp => new SecureMessagePurger(sp.GetRequiredService<ISecureMessageStore>(), sp.GetRequiredService<Core.Audit.IAuditWriter>(), sp.GetRequiredService<TimeProvider>()));
         services.AddClinicMailMail(configuration, settings);
         services.AddOneTimeCodeKey(configuration, settings);

@@ -59,7 +59,14 @@ public sealed class AuditCheckpointer(
     /// everything appended before this call (new or existing), or null for an empty log.</summary>
     /// <param name="reason">Why (background, export, retention): recorded in the chain as a code.</param>
     /// <param name="cancellationToken">Cancels before signing.</param>
-    public async Task<AuditCheckpoint?> CheckpointAsync(string reason, CancellationToken cancellationToken = default)
+    public async Task<AuditCheckpoint?> CheckpointAsync(string reason, CancellationToken cancellationToken = default) =>
+        (await SignPendingAsync(reason, cancellationToken).ConfigureAwait(false)).Checkpoint;
+
+    /// <summary>Like <see cref="CheckpointAsync"/>, and says whether this call made the checkpoint. With
+    /// several instances on one store, the checkpoint returned may be another instance's (it signed while
+    /// this one waited for the lock): only <see cref="AuditCheckpointResult.SignedHere"/> may be reported
+    /// as "signed" by this instance.</summary>
+    public async Task<AuditCheckpointResult> SignPendingAsync(string reason, CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -70,7 +77,7 @@ public sealed class AuditCheckpointer(
             var (head, latest, pending) = await PendingAsync(cancellationToken).ConfigureAwait(false);
             if (head is null || pending == 0)
             {
-                return latest;
+                return new AuditCheckpointResult(latest, SignedHere: false);
             }
 
             var verification = await verifier.VerifyAsync(head, cancellationToken).ConfigureAwait(false);
@@ -114,7 +121,7 @@ public sealed class AuditCheckpointer(
                     ["reason"] = reason,
                 },
             }, CancellationToken.None).ConfigureAwait(false);
-            return checkpoint;
+            return new AuditCheckpointResult(checkpoint, SignedHere: true);
         }
         finally
         {
@@ -159,3 +166,7 @@ public sealed class AuditCheckpointer(
 
     public void Dispose() => _gate.Dispose();
 }
+
+/// <summary>The checkpoint covering the log after a signing call, and whether that call signed it
+/// (false: the head was already covered, possibly by another instance's checkpoint).</summary>
+public sealed record AuditCheckpointResult(AuditCheckpoint? Checkpoint, bool SignedHere);

@@ -36,6 +36,15 @@ public sealed class OneTimeCodeKey
         return HMACSHA256.HashData(_key, message);
     }
 
+    /// <summary>A key of its own for another purpose, derived from the same server secret (HMAC-SHA256 of
+    /// the purpose's name): the secret stays in one place outside the database, and a key for one use
+    /// says nothing about another.</summary>
+    public byte[] DeriveKey(string purpose)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(purpose);
+        return HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes("clinicmail/derived-key/" + purpose));
+    }
+
     /// <summary>Constant-time comparison of a typed code (digits only are kept) with the stored hash.</summary>
     public bool Matches(string? typed, byte[] salt, string accessId, byte[] storedHash)
     {

@@ -32,7 +32,8 @@ public sealed class TimerFunctions(
     public async Task CheckpointAsync([TimerTrigger(CheckpointSchedule)] TimerInfo timer, CancellationToken cancellationToken)
     {
         var (_, _, pending) = await checkpointer.PendingAsync(cancellationToken).ConfigureAwait(false);
-        if (pending > 0 && await checkpointer.CheckpointAsync("schedule", cancellationToken).ConfigureAwait(false) is { } checkpoint)
+        // Only what this invocation signed: another instance may have signed the head meanwhile.
+        if (pending > 0 && await checkpointer.SignPendingAsync("schedule", cancellationToken).ConfigureAwait(false) is { SignedHere: true, Checkpoint: { } checkpoint })
         {
             logger.LogInformation("Audit checkpoint signed at record {Sequence}", checkpoint.Sequence);
         }

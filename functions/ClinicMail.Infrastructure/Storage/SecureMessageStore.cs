@@ -13,10 +13,16 @@ namespace ClinicMail.Infrastructure.Storage;
 /// a time, and on PostgreSQL (several instances) the row lock queues the second request, which then
 /// re-checks the WHERE clause against the new row. Closing re-checks <c>status = 'active'</c> the
 /// same way, so only one of two concurrent closes shreds.</summary>
-public sealed class SecureMessageStore(IStorageDatabase database) : ISecureMessageStore
+/// <remarks>Patients' addresses (an access's address, a message's recipients) are never written in
+/// clear (issue 22 item 10, migration 0013): a keyed look-up hash and the address sealed by
+/// <paramref name="addresses"/>. Without a protector the store still serves keys, codes and the purge
+/// (the CLI's rewrap) but refuses to write or read an address: it fails closed, never in clear.</remarks>
+/// <param name="database">The provider's database.</param>
+/// <param name="addresses">Hashes and seals the addresses; null: address reads and writes are refused.</param>
+public sealed class SecureMessageStore(IStorageDatabase database, PatientAddressProtector? addresses = null) : ISecureMessageStore
 {
-    private const string MessageColumns = "id, owner_tid, owner_oid, check_id, created_at, expires_at, status, closed_at, shredded_at, recipients, notify_to";
-    private const string AccessColumns = "id, message_id, address, patient_ids, language, opened_at, open_count, failed_attempts, locked_at, code_hash, code_salt, code_expires_at, codes_sent";
+    private const string MessageColumns = "id, owner_tid, owner_oid, check_id, created_at, expires_at, status, closed_at, shredded_at, recipients, notify_to, recipients_sealed";
+    private const string AccessColumns = "id, message_id, address, patient_ids, language, opened_at, open_count, failed_attempts, locked_at, code_hash, code_salt, code_expires_at, codes_sent, address_sealed";
 
     private readonly SqlDialect _dialect = database.Dialect;
 
@@ -31,38 +37,57 @@ public sealed class SecureMessageStore(IStorageDatabase database) : ISecureMessa
             throw new ArgumentException("One token hash per access record.", nameof(tokenHashes));
         }
 
+        // Sealed before the transaction: the first seal of a process may call the key-encryption key.
+        var protector = Protector();
+        var recipients = await protector.SealAsync(JsonSerializer.Serialize(message.Recipients), RecipientsContext(message.Id), cancellationToken).ConfigureAwait(false);
+        var sealedAddresses = new byte[accesses.Count][];
+        for (var i = 0; i < accesses.Count; i++)
+        {
+            sealedAddresses[i] = await protector.SealAsync(accesses[i].Address, AccessContext(accesses[i].Id), cancellationToken).ConfigureAwait(false);
+        }
+
         await database.InTransactionAsync(async (connection, transaction) =>
         {
             await connection.ExecuteAsync(transaction, _dialect,
-                $"INSERT INTO secure_messages ({MessageColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, NULL, $8, $9)",
+                $"INSERT INTO secure_messages ({MessageColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, NULL, '[]', $8, $9)",
                 cancellationToken,
                 message.Id, message.OwnerTenantId, message.OwnerObjectId, message.CheckId, Instant(message.CreatedAt), Instant(message.ExpiresAt),
-                StatusText(message.Status), JsonSerializer.Serialize(message.Recipients), message.NotifyAddress).ConfigureAwait(false);
+                StatusText(message.Status), message.NotifyAddress, recipients).ConfigureAwait(false);
             await InsertEnvelopeAsync(connection, transaction, message.Id, message.Id, "message", envelope, cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < accesses.Count; i++)
             {
                 var access = accesses[i];
                 await connection.ExecuteAsync(transaction, _dialect,
-                    "INSERT INTO secure_access (id, message_id, token_hash, address, patient_ids, language) VALUES ($1, $2, $3, $4, $5, $6)",
+                    "INSERT INTO secure_access (id, message_id, token_hash, address, patient_ids, language, address_hash, address_sealed) VALUES ($1, $2, $3, '', $4, $5, $6, $7)",
                     cancellationToken,
-                    access.Id, message.Id, tokenHashes[i], access.Address, JsonSerializer.Serialize(access.PatientIds), access.Language).ConfigureAwait(false);
+                    access.Id, message.Id, tokenHashes[i], JsonSerializer.Serialize(access.PatientIds), access.Language,
+                    protector.LookupHash(access.Address), sealedAddresses[i]).ConfigureAwait(false);
             }
 
             return true;
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<SecureMessage?> GetMessageAsync(string messageId, CancellationToken cancellationToken = default) =>
-        FirstOrNull(await database.QueryAsync($"SELECT {MessageColumns} FROM secure_messages WHERE id = $1", ReadMessage, cancellationToken, messageId).ConfigureAwait(false));
+    public async Task<SecureMessage?> GetMessageAsync(string messageId, CancellationToken cancellationToken = default)
+    {
+        var rows = await database.QueryAsync($"SELECT {MessageColumns} FROM secure_messages WHERE id = $1", ReadMessage, cancellationToken, messageId).ConfigureAwait(false);
+        return rows.Count == 0 ? null : await OpenAsync(rows[0], cancellationToken).ConfigureAwait(false);
+    }
 
     public async Task<IReadOnlyList<SecureAccess>> GetAccessesAsync(string messageId, CancellationToken cancellationToken = default) =>
-        await database.QueryAsync($"SELECT {AccessColumns} FROM secure_access WHERE message_id = $1 ORDER BY {_dialect.ByteOrder("id")}", ReadAccess, cancellationToken, messageId).ConfigureAwait(false);
+        await OpenAllAsync(await database.QueryAsync($"SELECT {AccessColumns} FROM secure_access WHERE message_id = $1 ORDER BY {_dialect.ByteOrder("id")}", ReadAccess, cancellationToken, messageId).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
     public async Task<SecureAccess?> GetAccessAsync(string accessId, CancellationToken cancellationToken = default) =>
-        FirstOrNull(await database.QueryAsync($"SELECT {AccessColumns} FROM secure_access WHERE id = $1", ReadAccess, cancellationToken, accessId).ConfigureAwait(false));
+        FirstOrNull(await OpenAllAsync(await database.QueryAsync($"SELECT {AccessColumns} FROM secure_access WHERE id = $1", ReadAccess, cancellationToken, accessId).ConfigureAwait(false), cancellationToken).ConfigureAwait(false));
 
     public async Task<SecureAccess?> FindAccessByTokenHashAsync(byte[] tokenHash, CancellationToken cancellationToken = default) =>
-        FirstOrNull(await database.QueryAsync($"SELECT {AccessColumns} FROM secure_access WHERE token_hash = $1", ReadAccess, cancellationToken, tokenHash).ConfigureAwait(false));
+        FirstOrNull(await OpenAllAsync(await database.QueryAsync($"SELECT {AccessColumns} FROM secure_access WHERE token_hash = $1", ReadAccess, cancellationToken, tokenHash).ConfigureAwait(false), cancellationToken).ConfigureAwait(false));
+
+    /// <summary>The context a sealed access address is bound to (its row).</summary>
+    public static string AccessContext(string accessId) => "secure_access.address:" + accessId;
+
+    /// <summary>The context a message's sealed recipient list is bound to (its row).</summary>
+    public static string RecipientsContext(string messageId) => "secure_messages.recipients:" + messageId;
 
     public async Task<SealedEnvelope?> GetEnvelopeAsync(string envelopeId, CancellationToken cancellationToken = default) =>
         FirstOrNull(await database.QueryAsync(
@@ -218,7 +243,40 @@ public sealed class SecureMessageStore(IStorageDatabase database) : ISecureMessa
             cancellationToken, envelopeId, envelope.Key.WrappedKey.KeyId, envelope.Key.ToJson()).ConfigureAwait(false);
     }
 
-    private SecureMessage ReadMessage(DbDataReader r) => new()
+    private PatientAddressProtector Protector() => addresses
+        ?? throw new InvalidOperationException("Patient addresses are only stored sealed: this secure-message store was built without the address protector.");
+
+    /// <summary>A row written before migration 0013 (no sealed value) is read as it is until the startup
+    /// step seals it; every other row is opened.</summary>
+    private async Task<SecureMessage> OpenAsync(MessageRow row, CancellationToken cancellationToken)
+    {
+        if (row.Sealed is null)
+        {
+            return row.Message;
+        }
+
+        var json = await Protector().OpenAsync(row.Sealed, RecipientsContext(row.Message.Id), cancellationToken).ConfigureAwait(false);
+        return row.Message with { Recipients = JsonSerializer.Deserialize<List<string>>(json) ?? [] };
+    }
+
+    private async Task<List<SecureAccess>> OpenAllAsync(List<AccessRow> rows, CancellationToken cancellationToken)
+    {
+        var opened = new List<SecureAccess>(rows.Count);
+        foreach (var row in rows)
+        {
+            opened.Add(row.Sealed is null
+                ? row.Access
+                : row.Access with { Address = await Protector().OpenAsync(row.Sealed, AccessContext(row.Access.Id), cancellationToken).ConfigureAwait(false) });
+        }
+
+        return opened;
+    }
+
+    private sealed record MessageRow(SecureMessage Message, byte[]? Sealed);
+
+    private sealed record AccessRow(SecureAccess Access, byte[]? Sealed);
+
+    private MessageRow ReadMessage(DbDataReader r) => new(new()
     {
         Id = r.GetString(0),
         OwnerTenantId = r.GetString(1),
@@ -236,9 +294,9 @@ public sealed class SecureMessageStore(IStorageDatabase database) : ISecureMessa
         ShreddedAt = r.IsDBNull(8) ? null : _dialect.ReadInstant(r, 8),
         Recipients = JsonSerializer.Deserialize<List<string>>(r.GetString(9)) ?? [],
         NotifyAddress = r.IsDBNull(10) ? null : r.GetString(10),
-    };
+    }, r.IsDBNull(11) ? null : r.GetFieldValue<byte[]>(11));
 
-    private SecureAccess ReadAccess(DbDataReader r) => new()
+    private AccessRow ReadAccess(DbDataReader r) => new(new()
     {
         Id = r.GetString(0),
         MessageId = r.GetString(1),
@@ -253,7 +311,7 @@ public sealed class SecureMessageStore(IStorageDatabase database) : ISecureMessa
         CodeSalt = r.IsDBNull(10) ? null : r.GetFieldValue<byte[]>(10),
         CodeExpiresAt = r.IsDBNull(11) ? null : _dialect.ReadInstant(r, 11),
         CodesSent = r.GetInt32(12),
-    };
+    }, r.IsDBNull(13) ? null : r.GetFieldValue<byte[]>(13));
 
     private static string StatusText(SecureMessageStatus status) => status switch
     {

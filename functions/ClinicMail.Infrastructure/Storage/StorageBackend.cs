@@ -48,8 +48,20 @@ public sealed class StorageBackend : IAsyncDisposable
 
     public IOverrideJustificationStore Justifications { get; }
 
-    /// <summary>Secure messages (envelopes, wrapped data keys, access records), on both providers.</summary>
+    /// <summary>Secure messages (envelopes, wrapped data keys, access records), on both providers, without the
+    /// address protector: keys, codes, purge and rewrap only; writing or reading an address is refused.
+    /// The hosts use <see cref="SecureMessagesWith"/>.</summary>
     public ISecureMessageStore SecureMessages { get; }
+
+    /// <summary>The provider's database, whichever it is.</summary>
+    public IStorageDatabase Database => (IStorageDatabase?)Sqlite ?? Postgres!;
+
+    /// <summary>The secure-message store that hashes and seals patients' addresses (migration 0013).</summary>
+    public ISecureMessageStore SecureMessagesWith(PatientAddressProtector addresses)
+    {
+        ArgumentNullException.ThrowIfNull(addresses);
+        return new SecureMessageStore(Database, addresses);
+    }
 
     /// <summary>The record-filing outbox (issue 19), on both providers.</summary>
     public required IFilingOutboxStore FilingOutbox { get; init; }

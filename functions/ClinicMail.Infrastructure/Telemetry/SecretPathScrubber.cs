@@ -30,10 +30,16 @@ public sealed partial class SecretPathScrubber : BaseProcessor<Activity>
         }
     }
 
-    /// <summary>The text with every secure-link token replaced.</summary>
-    public static string Scrub(string text) =>
-        text.Contains("/secure/", StringComparison.OrdinalIgnoreCase) ? SecurePath().Replace(text, Placeholder) : text;
+    /// <summary>The consent page's link (<c>/secure/consent/{token}</c>), scrubbed the same way.</summary>
+    public const string ConsentPlaceholder = "/secure/consent/{token}";
 
-    [GeneratedRegex(@"/secure/(?!\{token\})[^/?#\s""]+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    /// <summary>The text with every secure-link and consent-link token replaced.</summary>
+    public static string Scrub(string text) =>
+        text.Contains("/secure/", StringComparison.OrdinalIgnoreCase)
+            ? SecurePath().Replace(text, m => m.Groups["consent"].Success ? ConsentPlaceholder : Placeholder)
+            : text;
+
+    // The consent page's token is the segment after "consent/"; a placeholder already there is left alone.
+    [GeneratedRegex(@"/secure/(?:(?<consent>consent/)(?!\{token\})[^/?#\s""]+|(?!consent/)(?!\{token\})[^/?#\s""]+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SecurePath();
 }

@@ -1,6 +1,8 @@
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
 namespace ClinicMail.Infrastructure.Telemetry;
@@ -13,7 +15,8 @@ public static class TelemetryRegistration
     /// Nothing is exported without configuration: the Azure Monitor exporter only with a
     /// connection string (<c>Telemetry:ConnectionString</c> or <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c>);
     /// <c>Telemetry:Enabled=true</c> alone collects for an exporter a host or test adds.
-    /// <c>Telemetry:SamplingRatio</c> (0–1, default 1) samples traces by trace id.</summary>
+    /// <c>Telemetry:SamplingRatio</c> (0–1, default 1) samples traces by trace id. <c>Telemetry:ExportFile</c>
+    /// also writes what is exported to a file (test runs).</summary>
     /// <returns>Whether telemetry was registered.</returns>
     public static bool AddClinicMailTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
@@ -22,7 +25,8 @@ public static class TelemetryRegistration
         // Checked at startup by the application layer's Telemetry:* validator (docs/configuration.md).
         var options = configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
         var connectionString = options.ConnectionString is { Length: > 0 } configured ? configured : configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"];
-        if (string.IsNullOrWhiteSpace(connectionString) && !options.Enabled)
+        var exportFile = string.IsNullOrWhiteSpace(options.ExportFile) ? null : new JsonLinesTelemetryFile(options.ExportFile);
+        if (string.IsNullOrWhiteSpace(connectionString) && !options.Enabled && exportFile is null)
         {
             return false;
         }
@@ -38,6 +42,12 @@ public static class TelemetryRegistration
                 {
                     tracing.AddAzureMonitorTraceExporter(o => o.ConnectionString = connectionString);
                 }
+
+                if (exportFile is not null)
+                {
+                    // After the scrubber (processors run in the order added): the file holds what would leave.
+                    tracing.AddProcessor(new SimpleActivityExportProcessor(exportFile.Spans()));
+                }
             })
             .WithMetrics(metrics =>
             {
@@ -46,6 +56,11 @@ public static class TelemetryRegistration
                 if (!string.IsNullOrWhiteSpace(connectionString))
                 {
                     metrics.AddAzureMonitorMetricExporter(o => o.ConnectionString = connectionString);
+                }
+
+                if (exportFile is not null)
+                {
+                    metrics.AddReader(new PeriodicExportingMetricReader(exportFile.Metrics(), exportIntervalMilliseconds: 5_000));
                 }
             });
         _ = telemetry;

@@ -364,6 +364,28 @@ public class AuditTamperTests(Storage.StorageProvider provider)
         await AssertBrokenAsync(1, AuditBreak.Missing);
     }
 
+    /// <summary>Two instances on one store: the one that did not sign must not report the other's
+    /// checkpoint as its own (AuditMaintenanceService used to log any newer checkpoint as "signed").</summary>
+    [Test]
+    public async Task SignPending_AnotherInstanceSignedMeanwhile_NotReportedAsSignedHere()
+    {
+        using var other = new AuditCheckpointer(_db.Review, new DirectAuditWriter(_db.Store, TimeProvider.System), _key, TimeProvider.System, Verifier(), _copy);
+        await AppendAsync(36, 40);
+        var (_, before, pending) = await _checkpointer.PendingAsync();
+        Assert.That(pending, Is.GreaterThan(0));
+
+        var theirs = await other.SignPendingAsync("test");
+        var ours = await _checkpointer.SignPendingAsync("test");
+
+        Assert.That(theirs.SignedHere, Is.True, "the other instance signed");
+        Assert.That(ours.SignedHere, Is.False, "this instance signed nothing");
+        Assert.That(ours.Checkpoint!.Sequence, Is.EqualTo(theirs.Checkpoint!.Sequence).And.GreaterThan(before!.Sequence),
+            "the checkpoint returned is the other instance's, newer than the one seen before (what the old test took for 'signed')");
+        await AppendAsync(42, 44);
+        var next = await _checkpointer.SignPendingAsync("test");
+        Assert.That(next.SignedHere, Is.True, "with records pending again, this instance signs and says so");
+    }
+
     private AuditVerifier Verifier(long maxUnsigned = MaxUnsigned, TimeProvider? time = null, bool withCopy = true, bool withWitness = true) =>
         new(_db.Review, _key, maxUnsigned)
         {

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using ClinicMail.Core.Crypto;
 using ClinicMail.Core.Secure;
 using ClinicMail.Infrastructure.Keys;
+using ClinicMail.Infrastructure.Storage;
 using ClinicMail.Infrastructure.Tests.Storage;
 
 namespace ClinicMail.Infrastructure.Tests.Secure;
@@ -26,7 +27,7 @@ public sealed class SecureMessageStoreContractTests(StorageProvider provider)
     private async Task<ISecureMessageStore> CreateStoreAsync()
     {
         _storage = await TestStorage.CreateAsync(provider);
-        return _storage.Backend.SecureMessages;
+        return _storage.Backend.SecureMessagesWith(new PatientAddressProtector(new OneTimeCodeKey(RandomNumberGenerator.GetBytes(32)), _kek, new AddressKeyStore(_storage.Backend.Database)));
     }
 
     private async Task ReleaseStoreAsync() => await _storage.DisposeAsync();

@@ -90,6 +90,7 @@ public sealed class FilingOutboxStoreContractTests(string provider)
         using var folder = new TempFolder();
         using var kek = LocalKeyFileKek.OpenOrCreate(Path.Combine(folder.Path, "kek.pem"), allowDevelopmentKeys: true);
         var encryptor = new EnvelopeEncryptor(kek);
+        var secure = _backend.SecureMessagesWith(new PatientAddressProtector(new OneTimeCodeKey(RandomNumberGenerator.GetBytes(32)), kek, new AddressKeyStore(_backend.Database)));
         var id = "sm_" + Guid.NewGuid().ToString("N");
         var message = new SecureMessage
         {
@@ -103,9 +104,9 @@ public sealed class FilingOutboxStoreContractTests(string provider)
         };
         var access = new SecureAccess { Id = "sa_" + Guid.NewGuid().ToString("N"), MessageId = id, Address = "marie.cote@example.ca", PatientIds = ["pat_1"], Language = "fr" };
         var content = new EnvelopeContent { Subject = "Résultats", Body = "Vos résultats sont normaux.", Format = BodyFormat.Text };
-        await _backend.SecureMessages.CreateAsync(message, await encryptor.EncryptAsync(content, new EnvelopeBinding { MessageId = id, Recipients = message.Recipients }), [access], [RandomNumberGenerator.GetBytes(32)]);
+        await secure.CreateAsync(message, await encryptor.EncryptAsync(content, new EnvelopeBinding { MessageId = id, Recipients = message.Recipients }), [access], [RandomNumberGenerator.GetBytes(32)]);
         var replyId = "sr_" + Guid.NewGuid().ToString("N");
-        await _backend.SecureMessages.AddReplyAsync(
+        await secure.AddReplyAsync(
             new SecureReply { Id = replyId, MessageId = id, AccessId = access.Id, CreatedAt = Now.AddHours(1) },
             await encryptor.EncryptAsync(content, new EnvelopeBinding { MessageId = replyId, Recipients = [message.OwnerBinding] }));
 

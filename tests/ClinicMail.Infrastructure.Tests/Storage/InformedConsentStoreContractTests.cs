@@ -4,6 +4,7 @@ using ClinicMail.Core.Registry;
 using ClinicMail.Core.Secure;
 using ClinicMail.Core.Tests.Builders;
 using ClinicMail.Core.Topics;
+using ClinicMail.Infrastructure.Keys;
 using ClinicMail.Infrastructure.Storage;
 using ClinicMail.Infrastructure.Storage.InformedConsent;
 
@@ -21,6 +22,8 @@ public sealed class InformedConsentStoreContractTests(string provider)
     private TempPostgresDatabase? _postgres;
     private StorageBackend _backend = null!;
     private InformedConsentStore _store = null!;
+    private DirectoryInfo _keyFolder = null!;
+    private LocalKeyFileKek _kek = null!;
     private string _p = null!;
 
     [OneTimeSetUp]
@@ -37,7 +40,10 @@ public sealed class InformedConsentStoreContractTests(string provider)
             _backend = StorageBackend.ForSqlite(_sqlite.Database);
         }
 
-        _store = InformedConsentStore.For(_backend);
+        // Invitation addresses are stored hashed and sealed (migration 0013): a real local key-encryption key.
+        _keyFolder = Directory.CreateTempSubdirectory("clinicmail-consent-kek-");
+        _kek = LocalKeyFileKek.OpenOrCreate(Path.Combine(_keyFolder.FullName, "kek.pem"), allowDevelopmentKeys: true);
+        _store = InformedConsentStore.For(_backend, new PatientAddressProtector(new OneTimeCodeKey(RandomNumberGenerator.GetBytes(32)), _kek, new AddressKeyStore(_backend.Database)));
     }
 
     [OneTimeTearDown]
@@ -49,6 +55,8 @@ public sealed class InformedConsentStoreContractTests(string provider)
         }
 
         _sqlite?.Dispose();
+        _kek?.Dispose();
+        _keyFolder?.Delete(recursive: true);
         if (_postgres is not null)
         {
             await _postgres.DisposeAsync();

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using ClinicMail.Core.InformedConsent;
+using ClinicMail.Core.Secure;
 
 namespace ClinicMail.Infrastructure.Storage.InformedConsent;
 
@@ -8,15 +9,18 @@ namespace ClinicMail.Infrastructure.Storage.InformedConsent;
 public sealed partial class InformedConsentStore
 {
     private const string InvitationColumns =
-        "id, patient_id, address, language, created_at, created_by, expires_at, code_hash, code_salt, code_expires_at, failed_attempts, codes_sent, locked_at, answered_at, withdrawn_at, evidence_id";
+        "id, patient_id, address, language, created_at, created_by, expires_at, code_hash, code_salt, code_expires_at, failed_attempts, codes_sent, locked_at, answered_at, withdrawn_at, evidence_id, address_sealed";
 
     public async Task CreateInvitationAsync(ConsentInvitation invitation, byte[] tokenHash, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(invitation);
+        // The address is never written in clear (issue 22 item 10): a keyed look-up hash and the sealed address.
+        var protector = AddressProtector();
+        var sealedAddress = await protector.SealAsync(invitation.Address, AddressContext(invitation.Id), cancellationToken).ConfigureAwait(false);
         await using var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, null,
-            "INSERT INTO consent_invitations (id, token_hash, patient_id, address, language, created_at, created_by, expires_at) VALUES (@id, @t, @p, @a, @l, @c, @by, @e);",
-            cancellationToken, ("id", invitation.Id), ("t", tokenHash), ("p", invitation.PatientId), ("a", invitation.Address), ("l", invitation.Language),
+            "INSERT INTO consent_invitations (id, token_hash, patient_id, address, language, created_at, created_by, expires_at, address_hash, address_sealed) VALUES (@id, @t, @p, '', @l, @c, @by, @e, @ah, @as);",
+            cancellationToken, ("id", invitation.Id), ("t", tokenHash), ("p", invitation.PatientId), ("ah", protector.LookupHash(invitation.Address)), ("as", sealedAddress), ("l", invitation.Language),
             ("c", invitation.CreatedAt.ToUnixTimeMilliseconds()), ("by", invitation.CreatedBy), ("e", invitation.ExpiresAt.ToUnixTimeMilliseconds())).ConfigureAwait(false);
     }
 
@@ -117,11 +121,16 @@ public sealed partial class InformedConsentStore
             return null;
         }
 
+        var id = reader.GetString(0);
+        // A row written before migration 0013 is read as it is until the startup step seals it.
+        var address = await reader.IsDBNullAsync(16, cancellationToken).ConfigureAwait(false)
+            ? reader.GetString(2)
+            : await AddressProtector().OpenAsync((byte[])reader.GetValue(16), AddressContext(id), cancellationToken).ConfigureAwait(false);
         return new ConsentInvitation
         {
-            Id = reader.GetString(0),
+            Id = id,
             PatientId = reader.GetString(1),
-            Address = reader.GetString(2),
+            Address = address,
             Language = reader.GetString(3),
             CreatedAt = Instant(reader, 4)!.Value,
             CreatedBy = reader.GetString(5),
@@ -137,6 +146,12 @@ public sealed partial class InformedConsentStore
             EvidenceId = Text(reader, 15),
         };
     }
+
+    /// <summary>The context an invitation's sealed address is bound to (its row).</summary>
+    public static string AddressContext(string invitationId) => "consent_invitations.address:" + invitationId;
+
+    private PatientAddressProtector AddressProtector() => addresses
+        ?? throw new InvalidOperationException("Patient addresses are only stored sealed: this consent store was built without the address protector.");
 
     private static DateTimeOffset? Instant(DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));

@@ -4,6 +4,7 @@ using ClinicMail.Core.InformedConsent;
 using ClinicMail.Core.Json;
 using ClinicMail.Core.Registry;
 using ClinicMail.Infrastructure.Storage.Shared;
+using ClinicMail.Core.Secure;
 
 namespace ClinicMail.Infrastructure.Storage.InformedConsent;
 
@@ -13,13 +14,16 @@ namespace ClinicMail.Infrastructure.Storage.InformedConsent;
 /// <c>consents</c> date is bound and read) is in <see cref="ConsentSqlDialect"/>.</summary>
 /// <remarks>Thread-safe (a singleton): every call opens a pooled connection. Nothing is cached: a
 /// withdrawal is visible to the next read.</remarks>
-public sealed partial class InformedConsentStore(ConsentSqlDialect dialect) : IInformedConsentStore
+/// <param name="dialect">The provider's connection and date handling.</param>
+/// <param name="addresses">Hashes and seals invitation addresses (migration 0013); null: writing or reading
+/// an invitation's address is refused (fails closed, never in clear).</param>
+public sealed partial class InformedConsentStore(ConsentSqlDialect dialect, PatientAddressProtector? addresses = null) : IInformedConsentStore
 {
     /// <summary>The store over a backend's database, whichever the provider.</summary>
-    public static InformedConsentStore For(StorageBackend backend)
+    public static InformedConsentStore For(StorageBackend backend, PatientAddressProtector? addresses = null)
     {
         ArgumentNullException.ThrowIfNull(backend);
-        return new(backend.Postgres is { } postgres ? ConsentSqlDialect.Postgres(postgres) : ConsentSqlDialect.Sqlite(backend.Sqlite!));
+        return new(backend.Postgres is { } postgres ? ConsentSqlDialect.Postgres(postgres) : ConsentSqlDialect.Sqlite(backend.Sqlite!), addresses);
     }
 
     public async Task<ConsentPolicyVersion> PublishPolicyAsync(ClinicEmailPolicy policy, string hash, string actorId, DateTimeOffset at, CancellationToken cancellationToken = default)
