@@ -1,5 +1,6 @@
 using ClinicMail.Core.Crypto;
 using ClinicMail.Core.Secure;
+using ClinicMail.Infrastructure.Storage.Shared;
 
 namespace ClinicMail.Infrastructure.Storage;
 

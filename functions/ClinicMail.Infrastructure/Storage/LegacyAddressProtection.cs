@@ -1,4 +1,5 @@
 using ClinicMail.Core.Secure;
+using ClinicMail.Infrastructure.Storage.Shared;
 using ClinicMail.Infrastructure.Storage.InformedConsent;
 
 namespace ClinicMail.Infrastructure.Storage;

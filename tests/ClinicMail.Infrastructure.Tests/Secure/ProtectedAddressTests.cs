@@ -6,6 +6,7 @@ using ClinicMail.Core.Secure;
 using ClinicMail.Core.Tests.Builders;
 using ClinicMail.Infrastructure.Keys;
 using ClinicMail.Infrastructure.Storage;
+using ClinicMail.Infrastructure.Storage.Shared;
 using ClinicMail.Infrastructure.Storage.InformedConsent;
 using ClinicMail.Infrastructure.Storage.Sqlite;
 using ClinicMail.Infrastructure.Tests.Storage;
