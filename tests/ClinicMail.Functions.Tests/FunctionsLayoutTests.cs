@@ -131,8 +131,9 @@ public sealed class RouteContractTests
         "SecureReader", "SecureReaderSendCode", "SecureReaderVerify", "SecureReaderAttachment", "SecureReaderReply", "SecureReaderStylesheet",
         // The patient's consent page, with the reader's protections (docs/consent.md).
         "ConsentPage", "ConsentPageSendCode", "ConsentPageVerify", "ConsentPageSign", "ConsentPageWithdraw", "ConsentPageCopy",
-        // Graph change notifications: Graph has no Entra token to present; the clientState is checked (docs/incoming-mail.md).
-        "MailNotifications",
+        // Graph change and lifecycle notifications: Graph has no Entra token to present; the subscription's
+        // clientState is checked (docs/incoming-mail.md).
+        "MailNotifications", "MailLifecycle",
     };
 
     [Test]
