@@ -58,6 +58,10 @@ public sealed class IncomingMailOptions
     /// <summary>Graph change notifications (production).</summary>
     public GraphSubscriptionSettings Graph { get; set; } = new();
 
+    /// <summary>Run the queue worker, the drop-folder watcher and the subscription renewal in this process
+    /// (the worker: false; its queue trigger and timer do it).</summary>
+    public bool RunBackground { get; set; } = true;
+
     public bool IsEnabled(bool development) => Enabled ?? development;
 
     public IReadOnlyList<string> Problems()

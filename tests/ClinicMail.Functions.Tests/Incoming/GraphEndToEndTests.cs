@@ -3,9 +3,6 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using AccessToken = Azure.Core.AccessToken;
-using TokenCredential = Azure.Core.TokenCredential;
-using TokenRequestContext = Azure.Core.TokenRequestContext;
 using ClinicMail.Application.Incoming;
 using ClinicMail.Core.Incoming;
 using ClinicMail.Infrastructure.Mail;
@@ -19,6 +16,9 @@ using WireMock.ResponseBuilders;
 using WireMock.Server;
 using WireMock.Types;
 using WireMock.Util;
+using AccessToken = Azure.Core.AccessToken;
+using TokenCredential = Azure.Core.TokenCredential;
+using TokenRequestContext = Azure.Core.TokenRequestContext;
 
 namespace ClinicMail.Functions.Tests.Incoming;
 
