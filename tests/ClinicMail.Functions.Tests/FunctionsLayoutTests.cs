@@ -73,6 +73,7 @@ public sealed class FunctionsLayoutTests
             ["PurgeSecureMessages"] = TimerFunctions.PurgeSchedule,
             ["AuditCheckpoint"] = TimerFunctions.CheckpointSchedule,
             ["RecordFilingDeliver"] = RecordFilingFunctions.DeliverySchedule,
+            ["MailSubscriptionRenewal"] = ClinicMail.Functions.Routes.IncomingMailFunctions.RenewalSchedule,
         }));
         Assert.That(timers.Values.Select(s => s.Split(' ').Length), Is.All.EqualTo(6), "NCRONTAB has six fields (seconds first)");
     }
@@ -131,8 +132,9 @@ public sealed class RouteContractTests
         "SecureReader", "SecureReaderSendCode", "SecureReaderVerify", "SecureReaderAttachment", "SecureReaderReply", "SecureReaderStylesheet",
         // The patient's consent page, with the reader's protections (docs/consent.md).
         "ConsentPage", "ConsentPageSendCode", "ConsentPageVerify", "ConsentPageSign", "ConsentPageWithdraw", "ConsentPageCopy",
-        // Graph change notifications: Graph has no Entra token to present; the clientState is checked (docs/incoming-mail.md).
-        "MailNotifications",
+        // Graph change and lifecycle notifications: Graph has no Entra token to present; the subscription's
+        // clientState is checked (docs/incoming-mail.md).
+        "MailNotifications", "MailLifecycle",
     };
 
     [Test]

@@ -75,21 +75,37 @@ public static class IncomingMailRegistration
         }
 
         services.TryAddSingleton<IIncomingQueue>(sp => sp.GetRequiredService<DatabaseIncomingQueue>());
-        if (!string.IsNullOrEmpty(options.Graph.ClientState))
+        services.TryAddSingleton<IMailSubscriptionStore>(sp => sp.GetRequiredService<StorageBackend>().MailSubscriptions);
+        services.TryAddSingleton<SubscriptionClientStates>();
+        if (options.Graph.IsEnabled)
         {
-            // Graph change notifications (production): one SDK client per process (it caches the token).
+            // Graph change notifications (production): one SDK client per process (it caches the token),
+            // shared by the mailbox transport and the subscription upkeep.
             services.TryAddSingleton(_ => new GraphMailboxTransport(Credential(mail, settings), [.. boxes.Select(b => b.Address)], new GraphMailSenderOptions { BaseUri = options.Graph.BaseUri }));
             services.AddSingleton<IIncomingTransport>(sp => sp.GetRequiredService<GraphMailboxTransport>());
+            services.TryAddSingleton<IMailSubscriptionService>(sp => new GraphSubscriptionClient(sp.GetRequiredService<GraphMailboxTransport>().Client));
         }
 
-        // The worker (Functions) drains Storage Queues with a queue trigger instead (IncomingMail:RunBackground=false there).
-        if (enabled && configuration.GetValue(IncomingMailOptions.Section + ":RunBackground", true) && !options.UsesStorageQueue)
+        // Without Graph mode the lifecycle route still exists (both hosts map it) and refuses every call.
+        services.TryAddSingleton<IMailSubscriptionService, GraphModeOff>();
+        services.TryAddSingleton<MailSubscriptionKeeper>();
+        services.TryAddSingleton<GraphLifecycleHandler>();
+
+        // The worker (Functions) drains Storage Queues with a queue trigger and renews from a timer instead
+        // (IncomingMail:RunBackground=false there).
+        var background = enabled && configuration.GetValue(IncomingMailOptions.Section + ":RunBackground", true);
+        if (background && !options.UsesStorageQueue)
         {
             services.AddHostedService(sp => sp.GetRequiredService<DatabaseQueueWorker>());
             if (development)
             {
                 services.AddHostedService(sp => sp.GetRequiredService<DropFolderWatcher>());
             }
+        }
+
+        if (background && options.Graph.IsEnabled)
+        {
+            services.AddHostedService<MailSubscriptionRenewalService>();
         }
 
         return services;

@@ -31,6 +31,8 @@ public static class SettingsCatalog
         new(ClinicMail.Application.Audit.AuditCopyOptions.Section, typeof(ClinicMail.Application.Audit.AuditCopyOptions), "local host, worker"),
         new(TelemetryOptions.Section, typeof(TelemetryOptions), "local host, worker"),
         new(PolicySettings.Section, typeof(PolicySettings), "local host, worker, CLI check"),
+        new(ClinicMail.Application.Incoming.IncomingMailOptions.Section + ":Graph", typeof(ClinicMail.Application.Incoming.GraphSubscriptionSettings), "local host, worker"),
+        new(ClinicMail.Application.Incoming.IncomingMailOptions.Section, typeof(ClinicMail.Application.Incoming.IncomingMailOptions), "local host, worker"),
     ];
 
     /// <summary>Settings read by the Functions host, an Azure SDK or Application Insights, with who reads them.</summary>
@@ -41,6 +43,9 @@ public static class SettingsCatalog
         ["AzureWebJobsStorage:clientId"] = "Functions host: the user-assigned identity of the storage connection",
         ["AZURE_CLIENT_ID"] = "Azure.Identity (DefaultAzureCredential): the user-assigned identity",
         ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = "Functions host; ClinicMail's telemetry when Telemetry:ConnectionString is empty",
+        ["IncomingMail:QueueConnection:queueServiceUri"] = "Functions host: the IncomingMailQueue trigger's Storage queue service (identity-based connection)",
+        ["IncomingMail:QueueConnection:credential"] = "Functions host: 'managedidentity' for the IncomingMailQueue trigger",
+        ["IncomingMail:QueueConnection:clientId"] = "Functions host: the user-assigned identity of the IncomingMailQueue trigger",
         ["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] = "Functions host and Application Insights: Entra authentication of ingestion",
     };
 

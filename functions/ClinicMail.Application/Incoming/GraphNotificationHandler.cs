@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using ClinicMail.Application.Problems;
@@ -9,10 +8,10 @@ namespace ClinicMail.Application.Incoming;
 
 /// <summary><c>POST /api/v1/mail/notifications</c>: Graph change notifications. Graph drops endpoints
 /// that are slow, so this only checks and enqueues: the validation handshake is echoed as text/plain
-/// 200; each notification's <c>clientState</c> is compared in constant time with the configured secret;
-/// the message is enqueued and the answer is 202. Anonymous on purpose: Graph has no Entra token to
-/// present; the clientState is the proof.</summary>
-public sealed class GraphNotificationHandler(IIncomingQueue queue, IncomingMailbook mailbook, ILogger<GraphNotificationHandler> logger)
+/// 200; each notification's <c>clientState</c> is checked against the keyed hash stored for the
+/// subscription it names (<see cref="SubscriptionClientStates"/>); the message is enqueued and the answer
+/// is 202. Anonymous on purpose: Graph has no Entra token to present; the clientState is the proof.</summary>
+public sealed class GraphNotificationHandler(IIncomingQueue queue, SubscriptionClientStates clientStates, ILogger<GraphNotificationHandler> logger)
 {
     /// <summary>A notification batch is small (Graph sends at most a few hundred items); anything larger is refused.</summary>
     public const int MaxBodyBytes = 1024 * 1024;
@@ -21,18 +20,55 @@ public sealed class GraphNotificationHandler(IIncomingQueue queue, IncomingMailb
     public async Task<IResult> HandleAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.Query.TryGetValue("validationToken", out var token))
+        if (Handshake(request) is { } handshake)
         {
-            // The subscription handshake: echo the token, as plain text, at once.
-            var value = token.ToString();
-            if (value.Length is 0 or > MaxValidationTokenLength)
-            {
-                throw Invalid("validationToken");
-            }
-
-            return Results.Text(value, "text/plain", Encoding.UTF8, 200);
+            return handshake;
         }
 
+        using var document = await ReadBatchAsync(request, cancellationToken).ConfigureAwait(false);
+        var accepted = 0;
+        var refused = 0;
+        foreach (var item in document.RootElement.GetProperty("value").EnumerateArray())
+        {
+            var subscriptionId = item.TryGetProperty("subscriptionId", out var sid) && sid.ValueKind == JsonValueKind.String ? sid.GetString() : null;
+            var clientState = item.TryGetProperty("clientState", out var cs) && cs.ValueKind == JsonValueKind.String ? cs.GetString() : null;
+            if (await clientStates.VerifyAsync(subscriptionId, clientState, cancellationToken).ConfigureAwait(false) is null)
+            {
+                refused++;
+                continue;
+            }
+
+            if (Parse(item) is { } work)
+            {
+                await queue.EnqueueAsync(work, cancellationToken).ConfigureAwait(false);
+                accepted++;
+            }
+        }
+
+        if (accepted == 0 && refused > 0)
+        {
+            logger.LogWarning("Graph notifications refused: {Refused} with an unknown subscription or a wrong clientState", refused);
+            throw WrongClientState();
+        }
+
+        return Results.Accepted();
+    }
+
+    /// <summary>The subscription handshake (<c>?validationToken=</c>): the token echoed as plain text, at once; null when it is not one.</summary>
+    internal static IResult? Handshake(HttpRequest request)
+    {
+        if (!request.Query.TryGetValue("validationToken", out var token))
+        {
+            return null;
+        }
+
+        var value = token.ToString();
+        return value.Length is 0 or > MaxValidationTokenLength ? throw Invalid("validationToken") : Results.Text(value, "text/plain", Encoding.UTF8, 200);
+    }
+
+    /// <summary>The notification batch (<c>{"value":[…]}</c>), size-limited; 400/413 ProblemDetails otherwise.</summary>
+    internal static async Task<JsonDocument> ReadBatchAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
         if (request.ContentLength > MaxBodyBytes)
         {
             throw new ApiProblemException(413, "payload-too-large", ProblemTexts.ValidationTitle,
@@ -49,42 +85,18 @@ public sealed class GraphNotificationHandler(IIncomingQueue queue, IncomingMailb
             throw Invalid("value");
         }
 
-        using (document)
+        if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("value", out var items) || items.ValueKind != JsonValueKind.Array)
         {
-            if (!document.RootElement.TryGetProperty("value", out var items) || items.ValueKind != JsonValueKind.Array)
-            {
-                throw Invalid("value");
-            }
-
-            var secret = Encoding.UTF8.GetBytes(mailbook.Options.Graph.ClientState);
-            var accepted = 0;
-            var refused = 0;
-            foreach (var item in items.EnumerateArray())
-            {
-                var clientState = item.TryGetProperty("clientState", out var cs) ? cs.GetString() ?? "" : "";
-                if (secret.Length == 0 || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(clientState), secret))
-                {
-                    refused++;
-                    continue;
-                }
-
-                if (Parse(item) is { } work)
-                {
-                    await queue.EnqueueAsync(work, cancellationToken).ConfigureAwait(false);
-                    accepted++;
-                }
-            }
-
-            if (accepted == 0 && refused > 0)
-            {
-                logger.LogWarning("Graph notifications refused: {Refused} with a wrong clientState", refused);
-                throw new ApiProblemException(401, "client-state", ProblemTexts.ValidationTitle,
-                    new("Le clientState de la notification ne correspond pas à l'abonnement.", "The notification's clientState does not match the subscription."));
-            }
-
-            return Results.Accepted();
+            document.Dispose();
+            throw Invalid("value");
         }
+
+        return document;
     }
+
+    internal static ApiProblemException WrongClientState() =>
+        new(401, "client-state", ProblemTexts.ValidationTitle,
+            new("Le clientState de la notification ne correspond à aucun abonnement de ClinicMail.", "The notification's clientState matches no ClinicMail subscription."));
 
     /// <summary>"Users/{user}/Messages/{id}" (the resource of a message notification) to a work item.</summary>
     internal static IncomingWorkItem? Parse(JsonElement item)

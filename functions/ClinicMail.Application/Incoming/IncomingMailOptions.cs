@@ -58,6 +58,10 @@ public sealed class IncomingMailOptions
     /// <summary>Graph change notifications (production).</summary>
     public GraphSubscriptionSettings Graph { get; set; } = new();
 
+    /// <summary>Run the queue worker, the drop-folder watcher and the subscription renewal in this process
+    /// (the worker: false; its queue trigger and timer do it).</summary>
+    public bool RunBackground { get; set; } = true;
+
     public bool IsEnabled(bool development) => Enabled ?? development;
 
     public IReadOnlyList<string> Problems()
@@ -96,6 +100,8 @@ public sealed class IncomingMailOptions
             problems.Add("IncomingMail:Queue must be 'Database' or 'StorageQueue'.");
         }
 
+        problems.AddRange(Graph.Problems());
+
         return problems;
     }
 
@@ -123,17 +129,23 @@ public sealed class MailboxSetting
     public string? OwnerObjectId { get; set; }
 }
 
-/// <summary><c>IncomingMail:Graph:*</c>.</summary>
+/// <summary><c>IncomingMail:Graph:*</c>: the change-notification subscriptions ClinicMail keeps on each
+/// watched mailbox (docs/incoming-mail.md, "Subscriptions").</summary>
 public sealed class GraphSubscriptionSettings
 {
-    /// <summary>The public URL of <c>POST /api/v1/mail/notifications</c>.</summary>
+    /// <summary>Graph caps a subscription to Outlook messages at 10,080 minutes (under 7 days): the
+    /// lifetime asked for stays below it.</summary>
+    public const int MaxLifetimeHours = 167;
+
+    /// <summary>The public URL of <c>POST /api/v1/mail/notifications</c>. Set: Graph mode is on.</summary>
     public Uri? NotificationUrl { get; set; }
 
     /// <summary>The public URL of <c>POST /api/v1/mail/lifecycle</c>.</summary>
     public Uri? LifecycleNotificationUrl { get; set; }
 
-    /// <summary>The secret Graph echoes in every notification (from Key Vault in production; never logged).</summary>
-    public string ClientState { get; set; } = "";
+    /// <summary>The key (base64, at least 32 bytes; a Key Vault reference in production) of the keyed hash
+    /// under which each subscription's random clientState is stored. The clientState itself is never kept.</summary>
+    public string ClientStateKey { get; set; } = "";
 
     /// <summary>Graph's base address (a test points it at a loopback server).</summary>
     public Uri BaseUri { get; set; } = new("https://graph.microsoft.com/");
@@ -141,6 +153,70 @@ public sealed class GraphSubscriptionSettings
     /// <summary>Subscriptions are renewed when they expire within this many hours.</summary>
     public int RenewWithinHours { get; set; } = 24;
 
-    /// <summary>Lifetime asked for each subscription (Graph caps mail subscriptions just under 7 days).</summary>
+    /// <summary>Lifetime asked for each subscription (at most <see cref="MaxLifetimeHours"/>).</summary>
     public int LifetimeHours { get; set; } = 70;
+
+    /// <summary>How often the local host's renewal service runs (the worker's timer runs every 3 hours).</summary>
+    public TimeSpan RenewEvery { get; set; } = TimeSpan.FromHours(3);
+
+    public bool IsEnabled => NotificationUrl is not null;
+
+    /// <summary>The key's bytes, or null when it is not base64 of at least 32 bytes.</summary>
+    public byte[]? KeyBytes()
+    {
+        try
+        {
+            var bytes = Convert.FromBase64String(ClientStateKey);
+            return bytes.Length >= 32 ? bytes : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (!IsEnabled)
+        {
+            return problems;
+        }
+
+        if (!Reachable(NotificationUrl))
+        {
+            problems.Add("IncomingMail:Graph:NotificationUrl must be an absolute https URL (env IncomingMail__Graph__NotificationUrl).");
+        }
+
+        if (!Reachable(LifecycleNotificationUrl))
+        {
+            problems.Add("IncomingMail:Graph:LifecycleNotificationUrl must be an absolute https URL (env IncomingMail__Graph__LifecycleNotificationUrl).");
+        }
+
+        if (KeyBytes() is null)
+        {
+            problems.Add("IncomingMail:Graph:ClientStateKey must be base64 of at least 32 random bytes (env IncomingMail__Graph__ClientStateKey).");
+        }
+
+        if (LifetimeHours is < 2 or > MaxLifetimeHours)
+        {
+            problems.Add($"IncomingMail:Graph:LifetimeHours must be from 2 to {MaxLifetimeHours} (Graph's limit for mail subscriptions).");
+        }
+
+        if (RenewWithinHours < 1 || RenewWithinHours >= LifetimeHours)
+        {
+            problems.Add("IncomingMail:Graph:RenewWithinHours must be at least 1 and less than IncomingMail:Graph:LifetimeHours.");
+        }
+
+        if (RenewEvery <= TimeSpan.Zero || RenewEvery >= TimeSpan.FromHours(RenewWithinHours))
+        {
+            problems.Add("IncomingMail:Graph:RenewEvery must be positive and shorter than IncomingMail:Graph:RenewWithinHours.");
+        }
+
+        return problems;
+    }
+
+    /// <summary>Graph calls https endpoints only; http is accepted on loopback (tests).</summary>
+    private static bool Reachable(Uri? url) =>
+        url is { IsAbsoluteUri: true } && (url.Scheme == Uri.UriSchemeHttps || (url.Scheme == Uri.UriSchemeHttp && url.IsLoopback));
 }

@@ -157,7 +157,13 @@ public sealed class IncomingMailProcessor(
             throw;
         }
 
-        await ObserveAsync(ExchangeDirection.Outgoing, "acknowledgement", box, message.MessageId, message.ConversationId, triage.PatientId, triage.Sender, sent, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        if (!sent.IsEmpty)
+        {
+            // Graph's reply action returns no MIME: the acknowledgement lands in Sent Items, where record
+            // filing's own sweep finds it. The drop folder returns what it wrote.
+            await ObserveAsync(ExchangeDirection.Outgoing, "acknowledgement", box, message.MessageId, message.ConversationId, triage.PatientId, triage.Sender, sent, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }
+
         await AuditAsync(message, triage, box, IncomingOutcome.Acknowledged, null, new() { ["kind"] = acknowledgement.Kind, ["language"] = acknowledgement.Language }, cancellationToken).ConfigureAwait(false);
         return IncomingOutcome.Acknowledged;
     }

@@ -1,6 +1,7 @@
 using Azure.Core;
 using ClinicMail.Core.Audit;
 using ClinicMail.Core.Filing;
+using ClinicMail.Core.Incoming;
 using ClinicMail.Core.Registry;
 using ClinicMail.Core.Secure;
 using ClinicMail.Infrastructure.Storage.Postgres;
@@ -72,6 +73,9 @@ public sealed class StorageBackend : IAsyncDisposable
     /// <summary>Incoming mail (issue 18): processed messages, acknowledgements, awaiting answers, and the embedded queue.</summary>
     public IncomingMailStore Incoming { get; private init; } = null!;
 
+    /// <summary>The Graph subscriptions of the watched mailboxes and their folders' delta links (issue 18).</summary>
+    public IMailSubscriptionStore MailSubscriptions { get; private init; } = null!;
+
     /// <summary>The SQLite database, when that is the provider (for stores others add on it).</summary>
     public SqliteDatabase? Sqlite { get; private init; }
 
@@ -91,7 +95,8 @@ public sealed class StorageBackend : IAsyncDisposable
         {
             Sqlite = database,
             AuditReview = audit,
-            Incoming = IncomingMailStore.ForSqlite(database),
+            Incoming = new IncomingMailStore(database),
+            MailSubscriptions = new MailSubscriptionStore(database),
             FilingOutbox = new FilingOutboxStore(async ct => await database.OpenConnectionAsync(ct).ConfigureAwait(false), FilingSqlDialect.Sqlite),
         };
     }
@@ -109,7 +114,8 @@ public sealed class StorageBackend : IAsyncDisposable
         {
             Postgres = database,
             AuditReview = audit,
-            Incoming = IncomingMailStore.ForPostgres(database),
+            Incoming = new IncomingMailStore(database),
+            MailSubscriptions = new MailSubscriptionStore(database),
             FilingOutbox = new FilingOutboxStore(async ct => await database.OpenConnectionAsync(ct).ConfigureAwait(false), FilingSqlDialect.Postgres),
         };
     }

@@ -16,6 +16,10 @@ public static class IncomingMailEndpoints
         api.MapPost("/notifications", (HttpRequest r, GraphNotificationHandler h, CancellationToken ct) => h.HandleAsync(r, ct))
             .WithName("MailNotifications").AllowAnonymous()
             .WithSummary("Microsoft Graph change notifications: validation handshake, clientState check, enqueue, 202.");
+        // Anonymous on purpose, like the webhook: Graph's lifecycle notifications carry the subscription's clientState.
+        api.MapPost("/lifecycle", (HttpRequest r, GraphLifecycleHandler h, CancellationToken ct) => h.HandleAsync(r, ct))
+            .WithName("MailLifecycle").AllowAnonymous()
+            .WithSummary("Microsoft Graph lifecycle notifications: validation handshake, clientState check; reauthorizationRequired, subscriptionRemoved and missed (delta catch-up) handled, 202.");
         return routes;
     }
 }

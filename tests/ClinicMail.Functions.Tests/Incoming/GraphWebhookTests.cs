@@ -1,12 +1,13 @@
 using System.Net;
 using System.Text;
+using ClinicMail.Application.Incoming;
 using ClinicMail.Core.Incoming;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ClinicMail.Functions.Tests.Incoming;
 
 /// <summary><c>POST /api/v1/mail/notifications</c> in the real local host, as Graph calls it: the
-/// validation handshake, the clientState check, and the enqueue (the database queue, not drained here:
+/// validation handshake, the clientState check against the stored subscription's keyed hash, and the enqueue (the database queue, not drained here:
 /// <c>IncomingMail:RunBackground=false</c>, so what the webhook queued is read back as it was written).</summary>
 [NonParallelizable]
 public sealed class GraphWebhookTests
@@ -16,15 +17,28 @@ public sealed class GraphWebhookTests
     private HttpClient _graph = null!;
 
     [OneTimeSetUp]
-    public void Start()
+    public async Task StartAsync()
     {
         _factory = new ClinicMailFactory(new Dictionary<string, string?>
         {
             ["IncomingMail:RunBackground"] = "false",
-            ["IncomingMail:Graph:ClientState"] = ClientState,
+            ["IncomingMail:Graph:NotificationUrl"] = "https://clinicmail.example/api/v1/mail/notifications",
+            ["IncomingMail:Graph:LifecycleNotificationUrl"] = "https://clinicmail.example/api/v1/mail/lifecycle",
+            ["IncomingMail:Graph:ClientStateKey"] = Convert.ToBase64String(new byte[32]),
             ["IncomingMail:Graph:BaseUri"] = "http://127.0.0.1:9/",
         });
         _graph = _factory.CreateClient();
+        // The subscription ClinicMail created with this secret: only its keyed hash is stored.
+        var states = _factory.Services.GetRequiredService<SubscriptionClientStates>();
+        await _factory.Services.GetRequiredService<IMailSubscriptionStore>().SaveAsync(new MailSubscription
+        {
+            SubscriptionId = "sub-1",
+            Mailbox = "dr.tremblay@clinique.med",
+            Folder = WatchedFolders.Inbox,
+            ClientStateHash = states.Hash(ClientState),
+            ExpiresAt = DateTimeOffset.UtcNow.AddDays(2),
+            CreatedAt = DateTimeOffset.UtcNow,
+        });
     }
 
     [OneTimeTearDown]
@@ -80,6 +94,17 @@ public sealed class GraphWebhookTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         Assert.That(response.Content.Headers.ContentType!.MediaType, Is.EqualTo("application/problem+json"));
         Assert.That(await queue.CountAsync(poisoned: false), Is.EqualTo(before));
+    }
+
+    [Test]
+    public async Task Notification_UnknownSubscription_Refused()
+    {
+        using var content = Notification(ClientState, "AAMkOther");
+        var body = (await content.ReadAsStringAsync()).Replace("sub-1", "sub-unknown", StringComparison.Ordinal);
+
+        var response = await _graph.PostAsync("/api/v1/mail/notifications", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
     }
 
     [Test]

@@ -87,7 +87,7 @@ public sealed class WorkerRouteTests
         {
             "Health", "Ready", "OpenApi", "SignInConfig", "AddinFiles", "SecureReader", "SecureReaderSendCode", "SecureReaderVerify", "SecureReaderAttachment", "SecureReaderReply", "SecureReaderStylesheet",
             "ConsentPage", "ConsentPageSendCode", "ConsentPageVerify", "ConsentPageSign", "ConsentPageWithdraw", "ConsentPageCopy",
-            "MailNotifications",
+            "MailNotifications", "MailLifecycle",
         };
         var covered = Protected.Select(p => _worker.SendAsync(p.Method, p.Path).GetAwaiter().GetResult().Function).ToHashSet(StringComparer.Ordinal);
         var all = FunctionsLayoutTests.HttpFunctions().Select(f => f.Name).Where(n => !anonymous.Contains(n));

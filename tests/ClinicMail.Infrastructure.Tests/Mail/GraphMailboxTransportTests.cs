@@ -38,6 +38,8 @@ public sealed class GraphMailboxTransportTests
                 body = new { contentType = "text", content = "J'ai mal à la poitrine." },
                 internetMessageHeaders = new[] { new { name = "Auto-Submitted", value = "no" } },
             }));
+        _graph.Given(Request.Create().WithPath($"/v1.0/users/{UserId}/messages/AAMk1/$value").UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "text/plain").WithBody("Message-ID: <abc@example.com>\r\nSubject: Douleur\r\n\r\nJ'ai mal.\r\n"));
         _graph.Given(Request.Create().WithPath($"/v1.0/users/{UserId}/messages/gone").UsingGet())
             .RespondWith(Response.Create().WithStatusCode(404).WithHeader("Content-Type", "application/json").WithBodyAsJson(new { error = new { code = "ErrorItemNotFound", message = "Not found." } }));
         _graph.Given(Request.Create().WithPath($"/v1.0/users/{Box}/messages/AAMk1/reply").UsingPost()).RespondWith(Response.Create().WithStatusCode(202));
@@ -66,6 +68,7 @@ public sealed class GraphMailboxTransportTests
             Assert.That(message.Header("Auto-Submitted"), Is.EqualTo("no"));
             Assert.That(message.Header("Message-ID"), Is.EqualTo("<abc@example.com>"));
             Assert.That(message.SentByMailbox, Is.False);
+            Assert.That(System.Text.Encoding.ASCII.GetString(message.Mime.Span), Does.StartWith("Message-ID: <abc@example.com>"), "the raw MIME, for record filing");
         });
         var get = _graph.LogEntries.Single(e => e.RequestMessage.Path.EndsWith("/AAMk1", StringComparison.Ordinal)).RequestMessage;
         Assert.That(get.Headers!["Prefer"].Single(), Does.Contain("outlook.body-content-type=\"text\""));

@@ -22,12 +22,12 @@ public sealed class IncomingMailStoreContractTests(string provider)
         if (provider == "Sqlite")
         {
             _sqlite = await TempSqliteDatabase.CreateMigratedAsync();
-            _store = IncomingMailStore.ForSqlite(_sqlite.Database);
+            _store = new IncomingMailStore(_sqlite.Database);
         }
         else
         {
             _postgres = await TempPostgresDatabase.CreateAsync();
-            _store = IncomingMailStore.ForPostgres(_postgres.Database);
+            _store = new IncomingMailStore(_postgres.Database);
         }
     }
 

@@ -65,6 +65,8 @@ public sealed class GraphMailboxTransport : IIncomingTransport
             return null;
         }
 
+        // The raw MIME (GET …/$value): record filing keeps the message as received (IExchangeObserver).
+        var mime = await ReadMimeAsync(item.Mailbox, message.Id, cancellationToken).ConfigureAwait(false);
         var from = AddressNormalizer.Normalize(message.From?.EmailAddress?.Address);
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var header in message.InternetMessageHeaders ?? [])
@@ -92,7 +94,36 @@ public sealed class GraphMailboxTransport : IIncomingTransport
             Headers = headers,
             ReceivedAt = (sent ? message.SentDateTime : message.ReceivedDateTime) ?? DateTimeOffset.UtcNow,
             SentByMailbox = sent,
+            Mime = mime,
         };
+    }
+
+    /// <summary>A message larger than this is not read whole (Exchange Online's own limit is 150 MB; a
+    /// patient's mail is far smaller): filing then has no MIME and says so.</summary>
+    public const int MaxMimeBytes = 64 * 1024 * 1024;
+
+    private async Task<ReadOnlyMemory<byte>> ReadMimeAsync(string user, string messageId, CancellationToken cancellationToken)
+    {
+        await using var stream = await _client.Users[user].Messages[messageId].Content.GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (stream is null)
+        {
+            return ReadOnlyMemory<byte>.Empty;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > MaxMimeBytes)
+            {
+                return ReadOnlyMemory<byte>.Empty;
+            }
+
+            await buffer.WriteAsync(chunk.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+        }
+
+        return buffer.ToArray();
     }
 
     public async Task<ReadOnlyMemory<byte>> ReplyInThreadAsync(IncomingMessage original, AcknowledgementMail acknowledgement, CancellationToken cancellationToken = default)

@@ -90,6 +90,8 @@ public sealed class PostgresDialect : SqlDialect
     public override string Describe(DbException exception) =>
         "PostgreSQL error " + ((exception as PostgresException)?.SqlState ?? "connection");
 
+    public override string SkipLocked => " FOR UPDATE SKIP LOCKED";
+
     public override string ByteOrder(string column) => column + " COLLATE \"C\"";
 
     /// <summary>UTC whatever the session time zone.</summary>

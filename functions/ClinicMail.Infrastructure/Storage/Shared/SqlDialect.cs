@@ -72,4 +72,8 @@ public abstract class SqlDialect
     /// <summary>Order by a text key in byte order (SQLite's default; PostgreSQL needs <c>COLLATE "C"</c>),
     /// so paging cursors and listings are identical on both.</summary>
     public abstract string ByteOrder(string column);
+
+    /// <summary>Appended to a queue's "next row" sub-select: PostgreSQL skips rows another worker holds
+    /// (<c>FOR UPDATE SKIP LOCKED</c>); SQLite serialises writers, so nothing is needed.</summary>
+    public abstract string SkipLocked { get; }
 }

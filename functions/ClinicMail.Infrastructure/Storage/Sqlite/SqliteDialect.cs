@@ -102,6 +102,8 @@ public sealed class SqliteDialect : SqlDialect
             ? string.Create(CultureInfo.InvariantCulture, $"SQLite error {sqlite.SqliteErrorCode}")
             : "SQLite error";
 
+    public override string SkipLocked => "";
+
     public override string ByteOrder(string column) => column;
 
     /// <summary>The stored text starts with the UTC date.</summary>
