@@ -53,6 +53,9 @@ public sealed class StorageBackend : IAsyncDisposable
     /// <summary>The record-filing outbox (issue 19), on both providers.</summary>
     public required IFilingOutboxStore FilingOutbox { get; init; }
 
+    /// <summary>Where each mailbox's Sent Items sweep resumes (record filing, issue 19).</summary>
+    public required ISentItemsCursorStore SentItemsCursors { get; init; }
+
     /// <summary>Audit search, export, checkpoints and retention; null where the provider has none yet.</summary>
     public IAuditReviewStore? AuditReview { get; private init; }
 
@@ -80,6 +83,7 @@ public sealed class StorageBackend : IAsyncDisposable
             AuditReview = audit,
             Incoming = IncomingMailStore.ForSqlite(database),
             FilingOutbox = new FilingOutboxStore(async ct => await database.OpenConnectionAsync(ct).ConfigureAwait(false), FilingSqlDialect.Sqlite),
+            SentItemsCursors = new SentItemsCursorStore(database),
         };
     }
 
@@ -98,6 +102,7 @@ public sealed class StorageBackend : IAsyncDisposable
             AuditReview = audit,
             Incoming = IncomingMailStore.ForPostgres(database),
             FilingOutbox = new FilingOutboxStore(async ct => await database.OpenConnectionAsync(ct).ConfigureAwait(false), FilingSqlDialect.Postgres),
+            SentItemsCursors = new SentItemsCursorStore(database),
         };
     }
 
