@@ -30,6 +30,8 @@ public sealed class AppSettingsValidationTests
         _ when key.EndsWith("ClientId", StringComparison.OrdinalIgnoreCase) || key.EndsWith("clientId", StringComparison.Ordinal)
             || key == "AZURE_CLIENT_ID" || key.Contains("AllowedTenants", StringComparison.Ordinal) => Guid,
         "Keys__VaultUri" => "https://clinicmail-kv.vault.azure.net/",
+        "RecordFiling__Blob__ServiceUri" => "https://stclinicmail.blob.core.windows.net/",
+        "RecordFiling__Graph__Enabled" => "false",
         "ClinicMail__PublicBaseUrl" => "https://clinicmail.clinique-exemple.med",
         "Identity__Audience" => $"api://clinicmail.clinique-exemple.med/{Guid}",
         "Mail__SenderAddress" => "clinicmail-envoi@clinique-exemple.med",

@@ -144,7 +144,23 @@ public static class FilingRegistration
                         break;
                     }
 
-                    services.AddHttpClient("record-filing-fhir");
+                    System.Security.Cryptography.X509Certificates.X509Certificate2? clientCertificate = null;
+                    if (!string.IsNullOrWhiteSpace(filing.Fhir.ClientCertificate))
+                    {
+                        try
+                        {
+                            // Loaded once at startup: a wrong certificate stops the host, naming the setting.
+                            clientCertificate = FhirClientCertificate.Load(filing.Fhir.ClientCertificate, filing.Fhir.ClientCertificatePassword);
+                        }
+                        catch (FormatException exception)
+                        {
+                            problems.Add("RecordFiling:Fhir:ClientCertificate must be a base64 PKCS#12 with its private key (and RecordFiling:Fhir:ClientCertificatePassword its password): " + exception.Message);
+                            break;
+                        }
+                    }
+
+                    // Mutual TLS when a client certificate is configured (the handler presents it).
+                    services.AddHttpClient("record-filing-fhir").ConfigurePrimaryHttpMessageHandler(() => FhirClientCertificate.Handler(clientCertificate));
                     services.AddSingleton<IFilingDestination>(sp => new FhirEndpointDestination(
                         sp.GetRequiredService<IHttpClientFactory>().CreateClient("record-filing-fhir"), endpoint, filing.Fhir.BearerToken));
                     break;

@@ -72,4 +72,9 @@ public abstract class SqlDialect
     /// <summary>Order by a text key in byte order (SQLite's default; PostgreSQL needs <c>COLLATE "C"</c>),
     /// so paging cursors and listings are identical on both.</summary>
     public abstract string ByteOrder(string column);
+
+    /// <summary>Appended to a sub-select that claims rows for update: concurrent claimers skip the rows
+    /// another is claiming (PostgreSQL <c>FOR UPDATE SKIP LOCKED</c>); empty on SQLite, whose single
+    /// writer already makes the claim exclusive.</summary>
+    public abstract string SkipLocked { get; }
 }

@@ -82,7 +82,7 @@ public sealed class StorageBackend : IAsyncDisposable
             Sqlite = database,
             AuditReview = audit,
             Incoming = IncomingMailStore.ForSqlite(database),
-            FilingOutbox = new FilingOutboxStore(async ct => await database.OpenConnectionAsync(ct).ConfigureAwait(false), FilingSqlDialect.Sqlite),
+            FilingOutbox = new FilingOutboxStore(database),
             SentItemsCursors = new SentItemsCursorStore(database),
         };
     }
@@ -101,7 +101,7 @@ public sealed class StorageBackend : IAsyncDisposable
             Postgres = database,
             AuditReview = audit,
             Incoming = IncomingMailStore.ForPostgres(database),
-            FilingOutbox = new FilingOutboxStore(async ct => await database.OpenConnectionAsync(ct).ConfigureAwait(false), FilingSqlDialect.Postgres),
+            FilingOutbox = new FilingOutboxStore(database),
             SentItemsCursors = new SentItemsCursorStore(database),
         };
     }

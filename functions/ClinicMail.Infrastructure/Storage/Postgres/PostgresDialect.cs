@@ -91,6 +91,8 @@ public sealed class PostgresDialect : SqlDialect
 
     public override string ByteOrder(string column) => column + " COLLATE \"C\"";
 
+    public override string SkipLocked => " FOR UPDATE SKIP LOCKED";
+
     /// <summary>UTC whatever the session time zone.</summary>
     public override string UtcDay(string column) => "to_char(" + column + " AT TIME ZONE 'UTC', 'YYYY-MM-DD')";
 }

@@ -103,6 +103,8 @@ public sealed class SqliteDialect : SqlDialect
 
     public override string ByteOrder(string column) => column;
 
+    public override string SkipLocked => "";
+
     /// <summary>The stored text starts with the UTC date.</summary>
     public override string UtcDay(string column) => "substr(" + column + ", 1, 10)";
 
