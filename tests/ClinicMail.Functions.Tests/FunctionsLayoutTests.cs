@@ -73,6 +73,7 @@ public sealed class FunctionsLayoutTests
             ["PurgeSecureMessages"] = TimerFunctions.PurgeSchedule,
             ["AuditCheckpoint"] = TimerFunctions.CheckpointSchedule,
             ["RecordFilingDeliver"] = RecordFilingFunctions.DeliverySchedule,
+            ["RecordFilingSentItems"] = RecordFilingFunctions.SentItemsSchedule,
         }));
         Assert.That(timers.Values.Select(s => s.Split(' ').Length), Is.All.EqualTo(6), "NCRONTAB has six fields (seconds first)");
     }

@@ -53,17 +53,18 @@ public sealed class GraphMailboxCategorizer(GraphServiceClient client) : IMailbo
         }
 
         var master = client.Users[mailbox].Outlook.MasterCategories;
-        var existing = await master.GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (!(existing?.Value ?? []).Any(c => string.Equals(c.DisplayName, IMailboxCategorizer.Category, StringComparison.OrdinalIgnoreCase)))
+        try
         {
-            try
+            var existing = await master.GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!(existing?.Value ?? []).Any(c => string.Equals(c.DisplayName, IMailboxCategorizer.Category, StringComparison.OrdinalIgnoreCase)))
             {
                 await master.PostAsync(new OutlookCategory { DisplayName = IMailboxCategorizer.Category, Color = Color }, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
-            catch (ODataError error) when (error.ResponseStatusCode == 409)
-            {
-                // Created by another worker in between: what we wanted.
-            }
+        }
+        catch (ODataError error) when (error.ResponseStatusCode is 409 or 403)
+        {
+            // 409: created by another worker in between. 403: MailboxSettings.ReadWrite not granted on this
+            // mailbox — the category is still set on the item (Graph accepts it), only without a colour.
         }
 
         _ensured[mailbox] = true;

@@ -30,7 +30,7 @@ public sealed class BlobFilingDestinationTests
         var again = await destination.FileAsync(Document("%PDF-1.4 second rendition, other font tag"));
 
         var blobs = new List<(string Name, string ContentType, IDictionary<string, string> Metadata)>();
-        await foreach (var blob in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.Metadata))
+        await foreach (var blob in container.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Traits = Azure.Storage.Blobs.Models.BlobTraits.Metadata }))
         {
             blobs.Add((blob.Name, blob.Properties.ContentType, blob.Metadata));
         }

@@ -20,7 +20,7 @@ namespace ClinicMail.Infrastructure.Tests.Filing;
 /// takes: <c>POST /</c> of a transaction <c>Bundle</c> (application/fhir+json), each entry validated with
 /// the Firely SDK's profile validator, a conditional create honoured by its <c>ifNoneExist</c> identifier
 /// (201 the first time, 200 after), and a <c>transaction-response</c> Bundle back. With
-/// <see cref="RequireClientCertificate"/>, the TLS handshake requires the one client certificate it trusts.</summary>
+/// a trusted client certificate given to <see cref="StartAsync"/>, the TLS handshake requires the one client certificate it trusts.</summary>
 internal sealed class FhirEndpointServer : IAsyncDisposable
 {
     private static readonly FhirResourceValidator Validator = new();
@@ -61,7 +61,7 @@ internal sealed class FhirEndpointServer : IAsyncDisposable
         })));
         var app = builder.Build();
         var server = new FhirEndpointServer(app, serverCertificate);
-        app.MapPost("/", server.TransactionAsync);
+        app.MapPost("/", (Delegate)server.TransactionAsync);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         server.BaseUri = new Uri(address.TrimEnd('/') + "/");
@@ -113,8 +113,8 @@ internal sealed class FhirEndpointServer : IAsyncDisposable
         foreach (var entry in bundle.Entry)
         {
             // ifNoneExist: identifier=system|value — a match means "already there, nothing created".
-            var identifier = Uri.UnescapeDataString(entry.Request.IfNoneExist["identifier=".Length..]);
-            var created = _stored.TryAdd(identifier, (DocumentReference)entry.Resource);
+            var identifier = Uri.UnescapeDataString(entry.Request!.IfNoneExist!["identifier=".Length..]);
+            var created = _stored.TryAdd(identifier, (DocumentReference)entry.Resource!);
             status = created ? 201 : status;
             response.Entry.Add(new Bundle.EntryComponent { Response = new Bundle.ResponseComponent { Status = created ? "201 Created" : "200 OK" } });
         }
@@ -140,7 +140,7 @@ internal static class Certificates
         using var key = RSA.Create(2048);
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
-            [new Oid(serverAuth ? "1.3.6.1.5.5.7.3.1" : "1.3.6.1.5.5.7.3.2")], critical: false));
+            [new System.Security.Cryptography.Oid(serverAuth ? "1.3.6.1.5.5.7.3.1" : "1.3.6.1.5.5.7.3.2")], critical: false));
         if (serverAuth)
         {
             var names = new SubjectAlternativeNameBuilder();

@@ -32,7 +32,7 @@ public sealed class SentItemsCursorStoreContractTests(StorageProvider provider)
         await _cursors.SaveAsync("DRE.Gagnon@Clinique.med", "https://graph.microsoft.com/v1.0/delta?$deltatoken=2", Now.AddMinutes(5));
         await _cursors.SaveAsync("accueil@clinique.med", "https://graph.microsoft.com/v1.0/delta?$deltatoken=9", Now);
 
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(await _cursors.GetAsync("dre.gagnon@clinique.med"), Does.EndWith("$deltatoken=2"), "one row per mailbox, whatever its case");
             Assert.That(await _cursors.GetAsync("accueil@clinique.med"), Does.EndWith("$deltatoken=9"));
@@ -47,7 +47,7 @@ public sealed class SentItemsCursorStoreContractTests(StorageProvider provider)
 
         await _cursors.ResetAsync("dre.gagnon@clinique.med");
 
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(await _cursors.GetAsync("dre.gagnon@clinique.med"), Is.Null);
             Assert.That(await _cursors.GetAsync("accueil@clinique.med"), Is.Not.Null);
