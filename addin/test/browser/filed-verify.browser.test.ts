@@ -57,7 +57,8 @@ async function verify(page: Page, file: string): Promise<string> {
 
 beforeAll(async () => {
   if (skip) return;
-  if (!available) throw new Error(`CLINICMAIL_BASE_URL=${base} is set but ${base}/api/health does not answer.`);
+  if (!available)
+    throw new Error(`CLINICMAIL_BASE_URL=${base} is set but ${base}/api/health does not answer.`);
   browser = await launch();
   const before = new Set(renditions());
   const drop = await fetch(`${base}/api/dev/mail-sent`, {
@@ -73,10 +74,11 @@ beforeAll(async () => {
   await expect
     .poll(() => renditions().filter((f) => !before.has(f)).length, { timeout: 60000, interval: 500 })
     .toBeGreaterThan(0);
-  filed = renditions().filter((f) => !before.has(f))[0];
+  filed = renditions().find((f) => !before.has(f)) ?? "";
   // The same document with one byte changed: what a tampered copy looks like.
   const bytes = readFileSync(filed);
-  bytes[bytes.length - 10] ^= 0x01;
+  const at = bytes.length - 10;
+  bytes.writeUInt8(bytes.readUInt8(at) ^ 0x01, at);
   altered = path.join(mkdtempSync(path.join(os.tmpdir(), "clinicmail-filed-")), "rendition.pdf");
   writeFileSync(altered, bytes);
 }, 90000);
@@ -94,7 +96,9 @@ describe.skipIf(skip)("compliance page: verify a filed document", () => {
     expect(await audit(page, "review", "filed verify (fr, empty)")).toEqual([]);
 
     const match = await verify(page, filed);
-    expect(match).toMatch(/^Conforme : ce fichier est le rendu PDF du classement fil-sent-mail-[0-9a-f]+, consigné à l'enregistrement d'audit n° \d+\.$/);
+    expect(match).toMatch(
+      /^Conforme : ce fichier est le rendu PDF du classement fil-sent-mail-[0-9a-f]+, consigné à l'enregistrement d'audit n° \d+\.$/,
+    );
     expect(await page.locator("#filed-hash").innerText()).toMatch(/^SHA-256 : [0-9a-f]{64}$/);
     expect(await audit(page, "review", "filed verify (fr, match)")).toEqual([]);
 
@@ -111,7 +115,9 @@ describe.skipIf(skip)("compliance page: verify a filed document", () => {
     await page.focus("#filed-verify");
     await page.keyboard.press("Enter");
     await expect.poll(() => page.locator("#filed-hash").innerText(), { timeout: 15000 }).not.toBe("");
-    expect(await page.locator("#filed-text").innerText()).toMatch(/^Matches: this file is the PDF rendition of filing fil-sent-mail-[0-9a-f]+, recorded in audit record no\. \d+\.$/);
+    expect(await page.locator("#filed-text").innerText()).toMatch(
+      /^Matches: this file is the PDF rendition of filing fil-sent-mail-[0-9a-f]+, recorded in audit record no\. \d+\.$/,
+    );
     expect(await page.getAttribute("#filed-result", "role")).toBe("status");
     expect(await audit(page, "review", "filed verify (en, match)")).toEqual([]);
     await page.close();
