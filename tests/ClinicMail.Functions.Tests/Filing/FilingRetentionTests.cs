@@ -41,7 +41,7 @@ public sealed class FilingRetentionTests
     {
         var expired = await outbox.GetAsync("fil-old-pending");
         var recent = await outbox.GetAsync("fil-recent");
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(expired!.State, Is.EqualTo(FilingStates.Expired));
             Assert.That(expired.Payload, Is.Null, "shredded");
@@ -91,7 +91,7 @@ public sealed class FilingRetentionTests
 
         var touched = await factory.Services.GetRequiredService<FilingRetention>().RunAsync();
 
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(touched, Is.Zero, "91 days is within a 120-day retention");
             Assert.That((await outbox.GetAsync("fil-old-pending"))!.State, Is.EqualTo(FilingStates.Pending));
