@@ -35,7 +35,8 @@ public sealed class GraphSentItemsFilingTests
     {
         _graph = WireMockServer.Start();
         var baseUrl = _graph.Url!.Replace("127.0.0.1", "localhost", StringComparison.Ordinal);
-        var delta = $"/v1.0/users/{Box}/mailFolders/sentitems/messages/delta";
+        // The SDK calls the function form, delta().
+        var delta = $"/v1.0/users/{Box}/mailFolders/sentitems/messages/delta()";
         // Page 1 (first sweep: filtered by time, ids only), with a next link.
         _graph.Given(Request.Create().WithPath(delta).UsingGet().WithHeader("Authorization", "Bearer " + Token)).AtPriority(10)
             .RespondWith(Json(new Dictionary<string, object>
@@ -116,7 +117,7 @@ public sealed class GraphSentItemsFilingTests
         var again = await sweep.SweepAsync();
 
         var requests = _graph.LogEntries.Select(e => e.RequestMessage).ToList();
-        var first = requests.First(r => r.Path.EndsWith("/delta", StringComparison.Ordinal));
+        var first = requests.First(r => r.Path.EndsWith("/delta()", StringComparison.Ordinal));
         var firstUrl = Uri.UnescapeDataString(first.Url);
         var patch = requests.Single(r => r.Method == "PATCH");
         var master = requests.Single(r => r.Method == "POST" && r.Path.EndsWith("/masterCategories", StringComparison.Ordinal));
