@@ -73,6 +73,9 @@ param alwaysReadyHttpInstances int = 1
 @minValue(28)
 param keyRotationDays int = 365
 
+@description('Mailboxes whose Sent Items are filed in the patients\' records (Graph; Mail.ReadWrite scoped to them, docs/deploy.md). Empty: sent mail is not filed from Sent Items.')
+param sentItemsMailboxes array = []
+
 param tags object = {
   application: 'ClinicMail'
 }
@@ -147,6 +150,9 @@ module functionApp 'modules/functionapp.bicep' = {
     storageAccountName: storage.outputs.storageAccountName
     deploymentContainerName: deploymentContainerName
     auditContainerUri: storage.outputs.auditContainerUri
+    blobEndpoint: storage.outputs.blobEndpoint
+    filingContainerName: storage.outputs.filingContainerName
+    sentItemsMailboxes: sentItemsMailboxes
     appInsightsName: monitoring.outputs.appInsightsName
     keyVaultUri: keyVault.outputs.keyVaultUri
     keyName: keyVault.outputs.keyName
@@ -169,6 +175,7 @@ module access 'modules/access.bicep' = {
     principalId: identity.outputs.principalId
     storageAccountName: storage.outputs.storageAccountName
     auditContainerName: storage.outputs.auditContainerName
+    filingContainerName: storage.outputs.filingContainerName
     appInsightsName: monitoring.outputs.appInsightsName
     keyVaultName: keyVault.outputs.keyVaultName
     keyName: keyVault.outputs.keyName

@@ -7,6 +7,8 @@ param principalId string
 param storageAccountName string
 @description('The audit checkpoint container (storage.bicep), where the app appends its checkpoint copy.')
 param auditContainerName string
+@description('The record-filing container (storage.bicep), where the app files each exchange.')
+param filingContainerName string
 param appInsightsName string
 param keyVaultName string
 param keyName string
@@ -58,6 +60,23 @@ resource auditContainer 'Microsoft.Storage/storageAccounts/blobServices/containe
 resource auditCopyWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: auditContainer
   name: guid(auditContainer.id, principalId, storageBlobDataContributorRoleId)
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataContributorRoleId)
+  }
+}
+
+resource filingContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' existing = {
+  parent: blobService
+  name: filingContainerName
+}
+
+// Storage Blob Data Contributor on the record-filing container only: the app writes each filing once
+// and reads a blob's metadata back on a repeated delivery. Its immutability policy stops a rewrite or a delete.
+resource recordFilingWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: filingContainer
+  name: guid(filingContainer.id, principalId, storageBlobDataContributorRoleId)
   properties: {
     principalId: principalId
     principalType: 'ServicePrincipal'

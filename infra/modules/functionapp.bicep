@@ -26,6 +26,15 @@ param appInsightsName string
 @description('URL of the audit checkpoint container (storage.bicep): the copy of the checkpoints outside the database.')
 param auditContainerUri string
 
+@description('Blob endpoint of the storage account (https://<account>.blob.core.windows.net/).')
+param blobEndpoint string
+
+@description('The record-filing container (storage.bicep).')
+param filingContainerName string
+
+@description('Mailboxes whose Sent Items are filed in the record through Graph (RecordFiling__Graph__Mailboxes__i). Empty: Sent Items are not read.')
+param sentItemsMailboxes array = []
+
 @description('Key Vault URI (https://<vault>.vault.azure.net/).')
 param keyVaultUri string
 
@@ -215,7 +224,16 @@ var coreSettings = {
   AuditCopy__Provider: 'Blob'
   AuditCopy__BlobContainerUri: auditContainerUri
   AuditCopy__ManagedIdentityClientId: identity.properties.clientId
+  // Every exchange with a patient is filed in the WORM record container, as the managed identity.
+  RecordFiling__Destinations: 'blob'
+  RecordFiling__Blob__ServiceUri: blobEndpoint
+  RecordFiling__Blob__Container: filingContainerName
+  RecordFiling__Blob__ManagedIdentityClientId: identity.properties.clientId
+  RecordFiling__Graph__Enabled: empty(sentItemsMailboxes) ? 'false' : 'true'
 }
+
+// RecordFiling__Graph__Mailboxes__0..n: the Sent Items swept into the record.
+var sentItemsSettings = toObject(range(0, length(sentItemsMailboxes)), i => 'RecordFiling__Graph__Mailboxes__${i}', i => string(sentItemsMailboxes[i]))
 
 // ClinicMail__InternalDomains__0..n, one setting per verified domain.
 var internalDomainSettings = toObject(range(0, length(internalDomains)), i => 'ClinicMail__InternalDomains__${i}', i => string(internalDomains[i]))
@@ -223,7 +241,7 @@ var internalDomainSettings = toObject(range(0, length(internalDomains)), i => 'C
 resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
   parent: site
   name: 'appsettings'
-  properties: union(coreSettings, internalDomainSettings)
+  properties: union(coreSettings, internalDomainSettings, sentItemsSettings)
 }
 
 output functionAppName string = site.name

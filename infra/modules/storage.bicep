@@ -20,6 +20,13 @@ param auditContainerName string = 'audit-checkpoints'
 @minValue(1)
 param auditImmutabilityDays int = 3650
 
+@description('Blob container that holds every exchange filed in a patient\'s record (RecordFiling__Blob__Container).')
+param filingContainerName string = 'record-filing'
+
+@description('Days each filed document (every blob version) stays immutable. The Collège keeps a record at least five years after the last service; 10 years by default.')
+@minValue(1825)
+param filingImmutabilityDays int = 3650
+
 param tags object = {}
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' = {
@@ -67,6 +74,9 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2025-01-01'
       enabled: true
       days: 7
     }
+    // Blob versioning: required by the record-filing container's version-level immutability, and every
+    // earlier state of a blob stays readable.
+    isVersioningEnabled: true
   }
 }
 
@@ -101,7 +111,34 @@ resource auditImmutability 'Microsoft.Storage/storageAccounts/blobServices/conta
   }
 }
 
+// The patient record copy (docs/record-filing.md): every exchange filed as a PDF rendition, its FHIR
+// DocumentReference and its attachments, written once (If-None-Match: *) by the app's managed identity.
+// Version-level immutability (set at creation; needs the account's versioning above) with a time-based
+// default policy: each blob version is WORM for the retention, so no one — app or account owner — can
+// rewrite or delete a filed document. Lock the policy once verified (it can then only be lengthened).
+resource filingContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = {
+  parent: blobService
+  name: filingContainerName
+  properties: {
+    publicAccess: 'None'
+    immutableStorageWithVersioning: {
+      enabled: true
+    }
+  }
+}
+
+resource filingImmutability 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2025-01-01' = {
+  parent: filingContainer
+  name: 'default'
+  properties: {
+    immutabilityPeriodSinceCreationInDays: filingImmutabilityDays
+    // A filed document is complete when written: nothing is ever appended.
+    allowProtectedAppendWrites: false
+  }
+}
+
 output storageAccountName string = storage.name
+output filingContainerName string = filingContainer.name
 output auditContainerName string = auditContainer.name
 output auditContainerUri string = '${storage.properties.primaryEndpoints.blob}${auditContainer.name}'
 

@@ -74,6 +74,7 @@ public sealed class FunctionsLayoutTests
             ["AuditCheckpoint"] = TimerFunctions.CheckpointSchedule,
             ["RecordFilingDeliver"] = RecordFilingFunctions.DeliverySchedule,
             ["MailSubscriptionRenewal"] = ClinicMail.Functions.Routes.IncomingMailFunctions.RenewalSchedule,
+            ["RecordFilingSentItems"] = RecordFilingFunctions.SentItemsSchedule,
         }));
         Assert.That(timers.Values.Select(s => s.Split(' ').Length), Is.All.EqualTo(6), "NCRONTAB has six fields (seconds first)");
     }

@@ -111,14 +111,15 @@ public sealed class AccessTemplateTests
             .Select(c => Resolve(c.Arguments[1]))
             .ToList();
 
-        Assert.That(builtIn, Is.EquivalentTo(new[] { StorageBlobDataOwner, MonitoringMetricsPublisher, StorageBlobDataContributor }));
+        Assert.That(builtIn, Is.EquivalentTo(new[] { StorageBlobDataOwner, MonitoringMetricsPublisher, StorageBlobDataContributor, StorageBlobDataContributor }), "Blob Data Contributor twice: the audit container and the record-filing container, each at its own scope");
     }
 
     [Test]
     public void AuditCopyAssignment_BlobDataContributor_IsScopedToTheAuditContainer()
     {
-        var assignment = Assignments.Single(a => a.String("properties.roleDefinitionId").Contains("storageBlobDataContributorRoleId", StringComparison.Ordinal)
-            || a.String("properties.roleDefinitionId").Contains(StorageBlobDataContributor, StringComparison.Ordinal));
+        var assignment = Assignments.Single(a => (a.String("properties.roleDefinitionId").Contains("storageBlobDataContributorRoleId", StringComparison.Ordinal)
+            || a.String("properties.roleDefinitionId").Contains(StorageBlobDataContributor, StringComparison.Ordinal))
+            && a.String("scope").Contains("auditContainerName", StringComparison.Ordinal));
 
         Assert.That(assignment.String("scope"), Does.StartWith("[resourceId('Microsoft.Storage/storageAccounts/blobServices/containers',"));
         Assert.That(assignment.String("scope"), Does.Contain("parameters('auditContainerName')"));

@@ -35,6 +35,8 @@ public sealed class AppSettingsValidationTests
         "Keys__KeyName" => "clinicmail-kek",
         "Audit__SigningKey__KeyName" => "clinicmail-audit-signing",
         "AuditCopy__BlobContainerUri" => "https://stclinicmail.blob.core.windows.net/audit-checkpoints",
+        "RecordFiling__Blob__ServiceUri" => "https://stclinicmail.blob.core.windows.net/",
+        "RecordFiling__Graph__Enabled" => "false",
         "ClinicMail__PublicBaseUrl" => "https://clinicmail.clinique-exemple.med",
         "Identity__Audience" => $"api://clinicmail.clinique-exemple.med/{Guid}",
         "Mail__SenderAddress" => "clinicmail-envoi@clinique-exemple.med",

@@ -6,7 +6,8 @@ namespace ClinicMail.Infra.Tests;
 // time-based immutability (WORM) policy that allows only appends, and the app is told to use it.
 public sealed class AuditCopyTemplateTests
 {
-    private static ArmResource Policy => InfraTemplates.Single("Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies");
+    private static ArmResource Policy => InfraTemplates.Declared("Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies")
+        .Single(p => p.Name.Contains("auditContainerName", StringComparison.Ordinal));
 
     [Test]
     public void AuditContainer_ImmutabilityPolicy_IsTimeBasedWithProtectedAppendsOnly()

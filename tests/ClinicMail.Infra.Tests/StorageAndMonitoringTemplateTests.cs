@@ -26,7 +26,7 @@ public sealed class StorageAndMonitoringTemplateTests
     {
         var containers = InfraTemplates.Declared("Microsoft.Storage/storageAccounts/blobServices/containers");
 
-        Assert.That(containers, Has.Count.EqualTo(2), "the deployment container and the audit checkpoint container");
+        Assert.That(containers, Has.Count.EqualTo(3), "the deployment container, the audit checkpoint container and the record-filing container");
         Assert.That(containers.Select(c => c.String("properties.publicAccess")), Is.All.EqualTo("None"));
     }
 

@@ -45,6 +45,7 @@ public sealed class ExchangeFilingService(
             Direction = observed.Direction,
             SourceKind = observed.SourceKind,
             MailboxItemId = observed.MailboxItemId ?? exchange.MailboxItemId,
+            Mailbox = observed.Mailbox ?? exchange.Mailbox,
         };
         var checkId = observed.CheckId ?? (observed.RawMime is null ? null : MimeExchangeReader.CheckId(observed.RawMime));
         if (checkId is not null && exchange.Check is null)

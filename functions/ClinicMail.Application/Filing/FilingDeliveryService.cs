@@ -125,9 +125,9 @@ public sealed class FilingDeliveryService(
             }, cancellationToken).ConfigureAwait(false);
             await outbox.MarkDeliveredAsync(entry.Id, delivery, cancellationToken).ConfigureAwait(false);
             logger.LogInformation("Filed {FilingId} to {Destinations} (attempt {Attempt})", entry.Id, delivery.Destination, entry.Attempts);
-            if (exchange.MailboxItemId is not null)
+            if (exchange is { MailboxItemId: { } item, Mailbox: { } mailbox })
             {
-                await MarkMailboxCopyAsync(entry.Id, exchange.MailboxItemId, cancellationToken).ConfigureAwait(false);
+                await MarkMailboxCopyAsync(entry.Id, mailbox, item, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (FilingDestinationException exception)
@@ -167,11 +167,11 @@ public sealed class FilingDeliveryService(
         return new FilingDocument(entry.Id, clinicPatientId, rendition, FhirFilingResource.ToJsonBytes(resource), exchange.Attachments);
     }
 
-    private async Task MarkMailboxCopyAsync(string filingId, string mailboxItemId, CancellationToken cancellationToken)
+    private async Task MarkMailboxCopyAsync(string filingId, string mailbox, string mailboxItemId, CancellationToken cancellationToken)
     {
         try
         {
-            await categorizer.MarkFiledAsync(filingId, mailboxItemId, cancellationToken).ConfigureAwait(false);
+            await categorizer.MarkFiledAsync(filingId, mailbox, mailboxItemId, cancellationToken).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // The filing is done; a category that could not be set is logged, not a failed filing.
         catch (Exception exception)

@@ -38,6 +38,7 @@ public sealed class FilingExchangeObserver(ExchangeFilingService filing) : IExch
             RawMime = exchange.Mime.ToArray(),
             PatientId = exchange.PatientId,
             MailboxItemId = exchange.MessageId,
+            Mailbox = exchange.Mailbox,
         }, cancellationToken).ConfigureAwait(false);
     }
 }

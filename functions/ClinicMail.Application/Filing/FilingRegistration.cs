@@ -2,6 +2,7 @@ using Azure.Identity;
 using Azure.Storage.Blobs;
 using ClinicMail.Application.Hosting;
 using ClinicMail.Application.Incoming;
+using ClinicMail.Application.Secure;
 using ClinicMail.Core.Filing;
 using ClinicMail.Infrastructure.Filing;
 using ClinicMail.Infrastructure.Storage;
@@ -32,6 +33,13 @@ public static class FilingRegistration
         services.TryAddSingleton<FilingQueryHandler>();
         services.TryAddSingleton<FilingPdfRenderer>();
         services.TryAddSingleton(_ => new FhirResourceValidator());
+        services.TryAddSingleton<FilingRetention>();
+        services.TryAddSingleton(sp => sp.GetRequiredService<StorageBackend>().SentItemsCursors);
+        if (filing.Enabled && filing.Graph.Enabled)
+        {
+            AddGraph(services, configuration, filing, settings);
+        }
+
         services.TryAddSingleton<IMailboxCategorizer, LoggingMailboxCategorizer>();
         // The incoming-mail watcher's exchanges (and its acknowledgements) go to the record too.
         if (filing.Enabled)
@@ -58,6 +66,45 @@ public static class FilingRegistration
         }
 
         return services;
+    }
+
+    /// <summary>Production's mailbox side (<c>RecordFiling:Graph:*</c>): the Sent Items sweep and the
+    /// "Filed to record" category, both through one Graph SDK client per process (it caches the token).</summary>
+    private static void AddGraph(IServiceCollection services, IConfiguration configuration, RecordFilingOptions filing, StartupSettings settings)
+    {
+        var configured = filing.Graph.Mailboxes.Count > 0
+            ? filing.Graph.Mailboxes
+            : configuration.GetSection("IncomingMail:Mailboxes").GetChildren().Select(b => b["Address"]).OfType<string>().ToList();
+        var mailboxes = configured.Select(a => Core.Registry.AddressNormalizer.Normalize(a)).ToList();
+        if (mailboxes.Count == 0 || mailboxes.Any(a => a is null))
+        {
+            throw new StartupConfigurationException(["RecordFiling:Graph:Mailboxes (or IncomingMail:Mailboxes) must name the mailboxes whose Sent Items are filed when RecordFiling:Graph:Enabled is true (env RecordFiling__Graph__Mailboxes__0)."]);
+        }
+
+        if (filing.Graph.BaseUri.Scheme != Uri.UriSchemeHttps && !filing.Graph.BaseUri.IsLoopback)
+        {
+            throw new StartupConfigurationException(["RecordFiling:Graph:BaseUri must be an https URL (env RecordFiling__Graph__BaseUri)."]);
+        }
+
+        var mail = configuration.GetSection(MailOptions.Section).Get<MailOptions>() ?? new MailOptions();
+        services.TryAddSingleton(new SentItemsMailboxes([.. mailboxes.OfType<string>().Distinct(StringComparer.Ordinal)]));
+        services.TryAddSingleton(new FilingGraphClient(GraphClients.Create(Credential(mail, settings), new Infrastructure.Mail.GraphMailSenderOptions { BaseUri = filing.Graph.BaseUri })));
+        services.TryAddSingleton<ISentItemsReader>(sp => new GraphSentItemsReader(sp.GetRequiredService<FilingGraphClient>().Client));
+        services.TryAddSingleton<IMailboxCategorizer>(sp => new GraphMailboxCategorizer(sp.GetRequiredService<FilingGraphClient>().Client));
+        services.TryAddSingleton<SentItemsSweep>();
+        if (filing.BackgroundDelivery)
+        {
+            services.AddHostedService<SentItemsSweepBackgroundService>();
+        }
+    }
+
+    /// <summary>Production: the Function App's managed identity only; elsewhere the developer's chain.</summary>
+    private static Azure.Core.TokenCredential Credential(MailOptions mail, StartupSettings settings)
+    {
+        var clientId = string.IsNullOrWhiteSpace(mail.ManagedIdentityClientId) ? null : mail.ManagedIdentityClientId;
+        return settings.ClinicMail.IsProduction
+            ? new ManagedIdentityCredential(clientId is null ? ManagedIdentityId.SystemAssigned : ManagedIdentityId.FromUserAssignedClientId(clientId))
+            : new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = clientId });
     }
 
     /// <summary>The folder the embedded destination writes to.</summary>
@@ -97,7 +144,23 @@ public static class FilingRegistration
                         break;
                     }
 
-                    services.AddHttpClient("record-filing-fhir");
+                    System.Security.Cryptography.X509Certificates.X509Certificate2? clientCertificate = null;
+                    if (!string.IsNullOrWhiteSpace(filing.Fhir.ClientCertificate))
+                    {
+                        try
+                        {
+                            // Loaded once at startup: a wrong certificate stops the host, naming the setting.
+                            clientCertificate = FhirClientCertificate.Load(filing.Fhir.ClientCertificate, filing.Fhir.ClientCertificatePassword);
+                        }
+                        catch (FormatException exception)
+                        {
+                            problems.Add("RecordFiling:Fhir:ClientCertificate must be a base64 PKCS#12 with its private key (and RecordFiling:Fhir:ClientCertificatePassword its password): " + exception.Message);
+                            break;
+                        }
+                    }
+
+                    // Mutual TLS when a client certificate is configured (the handler presents it).
+                    services.AddHttpClient("record-filing-fhir").ConfigurePrimaryHttpMessageHandler(() => FhirClientCertificate.Handler(clientCertificate));
                     services.AddSingleton<IFilingDestination>(sp => new FhirEndpointDestination(
                         sp.GetRequiredService<IHttpClientFactory>().CreateClient("record-filing-fhir"), endpoint, filing.Fhir.BearerToken));
                     break;
@@ -127,3 +190,6 @@ public static class FilingRegistration
         return new BlobContainerClient(new Uri(new Uri(blob.ServiceUri!.TrimEnd('/') + "/"), blob.Container), credential);
     }
 }
+
+/// <summary>Record filing's Graph SDK client (one per process), named so it is not mistaken for another's.</summary>
+public sealed record FilingGraphClient(Microsoft.Graph.GraphServiceClient Client);

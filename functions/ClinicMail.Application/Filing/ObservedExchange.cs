@@ -26,6 +26,9 @@ public sealed record ObservedExchange
 
     /// <summary>The mailbox item (Graph message id) to mark "Filed to record" once filed.</summary>
     public string? MailboxItemId { get; init; }
+
+    /// <summary>The mailbox holding <see cref="MailboxItemId"/> (address or Graph user id).</summary>
+    public string? Mailbox { get; init; }
 }
 
 /// <summary>What became of an observed exchange.</summary>

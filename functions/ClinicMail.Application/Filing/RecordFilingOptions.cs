@@ -52,6 +52,8 @@ public sealed class RecordFilingOptions
 
     public FhirFilingOptions Fhir { get; set; } = new();
 
+    public GraphFilingOptions Graph { get; set; } = new();
+
     /// <summary>The destination kinds in force (see <see cref="Destinations"/>).</summary>
     public IReadOnlyList<string> DestinationKindsFor(bool production)
     {
@@ -83,4 +85,31 @@ public sealed class FhirFilingOptions
 
     /// <summary>The bearer token (a Key Vault reference in production settings; never logged).</summary>
     public string? BearerToken { get; set; }
+
+    /// <summary>Mutual TLS: the client certificate with its private key, base64 PKCS#12 (a Key Vault
+    /// certificate reference in production settings gives exactly this; never logged).</summary>
+    public string? ClientCertificate { get; set; }
+
+    /// <summary>The PKCS#12's password, when it has one.</summary>
+    public string? ClientCertificatePassword { get; set; }
+}
+
+/// <summary><c>RecordFiling:Graph:*</c> — production's mailbox side of filing: Sent Items read through a
+/// Graph delta sweep, and the "Filed to record" category set on filed items.</summary>
+public sealed class GraphFilingOptions
+{
+    /// <summary>Read Sent Items and set categories through Graph (the managed identity of <c>Mail:ManagedIdentityClientId</c>).</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>Graph's base URL (a national cloud, or a local Graph-shaped server in tests).</summary>
+    public Uri BaseUri { get; set; } = new("https://graph.microsoft.com/");
+
+    /// <summary>The mailboxes whose Sent Items are swept; empty: the addresses of <c>IncomingMail:Mailboxes</c>.</summary>
+    public List<string> Mailboxes { get; set; } = [];
+
+    /// <summary>The local host's sweep interval (the worker's timer runs every five minutes).</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>A mailbox's first sweep reads mail sent this long ago at most (its history is not filed retroactively).</summary>
+    public TimeSpan InitialLookback { get; set; } = TimeSpan.FromDays(1);
 }

@@ -33,6 +33,7 @@ public static class SettingsCatalog
         new(PolicySettings.Section, typeof(PolicySettings), "local host, worker, CLI check"),
         new(ClinicMail.Application.Incoming.IncomingMailOptions.Section + ":Graph", typeof(ClinicMail.Application.Incoming.GraphSubscriptionSettings), "local host, worker"),
         new(ClinicMail.Application.Incoming.IncomingMailOptions.Section, typeof(ClinicMail.Application.Incoming.IncomingMailOptions), "local host, worker"),
+        new(ClinicMail.Application.Filing.RecordFilingOptions.Section, typeof(ClinicMail.Application.Filing.RecordFilingOptions), "local host, worker"),
     ];
 
     /// <summary>Settings read by the Functions host, an Azure SDK or Application Insights, with who reads them.</summary>
@@ -77,8 +78,14 @@ public static class SettingsCatalog
     public static IEnumerable<string> SettingsOf(SectionEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        return Bindable(entry.Options).Select(p => $"{entry.Section}:{p.Name}");
+        return SettingsOf(entry.Section, entry.Options);
     }
+
+    /// <summary>A nested options class (<c>RecordFiling:Blob:*</c>) is listed setting by setting.</summary>
+    private static IEnumerable<string> SettingsOf(string prefix, Type options) =>
+        Bindable(options).SelectMany(p => IsNestedOptions(p.PropertyType)
+            ? SettingsOf($"{prefix}:{p.Name}", p.PropertyType)
+            : [$"{prefix}:{p.Name}"]);
 
     private static bool Reads(Type options, string[] path)
     {
@@ -91,7 +98,12 @@ public static class SettingsCatalog
         var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
         if (path.Length == 1)
         {
-            return true;
+            return !IsNestedOptions(type);
+        }
+
+        if (IsNestedOptions(type))
+        {
+            return Reads(type, path[1..]);
         }
 
         if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Dictionary<,>))
@@ -103,6 +115,10 @@ public static class SettingsCatalog
         // A list: the next segment is an index.
         return typeof(IEnumerable).IsAssignableFrom(type) && type != typeof(string) && path.Length == 2 && int.TryParse(path[1], out _);
     }
+
+    /// <summary>A section's own sub-section class (not a list, map or framework type).</summary>
+    private static bool IsNestedOptions(Type type) =>
+        IsComplex(type) && type != typeof(Uri) && type.Namespace?.StartsWith("ClinicMail", StringComparison.Ordinal) == true;
 
     private static bool IsComplex(Type type) => type.IsClass && type != typeof(string) && !typeof(IEnumerable).IsAssignableFrom(type);
 

@@ -3,8 +3,9 @@ using ClinicMail.Infrastructure.Secure;
 namespace ClinicMail.Application.Secure;
 
 /// <summary>The local host's purge: the same work on an interval as the Functions worker's
-/// <c>PurgeSecureMessages</c> timer (which runs instead when <c>Secure:BackgroundPurge</c> is false).</summary>
-public sealed class PurgeBackgroundService(SecureMessagePurger purger, Microsoft.Extensions.Options.IOptions<SecureOptions> options, TimeProvider time, ILogger<PurgeBackgroundService> logger) : BackgroundService
+/// <c>PurgeSecureMessages</c> timer (which runs instead when <c>Secure:BackgroundPurge</c> is false), and
+/// the filing outbox's retention after it.</summary>
+public sealed class PurgeBackgroundService(SecureMessagePurger purger, ClinicMail.Application.Filing.FilingRetention filingRetention, Microsoft.Extensions.Options.IOptions<SecureOptions> options, TimeProvider time, ILogger<PurgeBackgroundService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -18,6 +19,9 @@ public sealed class PurgeBackgroundService(SecureMessagePurger purger, Microsoft
                 {
                     logger.LogInformation("Secure purge: {Purged} messages shredded", purged);
                 }
+
+                // The filing outbox keeps sealed copies no longer than the messages themselves live.
+                await filingRetention.RunAsync(stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -71,6 +71,9 @@ public sealed record FiledExchange
 
     /// <summary>The mailbox item to mark "Filed to record" afterwards (Graph message id), when known.</summary>
     public string? MailboxItemId { get; init; }
+
+    /// <summary>The mailbox holding <see cref="MailboxItemId"/> (address or Graph user id).</summary>
+    public string? Mailbox { get; init; }
 }
 
 public sealed record FiledAttachment(string Name, string ContentType, byte[] Content);

@@ -52,5 +52,9 @@ public interface IMailboxCategorizer
 {
     public const string Category = "Classé au dossier / Filed to record";
 
-    Task MarkFiledAsync(string filingId, string mailboxItemId, CancellationToken cancellationToken = default);
+    /// <param name="filingId">The outbox id (logged).</param>
+    /// <param name="mailbox">The mailbox's address (or Graph user id) holding the item.</param>
+    /// <param name="mailboxItemId">The item's Graph message id.</param>
+    /// <param name="cancellationToken">Cancels the requests.</param>
+    Task MarkFiledAsync(string filingId, string mailbox, string mailboxItemId, CancellationToken cancellationToken = default);
 }

@@ -7,12 +7,15 @@ namespace ClinicMail.Functions.Routes;
 
 /// <summary>Record filing's routes (as the local host's RecordFilingEndpoints) and its delivery timer
 /// (the worker sets <c>RecordFiling:BackgroundDelivery</c> false).</summary>
-public sealed class RecordFilingFunctions(FunctionHttp http, FilingQueryHandler filing, FilingDeliveryService delivery, IOptions<RecordFilingOptions> options, ILogger<RecordFilingFunctions> logger)
+public sealed class RecordFilingFunctions(FunctionHttp http, FilingQueryHandler filing, FilingDeliveryService delivery, IServiceProvider services, IOptions<RecordFilingOptions> options, ILogger<RecordFilingFunctions> logger)
 {
     private const string Base = "api/v1/record-filing";
 
     /// <summary>Every minute: a filing waits at most that long plus its delivery.</summary>
     public const string DeliverySchedule = "0 * * * * *";
+
+    /// <summary>Every five minutes, as <c>RecordFiling:Graph:SweepInterval</c>'s default on the local host.</summary>
+    public const string SentItemsSchedule = "30 */5 * * * *";
 
     [Function("RecordFilingStatus")]
     public Task StatusAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Base)] HttpRequest req) =>
@@ -46,5 +49,19 @@ public sealed class RecordFilingFunctions(FunctionHttp http, FilingQueryHandler 
         }
 
         logger.LogInformation("Record filing (timer): {Handled} rows handled", total);
+    }
+
+    /// <summary>The Sent Items sweep (<see cref="SentItemsSweep"/>), registered only when
+    /// <c>RecordFiling:Graph:Enabled</c> is true; otherwise the timer has nothing to do.</summary>
+    [Function("RecordFilingSentItems")]
+    public async Task SweepSentItemsAsync([TimerTrigger(SentItemsSchedule)] TimerInfo timer, CancellationToken cancellationToken)
+    {
+        if (!options.Value.Enabled || services.GetService<SentItemsSweep>() is not { } sweep)
+        {
+            return;
+        }
+
+        var recorded = await sweep.SweepAsync(cancellationToken).ConfigureAwait(false);
+        logger.LogInformation("Sent Items sweep (timer): {Recorded} recorded", recorded);
     }
 }

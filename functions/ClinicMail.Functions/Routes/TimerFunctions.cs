@@ -1,3 +1,4 @@
+using ClinicMail.Application.Filing;
 using ClinicMail.Core.Audit;
 using ClinicMail.Infrastructure.Secure;
 using Microsoft.Extensions.Options;
@@ -9,6 +10,7 @@ namespace ClinicMail.Functions.Routes;
 /// (type only) and the next occurrence retries.</summary>
 public sealed class TimerFunctions(
     SecureMessagePurger purger,
+    FilingRetention filingRetention,
     AuditCheckpointer checkpointer,
     AuditRetention retention,
     IOptions<AuditOptions> audit,
@@ -26,6 +28,8 @@ public sealed class TimerFunctions(
     {
         var purged = await purger.PurgeExpiredAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Secure purge (timer): {Purged} messages shredded", purged);
+        var expired = await filingRetention.RunAsync(cancellationToken).ConfigureAwait(false);
+        logger.LogInformation("Record filing retention (timer): {Rows} outbox rows expired or removed", expired);
     }
 
     [Function("AuditCheckpoint")]

@@ -8,7 +8,7 @@ namespace ClinicMail.Infrastructure.Filing;
 /// <summary>An EMR's FHIR endpoint: a transaction <c>Bundle</c> POSTed to the base URL, holding the
 /// DocumentReference (rendition and attachments inline) as a conditional create
 /// (<c>ifNoneExist: identifier=urn:clinicmail:filing|{id}</c>), so a repeated delivery creates nothing new.
-/// Bearer authentication from configuration.</summary>
+/// Bearer and/or mutual-TLS authentication from configuration (<see cref="FhirClientCertificate"/>).</summary>
 public sealed class FhirEndpointDestination(HttpClient http, Uri endpoint, string? bearerToken) : IFilingDestination
 {
     public string Kind => "fhir";

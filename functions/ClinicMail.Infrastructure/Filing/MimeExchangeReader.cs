@@ -55,4 +55,12 @@ public static class MimeExchangeReader
         var value = headers[CheckIdHeader]?.Trim();
         return string.IsNullOrEmpty(value) || value.Length > 100 ? null : value;
     }
+
+    /// <summary>Whether the message's header block has <paramref name="name"/> (any value).</summary>
+    public static bool HasHeader(byte[] mime, string name)
+    {
+        ArgumentNullException.ThrowIfNull(mime);
+        using var stream = new MemoryStream(mime, writable: false);
+        return HeaderList.Load(stream).Contains(name);
+    }
 }

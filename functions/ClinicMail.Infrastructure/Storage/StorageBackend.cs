@@ -67,6 +67,9 @@ public sealed class StorageBackend : IAsyncDisposable
     /// <summary>The record-filing outbox (issue 19), on both providers.</summary>
     public required IFilingOutboxStore FilingOutbox { get; init; }
 
+    /// <summary>Where each mailbox's Sent Items sweep resumes (record filing, issue 19).</summary>
+    public required ISentItemsCursorStore SentItemsCursors { get; init; }
+
     /// <summary>Audit search, export, checkpoints and retention; null where the provider has none yet.</summary>
     public IAuditReviewStore? AuditReview { get; private init; }
 
@@ -97,7 +100,8 @@ public sealed class StorageBackend : IAsyncDisposable
             AuditReview = audit,
             Incoming = new IncomingMailStore(database),
             MailSubscriptions = new MailSubscriptionStore(database),
-            FilingOutbox = new FilingOutboxStore(async ct => await database.OpenConnectionAsync(ct).ConfigureAwait(false), FilingSqlDialect.Sqlite),
+            FilingOutbox = new FilingOutboxStore(database),
+            SentItemsCursors = new SentItemsCursorStore(database),
         };
     }
 
@@ -116,7 +120,8 @@ public sealed class StorageBackend : IAsyncDisposable
             AuditReview = audit,
             Incoming = new IncomingMailStore(database),
             MailSubscriptions = new MailSubscriptionStore(database),
-            FilingOutbox = new FilingOutboxStore(async ct => await database.OpenConnectionAsync(ct).ConfigureAwait(false), FilingSqlDialect.Postgres),
+            FilingOutbox = new FilingOutboxStore(database),
+            SentItemsCursors = new SentItemsCursorStore(database),
         };
     }
 

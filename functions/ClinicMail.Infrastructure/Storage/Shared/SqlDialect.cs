@@ -73,7 +73,8 @@ public abstract class SqlDialect
     /// so paging cursors and listings are identical on both.</summary>
     public abstract string ByteOrder(string column);
 
-    /// <summary>Appended to a queue's "next row" sub-select: PostgreSQL skips rows another worker holds
-    /// (<c>FOR UPDATE SKIP LOCKED</c>); SQLite serialises writers, so nothing is needed.</summary>
+    /// <summary>Appended to a sub-select that claims rows for update: concurrent claimers skip the rows
+    /// another is claiming (PostgreSQL <c>FOR UPDATE SKIP LOCKED</c>); empty on SQLite, whose single
+    /// writer already makes the claim exclusive.</summary>
     public abstract string SkipLocked { get; }
 }

@@ -25,6 +25,13 @@ const TEXT = {
     altered: "MODIFIÉ depuis l'enregistrement", data: "Données", hash: "Empreinte", prevHash: "Empreinte précédente",
     check: "Vérification", subject: "Sujet", day: "Jour", count: "Nombre",
     chartSummary: (n) => `${n} point(s) de données.`,
+    filedHeading: "Document classé au dossier",
+    filedHelp: "Choisissez un fichier classé (rendu PDF, ressource FHIR ou pièce jointe) : son empreinte SHA-256 est calculée dans ce navigateur et comparée au journal d'audit. Le fichier n'est pas envoyé.",
+    filedFile: "Fichier classé", filedVerify: "Vérifier le document", filedChoose: "Choisissez d'abord un fichier.",
+    filedHashing: "Calcul de l'empreinte…",
+    filedMatch: (id, part, seq) => `Conforme : ce fichier est le ${FILED_PARTS.fr[part] || part} du classement ${id}, consigné à l'enregistrement d'audit n° ${seq}.`,
+    filedNoMatch: "Aucune correspondance : ce fichier n'est pas celui que le journal d'audit a consigné (modifié, ou jamais classé).",
+    filedSha: (h) => `SHA-256 : ${h}`,
   },
   en: {
     skip: "Skip to results", filters: "Filters", from: "From", to: "To (exclusive)",
@@ -46,9 +53,20 @@ const TEXT = {
     altered: "ALTERED since it was recorded", data: "Data", hash: "Hash", prevHash: "Previous hash",
     check: "Check", subject: "Subject", day: "Day", count: "Count",
     chartSummary: (n) => `${n} data point(s).`,
+    filedHeading: "Document filed to the record",
+    filedHelp: "Choose a filed file (PDF rendition, FHIR resource or attachment): its SHA-256 is computed in this browser and compared with the audit log. The file is not sent.",
+    filedFile: "Filed file", filedVerify: "Verify the document", filedChoose: "Choose a file first.",
+    filedHashing: "Computing the hash…",
+    filedMatch: (id, part, seq) => `Matches: this file is the ${FILED_PARTS.en[part] || part} of filing ${id}, recorded in audit record no. ${seq}.`,
+    filedNoMatch: "No match: this file is not the one the audit log recorded (altered, or never filed).",
+    filedSha: (h) => `SHA-256: ${h}`,
   },
 };
 
+const FILED_PARTS = {
+  fr: { rendition: "rendu PDF", resource: "ressource FHIR", attachment: "pièce jointe" },
+  en: { rendition: "PDF rendition", resource: "FHIR resource", attachment: "attachment" },
+};
 const COLORS = { allow: "#2e7d32", warn: "#b26a00", block: "#c62828" };
 const SERIES = ["#0b5cad", "#8e24aa", "#00897b", "#e65100", "#5d4037", "#c2185b", "#455a64", "#7cb342"];
 const state = { lang: "fr", next: null, lastStats: null };
@@ -274,3 +292,28 @@ document.addEventListener("DOMContentLoaded", async () => {
   });
   document.body.dataset.ready = "true";
 });
+
+// A filed document against the audit record (issue 19): only the SHA-256 leaves the browser; the
+// server looks it up among the RecordFiled records (POST /api/v1/record-filing/verify, ComplianceReviewer).
+async function verifyFiled(event) {
+  event.preventDefault();
+  const file = $("filed-file").files[0];
+  const text = $("filed-text");
+  $("filed-result").classList.remove("match", "nomatch");
+  $("filed-hash").textContent = "";
+  if (!file) { text.textContent = t("filedChoose"); return; }
+  text.textContent = t("filedHashing");
+  try {
+    const digest = await crypto.subtle.digest("SHA-256", await file.arrayBuffer());
+    const sha256 = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+    const result = await (await api("/api/v1/record-filing/verify", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ sha256 }),
+    })).json();
+    text.textContent = result.matched ? t("filedMatch", result.filingId, result.part, result.auditSequence) : t("filedNoMatch");
+    $("filed-result").classList.add(result.matched ? "match" : "nomatch");
+    $("filed-hash").textContent = t("filedSha", sha256);
+  } catch (e) { text.textContent = e.message; }
+}
+
+document.addEventListener("DOMContentLoaded", () => { $("filed-form").addEventListener("submit", verifyFiled); });
+
