@@ -1,5 +1,6 @@
 using System.Data.Common;
 using ClinicMail.Core.Incoming;
+using ClinicMail.Infrastructure.Storage.Shared;
 
 namespace ClinicMail.Infrastructure.Storage;
 

@@ -1,4 +1,5 @@
 using ClinicMail.Core.Filing;
+using ClinicMail.Infrastructure.Storage.Shared;
 
 namespace ClinicMail.Infrastructure.Storage;
 
