@@ -41,8 +41,8 @@ else
 fi
 
 echo "== C# tests"
-start_postgres_for_tests || true
-start_azurite_for_tests || true
+start_postgres_for_tests || suite_failed "PostgreSQL did not start: its tests would be skipped"
+start_azurite_for_tests || suite_failed "Azurite did not start: the Storage Queue and Blob tests would be skipped"
 dotnet test ClinicMail.sln --no-build -nologo 2>&1 | tee "$ART/dotnet-test.log" | grep -E "^(Passed|Failed)!|error|Failed [A-Za-z]" || true
 read -r p f s < <(awk '/^(Passed|Failed)!/ {
     for (i = 1; i <= NF; i++) { gsub(",", "", $(i+1));

@@ -97,12 +97,14 @@ ensure_test_tools() {
 
 start_azurite_for_tests() {
   ensure_test_tools || { echo "Azurite could not be installed (npm ci in tests/tools)"; return 1; }
-  local blob queue
+  local blob queue table
   blob=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
   queue=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+  table=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
   AZURITE_DIR=$(mktemp -d /tmp/clinicmail-azurite.XXXXXX)
   tests/tools/node_modules/.bin/azurite --silent --skipApiVersionCheck --disableProductStyleUrl \
     --blobHost 127.0.0.1 --blobPort "$blob" --queueHost 127.0.0.1 --queuePort "$queue" \
+    --tableHost 127.0.0.1 --tablePort "$table" \
     --location "$AZURITE_DIR" >"$AZURITE_DIR/azurite.log" 2>&1 &
   AZURITE_PID=$!
   for _ in $(seq 1 240); do # up to 60 s: a loaded CI machine starts node slowly

@@ -78,7 +78,9 @@ for (const [, text] of [...haystacks, ...tokenHaystacks])
 console.log(`bearer tokens: ${jwts} found`);
 found += jwts;
 console.log(`scanned ${haystacks.length} file(s): ${haystacks.map(([f]) => f).join(", ")}`);
-console.log(`scanned for tokens only ${tokenHaystacks.length} file(s): ${tokenHaystacks.map(([f]) => f).join(", ")}`);
+console.log(
+  `scanned for tokens only ${tokenHaystacks.length} file(s): ${tokenHaystacks.map(([f]) => f).join(", ")}`,
+);
 
 const total = Object.values(markers).reduce((n, s) => n + s.size, 0);
 if (total < 10) {

@@ -1,5 +1,5 @@
-using ClinicMail.Cli.Hosting;
 using System.Security.Cryptography;
+using ClinicMail.Cli.Hosting;
 using ClinicMail.Core.Audit;
 using ClinicMail.Core.Crypto;
 using ClinicMail.Core.Secure;

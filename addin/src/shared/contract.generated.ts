@@ -614,6 +614,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/mail/lifecycle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Microsoft Graph lifecycle notifications: validation handshake, clientState check; reauthorizationRequired, subscriptionRemoved and missed (delta catch-up) handled, 202. */
+        post: operations["MailLifecycle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/record-filing/{id}/confirm": {
         parameters: {
             query?: never;
@@ -2494,6 +2511,24 @@ export interface operations {
         };
     };
     MailNotifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MailLifecycle: {
         parameters: {
             query?: never;
             header?: never;

@@ -1,6 +1,6 @@
 using ClinicMail.Core.Secure;
-using ClinicMail.Infrastructure.Storage.Shared;
 using ClinicMail.Infrastructure.Storage.InformedConsent;
+using ClinicMail.Infrastructure.Storage.Shared;
 
 namespace ClinicMail.Infrastructure.Storage;
 

@@ -1,7 +1,4 @@
 using System.Text.Json;
-using AccessToken = Azure.Core.AccessToken;
-using TokenCredential = Azure.Core.TokenCredential;
-using TokenRequestContext = Azure.Core.TokenRequestContext;
 using ClinicMail.Application.Filing;
 using ClinicMail.Core.Filing;
 using ClinicMail.Infrastructure.Filing;
@@ -10,9 +7,12 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MimeKit;
-using Request = WireMock.RequestBuilders.Request;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
+using AccessToken = Azure.Core.AccessToken;
+using Request = WireMock.RequestBuilders.Request;
+using TokenCredential = Azure.Core.TokenCredential;
+using TokenRequestContext = Azure.Core.TokenRequestContext;
 
 namespace ClinicMail.Functions.Tests.Filing;
 

@@ -3,8 +3,8 @@ using System.Text.Json;
 using ClinicMail.Core.InformedConsent;
 using ClinicMail.Core.Json;
 using ClinicMail.Core.Registry;
-using ClinicMail.Infrastructure.Storage.Shared;
 using ClinicMail.Core.Secure;
+using ClinicMail.Infrastructure.Storage.Shared;
 
 namespace ClinicMail.Infrastructure.Storage.InformedConsent;
 
