@@ -153,6 +153,8 @@ module functionApp 'modules/functionapp.bicep' = {
     blobEndpoint: storage.outputs.blobEndpoint
     filingContainerName: storage.outputs.filingContainerName
     sentItemsMailboxes: sentItemsMailboxes
+    queueEndpoint: storage.outputs.queueEndpoint
+    incomingQueueName: storage.outputs.incomingQueueName
     appInsightsName: monitoring.outputs.appInsightsName
     keyVaultUri: keyVault.outputs.keyVaultUri
     keyName: keyVault.outputs.keyName
@@ -176,6 +178,8 @@ module access 'modules/access.bicep' = {
     storageAccountName: storage.outputs.storageAccountName
     auditContainerName: storage.outputs.auditContainerName
     filingContainerName: storage.outputs.filingContainerName
+    incomingQueueName: storage.outputs.incomingQueueName
+    incomingPoisonQueueName: storage.outputs.incomingPoisonQueueName
     appInsightsName: monitoring.outputs.appInsightsName
     keyVaultName: keyVault.outputs.keyVaultName
     keyName: keyVault.outputs.keyName

@@ -9,6 +9,9 @@ param storageAccountName string
 param auditContainerName string
 @description('The record-filing container (storage.bicep), where the app files each exchange.')
 param filingContainerName string
+@description('The incoming-mail queue and its poison queue (storage.bicep): the webhook sends, the queue trigger receives and deletes, the runtime moves failures to the poison queue.')
+param incomingQueueName string
+param incomingPoisonQueueName string
 param appInsightsName string
 param keyVaultName string
 param keyName string
@@ -23,6 +26,9 @@ var storageBlobDataOwnerRoleId = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
 // copy there. Stated at the container so the grant survives if the account-wide role above is narrowed;
 // the container's immutability policy, not the role, is what stops a rewrite or a delete.
 var storageBlobDataContributorRoleId = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+// Storage Queue Data Contributor on the two incoming-mail queues only: send (webhook), peek, receive and
+// delete (queue trigger), and the poison move. Nothing grants other queues of the account.
+var storageQueueDataContributorRoleId = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
 // Monitoring Metrics Publisher: lets the host send telemetry to a component whose local auth is off.
 var monitoringMetricsPublisherRoleId = '3913510d-42f4-4e42-8a64-420c390055eb'
 
@@ -81,6 +87,41 @@ resource recordFilingWriter 'Microsoft.Authorization/roleAssignments@2022-04-01'
     principalId: principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataContributorRoleId)
+  }
+}
+
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2025-01-01' existing = {
+  parent: storage
+  name: 'default'
+}
+
+resource incomingQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2025-01-01' existing = {
+  parent: queueService
+  name: incomingQueueName
+}
+
+resource incomingPoisonQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2025-01-01' existing = {
+  parent: queueService
+  name: incomingPoisonQueueName
+}
+
+resource incomingQueueWorker 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: incomingQueue
+  name: guid(incomingQueue.id, principalId, storageQueueDataContributorRoleId)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageQueueDataContributorRoleId)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource incomingPoisonQueueWorker 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: incomingPoisonQueue
+  name: guid(incomingPoisonQueue.id, principalId, storageQueueDataContributorRoleId)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageQueueDataContributorRoleId)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
   }
 }
 

@@ -35,6 +35,12 @@ param filingContainerName string
 @description('Mailboxes whose Sent Items are filed in the record through Graph (RecordFiling__Graph__Mailboxes__i). Empty: Sent Items are not read.')
 param sentItemsMailboxes array = []
 
+@description('Queue service endpoint of the storage account (storage.bicep), with its trailing slash.')
+param queueEndpoint string
+
+@description('The incoming-mail queue (storage.bicep).')
+param incomingQueueName string
+
 @description('Key Vault URI (https://<vault>.vault.azure.net/).')
 param keyVaultUri string
 
@@ -230,6 +236,16 @@ var coreSettings = {
   RecordFiling__Blob__Container: filingContainerName
   RecordFiling__Blob__ManagedIdentityClientId: identity.properties.clientId
   RecordFiling__Graph__Enabled: empty(sentItemsMailboxes) ? 'false' : 'true'
+  // Incoming patient mail: the webhook enqueues on the Storage queue as the managed identity, and the
+  // IncomingMailQueue function (its trigger connection below) drains it; no background loops in the
+  // worker (timers and the queue trigger do that work).
+  IncomingMail__Queue: 'StorageQueue'
+  IncomingMail__QueueServiceUri: queueEndpoint
+  IncomingMail__QueueName: incomingQueueName
+  IncomingMail__RunBackground: 'false'
+  IncomingMail__QueueConnection__queueServiceUri: queueEndpoint
+  IncomingMail__QueueConnection__credential: 'managedidentity'
+  IncomingMail__QueueConnection__clientId: identity.properties.clientId
 }
 
 // RecordFiling__Graph__Mailboxes__0..n: the Sent Items swept into the record.

@@ -27,6 +27,9 @@ param filingContainerName string = 'record-filing'
 @minValue(1825)
 param filingImmutabilityDays int = 3650
 
+@description('Storage queue of incoming patient mail (IncomingMail__QueueName): the Graph webhook enqueues, the IncomingMailQueue function drains it; the Functions runtime moves a message that fails five times to "{name}-poison".')
+param incomingQueueName string = 'incoming-mail'
+
 param tags object = {}
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' = {
@@ -137,7 +140,28 @@ resource filingImmutability 'Microsoft.Storage/storageAccounts/blobServices/cont
   }
 }
 
+// Incoming patient mail (docs/incoming-mail.md): the webhook answers Graph within 3 s by enqueuing
+// the notification's ids (never mail content) here; the queue-triggered function does the work. The
+// poison queue is declared too, so the role below can be granted on it before the first failure.
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2025-01-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource incomingQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2025-01-01' = {
+  parent: queueService
+  name: incomingQueueName
+}
+
+resource incomingPoisonQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2025-01-01' = {
+  parent: queueService
+  name: '${incomingQueueName}-poison'
+}
+
 output storageAccountName string = storage.name
+output incomingQueueName string = incomingQueue.name
+output incomingPoisonQueueName string = incomingPoisonQueue.name
+output queueEndpoint string = storage.properties.primaryEndpoints.queue
 output filingContainerName string = filingContainer.name
 output auditContainerName string = auditContainer.name
 output auditContainerUri string = '${storage.properties.primaryEndpoints.blob}${auditContainer.name}'

@@ -8,6 +8,7 @@ public sealed class AccessTemplateTests
     private const string StorageBlobDataOwner = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
     private const string MonitoringMetricsPublisher = "3913510d-42f4-4e42-8a64-420c390055eb";
     private const string StorageBlobDataContributor = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
+    private const string StorageQueueDataContributor = "974c5e8b-45b9-4653-ba55-5f855dd0fb88";
 
     // The custom roles' data actions: read the key-encryption key and wrap/unwrap data keys; read the audit
     // signing key and sign. The built-in "Key Vault Crypto User" would add keys/update (change keyOps,
@@ -90,7 +91,7 @@ public sealed class AccessTemplateTests
     [Test]
     public void RoleAssignments_Each_TargetsTheUserAssignedIdentityAsServicePrincipal()
     {
-        Assert.That(Assignments, Has.Count.EqualTo(5));
+        Assert.That(Assignments, Has.Count.EqualTo(8));
         foreach (var assignment in Assignments)
         {
             Assert.That(assignment.String("properties.principalType"), Is.EqualTo("ServicePrincipal"));
@@ -102,7 +103,7 @@ public sealed class AccessTemplateTests
     }
 
     [Test]
-    public void RoleAssignments_BuiltInRoles_AreOnlyBlobOwnerMetricsPublisherAndAuditContainerContributor()
+    public void RoleAssignments_BuiltInRoles_AreOnlyBlobOwnerMetricsPublisherContainerContributorsAndQueueContributors()
     {
         var builtIn = Assignments
             .Select(a => ArmExpression.Parse(a.String("properties.roleDefinitionId")))
@@ -111,7 +112,8 @@ public sealed class AccessTemplateTests
             .Select(c => Resolve(c.Arguments[1]))
             .ToList();
 
-        Assert.That(builtIn, Is.EquivalentTo(new[] { StorageBlobDataOwner, MonitoringMetricsPublisher, StorageBlobDataContributor, StorageBlobDataContributor }), "Blob Data Contributor twice: the audit container and the record-filing container, each at its own scope");
+        Assert.That(builtIn, Is.EquivalentTo(new[] { StorageBlobDataOwner, MonitoringMetricsPublisher, StorageBlobDataContributor, StorageBlobDataContributor, StorageQueueDataContributor, StorageQueueDataContributor }),
+            "Blob Data Contributor twice (the audit container and the record-filing container) and Queue Data Contributor twice (the incoming-mail queue and its poison queue), each at its own scope");
     }
 
     [Test]

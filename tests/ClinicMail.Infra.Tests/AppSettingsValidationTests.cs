@@ -37,6 +37,8 @@ public sealed class AppSettingsValidationTests
         "AuditCopy__BlobContainerUri" => "https://stclinicmail.blob.core.windows.net/audit-checkpoints",
         "RecordFiling__Blob__ServiceUri" => "https://stclinicmail.blob.core.windows.net/",
         "RecordFiling__Graph__Enabled" => "false",
+        "IncomingMail__QueueServiceUri" or "IncomingMail__QueueConnection__queueServiceUri" => "https://stclinicmail.queue.core.windows.net/",
+        "IncomingMail__QueueName" => "incoming-mail",
         "ClinicMail__PublicBaseUrl" => "https://clinicmail.clinique-exemple.med",
         "Identity__Audience" => $"api://clinicmail.clinique-exemple.med/{Guid}",
         "Mail__SenderAddress" => "clinicmail-envoi@clinique-exemple.med",

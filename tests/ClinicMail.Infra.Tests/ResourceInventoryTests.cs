@@ -16,6 +16,7 @@ public sealed partial class ResourceInventoryTests
     [TestCase("Microsoft.Web/sites/basicPublishingCredentialsPolicies", "2024-04-01")]
     [TestCase("Microsoft.Storage/storageAccounts", "2023-05-01")]
     [TestCase("Microsoft.Storage/storageAccounts/blobServices/containers", "2023-05-01")]
+    [TestCase("Microsoft.Storage/storageAccounts/queueServices/queues", "2023-05-01")]
     [TestCase("Microsoft.KeyVault/vaults", "2024-11-01")]
     [TestCase("Microsoft.KeyVault/vaults/keys", "2024-11-01")]
     [TestCase("Microsoft.DBforPostgreSQL/flexibleServers", "2024-08-01")]
