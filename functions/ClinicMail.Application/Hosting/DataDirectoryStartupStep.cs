@@ -18,7 +18,20 @@ public sealed class DataDirectoryStartupStep(string dataDirectory) : IStartupSte
                 throw Refused("is a file, not a folder", "est un fichier, pas un dossier");
             }
 
-            Directory.CreateDirectory(dataDirectory);
+            // Owner-only like every folder the app creates: the data folder holds the database, the local
+            // key file and the mail folders (an existing folder keeps the mode its owner gave it).
+            if (!Directory.Exists(dataDirectory))
+            {
+                if (OperatingSystem.IsWindows())
+                {
+                    Directory.CreateDirectory(dataDirectory);
+                }
+                else
+                {
+                    Directory.CreateDirectory(dataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                }
+            }
+
             // A real write: permissions, a read-only mount or a full disk all show here.
             var probe = Path.Combine(dataDirectory, ".write-probe-" + Guid.NewGuid().ToString("N"));
             File.WriteAllBytes(probe, [1]);

@@ -86,7 +86,7 @@ public static class ServiceRegistration
         services.TryAddSingleton<RegistryImportHandler>();
         services.TryAddSingleton<RegistryImportHistoryHandler>();
         // Informed consent (issue 20): one provider-neutral store over the backend's database.
-        services.TryAddSingleton<IInformedConsentStore>(sp => InformedConsentStore.For(sp.GetRequiredService<StorageBackend>(), sp.GetRequiredService<PatientAddressProtector>()));
+        services.TryAddSingleton<IInformedConsentStore>(sp => InformedConsentStore.For(sp.GetRequiredService<StorageBackend>().Database, sp.GetRequiredService<PatientAddressProtector>()));
         services.TryAddSingleton<IValidator<ClinicEmailPolicy>, ClinicEmailPolicyValidator>();
         services.TryAddSingleton<IValidator<ConsentInvitationRequest>, ConsentInvitationRequestValidator>();
         services.TryAddSingleton<IValidator<VerbalConsentRequest>, VerbalConsentRequestValidator>();

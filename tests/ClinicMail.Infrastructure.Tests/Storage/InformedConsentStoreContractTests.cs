@@ -43,7 +43,7 @@ public sealed class InformedConsentStoreContractTests(string provider)
         // Invitation addresses are stored hashed and sealed (migration 0013): a real local key-encryption key.
         _keyFolder = Directory.CreateTempSubdirectory("clinicmail-consent-kek-");
         _kek = LocalKeyFileKek.OpenOrCreate(Path.Combine(_keyFolder.FullName, "kek.pem"), allowDevelopmentKeys: true);
-        _store = InformedConsentStore.For(_backend, new PatientAddressProtector(new OneTimeCodeKey(RandomNumberGenerator.GetBytes(32)), _kek, new AddressKeyStore(_backend.Database)));
+        _store = InformedConsentStore.For(_backend.Database, new PatientAddressProtector(new OneTimeCodeKey(RandomNumberGenerator.GetBytes(32)), _kek, new AddressKeyStore(_backend.Database)));
     }
 
     [OneTimeTearDown]

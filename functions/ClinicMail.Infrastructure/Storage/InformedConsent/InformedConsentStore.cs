@@ -4,7 +4,9 @@ using ClinicMail.Core.InformedConsent;
 using ClinicMail.Core.Json;
 using ClinicMail.Core.Registry;
 using ClinicMail.Core.Secure;
+using ClinicMail.Infrastructure.Storage.Postgres;
 using ClinicMail.Infrastructure.Storage.Shared;
+using ClinicMail.Infrastructure.Storage.Sqlite;
 
 namespace ClinicMail.Infrastructure.Storage.InformedConsent;
 
@@ -19,11 +21,11 @@ namespace ClinicMail.Infrastructure.Storage.InformedConsent;
 /// an invitation's address is refused (fails closed, never in clear).</param>
 public sealed partial class InformedConsentStore(ConsentSqlDialect dialect, PatientAddressProtector? addresses = null) : IInformedConsentStore
 {
-    /// <summary>The store over a backend's database, whichever the provider.</summary>
-    public static InformedConsentStore For(StorageBackend backend, PatientAddressProtector? addresses = null)
+    /// <summary>The store over a backend's database (<c>StorageBackend.Database</c>), whichever the provider.</summary>
+    public static InformedConsentStore For(IStorageDatabase database, PatientAddressProtector? addresses = null)
     {
-        ArgumentNullException.ThrowIfNull(backend);
-        return new(backend.Postgres is { } postgres ? ConsentSqlDialect.Postgres(postgres) : ConsentSqlDialect.Sqlite(backend.Sqlite!), addresses);
+        ArgumentNullException.ThrowIfNull(database);
+        return new(database is PostgresDatabase postgres ? ConsentSqlDialect.Postgres(postgres) : ConsentSqlDialect.Sqlite((SqliteDatabase)database), addresses);
     }
 
     public async Task<ConsentPolicyVersion> PublishPolicyAsync(ClinicEmailPolicy policy, string hash, string actorId, DateTimeOffset at, CancellationToken cancellationToken = default)
