@@ -27,16 +27,30 @@ public static class PrivateFile
         stream.Write(content);
     }
 
-    /// <summary>Reads the file, or creates it with <paramref name="create"/>'s bytes on first run.</summary>
+    /// <summary>Reads the file, or creates it with <paramref name="create"/>'s bytes on first run. Safe when
+    /// several processes start on one data folder at once (the app's instances, the CLI): the content is
+    /// written to a private temporary file and moved into place without overwriting, so whoever loses the
+    /// race reads the winner's complete file, never a half-written one.</summary>
     public static byte[] ReadOrCreate(string path, Func<byte[]> create)
     {
+        ArgumentNullException.ThrowIfNull(create);
         if (File.Exists(path))
         {
             return File.ReadAllBytes(path);
         }
 
         var content = create();
-        CreateNew(path, content);
-        return content;
+        var temporary = path + ".new-" + Guid.NewGuid().ToString("N");
+        CreateNew(temporary, content);
+        try
+        {
+            File.Move(temporary, path, overwrite: false);
+            return content;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            File.Delete(temporary);
+            return File.ReadAllBytes(path);
+        }
     }
 }

@@ -48,17 +48,14 @@ public sealed class DevelopmentIssuer : IDisposable
     /// <summary>Loads the signing key from <paramref name="keyPath"/>, creating it (RSA-2048, mode 0600) on first run.</summary>
     public static DevelopmentIssuer LoadOrCreate(string keyPath, string baseUrl)
     {
+        // The app and the CLI may create the key at the same moment: one file wins, both use it.
+        var pem = PrivateFile.ReadOrCreate(keyPath, () =>
+        {
+            using var fresh = RSA.Create(2048);
+            return System.Text.Encoding.ASCII.GetBytes(fresh.ExportPkcs8PrivateKeyPem());
+        });
         var rsa = RSA.Create();
-        if (File.Exists(keyPath))
-        {
-            rsa.ImportFromPem(File.ReadAllText(keyPath));
-        }
-        else
-        {
-            rsa.KeySize = 2048;
-            PrivateFile.CreateNew(keyPath, System.Text.Encoding.ASCII.GetBytes(rsa.ExportPkcs8PrivateKeyPem()));
-        }
-
+        rsa.ImportFromPem(System.Text.Encoding.ASCII.GetString(pem));
         return new DevelopmentIssuer(rsa, baseUrl);
     }
 
