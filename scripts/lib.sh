@@ -128,9 +128,11 @@ stop_azurite_for_tests() {
 # Reads a Vitest JSON report and adds its counts. $1: report file, $2: suite name.
 count_vitest() {
   if [ ! -s "$1" ]; then suite_failed "$2 (no report: see test-artifacts/)"; return; fi
-  read -r p f s < <(node -e 'const r=require(process.argv[1]); console.log(r.numPassedTests, r.numFailedTests, r.numPendingTests + (r.numTodoTests||0))' "$1")
-  echo "   $2: $p passed, $f failed, $s skipped"
-  add_counts "$p" "$f" "$s"
+  # A test file whose setup fails (a failed suite) reports its tests as skipped, not failed: count each
+  # such file as one failure, so a broken beforeAll can never pass as "0 failed".
+  read -r p f s files < <(node -e 'const r=require(process.argv[1]); console.log(r.numPassedTests, r.numFailedTests, r.numPendingTests + (r.numTodoTests||0), (r.testResults||[]).filter(t => t.status === "failed" && !(t.assertionResults||[]).some(a => a.status === "failed")).length)' "$1")
+  echo "   $2: $p passed, $f failed, $s skipped$([ "$files" -gt 0 ] && echo ", $files test file(s) failed to run")"
+  add_counts "$p" "$((f + files))" "$s"
 }
 
 # Starts the app (Debug build) on a free loopback port with a throwaway data folder, for the

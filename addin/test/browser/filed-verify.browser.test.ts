@@ -32,7 +32,14 @@ function renditions(): string[] {
     for (const name of entries) {
       const full = path.join(dir, name);
       if (name === "rendition.pdf") found.push(full);
-      else if (depth < 2 && !name.startsWith(".") && statSync(full).isDirectory()) walk(full, depth + 1);
+      // A filing is written into "<id>.partial-<n>" and renamed when complete: skip those folders.
+      else if (
+        depth < 2 &&
+        !name.startsWith(".") &&
+        !name.includes(".partial-") &&
+        statSync(full).isDirectory()
+      )
+        walk(full, depth + 1);
     }
   };
   walk(recordFolder, 0);
@@ -71,9 +78,12 @@ beforeAll(async () => {
     }),
   });
   expect(drop.status, "the sandbox's sent-mail drop (development mode)").toBe(204);
-  await expect
-    .poll(() => renditions().filter((f) => !before.has(f)).length, { timeout: 60000, interval: 500 })
-    .toBeGreaterThan(0);
+  // expect.poll is for tests only: wait for the filing by hand (up to 60 s).
+  for (const until = Date.now() + 60000; Date.now() < until;) {
+    if (renditions().some((f) => !before.has(f))) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  expect(renditions().filter((f) => !before.has(f)).length, "a new filed rendition").toBeGreaterThan(0);
   filed = renditions().find((f) => !before.has(f)) ?? "";
   // The same document with one byte changed: what a tampered copy looks like.
   const bytes = readFileSync(filed);
