@@ -136,7 +136,9 @@ count_vitest() {
 }
 
 # Starts the app (Debug build) on a free loopback port with a throwaway data folder, for the
-# browser suites. Sets APP_URL, APP_DATA and APP_PID.
+# browser suites. Sets APP_URL, APP_DATA and APP_PID, and exports the folders and the watched mailbox of
+# the incoming-mail drop folder (CLINICMAIL_MAIL_INBOX, CLINICMAIL_MAIL_PICKUP, CLINICMAIL_INCOMING_MAILBOX,
+# CLINICMAIL_CLINIC_PHONE) for incoming-mail.browser.test.ts.
 # Secure__CodeRequestsPerIp: every patient of the browser suites (reader, consent, accessibility)
 # asks for codes from the one loopback address; the per-link limits stay as configured.
 start_app_for_tests() {
@@ -145,6 +147,10 @@ start_app_for_tests() {
   APP_DATA=$(mktemp -d /tmp/clinicmail-app.XXXXXX)
   rm -f "$ART/telemetry.jsonl"
   APP_URL="http://127.0.0.1:$port"
+  export CLINICMAIL_MAIL_INBOX="$APP_DATA/mail-inbox" CLINICMAIL_MAIL_PICKUP="$APP_DATA/mail-pickup"
+  export CLINICMAIL_INCOMING_MAILBOX=clinique@cliniquedemo.med CLINICMAIL_CLINIC_PHONE="514 555-0100"
+  IncomingMail__DropFolder="$CLINICMAIL_MAIL_INBOX" IncomingMail__Mailboxes__0__Address="$CLINICMAIL_INCOMING_MAILBOX" \
+  IncomingMail__Mailboxes__0__ResponseDelayBusinessDays=2 IncomingMail__ClinicPhone="$CLINICMAIL_CLINIC_PHONE" \
   ClinicMail__Mode=Development Identity__Mode=Development ClinicMail__DataDirectory="$APP_DATA" \
   ClinicMail__PublicBaseUrl="$APP_URL" ClinicMail__InternalDomains__0=cliniquedemo.med \
   ClinicMail__AddinDirectory="$ROOT/addin/dist" ASPNETCORE_URLS="$APP_URL" \
@@ -163,7 +169,7 @@ start_app_for_tests() {
 stop_app_for_tests() {
   [ -n "${APP_PID:-}" ] && kill "$APP_PID" 2>/dev/null && wait "$APP_PID" 2>/dev/null
   [ -n "${APP_DATA:-}" ] && rm -rf "$APP_DATA"
-  unset APP_PID APP_DATA
+  unset APP_PID APP_DATA CLINICMAIL_MAIL_INBOX CLINICMAIL_MAIL_PICKUP CLINICMAIL_INCOMING_MAILBOX CLINICMAIL_CLINIC_PHONE
 }
 
 # The add-in's suites: unit + manifest (Vitest), lint and types, then the browser suites against a live app.
@@ -180,7 +186,7 @@ run_addin_suites() {
   count_vitest "$ART/addin-unit.json" "add-in unit"
   echo "== browser tests (Chromium via playwright-core) against the running app"
   if start_app_for_tests; then
-    (cd addin && CLINICMAIL_BASE_URL="$APP_URL" CLINICMAIL_MAIL_PICKUP="$APP_DATA/mail-pickup" CLINICMAIL_ARTIFACTS="$ART" \
+    (cd addin && CLINICMAIL_BASE_URL="$APP_URL" CLINICMAIL_ARTIFACTS="$ART" \
       npx vitest run --config vitest.browser.config.ts --reporter=default --reporter=json --outputFile="$ART/browser.json") >"$ART/browser.log" 2>&1
     count_vitest "$ART/browser.json" "browser"
     # Before the app stops (its mail pickup holds the link tokens the suite created): none of what the

@@ -1,3 +1,4 @@
+using ClinicMail.Application.Background;
 using ClinicMail.Core.Filing;
 using Microsoft.Extensions.Options;
 
@@ -93,27 +94,12 @@ public sealed class MailSentFolderWatcher(ExchangeFilingService filing, string f
         return handled;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         Directory.CreateDirectory(Folder);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await ScanAsync(stoppingToken).ConfigureAwait(false);
-                await Task.Delay(options.Value.PollInterval, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // A bad file or a database hiccup is logged and retried; the watcher must not die.
-            catch (Exception exception)
-#pragma warning restore CA1031
-            {
-                logger.LogError("Sent-mail folder round failed: {ExceptionType}", exception.GetType().Name);
-                await Task.Delay(options.Value.PollInterval, stoppingToken).ConfigureAwait(false);
-            }
-        }
+        // A scan per poll interval; a failing round (the database down) backs off up to a minute.
+        var work = new PeriodicWork("mail-sent-folder", options.Value.PollInterval,
+            new RetryBackoff(options.Value.PollInterval, TimeSpan.FromMinutes(1)), TimeProvider.System, logger);
+        return work.RunAsync(async ct => await ScanAsync(ct).ConfigureAwait(false), stoppingToken);
     }
 }

@@ -1,3 +1,4 @@
+using ClinicMail.Application.Background;
 using ClinicMail.Core.Filing;
 using ClinicMail.Core.Incoming;
 using ClinicMail.Infrastructure.Filing;
@@ -135,26 +136,11 @@ public sealed record SentItemsMailboxes(IReadOnlyList<string> Addresses);
 /// the Functions worker runs <see cref="SentItemsSweep"/> from a timer instead.</summary>
 public sealed class SentItemsSweepBackgroundService(SentItemsSweep sweep, IOptions<RecordFilingOptions> options, TimeProvider time, ILogger<SentItemsSweepBackgroundService> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.Graph.SweepInterval, time);
-        do
-        {
-            try
-            {
-                await sweep.SweepAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // A failed round is logged and retried at the next tick; the service must not die.
-            catch (Exception exception)
-#pragma warning restore CA1031
-            {
-                logger.LogError("Sent Items sweep failed: {ExceptionType}", exception.GetType().Name);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
-    }
+    /// <summary>A sweep per interval; one that fails as a whole (the cursor store down) is retried from
+    /// 5 s, backing off up to the interval itself.</summary>
+    private readonly PeriodicWork _work = new("sent-items-sweep", options.Value.Graph.SweepInterval,
+        new RetryBackoff(TimeSpan.FromSeconds(5), options.Value.Graph.SweepInterval), time, logger);
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        _work.RunAsync(async ct => await sweep.SweepAsync(ct).ConfigureAwait(false), stoppingToken);
 }

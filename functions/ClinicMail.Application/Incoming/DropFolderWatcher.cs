@@ -1,3 +1,4 @@
+using ClinicMail.Application.Background;
 using ClinicMail.Infrastructure.Mail.Incoming;
 
 namespace ClinicMail.Application.Incoming;
@@ -9,9 +10,11 @@ public sealed class DropFolderWatcher(
     DropFolderTransport transport,
     DatabaseIncomingQueue queue,
     DatabaseQueueWorker worker,
+    TimeProvider time,
     ILogger<DropFolderWatcher> logger) : BackgroundService
 {
-    private readonly SemaphoreSlim _signal = new(0);
+    /// <summary>A scan a second (the watcher wakes it sooner); a failing scan (disk, database) backs off up to 30 s.</summary>
+    private readonly PeriodicWork _work = new("drop-folder", TimeSpan.FromSeconds(1), new RetryBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30)), time, logger);
 
     /// <summary>Takes every .eml now in the folder; how many were enqueued.</summary>
     public async Task<int> ScanAsync(CancellationToken cancellationToken)
@@ -39,33 +42,8 @@ public sealed class DropFolderWatcher(
     {
         Directory.CreateDirectory(transport.DropFolder);
         using var watcher = new FileSystemWatcher(transport.DropFolder, "*.eml") { EnableRaisingEvents = true };
-        watcher.Created += (_, _) => _signal.Release();
-        watcher.Renamed += (_, _) => _signal.Release();
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await ScanAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogWarning("Drop folder scan failed ({Error})", ex.GetType().Name);
-            }
-
-            try
-            {
-                await _signal.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-
-    public override void Dispose()
-    {
-        _signal.Dispose();
-        base.Dispose();
+        watcher.Created += (_, _) => _work.Wake();
+        watcher.Renamed += (_, _) => _work.Wake();
+        await _work.RunAsync(async ct => await ScanAsync(ct).ConfigureAwait(false), stoppingToken).ConfigureAwait(false);
     }
 }

@@ -1,3 +1,4 @@
+using ClinicMail.Application.Background;
 using ClinicMail.Core.Incoming;
 
 namespace ClinicMail.Application.Incoming;
@@ -21,10 +22,14 @@ public sealed class DatabaseQueueWorker(
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
 
-    /// <summary>Set when something was enqueued, so the worker does not wait for its next poll.</summary>
-    private readonly SemaphoreSlim _signal = new(0);
+    /// <summary>An item's retries: 2 s, 4 s, 8 s… (jittered), at most 5 minutes apart.</summary>
+    internal static readonly RetryBackoff ItemRetry = new(TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(5));
 
-    public void Wake() => _signal.Release();
+    /// <summary>A poll a second, sooner when woken; a failing poll (database down) backs off up to 30 s.</summary>
+    private readonly PeriodicWork _work = new("incoming-queue", TimeSpan.FromSeconds(1), new RetryBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30)), time, logger);
+
+    /// <summary>Something was enqueued: the worker does not wait for its next poll.</summary>
+    public void Wake() => _work.Wake();
 
     /// <summary>Processes every visible item once; the number processed (tests and the service loop).</summary>
     public async Task<int> DrainAsync(CancellationToken cancellationToken)
@@ -47,7 +52,7 @@ public sealed class DatabaseQueueWorker(
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 var poison = item is null || queued.Attempts >= mailbook.Options.MaxAttempts;
-                var retryAt = time.GetUtcNow().AddSeconds(Math.Pow(2, queued.Attempts));
+                var retryAt = time.GetUtcNow() + ItemRetry.Delay(Math.Max(queued.Attempts, 1), RetryBackoff.Draw());
                 await queue.FailAsync(queued.Id, retryAt, poison, cancellationToken).ConfigureAwait(false);
                 logger.LogWarning("Incoming queue item {QueueId} failed on attempt {Attempt} ({Error}){Poison}", queued.Id, queued.Attempts, ex.GetType().Name, poison ? ": poisoned" : "");
             }
@@ -56,33 +61,6 @@ public sealed class DatabaseQueueWorker(
         return count;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await DrainAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogWarning("Incoming queue poll failed ({Error})", ex.GetType().Name);
-            }
-
-            try
-            {
-                await _signal.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-
-    public override void Dispose()
-    {
-        _signal.Dispose();
-        base.Dispose();
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        _work.RunAsync(async ct => await DrainAsync(ct).ConfigureAwait(false), stoppingToken);
 }

@@ -1,3 +1,4 @@
+using ClinicMail.Application.Background;
 using ClinicMail.Core.Incoming;
 
 namespace ClinicMail.Application.Incoming;
@@ -7,30 +8,13 @@ namespace ClinicMail.Application.Incoming;
 /// pass from a timer (<c>MailSubscriptionRenewal</c>) instead.</summary>
 public sealed class MailSubscriptionRenewalService(MailSubscriptionKeeper keeper, IncomingMailbook mailbook, TimeProvider time, ILogger<MailSubscriptionRenewalService> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await keeper.MaintainAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // The store unreachable, say: the next pass retries, well before any subscription expires.
-                logger.LogWarning("Graph subscription upkeep failed ({Error})", ex.GetType().Name);
-            }
+    /// <summary>A pass per <c>RenewEvery</c>; a failed one (the store unreachable, say) is retried from 30 s,
+    /// backing off up to an hour — well before any subscription expires.</summary>
+    private readonly PeriodicWork _work = new("graph-subscription-upkeep", mailbook.Options.Graph.RenewEvery,
+        new RetryBackoff(TimeSpan.FromSeconds(30), TimeSpan.FromHours(1)), time, logger);
 
-            try
-            {
-                await Task.Delay(mailbook.Options.Graph.RenewEvery, time, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        _work.RunAsync(async ct => await keeper.MaintainAsync(ct).ConfigureAwait(false), stoppingToken);
 }
 
 /// <summary>The subscription service when Graph mode is off (<c>IncomingMail:Graph:NotificationUrl</c> not

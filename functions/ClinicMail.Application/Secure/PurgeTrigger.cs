@@ -1,3 +1,4 @@
+using ClinicMail.Application.Background;
 using ClinicMail.Infrastructure.Secure;
 
 namespace ClinicMail.Application.Secure;
@@ -7,33 +8,21 @@ namespace ClinicMail.Application.Secure;
 /// the filing outbox's retention after it.</summary>
 public sealed class PurgeBackgroundService(SecureMessagePurger purger, ClinicMail.Application.Filing.FilingRetention filingRetention, Microsoft.Extensions.Options.IOptions<SecureOptions> options, TimeProvider time, ILogger<PurgeBackgroundService> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.PurgeInterval, time);
-        do
-        {
-            try
-            {
-                var purged = await purger.PurgeExpiredAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
-                if (purged > 0)
-                {
-                    logger.LogInformation("Secure purge: {Purged} messages shredded", purged);
-                }
+    /// <summary>A purge per interval; a failed one is retried from 5 s, backing off up to the interval.</summary>
+    private readonly PeriodicWork _work = new("secure-purge", options.Value.PurgeInterval,
+        new RetryBackoff(TimeSpan.FromSeconds(5), options.Value.PurgeInterval), time, logger);
 
-                // The filing outbox keeps sealed copies no longer than the messages themselves live.
-                await filingRetention.RunAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // A failed round is logged and retried at the next tick; the service must not die.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                logger.LogError("Secure purge failed: {ExceptionType}", ex.GetType().Name);
-            }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => _work.RunAsync(PurgeAsync, stoppingToken);
+
+    private async Task PurgeAsync(CancellationToken cancellationToken)
+    {
+        var purged = await purger.PurgeExpiredAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (purged > 0)
+        {
+            logger.LogInformation("Secure purge: {Purged} messages shredded", purged);
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+
+        // The filing outbox keeps sealed copies no longer than the messages themselves live.
+        await filingRetention.RunAsync(cancellationToken).ConfigureAwait(false);
     }
 }

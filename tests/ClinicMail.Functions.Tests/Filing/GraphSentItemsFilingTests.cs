@@ -1,18 +1,13 @@
 using System.Text.Json;
 using ClinicMail.Application.Filing;
 using ClinicMail.Core.Filing;
+using ClinicMail.Functions.Tests.Graph;
 using ClinicMail.Infrastructure.Filing;
 using ClinicMail.Infrastructure.Mail;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MimeKit;
-using WireMock.ResponseBuilders;
-using WireMock.Server;
-using AccessToken = Azure.Core.AccessToken;
-using Request = WireMock.RequestBuilders.Request;
-using TokenCredential = Azure.Core.TokenCredential;
-using TokenRequestContext = Azure.Core.TokenRequestContext;
 
 namespace ClinicMail.Functions.Tests.Filing;
 
@@ -27,52 +22,33 @@ public sealed class GraphSentItemsFilingTests
     private const string Token = "graph-token-filing";
     private const string Box = "dre.gagnon@clinique.med";
     private const string Patient = "marie.tremblay@videotron.ca";
-    private WireMockServer _graph = null!;
+    private GraphServer _graph = null!;
     private ClinicMailFactory _factory = null!;
 
     [SetUp]
     public void SetUp()
     {
-        _graph = WireMockServer.Start();
-        var baseUrl = _graph.Url!.Replace("127.0.0.1", "localhost", StringComparison.Ordinal);
-        // The SDK calls the function form, delta().
-        var delta = $"/v1.0/users/{Box}/mailFolders/sentitems/messages/delta()";
-        // Page 1 (first sweep: filtered by time, ids only), with a next link.
-        _graph.Given(Request.Create().WithPath(delta).UsingGet().WithHeader("Authorization", "Bearer " + Token)).AtPriority(10)
-            .RespondWith(Json(new Dictionary<string, object>
+        _graph = new GraphServer(Token)
+            // First sweep: page 1 (filtered by time, ids only; one removed item) with a next link, page 2 (the
+            // stranger's mail) with the delta link; the next sweep resumes from it and finds nothing new.
+            .MapDelta(Box, "sentitems", token => token switch
             {
-                ["value"] = new object[] { new { id = "AAMk-patient" }, new Dictionary<string, object> { ["id"] = "AAMk-deleted", ["@removed"] = new { reason = "deleted" } } },
-                ["@odata.nextLink"] = baseUrl + delta + "?$skiptoken=page2",
-            }));
-        // Page 2: the stranger's mail, and the delta link.
-        _graph.Given(Request.Create().WithPath(delta).WithParam("$skiptoken", "page2").UsingGet()).AtPriority(1)
-            .RespondWith(Json(new Dictionary<string, object>
-            {
-                ["value"] = new object[] { new { id = "AAMk-stranger" } },
-                ["@odata.deltaLink"] = baseUrl + delta + "?$deltatoken=round1",
-            }));
-        // The next sweep resumes from the delta link: nothing new.
-        _graph.Given(Request.Create().WithPath(delta).WithParam("$deltatoken", "round1").UsingGet()).AtPriority(1)
-            .RespondWith(Json(new Dictionary<string, object> { ["value"] = Array.Empty<object>(), ["@odata.deltaLink"] = baseUrl + delta + "?$deltatoken=round2" }));
-        _graph.Given(Request.Create().WithPath($"/v1.0/users/{Box}/messages/AAMk-patient/$value").UsingGet())
-            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "text/plain").WithBody(Mime(Patient, "sent-1@clinique.med")));
-        _graph.Given(Request.Create().WithPath($"/v1.0/users/{Box}/messages/AAMk-stranger/$value").UsingGet())
-            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "text/plain").WithBody(Mime("inconnu@example.org", "sent-2@clinique.med")));
-        _graph.Given(Request.Create().WithPath($"/v1.0/users/{Box}/outlook/masterCategories").UsingGet())
-            .RespondWith(Json(new Dictionary<string, object> { ["value"] = new object[] { new { id = "c1", displayName = "Personnel", color = "preset0" } } }));
-        _graph.Given(Request.Create().WithPath($"/v1.0/users/{Box}/outlook/masterCategories").UsingPost())
-            .RespondWith(Json(new { id = "c2", displayName = IMailboxCategorizer.Category, color = "preset4" }, 201));
-        _graph.Given(Request.Create().WithPath($"/v1.0/users/{Box}/messages/AAMk-patient").UsingGet())
-            .RespondWith(Json(new { id = "AAMk-patient", categories = new[] { "Suivi" } }));
-        _graph.Given(Request.Create().WithPath($"/v1.0/users/{Box}/messages/AAMk-patient").UsingPatch())
-            .RespondWith(Json(new { id = "AAMk-patient" }));
+                null => new DeltaPage(["AAMk-patient"], ["AAMk-deleted"], NextSkipToken: "page2"),
+                "page2" => DeltaPage.Last("round1", "AAMk-stranger"),
+                _ => DeltaPage.Last("round2"),
+            })
+            .MapMime("AAMk-patient", Mime(Patient, "sent-1@clinique.med"))
+            .MapMime("AAMk-stranger", Mime("inconnu@example.org", "sent-2@clinique.med"))
+            .MapMasterCategories(Box, "Personnel")
+            .MapMessage("AAMk-patient", new { id = "AAMk-patient", categories = new[] { "Suivi" } })
+            .MapReplyAndPatch();
 
         _factory = new ClinicMailFactory(new Dictionary<string, string?>
         {
             ["RecordFiling:BackgroundDelivery"] = "false",
             ["RecordFiling:WatchMailSent"] = "false",
             ["RecordFiling:Graph:Enabled"] = "true",
-            ["RecordFiling:Graph:BaseUri"] = baseUrl + "/",
+            ["RecordFiling:Graph:BaseUri"] = _graph.BaseUrl,
             ["RecordFiling:Graph:Mailboxes:0"] = Box,
         });
     }
@@ -81,11 +57,8 @@ public sealed class GraphSentItemsFilingTests
     public void TearDown()
     {
         _factory.Dispose();
-        _graph.Stop();
+        _graph.Dispose();
     }
-
-    private static IResponseBuilder Json(object body, int status = 200) =>
-        Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(JsonSerializer.Serialize(body));
 
     private static string Mime(string to, string messageId)
     {
@@ -103,8 +76,8 @@ public sealed class GraphSentItemsFilingTests
 
     /// <summary>The Graph seam: the real SDK client, its token from a static credential, sent to the local server.</summary>
     private IServiceProvider Host() => _factory.WithWebHostBuilder(b => b.ConfigureTestServices(services =>
-        services.Replace(ServiceDescriptor.Singleton(new FilingGraphClient(GraphClients.Create(new StaticCredential(Token),
-            new GraphMailSenderOptions { BaseUri = new Uri(_graph.Url!.Replace("127.0.0.1", "localhost", StringComparison.Ordinal) + "/") })))))).Services;
+        services.Replace(ServiceDescriptor.Singleton(new FilingGraphClient(GraphClients.Create(_graph.Credential,
+            new GraphMailSenderOptions { BaseUri = _graph.BaseUri })))))).Services;
 
     [Test]
     public async Task Sweep_ThenDelivery_FilesThePatientsMailAndMarksIt()
@@ -116,7 +89,7 @@ public sealed class GraphSentItemsFilingTests
         var delivered = await services.GetRequiredService<FilingDeliveryService>().DeliverDueAsync(CancellationToken.None);
         var again = await sweep.SweepAsync();
 
-        var requests = _graph.LogEntries.Select(e => e.RequestMessage).ToList();
+        var requests = _graph.Log.Select(e => e.RequestMessage).ToList();
         var first = requests.First(r => r.Path.EndsWith("/delta()", StringComparison.Ordinal));
         var firstUrl = Uri.UnescapeDataString(first.Url);
         var patch = requests.Single(r => r.Method == "PATCH");
@@ -139,7 +112,7 @@ public sealed class GraphSentItemsFilingTests
             Assert.That(patchBody.RootElement.GetProperty("categories").EnumerateArray().Select(c => c.GetString()), Is.EqualTo(new[] { "Suivi", IMailboxCategorizer.Category }));
             Assert.That(masterBody.RootElement.GetProperty("displayName").GetString(), Is.EqualTo(IMailboxCategorizer.Category));
             Assert.That(masterBody.RootElement.GetProperty("color").GetString(), Is.EqualTo("preset4"));
-            Assert.That(requests.All(r => r.Headers!["Authorization"].Single() == "Bearer " + Token), Is.True);
+            Assert.That(_graph.AllAuthorized(), Is.True);
             Assert.That(Directory.GetDirectories(Path.Combine(_factory.DataDirectory, "record-filing"), "fil-sent-mail-*", SearchOption.AllDirectories), Has.Length.EqualTo(1));
         });
     }
@@ -160,12 +133,5 @@ public sealed class GraphSentItemsFilingTests
             Assert.That(firstTime, Is.EqualTo(FilingRecordOutcome.Recorded));
             Assert.That(recorded, Is.Zero, "the sweep met the same Message-ID: no second row");
         });
-    }
-
-    private sealed class StaticCredential(string token) : TokenCredential
-    {
-        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) => new(token, DateTimeOffset.UtcNow.AddHours(1));
-
-        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) => ValueTask.FromResult(GetToken(requestContext, cancellationToken));
     }
 }

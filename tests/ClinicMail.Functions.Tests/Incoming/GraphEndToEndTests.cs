@@ -1,24 +1,14 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
 using ClinicMail.Application.Incoming;
 using ClinicMail.Core.Incoming;
+using ClinicMail.Functions.Tests.Graph;
 using ClinicMail.Infrastructure.Mail;
 using ClinicMail.Infrastructure.Mail.Incoming;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using WireMock;
-using WireMock.Matchers;
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
-using WireMock.Server;
-using WireMock.Types;
-using WireMock.Util;
-using AccessToken = Azure.Core.AccessToken;
-using TokenCredential = Azure.Core.TokenCredential;
-using TokenRequestContext = Azure.Core.TokenRequestContext;
 
 namespace ClinicMail.Functions.Tests.Incoming;
 
@@ -38,25 +28,29 @@ public sealed class GraphEndToEndTests
     private const string NotificationUrl = "https://clinicmail.example/api/v1/mail/notifications";
     private const string LifecycleUrl = "https://clinicmail.example/api/v1/mail/lifecycle";
 
-    private WireMockServer _graph = null!;
+    private GraphServer _graph = null!;
     private GraphFactory _factory = null!;
     private HttpClient _client = null!;
-    private string _base = null!;
-    private int _subscriptionCount;
-
-    /// <summary>Subscription ids Graph no longer has (renewal answers 404).</summary>
-    private readonly ConcurrentDictionary<string, bool> _gone = new(StringComparer.Ordinal);
-
-    /// <summary>The clientState Graph was given for each subscription id (what Graph echoes in notifications).</summary>
-    private readonly ConcurrentDictionary<string, string> _clientStates = new(StringComparer.Ordinal);
 
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        _graph = WireMockServer.Start();
-        // Kiota's token provider sends a token over http to localhost only.
-        _base = _graph.Url!.Replace("127.0.0.1", "localhost", StringComparison.Ordinal) + "/";
-        MapGraph();
+        _graph = new GraphServer(Token)
+            .MapUser(UserId, Box)
+            .MapMessage("AAMk1", GraphServer.Message("AAMk1", "conv-1", "marie.roy@example.com", "Bonjour, une question sur mon rendez-vous."), Mime("AAMk1"))
+            .MapMessage("AAMkLost", GraphServer.Message("AAMkLost", "conv-lost", "john.smith@example.com", "Hello, a question about my appointment."), Mime("AAMkLost"))
+            .MapMessage("AAMkAnswer", GraphServer.Message("AAMkAnswer", "conv-1", Box, "Voici la réponse."), Mime("AAMkAnswer"))
+            .MapMessageError("AAMkPoison", 500)
+            .MapReplyAndPatch()
+            .MapSubscriptions()
+            // The Inbox's delta: the first round (from the subscription's creation) finds the message whose
+            // notification was lost, the one already handled, and a removed one; later rounds follow the link.
+            .MapDelta(Box, "inbox", token => token switch
+            {
+                null => new DeltaPage(["AAMk1", "AAMkLost"], ["AAMkDeleted"], DeltaToken: "round2"),
+                "round2" => DeltaPage.Last("round3"),
+                _ => DeltaPage.Last("round4"),
+            });
         _factory = new GraphFactory(new Dictionary<string, string?>
         {
             ["ClinicMail:SeedDemoRegistry"] = "false",
@@ -67,8 +61,8 @@ public sealed class GraphEndToEndTests
             ["IncomingMail:Graph:NotificationUrl"] = NotificationUrl,
             ["IncomingMail:Graph:LifecycleNotificationUrl"] = LifecycleUrl,
             ["IncomingMail:Graph:ClientStateKey"] = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()),
-            ["IncomingMail:Graph:BaseUri"] = _base,
-        }, new Uri(_base), Box);
+            ["IncomingMail:Graph:BaseUri"] = _graph.BaseUrl,
+        }, _graph, Box);
         _client = _factory.CreateClient();
 
         // The first upkeep pass creates the Inbox and Sent Items subscriptions.
@@ -81,7 +75,7 @@ public sealed class GraphEndToEndTests
     {
         _client.Dispose();
         _factory.Dispose();
-        _graph.Stop();
+        _graph.Dispose();
     }
 
     private MailSubscriptionKeeper Keeper => _factory.Services.GetRequiredService<MailSubscriptionKeeper>();
@@ -91,10 +85,11 @@ public sealed class GraphEndToEndTests
     private async Task<MailSubscription> SubscriptionAsync(string folder) =>
         (await Store.ListAsync()).Single(s => s.Mailbox == Box && s.Folder == folder);
 
-    private IEnumerable<WireMock.Logging.ILogEntry> Requests(string method, string pathEnd) =>
-        _graph.LogEntries.Where(e => e.RequestMessage.Method == method && e.RequestMessage.Path.EndsWith(pathEnd, StringComparison.Ordinal));
+    private IEnumerable<WireMock.Logging.ILogEntry> Requests(string method, string pathEnd) => _graph.Requests(method, pathEnd);
 
-    private static JsonElement Body(WireMock.Logging.ILogEntry entry) => JsonDocument.Parse(entry.RequestMessage.Body!).RootElement;
+    private static JsonElement Body(WireMock.Logging.ILogEntry entry) => GraphServer.Body(entry);
+
+    private static string Mime(string id) => $"Message-ID: <{id}@example.com>\r\nSubject: Question\r\n\r\nBonjour.\r\n";
 
     private async Task DrainAsync() => await _factory.Services.GetRequiredService<DatabaseQueueWorker>().DrainAsync(CancellationToken.None);
 
@@ -106,7 +101,7 @@ public sealed class GraphEndToEndTests
                 new
                 {
                     subscriptionId = subscription.SubscriptionId,
-                    clientState = clientState ?? _clientStates[subscription.SubscriptionId],
+                    clientState = clientState ?? _graph.ClientStates[subscription.SubscriptionId],
                     changeType = "created",
                     resource = $"Users/{UserId}/Messages/{messageId}",
                     resourceData = new Dictionary<string, string> { ["@odata.type"] = "#Microsoft.Graph.Message", ["id"] = messageId },
@@ -125,7 +120,7 @@ public sealed class GraphEndToEndTests
                     subscriptionId = subscription.SubscriptionId,
                     subscriptionExpirationDateTime = subscription.ExpiresAt.ToString("o", CultureInfo.InvariantCulture),
                     tenantId = "00000000-0000-4000-8000-0000000000ff",
-                    clientState = clientState ?? _clientStates[subscription.SubscriptionId],
+                    clientState = clientState ?? _graph.ClientStates[subscription.SubscriptionId],
                     lifecycleEvent,
                 },
             },
@@ -156,9 +151,9 @@ public sealed class GraphEndToEndTests
         }
 
         Assert.That(creates.Select(c => c.GetProperty("clientState").GetString()).Distinct().Count(), Is.EqualTo(2), "one secret per subscription");
-        Assert.That(Requests("POST", "/v1.0/subscriptions").All(e => e.RequestMessage.Headers!["Authorization"].Single() == "Bearer " + Token), Is.True);
+        Assert.That(_graph.AllAuthorized(), Is.True);
         var inbox = await SubscriptionAsync(WatchedFolders.Inbox);
-        var secret = _clientStates[inbox.SubscriptionId];
+        var secret = _graph.ClientStates[inbox.SubscriptionId];
         Assert.That(inbox.ClientStateHash, Is.Not.EqualTo(Encoding.UTF8.GetBytes(secret)).And.Length.EqualTo(32));
         Assert.That(_factory.Logs.Any(l => l.Contains(secret, StringComparison.Ordinal)), Is.False, "the clientState is never logged");
     }
@@ -254,7 +249,7 @@ public sealed class GraphEndToEndTests
 
         // The next missed window starts from the stored link.
         await LifecycleAsync(inbox, "missed");
-        Assert.That(_graph.LogEntries.Count(e => e.RequestMessage.Query is { } q && q.TryGetValue("$deltatoken", out var t) && t.Single() == "round2"), Is.EqualTo(1));
+        Assert.That(_graph.Log.Count(e => e.RequestMessage.Query is { } q && q.TryGetValue("$deltatoken", out var t) && t.Single() == "round2"), Is.EqualTo(1));
         Assert.That(await Store.GetDeltaLinkAsync(Box, WatchedFolders.Inbox), Does.EndWith("$deltatoken=round3"));
     }
 
@@ -279,7 +274,7 @@ public sealed class GraphEndToEndTests
         var sent = await SubscriptionAsync(WatchedFolders.SentItems);
         await Store.SetExpiryAsync(inbox.SubscriptionId, DateTimeOffset.UtcNow.AddHours(2));
         await Store.SetExpiryAsync(sent.SubscriptionId, DateTimeOffset.UtcNow.AddHours(2));
-        _gone[sent.SubscriptionId] = true;
+        _graph.Gone[sent.SubscriptionId] = true;
         var patchesBefore = Requests("PATCH", $"/v1.0/subscriptions/{inbox.SubscriptionId}").Count();
 
         var pass = await Keeper.MaintainAsync(CancellationToken.None);
@@ -292,7 +287,7 @@ public sealed class GraphEndToEndTests
         Assert.That(Requests("DELETE", $"/v1.0/subscriptions/{sent.SubscriptionId}").Count(), Is.EqualTo(1), "the lost one is deleted, in case Graph still has it");
 
         // The lost subscription's secret no longer opens the webhook; the new one's does.
-        Assert.That((await NotifyAsync(sent, "AAMkOld", _clientStates[sent.SubscriptionId])).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That((await NotifyAsync(sent, "AAMkOld", _graph.ClientStates[sent.SubscriptionId])).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
     }
 
     [Test, Order(9)]
@@ -334,103 +329,14 @@ public sealed class GraphEndToEndTests
     private static JsonElement Property(JsonElement element, string name) =>
         element.EnumerateObject().Single(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)).Value;
 
-    private static object Message(string id, string conversation, string from, string body) => new
-    {
-        id,
-        conversationId = conversation,
-        internetMessageId = $"<{id}@example.com>",
-        subject = "Question",
-        receivedDateTime = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("o", CultureInfo.InvariantCulture),
-        sentDateTime = DateTimeOffset.UtcNow.ToString("o", CultureInfo.InvariantCulture),
-        from = new { emailAddress = new { address = from } },
-        body = new { contentType = "text", content = body },
-        internetMessageHeaders = Array.Empty<object>(),
-    };
-
-    private static IResponseBuilder JsonResponse(int status, object body) =>
-        Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBodyAsJson(body);
-
-    private void MapGraph()
-    {
-        _graph.Given(Request.Create().WithPath($"/v1.0/users/{UserId}").UsingGet()).RespondWith(JsonResponse(200, new { mail = Box, userPrincipalName = Box }));
-        var messages = new Dictionary<string, object>
-        {
-            ["AAMk1"] = Message("AAMk1", "conv-1", "marie.roy@example.com", "Bonjour, une question sur mon rendez-vous."),
-            ["AAMkLost"] = Message("AAMkLost", "conv-lost", "john.smith@example.com", "Hello, a question about my appointment."),
-            ["AAMkAnswer"] = Message("AAMkAnswer", "conv-1", Box, "Voici la réponse."),
-        };
-        foreach (var (id, message) in messages)
-        {
-            _graph.Given(Request.Create().WithPath(new WildcardMatcher($"/v1.0/users/*/messages/{id}")).UsingGet()).RespondWith(JsonResponse(200, message));
-            _graph.Given(Request.Create().WithPath(new WildcardMatcher($"/v1.0/users/*/messages/{id}/$value")).UsingGet())
-                .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "text/plain").WithBody($"Message-ID: <{id}@example.com>\r\nSubject: Question\r\n\r\nBonjour.\r\n"));
-        }
-
-        _graph.Given(Request.Create().WithPath(new WildcardMatcher("/v1.0/users/*/messages/AAMkPoison")).UsingGet())
-            .RespondWith(JsonResponse(500, new { error = new { code = "InternalServerError", message = "Poison." } }));
-        _graph.Given(Request.Create().WithPath(new WildcardMatcher("/v1.0/users/*/messages/*/reply")).UsingPost()).RespondWith(Response.Create().WithStatusCode(202));
-        _graph.Given(Request.Create().WithPath(new WildcardMatcher("/v1.0/users/*/messages/*")).UsingPatch()).RespondWith(JsonResponse(200, new { id = "patched" }));
-
-        _graph.Given(Request.Create().WithPath("/v1.0/subscriptions").UsingPost()).RespondWith(Response.Create().WithCallback(request =>
-        {
-            var body = JsonDocument.Parse(request.Body!).RootElement;
-            var id = "sub-" + Interlocked.Increment(ref _subscriptionCount).ToString(CultureInfo.InvariantCulture);
-            _clientStates[id] = body.GetProperty("clientState").GetString()!;
-            return JsonMessage(201, new
-            {
-                id,
-                resource = body.GetProperty("resource").GetString(),
-                changeType = "created",
-                expirationDateTime = body.GetProperty("expirationDateTime").GetString(),
-            });
-        }));
-        _graph.Given(Request.Create().WithPath(new WildcardMatcher("/v1.0/subscriptions/*/reauthorize")).UsingPost()).RespondWith(Response.Create().WithStatusCode(204));
-        _graph.Given(Request.Create().WithPath(new WildcardMatcher("/v1.0/subscriptions/*")).UsingPatch()).RespondWith(Response.Create().WithCallback(request =>
-        {
-            var id = request.Path.Split('/')[^1];
-            return _gone.ContainsKey(id)
-                ? JsonMessage(404, new { error = new { code = "ResourceNotFound", message = "The object was not found." } })
-                : JsonMessage(200, new { id, expirationDateTime = JsonDocument.Parse(request.Body!).RootElement.GetProperty("expirationDateTime").GetString() });
-        }));
-        _graph.Given(Request.Create().WithPath(new WildcardMatcher("/v1.0/subscriptions/*")).UsingDelete()).RespondWith(Response.Create().WithStatusCode(204));
-
-        // The Inbox's delta: the first round (from the subscription's creation) finds the message whose
-        // notification was lost, the one already handled, and a removed one; later rounds follow the link.
-        _graph.Given(Request.Create().WithPath(new WildcardMatcher("/v1.0/users/*/mailFolders/inbox/messages/delta*")).UsingGet()).RespondWith(Response.Create().WithCallback(request =>
-        {
-            var link = $"{_base}v1.0/users/{Box}/mailFolders/inbox/messages/delta()?$deltatoken=";
-            return request.Query is { } q && q.TryGetValue("$deltatoken", out var token)
-                ? JsonMessage(200, new Dictionary<string, object> { ["value"] = Array.Empty<object>(), ["@odata.deltaLink"] = link + (token.Single() == "round2" ? "round3" : "round4") })
-                : JsonMessage(200, new Dictionary<string, object>
-                {
-                    ["value"] = new object[] { new { id = "AAMk1" }, new { id = "AAMkLost" }, new Dictionary<string, object> { ["id"] = "AAMkDeleted", ["@removed"] = new { reason = "deleted" } } },
-                    ["@odata.deltaLink"] = link + "round2",
-                });
-        }));
-    }
-
-    private static ResponseMessage JsonMessage(int status, object body) => new()
-    {
-        StatusCode = status,
-        Headers = new Dictionary<string, WireMockList<string>> { ["Content-Type"] = new WireMockList<string>("application/json") },
-        BodyData = new BodyData { BodyAsString = JsonSerializer.Serialize(body), DetectedBodyType = BodyType.String, Encoding = Encoding.UTF8 },
-    };
-
     /// <summary>The real host with the Graph transport on the loopback server and a fixed token (the Entra seam).</summary>
-    private sealed class GraphFactory(IDictionary<string, string?> settings, Uri graphBase, string box) : ClinicMailFactory(settings)
+    private sealed class GraphFactory(IDictionary<string, string?> settings, GraphServer graph, string box) : ClinicMailFactory(settings)
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
             builder.ConfigureServices(services =>
-                services.AddSingleton(new GraphMailboxTransport(new FixedTokenCredential(), [box], new GraphMailSenderOptions { BaseUri = graphBase })));
+                services.AddSingleton(new GraphMailboxTransport(graph.Credential, [box], new GraphMailSenderOptions { BaseUri = graph.BaseUri })));
         }
-    }
-
-    private sealed class FixedTokenCredential : TokenCredential
-    {
-        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) => new(Token, DateTimeOffset.UtcNow.AddHours(1));
-
-        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) => new(GetToken(requestContext, cancellationToken));
     }
 }
