@@ -298,6 +298,7 @@ describe.skipIf(skip)("incoming patient mail through the drop folder", () => {
     expect(ack.headers["from"]).toContain(mailbox);
     expect(ack.headers["auto-submitted"]).toBe("auto-replied");
     expect(ack.headers["x-clinicmail-acknowledgement"]).toBe("1");
+    expect(ack.headers["content-language"]).toBe("fr");
     expect(ack.text).toContain(`Notre délai de réponse est de ${delayDays} jour(s) ouvrable(s)`);
     expect(ack.text).toContain(`au plus tard le ${due}`);
     expect(ack.text).toContain(
@@ -312,6 +313,7 @@ describe.skipIf(skip)("incoming patient mail through the drop folder", () => {
   it("acknowledges the English patient with chest pain in English, the urgent guidance first", async () => {
     const ack = await waitForAck("en");
     const due = longDate(expectedDue(received, delayDays), "en");
+    expect(ack.headers["content-language"]).toBe("en");
     expect(ack.text).toContain("IF YOUR SITUATION IS URGENT");
     expect(ack.text.indexOf("IF YOUR SITUATION IS URGENT")).toBeLessThan(
       ack.text.indexOf("We answer within"),
@@ -385,7 +387,10 @@ describe.skipIf(skip)("incoming patient mail through the drop folder", () => {
     await expect
       .poll(() => page.locator("#incoming-awaiting [role=status]").innerText(), { timeout: 20000 })
       .toBe("Aucun courriel n'attend de réponse.");
-    expect(await page.locator("#incoming-awaiting tbody tr").count()).toBe(0);
+    // Only the weekly-share table: no list of messages.
+    expect(await page.locator("#incoming-awaiting caption").allInnerTexts()).toEqual([
+      "Part des réponses dans le délai, par semaine",
+    ]);
     expect(await audit(page, "clinic-incoming", "empty (physician, fr)"), "empty (physician, fr)").toEqual(
       [],
     );

@@ -16,6 +16,9 @@ public sealed class PeriodicWorkTests
 
     private readonly ConcurrentQueue<string> _logs = new();
 
+    [SetUp]
+    public void ClearLogs() => _logs.Clear();
+
     private ILogger Logger() => new CapturingLoggerProvider(_logs).CreateLogger("PeriodicWorkTests");
 
     [Test]
