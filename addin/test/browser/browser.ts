@@ -128,6 +128,22 @@ export async function devToken(role: string, base: string = appBase): Promise<st
   return ((await r.json()) as { accessToken: string }).accessToken;
 }
 
+/** Opens the clinic page (/clinic/) in this language and signs in, keyboard only, with a development token of this role. */
+export async function openClinicAs(
+  context: BrowserContext,
+  lang: "fr" | "en",
+  role: string,
+  base: string = appBase,
+): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${base}/clinic/?lang=${lang}`);
+  await page.waitForSelector("body[data-ready=true]");
+  await page.selectOption("#dev-role", role);
+  await page.focus("#dev-token");
+  await page.keyboard.press("Enter");
+  return page;
+}
+
 /** A full-page screenshot into this folder. */
 export async function screenshotInto(folder: string, page: Page, name: string): Promise<void> {
   mkdirSync(folder, { recursive: true });

@@ -10,7 +10,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import { audit, contrastOf, focusIsVisible, reflowProblems, writeAuditReport } from "./a11y";
-import { addinDir, appAnswers, appBase, devToken, launch, screenshotInto } from "./browser";
+import { addinDir, appAnswers, appBase, devToken, launch, openClinicAs, screenshotInto } from "./browser";
 
 const explicitBase = process.env.CLINICMAIL_BASE_URL;
 const base = appBase;
@@ -86,12 +86,7 @@ async function watchLive(page: Page, id: string): Promise<() => Promise<string[]
 const activeId = (page: Page): Promise<string | undefined> => page.evaluate(() => document.activeElement?.id);
 
 async function openSignedIn(lang: "fr" | "en", role = "ClinicAdmin"): Promise<Page> {
-  const page = await browser.context.newPage();
-  await page.goto(`${base}/clinic/?lang=${lang}`);
-  await page.waitForSelector("body[data-ready=true]");
-  await page.selectOption("#dev-role", role);
-  await page.focus("#dev-token");
-  await page.keyboard.press("Enter");
+  const page = await openClinicAs(browser.context, lang, role, base);
   await expect.poll(() => page.locator("#access-status").innerText(), { timeout: 15000 }).not.toBe("");
   return page;
 }

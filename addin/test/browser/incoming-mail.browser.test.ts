@@ -11,7 +11,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import { audit, writeAuditReport } from "./a11y";
-import { appAnswers, appBase as base, devToken, launch } from "./browser";
+import { appAnswers, appBase as base, devToken, launch, openClinicAs } from "./browser";
 
 const explicitBase = process.env.CLINICMAIL_BASE_URL;
 const pickup = process.env.CLINICMAIL_MAIL_PICKUP;
@@ -212,12 +212,7 @@ const longDate = (date: Date, lang: "fr" | "en"): string =>
       }).format(date);
 
 async function openClinic(lang: "fr" | "en", role = "ClinicAdmin"): Promise<Page> {
-  const page = await browser.context.newPage();
-  await page.goto(`${base}/clinic/?lang=${lang}`);
-  await page.waitForSelector("body[data-ready=true]");
-  await page.selectOption("#dev-role", role);
-  await page.focus("#dev-token");
-  await page.keyboard.press("Enter");
+  const page = await openClinicAs(browser.context, lang, role);
   await expect
     .poll(() => page.locator("#incoming-awaiting [role=status]").innerText(), { timeout: 20000 })
     .not.toBe("");
