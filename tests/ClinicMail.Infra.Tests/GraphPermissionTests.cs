@@ -15,6 +15,8 @@ public sealed partial class GraphPermissionTests
     [
         (new Regex(@"/sendMail\b|\.SendMail\.", RegexOptions.IgnoreCase), "Mail.Send"),
         (new Regex(@"/(messages|mailFolders)\b|\.(Messages|MailFolders)\[", RegexOptions.None), "Mail.ReadWrite"),
+        // The master category list (the colour of "ClinicMail : urgent" and the other ClinicMail categories).
+        (new Regex(@"/outlook/masterCategories\b|\.Outlook\.MasterCategories\b", RegexOptions.None), "MailboxSettings.ReadWrite"),
         (new Regex(@"/domains\b|\.Domains\.", RegexOptions.None), "Domain.Read.All"),
         (new Regex(@"/(users|groups)\?|\.Users\.GetAsync|\.Groups\.GetAsync", RegexOptions.None), "User.Read.All"),
     ];
