@@ -80,6 +80,20 @@ public sealed partial class GraphPermissionTests
         });
     }
 
+    // The watched mailboxes' roles (read and mark mail; the categories' colours in the master list) reach the
+    // watched scope only; the sender's scope holds Mail.Send alone.
+    [TestCase("Mail.Send", "$ScopeName")]
+    [TestCase("Mail.ReadWrite", "$WatchedScopeName")]
+    [TestCase("MailboxSettings.ReadWrite", "$WatchedScopeName")]
+    public void Grants_EachExchangeRole_IsOnItsOwnScope(string role, string scope)
+    {
+        var grants = ExchangeRole().Matches(InfraTemplates.ReadText("infra", "exchange", "grant-mail-send.ps1"))
+            .Where(m => m.Groups[1].Value == role).Select(m => m.Value).ToList();
+
+        Assert.That(grants, Has.Count.EqualTo(1));
+        Assert.That(grants[0], Does.EndWith($"-CustomResourceScope {scope}"));
+    }
+
     [Test]
     public void Templates_AndScripts_NeverMentionDomainReadAll()
     {
