@@ -6,8 +6,12 @@
 #   infra/deploy.sh --resource-group <rg> --base-name <name> --host <custom domain> \
 #       --sender <mailbox> --internal-domain <domain> [--internal-domain <domain>]... \
 #       --postgres-admin-group-id <object id> --postgres-admin-group-name <display name> \
-#       [--location canadacentral] [--always-ready 1] [--client-id <id>] [--tenant-id <id>] [--what-if]
+#       [--watched-mailbox <address>]... [--not-for-patients-mailbox <address>]... [--clinic-phone <number>] \
+#       [--clinic-name <name>] [--location canadacentral] [--always-ready 1] [--client-id <id>] [--tenant-id <id>] [--what-if]
 #
+# --watched-mailbox: a box whose patients get the acknowledgement with the response delay and triage
+# (mode correspondence); --not-for-patients-mailbox: a box that answers once per sender that it is not read
+# for patients (docs/incoming-mail.md). With either, --clinic-phone is required.
 # --what-if prints every command and every derived value and calls nothing (no Azure, no build);
 # values only Azure knows (deployment outputs) appear as <placeholders>. --client-id/--tenant-id are
 # looked up (register-app.sh, az account show) when absent.
@@ -23,6 +27,7 @@ source "$root/infra/identity.sh"
 
 rg=""; location="canadacentral"; base=""; host=""; sender=""; domains=(); pg_admin_id=""; pg_admin_name=""
 client_id=""; tenant_id=""; what_if=false; always_ready=1; out="$root/out"
+watched=(); watched_modes=(); clinic_phone=""; clinic_name=""
 
 die() { echo "deploy: $*" >&2; exit 1; }
 while [[ $# -gt 0 ]]; do
@@ -36,11 +41,15 @@ while [[ $# -gt 0 ]]; do
     --postgres-admin-group-id) pg_admin_id="${2:-}"; shift 2 ;;
     --postgres-admin-group-name) pg_admin_name="${2:-}"; shift 2 ;;
     --always-ready) always_ready="${2:-}"; shift 2 ;;
+    --watched-mailbox) watched+=("${2:-}"); watched_modes+=(correspondence); shift 2 ;;
+    --not-for-patients-mailbox) watched+=("${2:-}"); watched_modes+=(not_for_patients); shift 2 ;;
+    --clinic-phone) clinic_phone="${2:-}"; shift 2 ;;
+    --clinic-name) clinic_name="${2:-}"; shift 2 ;;
     --client-id) client_id="${2:-}"; shift 2 ;;
     --tenant-id) tenant_id="${2:-}"; shift 2 ;;
     --out) out="${2:-}"; shift 2 ;;
     --what-if) what_if=true; shift ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) die "unknown argument: $1" ;;
   esac
 done
@@ -57,6 +66,10 @@ guid_re='^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F
 [[ "$always_ready" =~ ^([0-9]|10)$ ]] || die "--always-ready must be 0-10"
 [[ -z "$client_id" || "$client_id" =~ $guid_re ]] || die "--client-id must be a GUID"
 [[ -z "$tenant_id" || "$tenant_id" =~ $guid_re ]] || die "--tenant-id must be a GUID"
+for box in "${watched[@]}"; do
+  [[ "$box" =~ ^[^@[:space:],]+@[^@[:space:],]+$ ]] || die "--watched-mailbox / --not-for-patients-mailbox must be a mailbox address"
+done
+[[ ${#watched[@]} -eq 0 || -n "$clinic_phone" ]] || die "--clinic-phone is required with watched mailboxes: the acknowledgement gives the number patients call when the delay passes"
 
 # Prints a command, then runs it (not with --what-if). The text printed is the command itself.
 step_no=0
@@ -108,23 +121,53 @@ echo
 echo "Derived identity values (one source: --host, the client id, the tenant):"
 clinicmail_print_identity
 
+step "The app's HMAC keys in Key Vault (infra/app-secrets.sh: created once when absent, never shown)"
+# An existing vault (a re-run): make sure both secrets exist before the deployment grants reading them.
+# None yet (first run): the deployment creates the vault without the grants, then the secrets are made
+# and the deployment runs again with them.
+capture vault "" az keyvault list --resource-group "$rg" --query "[?starts_with(name, 'kv-$base-')].name | [0]" --output tsv
+if [[ -n "$vault" ]]; then
+  run "$root/infra/app-secrets.sh" --resource-group "$rg" --vault "$vault"
+  vault_keys_ready=true
+else
+  echo "  no ClinicMail vault in $rg yet: the secrets follow the first deployment"
+  vault_keys_ready=false
+fi
+
 step "Infrastructure (infra/main.bicep)"
 mkdir -p "$out"
 params="$out/main.parameters.json"
 domains_json="$(printf '%s\n' "${domains[@]}" | jq -R . | jq -sc .)"
+mailboxes_json="[]"
+if [[ ${#watched[@]} -gt 0 ]]; then
+  mailboxes_json="$(paste -d '\t' <(printf '%s\n' "${watched[@]}") <(printf '%s\n' "${watched_modes[@]}") |
+    jq -R 'split("\t") | {address: .[0], mode: .[1]}' | jq -sc .)"
+fi
 jq -n --arg base "$base" --arg location "$location" --arg cid "$client_id" --argjson domains "$domains_json" \
   --arg sender "$sender" --arg host "$host" --arg pgid "$pg_admin_id" --arg pgname "$pg_admin_name" --argjson ready "$always_ready" \
+  --argjson boxes "$mailboxes_json" --arg phone "$clinic_phone" --arg clinic "$clinic_name" --argjson readers "$vault_keys_ready" \
   '{ "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", contentVersion: "1.0.0.0",
      parameters: { baseName: {value: $base}, location: {value: $location}, entraClientId: {value: $cid},
        internalDomains: {value: $domains}, senderAddress: {value: $sender}, publicHostName: {value: $host},
        postgresEntraAdminObjectId: {value: $pgid}, postgresEntraAdminName: {value: $pgname},
-       alwaysReadyHttpInstances: {value: $ready} } }' >"$params"
+       alwaysReadyHttpInstances: {value: $ready}, watchedMailboxes: {value: $boxes},
+       clinicPhone: {value: $phone}, clinicName: {value: $clinic}, grantVaultKeyReaders: {value: $readers} } }' >"$params"
 echo "parameters: $params"
 sed 's/^/  /' "$params"
-capture outputs '{"functionAppName":{"value":"<functionAppName>"},"functionAppHostName":{"value":"<functionAppHostName>"},"identityPrincipalId":{"value":"<identityPrincipalId>"},"identityClientId":{"value":"<identityClientId>"},"postgresServerFqdn":{"value":"<postgresServerFqdn>"},"postgresDatabase":{"value":"clinicmail"},"postgresAppRoleName":{"value":"<postgresAppRoleName>"}}' \
-  az deployment group create --resource-group "$rg" --name clinicmail --template-file "$root/infra/main.bicep" \
-  --parameters "@$params" --query properties.outputs --output json
+deploy_main() { # <outputs variable>
+  capture "$1" '{"functionAppName":{"value":"<functionAppName>"},"functionAppHostName":{"value":"<functionAppHostName>"},"identityPrincipalId":{"value":"<identityPrincipalId>"},"identityClientId":{"value":"<identityClientId>"},"keyVaultName":{"value":"<keyVaultName>"},"postgresServerFqdn":{"value":"<postgresServerFqdn>"},"postgresDatabase":{"value":"clinicmail"},"postgresAppRoleName":{"value":"<postgresAppRoleName>"}}' \
+    az deployment group create --resource-group "$rg" --name clinicmail --template-file "$root/infra/main.bicep" \
+    --parameters "@$params" --query properties.outputs --output json
+}
+deploy_main outputs
 output() { jq -r --arg k "$1" '.[$k].value' <<<"$outputs"; }
+
+if [[ "$vault_keys_ready" != true ]]; then
+  step "The app's HMAC keys in the new Key Vault, then the deployment again to grant reading them"
+  run "$root/infra/app-secrets.sh" --resource-group "$rg" --vault "$(output keyVaultName)"
+  jq '.parameters.grantVaultKeyReaders.value = true' "$params" >"$params.next" && mv "$params.next" "$params"
+  deploy_main outputs
+fi
 app="$(output functionAppName)"; default_host="$(output functionAppHostName)"
 identity_principal="$(output identityPrincipalId)"; identity_client="$(output identityClientId)"
 pg_fqdn="$(output postgresServerFqdn)"; pg_db="$(output postgresDatabase)"; pg_role="$(output postgresAppRoleName)"
@@ -153,9 +196,11 @@ run cp "$root/addin/dist/manifest.xml" "$out/manifest.xml"
 step "Publish the function package"
 run az functionapp deploy --resource-group "$rg" --name "$app" --src-path "$out/clinicmail-functions.zip" --type zip
 
-step "Exchange Online: Mail.Send for $sender only (RBAC for Applications)"
+step "Exchange Online: Mail.Send for $sender only; Mail.ReadWrite and MailboxSettings.ReadWrite for the watched mailboxes only (RBAC for Applications)"
 exchange=(pwsh -NoProfile -File "$root/infra/exchange/grant-mail-send.ps1" -AppId "$identity_client" \
   -ServicePrincipalObjectId "$identity_principal" -SenderAddress "$sender")
+# pwsh -File passes one string: the script splits it on commas.
+if [[ ${#watched[@]} -gt 0 ]]; then exchange+=(-WatchedMailboxes "$(IFS=,; echo "${watched[*]}")"); fi
 if [[ "$what_if" == true ]] || command -v pwsh >/dev/null; then
   run "${exchange[@]}"
 else

@@ -1,7 +1,9 @@
 // ClinicMail production infrastructure (resource-group scope).
 //   az deployment group create -g <rg> -f infra/main.bicep -p @infra/main.parameters.json
 // See docs/deploy.md for the full procedure. Nothing here takes or returns a secret: every service
-// is reached with the Function App's managed identity and Entra tokens.
+// is reached with the Function App's managed identity and Entra tokens, and the app's two HMAC keys are
+// Key Vault secrets that infra/app-secrets.sh creates (random, outside any deployment) and the app
+// settings only reference.
 targetScope = 'resourceGroup'
 
 @description('Short lowercase name used to derive resource names (letters and digits only).')
@@ -76,6 +78,18 @@ param keyRotationDays int = 365
 @description('Mailboxes whose Sent Items are filed in the patients\' records (Graph; Mail.ReadWrite scoped to them, docs/deploy.md). Empty: sent mail is not filed from Sent Items.')
 param sentItemsMailboxes array = []
 
+@description('Mailboxes the incoming-mail watcher follows with Graph change notifications (docs/incoming-mail.md), e.g. [ { "address": "dre.tremblay@clinique-exemple.med", "mode": "correspondence" }, { "address": "clinique@clinique-exemple.med", "mode": "not_for_patients" } ]; optional per box: responseDelayBusinessDays (0-30, default 2), ownerObjectId (the physician\'s Entra object id). Exchange grants on them: infra/exchange/grant-mail-send.ps1 -WatchedMailboxes. Empty: the watcher is off.')
+param watchedMailboxes array = []
+
+@description('The number patients call when the response delay passes (acknowledgements); required with watchedMailboxes.')
+param clinicPhone string = ''
+
+@description('The clinic\'s name in the acknowledgements. Empty: « la clinique » / "the clinic".')
+param clinicName string = ''
+
+@description('The app\'s two Key Vault secrets (below) exist: grant the identity Key Vault Secrets User on each. infra/deploy.sh passes false only on the very first deployment, when the vault is new; it then creates the secrets with infra/app-secrets.sh and deploys again with true.')
+param grantVaultKeyReaders bool = true
+
 param tags object = {
   application: 'ClinicMail'
 }
@@ -83,6 +97,11 @@ param tags object = {
 var suffix = take(uniqueString(subscription().id, resourceGroup().id), 6)
 var functionAppName = '${baseName}-func-${suffix}'
 var deploymentContainerName = 'app-package'
+// Key Vault secrets holding the app's HMAC keys (base64, 32 random bytes). Created only by
+// infra/app-secrets.sh when absent (the same names are written there; a test compares them), never by a
+// template: a value in a deployment would sit in its inputs, and a redeployment would replace the key.
+var clientStateKeyName = 'clinicmail-graph-client-state-key'
+var codeKeyName = 'clinicmail-code-key'
 
 module identity 'modules/identity.bicep' = {
   name: 'clinicmail-identity'
@@ -153,6 +172,11 @@ module functionApp 'modules/functionapp.bicep' = {
     blobEndpoint: storage.outputs.blobEndpoint
     filingContainerName: storage.outputs.filingContainerName
     sentItemsMailboxes: sentItemsMailboxes
+    watchedMailboxes: watchedMailboxes
+    clinicPhone: clinicPhone
+    clinicName: clinicName
+    clientStateKeyName: clientStateKeyName
+    codeKeyName: codeKeyName
     queueEndpoint: storage.outputs.queueEndpoint
     incomingQueueName: storage.outputs.incomingQueueName
     appInsightsName: monitoring.outputs.appInsightsName
@@ -184,6 +208,9 @@ module access 'modules/access.bicep' = {
     keyVaultName: keyVault.outputs.keyVaultName
     keyName: keyVault.outputs.keyName
     auditSigningKeyName: keyVault.outputs.auditSigningKeyName
+    clientStateKeyName: clientStateKeyName
+    codeKeyName: codeKeyName
+    grantVaultKeyReaders: grantVaultKeyReaders
   }
 }
 
@@ -203,6 +230,7 @@ output functionAppName string = functionApp.outputs.functionAppName
 output functionAppHostName string = functionApp.outputs.defaultHostName
 output identityPrincipalId string = identity.outputs.principalId
 output identityClientId string = identity.outputs.clientId
+output keyVaultName string = keyVault.outputs.keyVaultName
 output keyVaultUri string = keyVault.outputs.keyVaultUri
 output keyName string = keyVault.outputs.keyName
 output postgresServerFqdn string = postgres.outputs.serverFqdn

@@ -1,6 +1,7 @@
 <#
 .SYNOPSIS
-  Grants the ClinicMail function identity Graph Mail.Send for the ClinicMail sender mailbox only,
+  Grants the ClinicMail function identity Graph Mail.Send for the ClinicMail sender mailbox only (and,
+  with -WatchedMailboxes, Mail.ReadWrite and MailboxSettings.ReadWrite on those mailboxes only),
   with Exchange Online RBAC for Applications.
 
 .DESCRIPTION
@@ -18,8 +19,12 @@
     4. the role assignment "Application Mail.Send" for the identity, limited to that scope.
   The incoming-mail watcher (docs/incoming-mail.md) reads, replies to, categorises and flags mail in
   the watched mailboxes (a physician's .med box, the clinic's shared box): with -WatchedMailboxes, a
-  second group, scope and assignment "Application Mail.ReadWrite" cover those mailboxes and nothing
-  else (its replies are sent with Mail.Send, so each watched mailbox also joins the sender group).
+  second group and scope cover those mailboxes and nothing else, with two assignments:
+  "Application Mail.ReadWrite" (read messages, set categories, importance and the follow-up flag,
+  subscriptions and delta on Inbox and Sent Items) and "Application MailboxSettings.ReadWrite" (add
+  "ClinicMail : urgent" and the other ClinicMail categories, with their colour, to the mailbox's master
+  category list: /outlook/masterCategories; without it a category is still set on the message, without
+  colour). Its replies are sent with Mail.Send, so each watched mailbox also joins the sender group.
 
   Run in PowerShell 7 with ExchangeOnlineManagement 3.x as an Exchange administrator. Idempotent.
   Assignments can take up to an hour to apply; Test-ServicePrincipalAuthorization reports them.
@@ -32,6 +37,10 @@
 
 .PARAMETER SenderAddress
   The ClinicMail sender mailbox (the Mail__SenderAddress app setting).
+
+.PARAMETER WatchedMailboxes
+  The mailboxes the incoming-mail watcher follows (the addresses of IncomingMail__Mailboxes__N__Address).
+  One string with commas is accepted too: that is what pwsh -File passes from infra/deploy.sh.
 
 .PARAMETER ProbeAddress
   Optional: another mailbox that must be DENIED; the script fails if the identity can reach it.
@@ -57,6 +66,9 @@ param(
 
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
+
+# "a@x,b@y" (pwsh -File gives an array parameter one string) -> two addresses.
+$WatchedMailboxes = @($WatchedMailboxes | ForEach-Object { $_ -split ',' } | ForEach-Object { $_.Trim() } | Where-Object { $_ })
 
 if (-not (Get-Command Get-ManagementRoleAssignment -ErrorAction SilentlyContinue)) {
     Import-Module ExchangeOnlineManagement
@@ -140,14 +152,18 @@ if ($WatchedMailboxes.Count -gt 0) {
     }
 }
 
-# 4. "Application Mail.Send" (and, with watched mailboxes, "Application Mail.ReadWrite"), each scoped.
-# Any other Exchange application role of this identity is removed.
+# 4. "Application Mail.Send" on the sender scope and, with watched mailboxes, "Application Mail.ReadWrite" and
+# "Application MailboxSettings.ReadWrite" on the watched scope: each role limited to its scope. Any other
+# Exchange application role of this identity is removed.
 $expected = @(@{ Role = 'Application Mail.Send'; Scope = $ScopeName })
-if ($WatchedMailboxes.Count -gt 0) { $expected += @{ Role = 'Application Mail.ReadWrite'; Scope = $WatchedScopeName } }
+if ($WatchedMailboxes.Count -gt 0) {
+    $expected += @{ Role = 'Application Mail.ReadWrite'; Scope = $WatchedScopeName }
+    $expected += @{ Role = 'Application MailboxSettings.ReadWrite'; Scope = $WatchedScopeName }
+}
 $assignments = @(Get-ManagementRoleAssignment -RoleAssignee $ServicePrincipalObjectId -ErrorAction SilentlyContinue)
 foreach ($assignment in $assignments) {
     if (-not ($expected | Where-Object { $_.Role -eq $assignment.Role -and $_.Scope -eq $assignment.CustomResourceScope })) {
-        if ($PSCmdlet.ShouldProcess($assignment.Name, 'Remove-ManagementRoleAssignment (not ClinicMail''s scoped Mail.Send)')) {
+        if ($PSCmdlet.ShouldProcess($assignment.Name, 'Remove-ManagementRoleAssignment (not one of ClinicMail''s scoped roles)')) {
             Remove-ManagementRoleAssignment -Identity $assignment.Identity -Confirm:$false
         }
     }
@@ -163,10 +179,19 @@ if ($WatchedMailboxes.Count -gt 0 -and -not ($assignments | Where-Object { $_.Ro
         New-ManagementRoleAssignment -Name 'ClinicMail Mail.ReadWrite' -App $ServicePrincipalObjectId -Role 'Application Mail.ReadWrite' -CustomResourceScope $WatchedScopeName
     }
 }
+if ($WatchedMailboxes.Count -gt 0 -and -not ($assignments | Where-Object { $_.Role -eq 'Application MailboxSettings.ReadWrite' -and $_.CustomResourceScope -eq $WatchedScopeName })) {
+    if ($PSCmdlet.ShouldProcess($AppId, "New-ManagementRoleAssignment 'Application MailboxSettings.ReadWrite' scoped to $WatchedScopeName")) {
+        New-ManagementRoleAssignment -Name 'ClinicMail MailboxSettings.ReadWrite' -App $ServicePrincipalObjectId -Role 'Application MailboxSettings.ReadWrite' -CustomResourceScope $WatchedScopeName
+    }
+}
 
 # 5. Verify: the sender is in scope; the probe, if given, is not.
 $granted = @(Test-ServicePrincipalAuthorization -Identity $ServicePrincipalObjectId -Resource $SenderAddress)
 Write-Output "Sender mailbox in scope: $(@($granted | Where-Object { $_.InScope }).Count -gt 0)"
+foreach ($box in $WatchedMailboxes) {
+    $roles = @(Test-ServicePrincipalAuthorization -Identity $ServicePrincipalObjectId -Resource $box | Where-Object { $_.InScope } | ForEach-Object { $_.RoleName })
+    Write-Output "Watched mailbox $box in scope for: $($roles -join ', ')"
+}
 if ($ProbeAddress) {
     $probe = @(Test-ServicePrincipalAuthorization -Identity $ServicePrincipalObjectId -Resource $ProbeAddress)
     if (@($probe | Where-Object { $_.InScope }).Count -gt 0) {

@@ -17,6 +17,11 @@ param keyVaultName string
 param keyName string
 @description('The audit checkpoint signing key (keyvault.bicep): the identity may read and sign with it, nothing else.')
 param auditSigningKeyName string
+@description('The Key Vault secrets of the app\'s HMAC keys (infra/app-secrets.sh creates them): Graph clientState key, one-time-code key.')
+param clientStateKeyName string
+param codeKeyName string
+@description('The secrets exist (false only on the first deployment, before infra/app-secrets.sh made them): grant reading them.')
+param grantVaultKeyReaders bool = true
 
 // Built-in role ids (stable across all Azure clouds).
 // Storage Blob Data Owner: the Functions host needs it for identity-based AzureWebJobsStorage
@@ -29,6 +34,10 @@ var storageBlobDataContributorRoleId = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
 // Storage Queue Data Contributor on the two incoming-mail queues only: send (webhook), peek, receive and
 // delete (queue trigger), and the poison move. Nothing grants other queues of the account.
 var storageQueueDataContributorRoleId = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
+// Key Vault Secrets User (get a secret's value and metadata), on each of the app's two secrets only, not on
+// the vault: the platform reads them to resolve the Key Vault references of IncomingMail__Graph__ClientStateKey
+// and Secure__CodeKey. No list, no write; no other secret of the vault.
+var keyVaultSecretsUserRoleId = '4633458b-17de-408a-b874-0445c86b69e6'
 // Monitoring Metrics Publisher: lets the host send telemetry to a component whose local auth is off.
 var monitoringMetricsPublisherRoleId = '3913510d-42f4-4e42-8a64-420c390055eb'
 
@@ -141,6 +150,36 @@ resource key 'Microsoft.KeyVault/vaults/keys@2025-05-01' existing = {
 resource auditSigningKey 'Microsoft.KeyVault/vaults/keys@2025-05-01' existing = {
   parent: vault
   name: auditSigningKeyName
+}
+
+resource clientStateKey 'Microsoft.KeyVault/vaults/secrets@2025-05-01' existing = {
+  parent: vault
+  name: clientStateKeyName
+}
+
+resource codeKey 'Microsoft.KeyVault/vaults/secrets@2025-05-01' existing = {
+  parent: vault
+  name: codeKeyName
+}
+
+resource clientStateKeyReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (grantVaultKeyReaders) {
+  scope: clientStateKey
+  name: guid(clientStateKey.id, principalId, keyVaultSecretsUserRoleId)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUserRoleId)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource codeKeyReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (grantVaultKeyReaders) {
+  scope: codeKey
+  name: guid(codeKey.id, principalId, keyVaultSecretsUserRoleId)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUserRoleId)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
 }
 
 resource keyWrapperRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {

@@ -44,6 +44,21 @@ param incomingQueueName string
 @description('Key Vault URI (https://<vault>.vault.azure.net/).')
 param keyVaultUri string
 
+@description('Name of the Key Vault secret holding the Graph clientState HMAC key (IncomingMail:Graph:ClientStateKey); infra/app-secrets.sh creates it, never the template.')
+param clientStateKeyName string
+
+@description('Name of the Key Vault secret holding the one-time-code HMAC key shared by every instance (Secure:CodeKey); infra/app-secrets.sh creates it.')
+param codeKeyName string
+
+@description('Mailboxes the incoming-mail watcher follows through Graph change notifications (docs/incoming-mail.md), each { address, mode: correspondence | not_for_patients, responseDelayBusinessDays?, ownerObjectId? }. Empty: the watcher is off.')
+param watchedMailboxes array = []
+
+@description('The number patients call when the response delay passes (IncomingMail:ClinicPhone); required with watched mailboxes.')
+param clinicPhone string = ''
+
+@description('The clinic\'s name in the acknowledgement (IncomingMail:ClinicName). Empty: « la clinique » / "the clinic".')
+param clinicName string = ''
+
 @description('Name of the key-encryption key in that vault.')
 param keyName string
 
@@ -127,6 +142,9 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
   }
   properties: {
     serverFarmId: plan.id
+    // The identity the platform resolves @Microsoft.KeyVault(...) app settings with: the user-assigned one
+    // (the default would be a system-assigned identity, which this app does not have).
+    keyVaultReferenceIdentity: identity.id
     httpsOnly: true
     clientAffinityEnabled: false
     publicNetworkAccess: 'Enabled'
@@ -194,7 +212,8 @@ var publicHost = empty(publicHostName) ? site.properties.defaultHostName : publi
 
 // Every setting the production mode of ClinicMail reads (env-var form: "__" separates sections).
 // No value here is a secret: Postgres, Key Vault, Graph, storage and App Insights are all reached
-// with the managed identity's Entra tokens.
+// with the managed identity's Entra tokens; the two HMAC keys are Key Vault references, resolved by
+// the platform, so their values are in no template, deployment or setting listing.
 var coreSettings = {
   AzureWebJobsStorage__accountName: storage.name
   AzureWebJobsStorage__credential: 'managedidentity'
@@ -246,7 +265,47 @@ var coreSettings = {
   IncomingMail__QueueConnection__queueServiceUri: queueEndpoint
   IncomingMail__QueueConnection__credential: 'managedidentity'
   IncomingMail__QueueConnection__clientId: identity.properties.clientId
+  // Graph mode of incoming mail (docs/incoming-mail.md): the watcher is on when mailboxes are given (then
+  // production start-up requires IncomingMail:ClinicPhone); NotificationUrl set is what turns Graph change
+  // notifications on instead of the embedded drop folder. The routes are the worker's MailNotifications and
+  // MailLifecycle functions (routePrefix "" in host.json).
+  IncomingMail__Enabled: empty(watchedMailboxes) ? 'false' : 'true'
+  IncomingMail__Graph__NotificationUrl: 'https://${publicHost}/api/v1/mail/notifications'
+  IncomingMail__Graph__LifecycleNotificationUrl: 'https://${publicHost}/api/v1/mail/lifecycle'
+  // The two HMAC keys: Key Vault references to the newest version of each secret, resolved by the platform
+  // with keyVaultReferenceIdentity. The clientState key hashes each Graph subscription's secret; the code
+  // key is one for every instance (a code sent by one is checked by another).
+  IncomingMail__Graph__ClientStateKey: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${clientStateKeyName})'
+  Secure__CodeKey: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${codeKeyName})'
 }
+
+// The acknowledgement's phone number and clinic name, when given.
+var clinicSettings = union(empty(clinicPhone) ? {} : { IncomingMail__ClinicPhone: clinicPhone }, empty(clinicName) ? {} : { IncomingMail__ClinicName: clinicName })
+
+// The binder reads MailboxMode by its .NET name; the issue's words map to it, and an unknown mode fails the
+// deployment (no such property) rather than watching a box in the wrong mode.
+var mailboxModes = {
+  correspondence: 'Correspondence'
+  not_for_patients: 'NotForPatients'
+}
+
+// IncomingMail__Mailboxes__<i>__Address / __Mode, and __ResponseDelayBusinessDays / __OwnerObjectId when given.
+var mailboxSettings = toObject(
+  filter(
+    flatten(map(range(0, length(watchedMailboxes)), i => [
+      { name: 'IncomingMail__Mailboxes__${i}__Address', value: string(watchedMailboxes[i].address) }
+      { name: 'IncomingMail__Mailboxes__${i}__Mode', value: mailboxModes[watchedMailboxes[i].mode] }
+      {
+        name: 'IncomingMail__Mailboxes__${i}__ResponseDelayBusinessDays'
+        value: watchedMailboxes[i].?responseDelayBusinessDays == null ? null : string(watchedMailboxes[i].?responseDelayBusinessDays)
+      }
+      { name: 'IncomingMail__Mailboxes__${i}__OwnerObjectId', value: watchedMailboxes[i].?ownerObjectId }
+    ])),
+    setting => setting.value != null
+  ),
+  setting => setting.name,
+  setting => setting.value
+)
 
 // RecordFiling__Graph__Mailboxes__0..n: the Sent Items swept into the record.
 var sentItemsSettings = toObject(range(0, length(sentItemsMailboxes)), i => 'RecordFiling__Graph__Mailboxes__${i}', i => string(sentItemsMailboxes[i]))
@@ -257,7 +316,7 @@ var internalDomainSettings = toObject(range(0, length(internalDomains)), i => 'C
 resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
   parent: site
   name: 'appsettings'
-  properties: union(coreSettings, internalDomainSettings, sentItemsSettings)
+  properties: union(coreSettings, internalDomainSettings, sentItemsSettings, clinicSettings, mailboxSettings)
 }
 
 output functionAppName string = site.name

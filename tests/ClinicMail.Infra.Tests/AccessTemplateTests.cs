@@ -9,6 +9,7 @@ public sealed class AccessTemplateTests
     private const string MonitoringMetricsPublisher = "3913510d-42f4-4e42-8a64-420c390055eb";
     private const string StorageBlobDataContributor = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
     private const string StorageQueueDataContributor = "974c5e8b-45b9-4653-ba55-5f855dd0fb88";
+    private const string KeyVaultSecretsUser = "4633458b-17de-408a-b874-0445c86b69e6";
 
     // The custom roles' data actions: read the key-encryption key and wrap/unwrap data keys; read the audit
     // signing key and sign. The built-in "Key Vault Crypto User" would add keys/update (change keyOps,
@@ -27,7 +28,8 @@ public sealed class AccessTemplateTests
     ];
 
     // Roles that must never be handed to the app: Owner, Contributor, User Access Administrator,
-    // Key Vault Administrator, Key Vault Crypto Officer, Key Vault Secrets Officer/User.
+    // Key Vault Administrator, Key Vault Crypto Officer, Key Vault Secrets Officer. (Key Vault Secrets User
+    // is granted, on each of the app's two secrets only: asserted below.)
     private static readonly string[] ForbiddenRoleIds =
     [
         "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
@@ -36,7 +38,6 @@ public sealed class AccessTemplateTests
         "00482a5a-887f-4fb3-b363-3b7fe8e74483",
         "14b46e9e-c2b7-41b4-b07b-48a6ebf60603",
         "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
-        "4633458b-17de-408a-b874-0445c86b69e6",
     ];
 
     private static ArmTemplate Access => InfraTemplates.Module("access");
@@ -91,7 +92,7 @@ public sealed class AccessTemplateTests
     [Test]
     public void RoleAssignments_Each_TargetsTheUserAssignedIdentityAsServicePrincipal()
     {
-        Assert.That(Assignments, Has.Count.EqualTo(8));
+        Assert.That(Assignments, Has.Count.EqualTo(10));
         foreach (var assignment in Assignments)
         {
             Assert.That(assignment.String("properties.principalType"), Is.EqualTo("ServicePrincipal"));
@@ -103,7 +104,7 @@ public sealed class AccessTemplateTests
     }
 
     [Test]
-    public void RoleAssignments_BuiltInRoles_AreOnlyBlobOwnerMetricsPublisherContainerContributorsAndQueueContributors()
+    public void RoleAssignments_BuiltInRoles_AreOnlyBlobOwnerMetricsPublisherContainerAndQueueContributorsAndSecretsUsers()
     {
         var builtIn = Assignments
             .Select(a => ArmExpression.Parse(a.String("properties.roleDefinitionId")))
@@ -112,8 +113,34 @@ public sealed class AccessTemplateTests
             .Select(c => Resolve(c.Arguments[1]))
             .ToList();
 
-        Assert.That(builtIn, Is.EquivalentTo(new[] { StorageBlobDataOwner, MonitoringMetricsPublisher, StorageBlobDataContributor, StorageBlobDataContributor, StorageQueueDataContributor, StorageQueueDataContributor }),
-            "Blob Data Contributor twice (the audit container and the record-filing container) and Queue Data Contributor twice (the incoming-mail queue and its poison queue), each at its own scope");
+        Assert.That(builtIn, Is.EquivalentTo(new[] { StorageBlobDataOwner, MonitoringMetricsPublisher, StorageBlobDataContributor, StorageBlobDataContributor, StorageQueueDataContributor, StorageQueueDataContributor, KeyVaultSecretsUser, KeyVaultSecretsUser }),
+            "Blob Data Contributor twice (the audit container and the record-filing container), Queue Data Contributor twice (the incoming-mail queue and its poison queue) and Key Vault Secrets User twice (the two HMAC key secrets), each at its own scope");
+    }
+
+    // The platform reads the two HMAC keys (Key Vault references) as the identity: Secrets User on each secret,
+    // never on the vault (which would reach every secret put there later). Conditional: the first deployment,
+    // before infra/app-secrets.sh created them, cannot scope a grant to a secret that does not exist yet.
+    [TestCase("clientStateKeyName")]
+    [TestCase("codeKeyName")]
+    public void SecretsUser_IsScopedToOneAppSecretOnly(string secret)
+    {
+        var assignment = Assignments.Single(a => a.String("properties.roleDefinitionId").Contains("keyVaultSecretsUserRoleId", StringComparison.Ordinal)
+            && a.String("scope").Contains($"parameters('{secret}')", StringComparison.Ordinal));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Access.Variable("keyVaultSecretsUserRoleId")!.ToString(), Is.EqualTo(KeyVaultSecretsUser));
+            Assert.That(assignment.String("scope"), Is.EqualTo($"[resourceId('Microsoft.KeyVault/vaults/secrets', parameters('keyVaultName'), parameters('{secret}'))]"));
+            Assert.That(assignment.String("condition"), Is.EqualTo("[parameters('grantVaultKeyReaders')]"));
+            Assert.That(Access.PassedParameter(secret)!.ToString(), Is.EqualTo($"[variables('{secret}')]"), "the names main.bicep gives the app settings too");
+        });
+    }
+
+    [Test]
+    public void SecretGrants_AreOnByDefault_AndOnlyTheFirstDeploymentSkipsThem()
+    {
+        Assert.That((bool)InfraTemplates.Main.Parameters["grantVaultKeyReaders"]!["defaultValue"]!, Is.True);
+        Assert.That(Access.PassedParameter("grantVaultKeyReaders")!.ToString(), Is.EqualTo("[parameters('grantVaultKeyReaders')]"));
     }
 
     [Test]

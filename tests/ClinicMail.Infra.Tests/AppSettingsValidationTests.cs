@@ -15,7 +15,9 @@ public sealed class AppSettingsValidationTests
     private const string Guid = "6f1c2b9e-4b1a-4f0e-9a55-0c3d2a7b8e11";
 
     /// <summary>The deployed settings, each "__" key with its value: literals as compiled, deployment-time
-    /// expressions as a plausible value of the shape they produce (a GUID for ids, an https URL, an address).</summary>
+    /// expressions as a plausible value of the shape they produce (a GUID for ids, an https URL, an address),
+    /// and what the template computes before deployment (the incoming-mail settings for two watched
+    /// mailboxes) as evaluated. A Key Vault reference is what the platform resolves it to: the secret's value.</summary>
     private static Dictionary<string, string> Deployed()
     {
         var settings = AppSettingsTests.CoreSettings.ToDictionary(
@@ -24,8 +26,19 @@ public sealed class AppSettingsValidationTests
             StringComparer.Ordinal);
         // internalDomainSettings: ClinicMail__InternalDomains__{i}, one per domain parameter.
         settings["ClinicMail__InternalDomains__0"] = "clinique-exemple.med";
+        foreach (var (key, value) in DeployedSettings.For(SampleMailboxes))
+        {
+            settings[key] = value.StartsWith("@Microsoft.KeyVault(", StringComparison.Ordinal) ? Plausible(key) : value;
+        }
         return settings;
     }
+
+    private static JsonArray SampleMailboxes => DeployedSettings.Mailboxes(
+        new JsonObject { ["address"] = "dre.tremblay@clinique-exemple.med", ["mode"] = "correspondence" },
+        new JsonObject { ["address"] = "clinique@clinique-exemple.med", ["mode"] = "not_for_patients" });
+
+    // A resolved HMAC key secret: 32 random bytes, base64 (what infra/app-secrets.sh stores).
+    private static readonly string ResolvedKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     private static string Plausible(string key) => key switch
     {
@@ -39,6 +52,7 @@ public sealed class AppSettingsValidationTests
         "RecordFiling__Graph__Enabled" => "false",
         "IncomingMail__QueueServiceUri" or "IncomingMail__QueueConnection__queueServiceUri" => "https://stclinicmail.queue.core.windows.net/",
         "IncomingMail__QueueName" => "incoming-mail",
+        "IncomingMail__Graph__ClientStateKey" or "Secure__CodeKey" => ResolvedKey,
         "ClinicMail__PublicBaseUrl" => "https://clinicmail.clinique-exemple.med",
         "Identity__Audience" => $"api://clinicmail.clinique-exemple.med/{Guid}",
         "Mail__SenderAddress" => "clinicmail-envoi@clinique-exemple.med",
@@ -81,6 +95,17 @@ public sealed class AppSettingsValidationTests
         Assert.That(unread, Is.Empty, "the Bicep sets settings that no options class (or the platform) reads; see docs/configuration.md");
     }
 
+    // The watched mailboxes are a list of objects: the catalogue follows the index into the element's
+    // properties, and a misspelt property is still read by nothing.
+    [TestCase("IncomingMail__Mailboxes__1__Mode", true)]
+    [TestCase("IncomingMail__Mailboxes__0__OwnerObjectId", true)]
+    [TestCase("IncomingMail__Mailboxes__0__Adress", false)]
+    [TestCase("IncomingMail__Mailboxes__x__Address", false)]
+    public void SettingsCatalog_MailboxListSetting_IsReadOnlyWhenTheOptionsHaveIt(string key, bool read)
+    {
+        Assert.That(SettingsCatalog.ReaderOf(key) is not null, Is.EqualTo(read));
+    }
+
     // Exactly what the Bicep sets (plus what the platform sets itself), in production mode as the Bicep says:
     // any setting production start-up requires that the Bicep forgets fails here, by its name.
     [Test]
@@ -98,6 +123,37 @@ public sealed class AppSettingsValidationTests
             Assert.That(settings.Storage.IsPostgres, Is.True);
             Assert.That(settings.Identity.IsDevelopment, Is.False);
         });
+    }
+
+    // The incoming-mail settings are checked when the host registers the watcher (AddClinicMailIncoming):
+    // with the Bicep's watched mailboxes, Graph mode starts in production.
+    [Test]
+    public void BicepAppSettings_IncomingMailInGraphMode_StartProduction()
+    {
+        var configuration = Configuration(Deployed());
+
+        Assert.That(configuration["IncomingMail:Enabled"], Is.EqualTo("true"));
+        Assert.That(configuration["IncomingMail:Graph:NotificationUrl"], Does.StartWith("https://"));
+        Assert.DoesNotThrow(() => new ServiceCollection().AddClinicMailIncoming(configuration, StartupSettings.Read(configuration)));
+    }
+
+    // A Key Vault reference the platform could not resolve reaches the app as the reference text: the start
+    // stops, naming the setting, instead of running with a key that is not one.
+    [TestCase("Secure__CodeKey", "Secure:CodeKey")]
+    [TestCase("IncomingMail__Graph__ClientStateKey", "IncomingMail:Graph:ClientStateKey")]
+    public void BicepAppSettings_UnresolvedKeyVaultReference_StopsStartupNamingIt(string key, string named)
+    {
+        var settings = Deployed();
+        settings[key] = DeployedSettings.For(SampleMailboxes)[key];
+        var configuration = Configuration(settings);
+
+        var error = Assert.Catch(() =>
+        {
+            ValidateAsAHostStarts(configuration);
+            new ServiceCollection().AddClinicMailIncoming(configuration, StartupSettings.Read(configuration));
+        });
+
+        Assert.That(error!.Message, Does.Contain(named));
     }
 
     // The host-side validation (ValidateOnStart) is the same check: a production configuration the Bicep

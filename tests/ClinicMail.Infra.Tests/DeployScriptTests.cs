@@ -76,6 +76,9 @@ public sealed class DeployScriptTests
         [
             "az group create --name rg-clinicmail --location canadacentral",
             "infra/entra/register-app.sh --host " + Host,
+            "az keyvault list --resource-group rg-clinicmail",
+            "az deployment group create --resource-group rg-clinicmail --name clinicmail --template-file",
+            "infra/app-secrets.sh --resource-group rg-clinicmail --vault <keyVaultName>",
             "az deployment group create --resource-group rg-clinicmail --name clinicmail --template-file",
             "az functionapp config hostname add --resource-group rg-clinicmail --webapp-name <functionAppName> --hostname " + Host,
             "az functionapp config ssl bind",
@@ -148,7 +151,67 @@ public sealed class DeployScriptTests
         Assert.That(plan.Result.Stdout, Does.Not.Match("PGPASSWORD=[A-Za-z0-9]"), "only the command that fetches the token, never a token");
     }
 
+    // Watched mailboxes: both modes reach main.bicep's watchedMailboxes, the phone its clinicPhone, and the
+    // Exchange step grants on exactly those boxes.
+    [Test]
+    public void WhatIf_WatchedMailboxes_FeedTheTemplateAndTheExchangeGrant()
+    {
+        var plan = WhatIf("--client-id", ClientId, "--tenant-id", TenantId,
+            "--watched-mailbox", "dre.tremblay@clinique-exemple.med", "--not-for-patients-mailbox", "clinique@clinique-exemple.med",
+            "--clinic-phone", "514 555-0100");
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(plan.OutDirectory, "main.parameters.json")));
+        var given = json.RootElement.GetProperty("parameters");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(plan.Result.ExitCode, Is.Zero, plan.Result.Stderr);
+            Assert.That(given.GetProperty("watchedMailboxes").GetProperty("value").EnumerateArray()
+                .Select(b => (b.GetProperty("address").GetString(), b.GetProperty("mode").GetString())), Is.EqualTo(new[]
+                {
+                    ("dre.tremblay@clinique-exemple.med", "correspondence"),
+                    ("clinique@clinique-exemple.med", "not_for_patients"),
+                }));
+            Assert.That(given.GetProperty("clinicPhone").GetProperty("value").GetString(), Is.EqualTo("514 555-0100"));
+            Assert.That(plan.Commands.Single(c => c.Contains("grant-mail-send.ps1", StringComparison.Ordinal)),
+                Does.EndWith("-WatchedMailboxes dre.tremblay@clinique-exemple.med,clinique@clinique-exemple.med"));
+        });
+    }
+
+    [Test]
+    public void WhatIf_NoWatchedMailbox_WatcherOffAndNoWatchedGrant()
+    {
+        var plan = Sample;
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(plan.OutDirectory, "main.parameters.json")));
+
+        Assert.That(json.RootElement.GetProperty("parameters").GetProperty("watchedMailboxes").GetProperty("value").GetArrayLength(), Is.Zero);
+        Assert.That(plan.Commands.Single(c => c.Contains("grant-mail-send.ps1", StringComparison.Ordinal)), Does.Not.Contain("-WatchedMailboxes"));
+    }
+
+    // First deployment (no vault yet): without the secret grants, then the secrets, then with them; the
+    // parameters file ends with the grants on, which is what every later run deploys.
+    [Test]
+    public void WhatIf_FirstDeployment_GrantsTheSecretsOnlyAfterCreatingThem()
+    {
+        var plan = Sample;
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(plan.OutDirectory, "main.parameters.json")));
+
+        Assert.That(plan.Result.Stdout, Does.Contain("no ClinicMail vault in rg-clinicmail yet"));
+        Assert.That(plan.Result.Stdout, Does.Contain("\"grantVaultKeyReaders\": {\n        \"value\": false"), "the first pass, as printed");
+        Assert.That(json.RootElement.GetProperty("parameters").GetProperty("grantVaultKeyReaders").GetProperty("value").GetBoolean(), Is.True);
+    }
+
+    [Test]
+    public void WhatIf_WatchedMailboxWithoutPhone_IsRefused()
+    {
+        var plan = WhatIf("--watched-mailbox", "dre.tremblay@clinique-exemple.med");
+
+        Assert.That(plan.Result.ExitCode, Is.Not.Zero);
+        Assert.That(plan.Result.Stderr, Does.Contain("--clinic-phone"));
+        Assert.That(plan.Commands, Is.Empty);
+    }
+
     [TestCase("--host", "clinicmail-func-abc123.azurewebsites.net", "a domain the clinic owns")]
+    [TestCase("--watched-mailbox", "not-an-address", "--watched-mailbox")]
     [TestCase("--host", "https://clinicmail.example.med", "--host")]
     [TestCase("--base-name", "Clinic-Mail", "--base-name")]
     [TestCase("--client-id", "not-a-guid", "--client-id")]

@@ -15,6 +15,8 @@ public sealed partial class GraphPermissionTests
     [
         (new Regex(@"/sendMail\b|\.SendMail\.", RegexOptions.IgnoreCase), "Mail.Send"),
         (new Regex(@"/(messages|mailFolders)\b|\.(Messages|MailFolders)\[", RegexOptions.None), "Mail.ReadWrite"),
+        // The master category list (the colour of "ClinicMail : urgent" and the other ClinicMail categories).
+        (new Regex(@"/outlook/masterCategories\b|\.Outlook\.MasterCategories\b", RegexOptions.None), "MailboxSettings.ReadWrite"),
         (new Regex(@"/domains\b|\.Domains\.", RegexOptions.None), "Domain.Read.All"),
         (new Regex(@"/(users|groups)\?|\.Users\.GetAsync|\.Groups\.GetAsync", RegexOptions.None), "User.Read.All"),
     ];
@@ -76,6 +78,20 @@ public sealed partial class GraphPermissionTests
             Assert.That(script, Does.Contain("New-ServicePrincipal -AppId $AppId -ObjectId $ServicePrincipalObjectId"));
             Assert.That(script, Does.Contain("Test-ServicePrincipalAuthorization"));
         });
+    }
+
+    // The watched mailboxes' roles (read and mark mail; the categories' colours in the master list) reach the
+    // watched scope only; the sender's scope holds Mail.Send alone.
+    [TestCase("Mail.Send", "$ScopeName")]
+    [TestCase("Mail.ReadWrite", "$WatchedScopeName")]
+    [TestCase("MailboxSettings.ReadWrite", "$WatchedScopeName")]
+    public void Grants_EachExchangeRole_IsOnItsOwnScope(string role, string scope)
+    {
+        var grants = ExchangeRole().Matches(InfraTemplates.ReadText("infra", "exchange", "grant-mail-send.ps1"))
+            .Where(m => m.Groups[1].Value == role).Select(m => m.Value).ToList();
+
+        Assert.That(grants, Has.Count.EqualTo(1));
+        Assert.That(grants[0], Does.EndWith($"-CustomResourceScope {scope}"));
     }
 
     [Test]

@@ -112,8 +112,15 @@ public static class SettingsCatalog
             return path.Length == 2 || (IsComplex(value) && Reads(value, path[2..]));
         }
 
-        // A list: the next segment is an index.
-        return typeof(IEnumerable).IsAssignableFrom(type) && type != typeof(string) && path.Length == 2 && int.TryParse(path[1], out _);
+        // A list: the next segment is an index; a list of objects (IncomingMail:Mailboxes:0:Address) continues
+        // into the element's properties.
+        if (!typeof(IEnumerable).IsAssignableFrom(type) || type == typeof(string) || path.Length < 2 || !int.TryParse(path[1], out _))
+        {
+            return false;
+        }
+
+        var element = type.IsGenericType ? type.GetGenericArguments()[0] : typeof(object);
+        return path.Length == 2 || (IsComplex(element) && Reads(element, path[2..]));
     }
 
     /// <summary>A section's own sub-section class (not a list, map or framework type).</summary>

@@ -153,19 +153,29 @@ public sealed record ArmIndex(ArmExpression Target, ArmExpression Index) : ArmEx
     public override string ToString() => $"{Target}[{Index}]";
 }
 
-// What an expression becomes for given parameter values; runtime-only parts stay unknown.
-public sealed class ArmEvaluator(IReadOnlyDictionary<string, JsonNode?> parameters, string tenantId)
+// What an expression becomes for given parameter values; runtime-only parts stay unknown. With the
+// template's variables, it also evaluates the collection functions and lambdas the app settings use
+// (range, map, filter, flatten, toObject, tryGet, union...), as ARM does: a missing property read with
+// [] fails, as the deployment would.
+public sealed class ArmEvaluator(IReadOnlyDictionary<string, JsonNode?> parameters, string tenantId, JsonObject? variables = null)
 {
     public sealed record Unknown(string Expression);
+
+    private sealed record Lambda(IReadOnlyList<string> Names, ArmExpression Body);
+
+    private readonly Dictionary<string, object?> _lambdaVariables = new(StringComparer.Ordinal);
 
     public object? Evaluate(ArmExpression expression) => expression switch
     {
         // Every arm is typed object: JsonNode's implicit conversion from string would otherwise turn
         // evaluated strings back into JSON nodes.
-        ArmLiteral l => l.Value is JsonValue v && v.TryGetValue<string>(out var s) ? s : (object?)l.Value,
+        ArmLiteral l => FromNode(l.Value),
         ArmMember { Target: ArmCall { Function: "tenant" }, Member: "tenantId" } => tenantId,
         ArmCall { Function: "parameters" } c => parameters.TryGetValue((string)Evaluate(c.Arguments[0])!, out var p)
-            ? (p is JsonValue pv && pv.TryGetValue<string>(out var ps) ? ps : (object?)p)
+            ? FromNode(p)
+            : new Unknown(c.ToString()),
+        ArmCall { Function: "variables" } c => variables?[(string)Evaluate(c.Arguments[0])!] is { } v
+            ? Evaluate(ArmExpression.Of(v))
             : new Unknown(c.ToString()),
         ArmCall { Function: "format" } c => Format(c),
         ArmCall { Function: "empty" } c => Empty(Evaluate(c.Arguments[0])),
@@ -175,7 +185,113 @@ public sealed class ArmEvaluator(IReadOnlyDictionary<string, JsonNode?> paramete
             false => Evaluate(c.Arguments[2]),
             var other => other,
         },
+        ArmCall { Function: "lambda" } c => new Lambda(c.Arguments.SkipLast(1).Select(a => (string)Evaluate(a)!).ToList(), c.Arguments[^1]),
+        ArmCall { Function: "lambdaVariables" } c => _lambdaVariables[(string)Evaluate(c.Arguments[0])!],
+        ArmCall { Function: "null" } => null,
+        ArmCall c => Call(c),
+        ArmMember m => Evaluate(m.Target) switch
+        {
+            Unknown unknown => unknown,
+            JsonObject o => o.TryGetPropertyValue(m.Member, out var value) ? FromNode(value) : throw new InvalidOperationException($"property '{m.Member}' does not exist: {m}"),
+            var other => throw new InvalidOperationException($"{m}: {other} has no properties"),
+        },
+        ArmIndex i => Index(Evaluate(i.Target), Evaluate(i.Index), i),
         _ => new Unknown(expression.ToString()),
+    };
+
+    private object? Call(ArmCall call)
+    {
+        var arguments = call.Arguments.Select(Evaluate).ToList();
+        if (arguments.OfType<Unknown>().FirstOrDefault() is { } unknown)
+        {
+            return unknown;
+        }
+        return call.Function switch
+        {
+            "createObject" => new JsonObject(Enumerable.Range(0, arguments.Count / 2)
+                .Select(i => KeyValuePair.Create((string)arguments[2 * i]!, ToNode(arguments[(2 * i) + 1])))),
+            "createArray" => new JsonArray(arguments.Select(ToNode).ToArray()),
+            "range" => new JsonArray(Enumerable.Range(Int(arguments[0]), Int(arguments[1])).Select(i => (JsonNode?)JsonValue.Create(i)).ToArray()),
+            "length" => arguments[0] switch
+            {
+                string s => s.Length,
+                JsonArray a => a.Count,
+                JsonObject o => o.Count,
+                var other => throw new InvalidOperationException($"length({other})"),
+            },
+            "string" => arguments[0] switch
+            {
+                string s => s,
+                bool b => b ? "True" : "False",
+                var other => ToNode(other) is JsonValue v ? v.ToString() : ToNode(other)?.ToJsonString() ?? "",
+            },
+            "equals" => JsonNode.DeepEquals(ToNode(arguments[0]), ToNode(arguments[1])),
+            "not" => !(bool)arguments[0]!,
+            "tryGet" => arguments[0] is JsonObject o ? FromNode(o[(string)arguments[1]!]) : null,
+            "union" => Union(arguments),
+            "flatten" => new JsonArray(Array(arguments[0]).SelectMany(inner => ((JsonArray)inner!).Select(n => n?.DeepClone())).ToArray()),
+            "map" => new JsonArray(Array(arguments[0]).Select(n => ToNode(Apply(arguments[1], n))).ToArray()),
+            "filter" => new JsonArray(Array(arguments[0]).Where(n => Apply(arguments[1], n) is true).Select(n => n?.DeepClone()).ToArray()),
+            "toObject" => new JsonObject(Array(arguments[0]).Select(n => KeyValuePair.Create(
+                (string)Apply(arguments[1], n)!,
+                arguments.Count > 2 ? ToNode(Apply(arguments[2], n)) : n?.DeepClone()))),
+            _ => new Unknown(call.ToString()),
+        };
+    }
+
+    private object? Apply(object? lambda, JsonNode? argument)
+    {
+        var function = (Lambda)lambda!;
+        _lambdaVariables[function.Names[0]] = FromNode(argument?.DeepClone());
+        return Evaluate(function.Body);
+    }
+
+    private static IEnumerable<JsonNode?> Array(object? value) =>
+        value as JsonArray ?? throw new InvalidOperationException($"an array is expected, not {value}");
+
+    private static int Int(object? value) => value is JsonValue v
+        ? (v.TryGetValue<int>(out var i) ? i : checked((int)v.GetValue<long>()))
+        : Convert.ToInt32(value, CultureInfo.InvariantCulture);
+
+    private static JsonObject Union(IEnumerable<object?> objects)
+    {
+        var result = new JsonObject();
+        foreach (var o in objects.Cast<JsonObject>())
+        {
+            foreach (var (key, value) in o)
+            {
+                result[key] = value?.DeepClone();
+            }
+        }
+        return result;
+    }
+
+    private static object? Index(object? target, object? index, ArmIndex expression) => (target, index) switch
+    {
+        (Unknown unknown, _) => unknown,
+        (_, Unknown unknown) => unknown,
+        (JsonArray a, _) => FromNode(a[Int(index)]),
+        (JsonObject o, string key) => o.TryGetPropertyValue(key, out var value) ? FromNode(value) : throw new InvalidOperationException($"property '{key}' does not exist: {expression}"),
+        _ => throw new InvalidOperationException($"{expression}: cannot index {target} with {index}"),
+    };
+
+    // Strings and booleans as .NET values (how callers compare them), everything else as JSON.
+    private static object? FromNode(JsonNode? node) => node switch
+    {
+        // (object) on each arm: a string or bool arm would otherwise convert implicitly back to JsonNode.
+        JsonValue v when v.TryGetValue<string>(out var s) => (object)s,
+        JsonValue v when v.TryGetValue<bool>(out var b) => (object)b,
+        _ => (object?)node,
+    };
+
+    private static JsonNode? ToNode(object? value) => value switch
+    {
+        null => null,
+        string s => JsonValue.Create(s),
+        bool b => JsonValue.Create(b),
+        int i => JsonValue.Create(i),
+        JsonNode n => n.Parent is null ? n : n.DeepClone(),
+        _ => throw new InvalidOperationException($"not a JSON value: {value}"),
     };
 
     private static object Empty(object? value) => value switch
@@ -183,6 +299,8 @@ public sealed class ArmEvaluator(IReadOnlyDictionary<string, JsonNode?> paramete
         Unknown unknown => unknown,
         null => true,
         string s => s.Length == 0,
+        JsonArray a => a.Count == 0,
+        JsonObject o => o.Count == 0,
         _ => false,
     };
 
