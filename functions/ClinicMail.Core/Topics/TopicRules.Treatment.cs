@@ -24,6 +24,13 @@ internal static partial class TopicRules
         "vaporisation", "vaporisations", "spray", "sprays", "crème", "creme", "cream", "onguent", "ointment", "gel", "lotion",
     ]);
 
+    /// <summary>Forms written right after a drug's name in place of a strength.</summary>
+    private static readonly FrozenSet<string> FormWords = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
+    [
+        "crème", "creme", "cream", "onguent", "ointment", "gel", "lotion", "shampooing", "shampoo", "solution", "gouttes", "drops",
+        "vaporisateur", "spray", "suppositoire", "suppositoires", "suppository", "suppositories", "ovule", "ovules",
+    ]);
+
     /// <summary>How and when a dose is taken: Latin abbreviations, routes, forms, times of day, frequencies, durations.</summary>
     private static readonly FrozenSet<string> ScheduleWords = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
     [
@@ -35,7 +42,7 @@ internal static partial class TopicRules
         "matin", "soir", "midi", "coucher", "jeun", "morning", "mornings", "evening", "evenings", "bedtime", "night", "nights", "nuit",
         "repas", "meal", "meals", "déjeuner", "dejeuner", "souper", "breakfast", "dinner", "supper",
         "besoin", "needed", "envie", "crave", "craving", "cravings",
-        "aux", "every", "once", "twice", "thrice", "times", "pendant", "durant", "during", "heures", "hours",
+        "aux", "every", "once", "twice", "thrice", "times", "pendant", "durant", "during", "heures", "hours", "répéter", "repeat", "apart", "intervalle",
         "langue", "tongue", "sublingual", "sublinguale", "intramusculaire", "intramuscular", "sous-cutané", "sous-cutanée", "subcutaneous",
     ]);
 
@@ -51,8 +58,9 @@ internal static partial class TopicRules
     {
         var stream = ctx.Stream;
         var tokens = stream.Tokens;
-        var dose = -1;
-        for (var i = h.Last + 2; i < stream.Count && i <= h.Last + DoseReach && tokens[i].Sentence == h.Sentence; i++)
+        // « Perméthrine crème, à répéter dans 7 jours »: a form right after the drug stands for the dose.
+        var dose = h.Last + 1 < stream.Count && tokens[h.Last + 1].Sentence == h.Sentence && IsOneOf(ctx, h.Last + 1, FormWords) ? h.Last + 1 : -1;
+        for (var i = h.Last + 2; dose < 0 && i < stream.Count && i <= h.Last + DoseReach && tokens[i].Sentence == h.Sentence; i++)
         {
             if ((tokens[i - 1].Flags & TokenFlags.Numeric) != 0 && IsOneOf(ctx, i, DoseWords))
             {

@@ -116,6 +116,7 @@ internal static partial class TopicRules
             var found = new List<Candidate>(8);
             CategoryCues(ctx, found);
             SymptomsOfSubstance(ctx, found);
+            DrinkCounts(ctx, found);
             ResolveWeak(found);
             Combinations(ctx, found);
             CrisisPlans(ctx, found);
@@ -138,7 +139,7 @@ internal static partial class TopicRules
     {
         const Marker Inherited = Marker.Fundraising | Marker.Weather | Marker.Astrology | Marker.Normal | Marker.Abnormal
             | Marker.AfterTreatment;
-        if ((message & Inherited) == 0)
+        if ((message & (Inherited | Marker.Vaccine)) == 0)
         {
             return;
         }
@@ -148,6 +149,12 @@ internal static partial class TopicRules
             if (IsSubject(stream, h))
             {
                 masks[h.Sentence] |= message & Inherited;
+
+                // "Mpox" over a vaccination clinic is the vaccine's subject; "PrEP — on commence" starts a treatment.
+                if ((masks[h.Sentence] & Marker.Start) == 0)
+                {
+                    masks[h.Sentence] |= message & Marker.Vaccine;
+                }
             }
         }
     }

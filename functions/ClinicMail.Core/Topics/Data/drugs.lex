@@ -63,7 +63,7 @@
 // class: more contraceptives and hormone therapy brands (G03)
 @drug @item @clinical | Aviane; Alysena; Linessa; Loestrin; Minestrin; Zamine; Yaz Plus; Cyclen; Tri-Cyclen Lo; Ovima; Cerazette; Visanne; diénogest; dienogest; Orilissa; élagolix; elagolix; Myfembree; relugolix; Bijuva; Activelle; Estalis; Angeliq; Femhrt; Climara; Oesclim; cabergoline; Dostinex; Ovidrel; Gonal-f; Puregon; Menopur; Orgalutran
 // class: weight management, smoking-cessation brands in other lists, sleep (A08, N05C)
-@drug @item @clinical | orlistat; Xenical; naltrexone-bupropion; Contrave; lemborexant; Dayvigo; suvorexant; Belsomra; daridorexant; Quviviq; Circadin
+@drug @item @clinical | noréthindrone; norethindrone; drospirénone; drospirenone; misoprostol; Cytotec; glucagon; Baqsimi; GlucaGen; minoxidil; Loniten; orlistat; Xenical; naltrexone-bupropion; Contrave; lemborexant; Dayvigo; suvorexant; Belsomra; daridorexant; Quviviq; Circadin
 // class: more inhalers, nasal sprays and allergy immunotherapy (R03, R01, V01)
 @drug @item @clinical | Ventolin Diskus; Ventolin HFA; Bricanyl Turbuhaler; Pulmicort Turbuhaler; Symbicort Turbuhaler; Advair Diskus; Wixela Inhub; Arnuity Ellipta; Asmanex Twisthaler; Atrovent HFA; Combivent; Onbrez; indacatérol; indacaterol; salmétérol; salmeterol; Serevent; formotérol; formoterol; Foradil; Oxeze; vilantérol; vilanterol; uméclidinium; umeclidinium; glycopyrronium; aclidinium; roflumilast; Daxas; Grastek; Ragwitek; Itulatek; Oralair; Acarizax; dupilumab; tézépélumab; tezepelumab; Tezspire
 // class: more dermatology (D05, D06, D10, D11)
