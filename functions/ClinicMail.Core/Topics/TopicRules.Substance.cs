@@ -37,7 +37,8 @@ internal static partial class TopicRules
             return false;
         }
 
-        for (var i = h.Last + 1; i < stream.Count && i <= h.Last + 4 && tokens[i].Sentence == h.Sentence; i++)
+        // The period may be inside the phrase itself ("drinks most nights").
+        for (var i = h.First + 1; i < stream.Count && i <= h.Last + 4 && tokens[i].Sentence == h.Sentence; i++)
         {
             if (IsOneOf(ctx, i, PeriodWords))
             {
