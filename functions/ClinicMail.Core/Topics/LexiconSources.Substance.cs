@@ -27,7 +27,9 @@ internal static partial class LexiconSources
         sub 0.55 weak cond neg | votre consommation; ta consommation; your drinking; the drinking; his drinking; her drinking; vous buvez; tu bois; buvez-vous; drinking; drug screen; drug test; drug testing; test de dépistage de drogues; dépistage de drogues; dépistage des drogues; toxicology screen
         sub 0.55 weak amb cond | sevrage; withdrawal
         sub 0.55 weak amb cond lit | crack
-        sub 0.55 weak case | AA
+        // "AA" folds to "a" (doubled letters collapse), and « À » at the start of a sentence is written in capitals: the
+        // fellowship is read only in phrases that name it.
+        sub 0.55 weak | les AA; des AA; aux AA; chez les AA; rencontres des AA; rencontres AA; réunions des AA; AA meetings; AA meeting; AA sponsor; parrain des AA; marraine des AA
         @altsubstance | allaitement; allaiter; allaitez; breastfeeding; breast-feeding; tétée; tétées; boires; biberon; biberons; bottle; lait maternel; breast milk; nursing
         """;
 

@@ -11,7 +11,7 @@ internal readonly record struct Hit(int Terminal, int First, int Last, int Sente
 /// weather, fund-raising, conditional, other indication of an ambiguous drug), then derives
 /// <see cref="TopicCategory.NewDiagnosis"/> (announcement + disease) and <see cref="TopicCategory.NewTreatment"/>
 /// (start verb + treatment, not a renewal).</summary>
-internal static class TopicRules
+internal static partial class TopicRules
 {
     private const int NegationWindow = 7;
     private const int AnnounceWindow = 20;
@@ -116,6 +116,7 @@ internal static class TopicRules
             var found = new List<Candidate>(8);
             CategoryCues(ctx, found);
             SymptomsOfSubstance(ctx, found);
+            DrinkCounts(ctx, found);
             ResolveWeak(found);
             Combinations(ctx, found);
             CrisisPlans(ctx, found);
@@ -138,7 +139,7 @@ internal static class TopicRules
     {
         const Marker Inherited = Marker.Fundraising | Marker.Weather | Marker.Astrology | Marker.Normal | Marker.Abnormal
             | Marker.AfterTreatment;
-        if ((message & Inherited) == 0)
+        if ((message & (Inherited | Marker.Vaccine)) == 0)
         {
             return;
         }
@@ -148,6 +149,12 @@ internal static class TopicRules
             if (IsSubject(stream, h))
             {
                 masks[h.Sentence] |= message & Inherited;
+
+                // "Mpox" over a vaccination clinic is the vaccine's subject; "PrEP — on commence" starts a treatment.
+                if ((masks[h.Sentence] & Marker.Start) == 0)
+                {
+                    masks[h.Sentence] |= message & Marker.Vaccine;
+                }
             }
         }
     }
@@ -542,7 +549,7 @@ internal static class TopicRules
                 // Issue 17 item 3: a new dose of the same drug is the adjustment of a known treatment, unless a start verb
                 // sits closer to this drug than the dose verb does ("on ajoute X et on augmente Y").
                 var dose = ctx.Nearest(k, Marker.DoseChange, StartWindow);
-                if (dose >= 0 && (start < 0 || ctx.Distance(k, dose) <= ctx.Distance(k, start)))
+                if (dose >= 0 && (start < 0 || ctx.Distance(k, dose) <= ctx.Distance(k, start)) && !IsLaterStep(ctx, k, dose))
                 {
                     continue;
                 }
@@ -564,6 +571,11 @@ internal static class TopicRules
             else if (overTheCounter)
             {
                 confidence = 0f;
+            }
+            else if ((markers & Marker.Drug) != 0 && renewal < 0 && IsPrescriptionLine(ctx, h))
+            {
+                // A drug, its dose and how to take it (TopicRules.Treatment.cs), in a sentence that renews nothing.
+                confidence = 0.65f;
             }
             else if ((markers & Marker.Drug) != 0 && renewal < 0 && (sentence & Marker.Titration) != 0)
             {

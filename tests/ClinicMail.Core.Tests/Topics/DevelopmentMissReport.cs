@@ -21,6 +21,7 @@ public sealed class DevelopmentMissReport
             Path.Combine(root, "tests", "data", "corpus", "sensitive-topics.dev.jsonl"),
             Path.Combine(root, "tests", "data", "corpus", "sensitive-topics.dev-extra.jsonl"),
             Path.Combine(root, "tests", "data", "corpus", "sensitive-topics.dev-detect21b.jsonl"),
+            Path.Combine(root, "tests", "data", "corpus", "sensitive-topics.dev-round5b.jsonl"),
             Path.Combine(root, "tests", "data", "heldout", "sensitive-topics.heldout.jsonl"),
             Path.Combine(root, "tests", "ClinicMail.Core.Tests", "Topics", "heldout.jsonl"),
         ];
@@ -31,6 +32,7 @@ public sealed class DevelopmentMissReport
             var messages = TopicCorpusScore.Load(file);
             total += messages.Count;
             report.Append(CultureInfo.InvariantCulture, $"== {Path.GetFileName(file)} ({messages.Count})\n");
+            report.Append(Summary(messages));
             foreach (var m in messages)
             {
                 var analysis = TopicDetector.Default.Analyze(CheckedText.FromParts(m.Subject, m.Body));
@@ -58,5 +60,25 @@ public sealed class DevelopmentMissReport
 
         TestContext.Out.WriteLine(report.ToString());
         Assert.That(total, Is.GreaterThan(0));
+    }
+
+    /// <summary>One line of figures per file: P/R per category, then the benign messages left clean, per language.</summary>
+    private static string Summary(List<TopicCorpusMessage> messages)
+    {
+        var score = TopicCorpusScore.Of(messages);
+        var line = new StringBuilder("   ");
+        for (var i = 0; i < TopicCorpusScore.Categories.Length; i++)
+        {
+            line.Append(CultureInfo.InvariantCulture, $"{TopicCorpusScore.Categories[i].Id} {score.Precision(i):0.000}/{score.Recall(i):0.000}  ");
+        }
+
+        foreach (var lang in new[] { "fr", "en" })
+        {
+            var benign = messages.Where(m => m.Lang == lang && m.Labels.Count == 0).ToList();
+            var clean = benign.Count(m => TopicDetector.Default.Analyze(CheckedText.FromParts(m.Subject, m.Body)).Topics.Count == 0);
+            line.Append(CultureInfo.InvariantCulture, $"benign clean {lang} {clean}/{benign.Count}  ");
+        }
+
+        return line.Append('\n').ToString();
     }
 }
