@@ -244,7 +244,9 @@ internal sealed class TokenStream : IDisposable
             if (wordLength <= WordCache.MaxLength)
             {
                 ref var w = ref Unsafe.Add(ref s, start);
-                ref var found = ref cache.Find(ref w, wordLength, n - start, out var set, out var head, out var tail);
+                WordCache.KeyOf(ref w, wordLength, n - start, out var head, out var tail);
+                var set = WordCache.SetOf(head, tail, wordLength);
+                ref var found = ref cache.Find(set, head, tail, ref w, wordLength);
                 if (!Unsafe.IsNullRef(ref found))
                 {
                     result = found;

@@ -781,8 +781,14 @@ internal static class TopicRules
             return _maskBuffer;
         }
 
+        /// <summary>Evidence texts of this message's last hits (see <see cref="TextOf"/>), by first token.</summary>
+        private const int KeptTexts = 16;
+
+        private readonly (int First, string? Text)[] _texts = new (int, string?)[KeptTexts];
+
         public void Reset(Lexicon lexicon, TokenStream stream, List<Hit> hits, Marker[] masks, Marker message)
         {
+            Array.Clear(_texts);
             Lexicon = lexicon;
             Stream = stream;
             Hits = hits;
@@ -920,7 +926,21 @@ internal static class TopicRules
             var last = tokens[h.Last];
             var segment = Stream.Text.Segments[first.Segment];
             var length = last.Start + last.Length - first.Start;
-            return new Evidence(segment.Part, first.Start, length, segment.Text.Substring(first.Start, length), Math.Round(confidence, 2));
+            return new Evidence(segment.Part, first.Start, length, TextOf(h.First, segment.Text, first.Start, length), Math.Round(confidence, 2));
+        }
+
+        /// <summary>The words of the hit starting at token <paramref name="first"/>: one string per hit and message, shared
+        /// by its pieces of evidence (a drug is often both a treatment's and the clinical signal's). Hits never overlap, so
+        /// their first token names them.</summary>
+        private string TextOf(int first, string text, int start, int length)
+        {
+            ref var slot = ref _texts[first & (KeptTexts - 1)];
+            if (slot.First != first || slot.Text is null)
+            {
+                slot = (first, text.Substring(start, length));
+            }
+
+            return slot.Text;
         }
     }
 }

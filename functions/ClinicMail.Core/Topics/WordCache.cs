@@ -135,17 +135,6 @@ internal sealed class WordCache
         return ref Unsafe.NullRef<Entry>();
     }
 
-    /// <summary>The entry for the word of <paramref name="length"/> characters at <paramref name="word"/> (see
-    /// <see cref="KeyOf"/> for <paramref name="readable"/>), or a null reference; <paramref name="set"/>,
-    /// <paramref name="head"/> and <paramref name="tail"/> are what <see cref="Add"/> needs on a miss.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ref Entry Find(ref char word, int length, int readable, out int set, out ulong head, out ulong tail)
-    {
-        KeyOf(ref word, length, readable, out head, out tail);
-        set = SetOf(head, tail, length);
-        return ref Find(set, head, tail, ref word, length);
-    }
-
     /// <summary>Characters 4 to length - 4 of a word of more than eight characters, against those kept in
     /// <paramref name="slot"/> (the first and last four are in the key).</summary>
     private bool MiddleEquals(int slot, ref char word, int length) =>

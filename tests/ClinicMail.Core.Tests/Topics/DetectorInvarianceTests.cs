@@ -8,7 +8,7 @@ namespace ClinicMail.Core.Tests.Topics;
 
 /// <summary>Properties the detector's speed-ups (per-thread word cache, reused buffers and scratch) must never change:
 /// a message's findings depend on its text alone, not on what the thread checked before, on the thread, nor on where
-/// the text sits. Run over every development message (tests/data/corpus).</summary>
+/// the text sits. Run over every development message (tests/data/corpus and tests/data/heldout).</summary>
 [TestFixture]
 public sealed class DetectorInvarianceTests
 {
@@ -18,7 +18,7 @@ public sealed class DetectorInvarianceTests
     public void Analyze_InAnotherOrderOnAFreshThread_GivesTheSameFindings()
     {
         var texts = Corpus.Value;
-        var forward = OnFreshThread(() => texts.Select(Describe).ToList());
+        var forward = OnFreshThread(() => texts.Select(t => Describe(t)).ToList());
         var backward = OnFreshThread(() => Enumerable.Range(0, texts.Count).Reverse().Select(i => (i, Describe(texts[i]))).ToList());
         foreach (var (i, described) in backward)
         {
@@ -30,7 +30,7 @@ public sealed class DetectorInvarianceTests
     public void Analyze_InParallel_GivesTheSameFindingsAsOneAfterAnother()
     {
         var texts = Corpus.Value;
-        var sequential = texts.Select(Describe).ToList();
+        var sequential = texts.Select(t => Describe(t)).ToList();
         var parallel = new ConcurrentDictionary<int, string>();
         Parallel.For(0, texts.Count * 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, k =>
         {
@@ -60,9 +60,7 @@ public sealed class DetectorInvarianceTests
     }
 
     /// <summary>Every finding and piece of evidence, one line each (body offsets less <paramref name="bodyShift"/>).</summary>
-    private static string Describe(CheckedText text) => Describe(text, 0);
-
-    private static string Describe(CheckedText text, int bodyShift)
+    private static string Describe(CheckedText text, int bodyShift = 0)
     {
         var analysis = TopicDetector.Default.Analyze(text);
         var lines = new StringBuilder();
@@ -113,12 +111,13 @@ public sealed class DetectorInvarianceTests
 
     private static List<CheckedText> LoadCorpus()
     {
-        var folder = Path.Combine(SensitiveTopicCorpusTests.FindRepositoryRoot(), "tests", "data", "corpus");
-        var texts = Directory.GetFiles(folder, "*.jsonl").Order(StringComparer.Ordinal)
+        var data = Path.Combine(SensitiveTopicCorpusTests.FindRepositoryRoot(), "tests", "data");
+        var texts = new[] { "corpus", "heldout" }
+            .SelectMany(folder => Directory.GetFiles(Path.Combine(data, folder), "*.jsonl").Order(StringComparer.Ordinal))
             .SelectMany(TopicCorpusScore.Load)
             .Select(m => CheckedText.FromParts(m.Subject, m.Body))
             .ToList();
-        Assert.That(texts, Has.Count.GreaterThan(300), "the development corpus looks truncated");
+        Assert.That(texts, Has.Count.GreaterThan(400), "the development corpus looks truncated");
         return texts;
     }
 }
