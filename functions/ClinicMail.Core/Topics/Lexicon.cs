@@ -117,6 +117,17 @@ internal enum CueFlags : byte
 
 internal readonly record struct Cue(TopicCategory Category, float Confidence, CueFlags Flags);
 
+/// <summary>What the phrase walk reads of one trie state, in one place (one memory read instead of four arrays): the
+/// terminal (phrase) ending there or -1, whether it counts only as written in capitals, and its children
+/// <c>[ChildStart, ChildEnd)</c> in the lexicon's child arrays (empty for a single-word term).</summary>
+internal struct StateInfo
+{
+    public int Terminal;
+    public int ChildStart;
+    public int ChildEnd;
+    public bool CaseSensitive;
+}
+
 /// <summary>The compiled lexicon: every word of every phrase gets an id; phrases are a trie over word ids;
 /// one-typo variants of the longer words are precomputed as hashes. Built once (the static detector),
 /// read-only afterwards, hence thread-safe.</summary>
@@ -175,6 +186,9 @@ internal sealed class Lexicon
     /// <summary>The terminal (phrase) ending at each trie state, or -1.</summary>
     public int[] TerminalOfState { get; private set; } = [];
 
+    /// <summary>Each trie state's terminal, case rule and children (see <see cref="StateInfo"/>).</summary>
+    public StateInfo[] States { get; private set; } = [];
+
     /// <summary>The next trie state after <paramref name="word"/>, or -1. The first step is an array read.</summary>
     public int Next(int state, int word)
     {
@@ -183,13 +197,13 @@ internal sealed class Lexicon
             return RootNext[word];
         }
 
-        if (!_continues[word])
-        {
-            return -1;
-        }
+        return _continues[word] ? NextChild(_childStart[state], _childStart[state + 1], word) : -1;
+    }
 
-        var from = _childStart[state];
-        var to = _childStart[state + 1];
+    /// <summary>The state among the children <c>[from, to)</c> (of one state, see <see cref="StateInfo"/>) reached by
+    /// <paramref name="word"/>, or -1.</summary>
+    public int NextChild(int from, int to, int word)
+    {
         if (to - from > 8)
         {
             // Wide states ("de", "trouble", "cancer"): halve down to a short run, then scan it.
@@ -576,6 +590,20 @@ internal sealed class Lexicon
         _childStart = childCount;
         _childWord = [.. inner.Select(e => e.Word)];
         _childNext = [.. inner.Select(e => e.Next)];
+        var states = new StateInfo[_stateTerminal.Count];
+        for (var state = 0; state < states.Length; state++)
+        {
+            var terminal = _stateTerminal[state];
+            states[state] = new StateInfo
+            {
+                Terminal = terminal,
+                ChildStart = childCount[state],
+                ChildEnd = childCount[state + 1],
+                CaseSensitive = terminal >= 0 && _caseSensitive[terminal],
+            };
+        }
+
+        States = states;
     }
 
     private static void SetBit(ulong[] bits, int index) => bits[index >> 6] |= 1UL << (index & 63);

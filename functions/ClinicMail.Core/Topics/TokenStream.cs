@@ -37,6 +37,14 @@ internal struct Token
     public TokenFlags Flags;
 }
 
+/// <summary>A word that starts some lexicon phrase (<see cref="Lexicon.RootNext"/> of its word is a state): its token
+/// and that state. The tokenizer lists them while reading, so the phrase walk visits only these words.</summary>
+internal struct PhraseStart
+{
+    public int Token;
+    public int State;
+}
+
 /// <summary>The words of every part of a <see cref="CheckedText"/>, in one pass, in arrays rented from the
 /// shared pool (returned by <see cref="Dispose"/>): a check allocates no per-word objects.</summary>
 internal sealed class TokenStream : IDisposable
@@ -56,6 +64,25 @@ internal sealed class TokenStream : IDisposable
         0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
         1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
     ];
+
+    /// <summary>What the reading loop does with each ASCII character: <see cref="Skip"/> (spaces, commas, quotes…),
+    /// <see cref="InWord"/> (letters and digits) or <see cref="MayEndSentence"/> (\n . ! ? ;, then read by
+    /// <see cref="IsSentenceEnd"/>). One table read per character instead of a word test and a sentence test.</summary>
+    private static ReadOnlySpan<byte> AsciiClass =>
+    [
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 2, 0, 0, 0, 2,
+        0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+        0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+    ];
+
+    private const byte Skip = 0;
+    private const byte InWord = 1;
+    private const byte MayEndSentence = 2;
 
     /// <summary>Largest token buffer a thread keeps between checks: 8,192 tokens of 40 bytes (320 KB), enough for a
     /// text of 16,000 characters. A longer text rents and returns its buffers as before.</summary>
@@ -78,11 +105,12 @@ internal sealed class TokenStream : IDisposable
     /// <summary>Whether <see cref="Dispose"/> puts this stream back in its thread's slot (streams read with a lexicon).</summary>
     private readonly bool _reusable;
 
-    private TokenStream(CheckedText text, Token[] tokens, char[] stems, bool reusable)
+    private TokenStream(CheckedText text, Token[] tokens, char[] stems, PhraseStart[] starts, bool reusable)
     {
         Text = text;
         Tokens = tokens;
         Stems = stems;
+        Starts = starts;
         _reusable = reusable;
     }
 
@@ -93,6 +121,11 @@ internal sealed class TokenStream : IDisposable
     public char[] Stems { get; private set; }
 
     public int Count { get; private set; }
+
+    /// <summary>With a lexicon: the words that start a phrase, in text order (<see cref="StartCount"/> of them).</summary>
+    public PhraseStart[] Starts { get; private set; }
+
+    public int StartCount { get; private set; }
 
     public int SentenceCount { get; private set; }
 
@@ -116,12 +149,19 @@ internal sealed class TokenStream : IDisposable
             stream = spare;
             stream.Text = text;
             stream.Count = 0;
+            stream.StartCount = 0;
             stream.SentenceCount = 0;
             stream._stemPosition = 0;
             if (stream.Tokens.Length < needed)
             {
                 ArrayPool<Token>.Shared.Return(stream.Tokens);
                 stream.Tokens = ArrayPool<Token>.Shared.Rent(needed);
+            }
+
+            if (stream.Starts.Length < needed)
+            {
+                ArrayPool<PhraseStart>.Shared.Return(stream.Starts);
+                stream.Starts = ArrayPool<PhraseStart>.Shared.Rent(needed);
             }
         }
         else
@@ -130,49 +170,63 @@ internal sealed class TokenStream : IDisposable
             // Without a lexicon every stem is kept (a stem is at most twice its word: ligatures); with one, the buffer
             // is only the scratch space where an uncached word is folded.
             var stems = ArrayPool<char>.Shared.Rent(lexicon is null ? (total * 2) + LexiconStemsLength : LexiconStemsLength);
-            stream = new TokenStream(text, tokens, stems, reusable: lexicon is not null);
+            var starts = lexicon is null ? [] : ArrayPool<PhraseStart>.Shared.Rent(needed);
+            stream = new TokenStream(text, tokens, stems, starts, reusable: lexicon is not null);
         }
 
         var sentence = 0;
-        // One thread-static read per text, not per part.
-        var cache = lexicon is null ? null : WordCache.ForThread(lexicon);
-        for (var seg = 0; seg < text.Segments.Count; seg++)
+        var segments = text.Segments;
+        if (lexicon is null)
         {
-            stream.ReadSegment(seg, text.Segments[seg].Text, lexicon, cache, ref sentence);
-            sentence++;
+            for (var seg = 0; seg < segments.Count; seg++)
+            {
+                stream.ReadSegment(seg, segments[seg].Text, ref sentence);
+                sentence++;
+            }
+        }
+        else
+        {
+            // One thread-static read per text, not per part.
+            var cache = WordCache.ForThread(lexicon);
+            for (var seg = 0; seg < segments.Count; seg++)
+            {
+                stream.ReadWords(seg, segments[seg].Text, lexicon, cache, ref sentence);
+                sentence++;
+            }
         }
 
         stream.SentenceCount = sentence;
         return stream;
     }
 
-    private void ReadSegment(int segment, string source, Lexicon? lexicon, WordCache? cache, ref int sentence)
+    /// <summary>The reading loop of a check: a lexicon and this thread's word cache. Hot loop: refs and locals only (no
+    /// property, static-field, span-indexer or string-indexer access per character). Each character costs one class-table
+    /// read; a word is first only delimited (eight characters at a time, see <see cref="WordEnd(ref char, int, int)"/>), and
+    /// what it folds, stems and looks up to comes from the word cache when the word was seen before (the fold, stem and
+    /// typo-tolerant lookup of <see cref="Analyze"/> run once per distinct word). Stems are not kept (the rules read word
+    /// ids and flags only). The words that start a lexicon phrase are listed in <see cref="Starts"/> as they are read, so
+    /// the phrase walk (<see cref="PhraseMatcher"/>) never revisits the others.</summary>
+    private void ReadWords(int segment, string source, Lexicon lexicon, WordCache cache, ref int sentence)
     {
-        // Hot loop: refs and locals only (no property, static-field, span-indexer or string-indexer access per
-        // character). A word is first only delimited (eight characters at a time, see WordEnd); what it folds, stems
-        // and looks up to comes from this thread's word cache when the word was seen before, and is computed
-        // otherwise. With a lexicon the stems are not kept (the rules read word ids and flags only); without one
-        // (declared terms, lexicon build) every stem is kept in the rented stems buffer.
         ref var s = ref MemoryMarshal.GetReference(source.AsSpan());
+        ref var classes = ref MemoryMarshal.GetReference(AsciiClass);
         var n = source.Length;
-        var stems = Stems.AsSpan();
+        var scratch = Stems.AsSpan(0, TermNormalizer.MaxWord);
+        var rootNext = lexicon.RootNext;
         var tokens = Tokens;
+        var starts = Starts;
         var count = Count;
-        var pos = _stemPosition;
+        var startCount = StartCount;
         var i = 0;
         var sentenceHasWords = false;
         while (i < n)
         {
             var c = Unsafe.Add(ref s, i);
-            if (c == ' ')
+            if (c < 128 ? Unsafe.Add(ref classes, c) != InWord : TermNormalizer.FoldChar(c) == '\0')
             {
-                i++;
-                continue;
-            }
-
-            if (!IsWordChar(c))
-            {
-                if (sentenceHasWords && IsSentenceEnd(source, i))
+                // Spaces and commas cost the table read; only \n . ! ? ; (and … •) ask whether the sentence ends.
+                if (sentenceHasWords && (c < 128 ? Unsafe.Add(ref classes, c) == MayEndSentence : c is '\u2026' or '\u2022')
+                    && IsSentenceEnd(source, i))
                 {
                     sentence++;
                     sentenceHasWords = false;
@@ -187,9 +241,7 @@ internal sealed class TokenStream : IDisposable
             i = WordEnd(ref s, i, n);
             var wordLength = i - start;
             WordCache.Entry result;
-            var stemLength = 0;
-            ulong stemHash = 0;
-            if (cache is not null && wordLength <= WordCache.MaxLength)
+            if (wordLength <= WordCache.MaxLength)
             {
                 ref var w = ref Unsafe.Add(ref s, start);
                 WordCache.KeyOf(ref w, wordLength, n - start, out var head, out var tail);
@@ -203,7 +255,7 @@ internal sealed class TokenStream : IDisposable
                 {
                     // Ligatures fold to two letters: a short written word can still fold too long to keep or to use.
                     var written = source.AsSpan(start, wordLength);
-                    var folded = Analyze(written, stems.Slice(pos, TermNormalizer.MaxWord), lexicon, out result, out _, out _);
+                    var folded = Analyze(written, scratch, lexicon, out result, out _, out _);
                     if (folded > TermNormalizer.MaxWord)
                     {
                         continue;
@@ -215,38 +267,90 @@ internal sealed class TokenStream : IDisposable
                     }
                 }
             }
-            else if (Analyze(source.AsSpan(start, wordLength), stems.Slice(pos, TermNormalizer.MaxWord), lexicon, out result, out stemLength, out stemHash) > TermNormalizer.MaxWord)
+            else if (Analyze(source.AsSpan(start, wordLength), scratch, lexicon, out result, out _, out _) > TermNormalizer.MaxWord)
             {
                 continue;
             }
-            else if (cache is not null)
+
+            var traits = result.Traits;
+            if (traits >= WordTraits.Elision && IsDropped(traits, ref s, start, i, n))
             {
-                // A long word of a stream with a lexicon: its stem is not kept either.
-                stemLength = 0;
-                stemHash = 0;
+                continue;
+            }
+
+            var word = result.Word;
+            if (word >= 0 && rootNext[word] is var state and >= 0)
+            {
+                ref var p = ref starts[startCount++];
+                p.Token = count;
+                p.State = state;
+            }
+
+            ref var t = ref tokens[count++];
+            t.Segment = segment;
+            t.Start = start;
+            t.Length = wordLength;
+            t.Sentence = sentence;
+            t.StemStart = 0;
+            t.StemLength = 0;
+            t.Hash = 0;
+            t.Flags = (TokenFlags)(traits & (WordTraits.Numeric | WordTraits.Upper | WordTraits.Fuzzy | WordTraits.Copula));
+            t.Word = word;
+            sentenceHasWords = true;
+        }
+
+        Count = count;
+        StartCount = startCount;
+    }
+
+    /// <summary>Words that carry no meaning of their own and are not kept as tokens: a French elision before an apostrophe
+    /// ("d'alcool" reads "alcool"), "de" (so "trouble de l'humeur" and "trouble d'anxiété" read the same), and the "s" of
+    /// an English possessive ("Crohn's disease" reads "crohn disease"). <paramref name="start"/> and
+    /// <paramref name="end"/> delimit the word in the text at <paramref name="s"/> of <paramref name="n"/> characters.</summary>
+    private static bool IsDropped(WordTraits traits, ref char s, int start, int end, int n) =>
+        ((traits & WordTraits.Elision) != 0 && end + 1 < n && TermNormalizer.IsApostrophe(Unsafe.Add(ref s, end)) && IsWordChar(Unsafe.Add(ref s, end + 1)))
+        || (traits & WordTraits.De) != 0
+        || ((traits & WordTraits.LoneS) != 0 && start > 0 && TermNormalizer.IsApostrophe(Unsafe.Add(ref s, start - 1)));
+
+    /// <summary>The reading loop without a lexicon (declared terms, the lexicon's own build): every word's stem and its
+    /// hash are kept in <see cref="Stems"/>.</summary>
+    private void ReadSegment(int segment, string source, ref int sentence)
+    {
+        ref var s = ref MemoryMarshal.GetReference(source.AsSpan());
+        var n = source.Length;
+        var stems = Stems.AsSpan();
+        var tokens = Tokens;
+        var count = Count;
+        var pos = _stemPosition;
+        var i = 0;
+        var sentenceHasWords = false;
+        while (i < n)
+        {
+            var c = Unsafe.Add(ref s, i);
+            if (!IsWordChar(c))
+            {
+                if (sentenceHasWords && IsSentenceEnd(source, i))
+                {
+                    sentence++;
+                    sentenceHasWords = false;
+                }
+
+                i++;
+                continue;
+            }
+
+            var start = i;
+            i = WordEnd(ref s, i, n);
+            var wordLength = i - start;
+            if (Analyze(source.AsSpan(start, wordLength), stems.Slice(pos, TermNormalizer.MaxWord), null, out var result, out var stemLength, out var stemHash) > TermNormalizer.MaxWord)
+            {
+                continue;
             }
 
             var traits = result.Traits;
-            if (traits >= WordTraits.Elision)
+            if (traits >= WordTraits.Elision && IsDropped(traits, ref s, start, i, n))
             {
-                // Apostrophes are rare: test them only where one sits next to the word.
-                if ((traits & WordTraits.Elision) != 0 && i + 1 < n && TermNormalizer.IsApostrophe(Unsafe.Add(ref s, i)) && IsWordChar(Unsafe.Add(ref s, i + 1)))
-                {
-                    // French elision ("l'", "d'", "qu'") carries no meaning of its own: "d'alcool" reads "alcool".
-                    continue;
-                }
-
-                // "de" and its elided "d'" read the same: "trouble de l'humeur" / "trouble d'anxiété", "on parle d'insuffisance".
-                if ((traits & WordTraits.De) != 0)
-                {
-                    continue;
-                }
-
-                // English possessive: "Crohn's disease" reads "crohn disease".
-                if ((traits & WordTraits.LoneS) != 0 && start > 0 && TermNormalizer.IsApostrophe(Unsafe.Add(ref s, start - 1)))
-                {
-                    continue;
-                }
+                continue;
             }
 
             ref var t = ref tokens[count++];
@@ -487,7 +591,13 @@ internal sealed class TokenStream : IDisposable
 
         ArrayPool<Token>.Shared.Return(Tokens);
         ArrayPool<char>.Shared.Return(Stems);
+        if (Starts.Length > 0)
+        {
+            ArrayPool<PhraseStart>.Shared.Return(Starts);
+        }
+
         Tokens = [];
         Stems = [];
+        Starts = [];
     }
 }

@@ -37,7 +37,7 @@ public sealed class TopicDetector
         hits.Clear();
         try
         {
-            TopicRules.Match(_lexicon, stream, hits);
+            PhraseMatcher.Match(_lexicon, stream, hits);
             return TopicRules.Evaluate(_lexicon, stream, hits);
         }
         finally

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.InteropServices;
 using ClinicMail.Core.Text;
 
@@ -20,77 +19,14 @@ internal static partial class TopicRules
     private const float FuzzyFactor = 0.9f;
 
     private const Marker NormalContext = Marker.Normal | Marker.Vaccine;
+
+    /// <summary>Scratch reused by each thread's checks (one check at a time per thread).</summary>
+    [ThreadStatic]
+    private static Context? _threadContext;
+
+    [ThreadStatic]
+    private static List<Candidate>? _threadFound;
     private const Marker AnyAnnounce = Marker.Announce | Marker.AnnounceStrong;
-
-    /// <summary>Finds every phrase, longest first, left to right, never across a sentence.</summary>
-    public static void Match(Lexicon lexicon, TokenStream stream, List<Hit> hits)
-    {
-        var tokens = stream.Tokens;
-        var n = stream.Count;
-        var terminalOfState = lexicon.TerminalOfState;
-        var caseSensitive = lexicon.CaseSensitive;
-        var markers = lexicon.Markers;
-        var rootNext = lexicon.RootNext;
-        var continues = lexicon.Continues;
-        var i = 0;
-        while (i < n)
-        {
-            // Most words start no phrase: one array read each, before any of the walk's state is set up.
-            ref var t = ref tokens[i];
-            var state = t.Word < 0 ? -1 : rootNext[t.Word];
-            if (state < 0)
-            {
-                i++;
-                continue;
-            }
-
-            int best = -1, bestEnd = -1;
-            bool fuzzy = false, bestFuzzy = false;
-            var j = i;
-            while (true)
-            {
-                fuzzy |= (tokens[j].Flags & TokenFlags.Fuzzy) != 0;
-                var terminal = terminalOfState[state];
-
-                // Acronyms that are also plain words ("ITS", "PrEP", "AA") count only as written in capitals.
-                if (terminal >= 0 && !(caseSensitive[terminal] && (fuzzy || (t.Flags & TokenFlags.Upper) == 0)))
-                {
-                    best = terminal;
-                    bestEnd = j;
-                    bestFuzzy = fuzzy;
-                }
-
-                // Most walks end here: a single-word term, or a next word that continues no phrase (both would make
-                // Next return -1; testing them first spares the call and the next token's read).
-                if (++j >= n || !lexicon.HasChildren(state))
-                {
-                    break;
-                }
-
-                ref var u = ref tokens[j];
-                if (u.Word < 0 || u.Sentence != t.Sentence || !continues[u.Word])
-                {
-                    break;
-                }
-
-                state = lexicon.Next(state, u.Word);
-                if (state < 0)
-                {
-                    break;
-                }
-            }
-
-            if (best >= 0)
-            {
-                hits.Add(new Hit(best, i, bestEnd, t.Sentence, bestFuzzy, markers[best]));
-                i = bestEnd + 1;
-            }
-            else
-            {
-                i++;
-            }
-        }
-    }
 
     public static TopicAnalysis Evaluate(Lexicon lexicon, TokenStream stream, List<Hit> hits)
     {
@@ -99,10 +35,12 @@ internal static partial class TopicRules
             return TopicAnalysis.Empty;
         }
 
-        var masks = ArrayPool<Marker>.Shared.Rent(stream.SentenceCount + 1);
+        // This thread's context, candidate list and sentence masks, reused from check to check (a check allocates only
+        // its results).
+        var ctx = _threadContext ??= new Context();
+        var masks = ctx.ClearedMasks(stream.SentenceCount + 1);
         try
         {
-            Array.Clear(masks, 0, stream.SentenceCount + 1);
             var message = Marker.None;
             foreach (var h in hits)
             {
@@ -112,8 +50,9 @@ internal static partial class TopicRules
 
             InheritSubjectContext(stream, hits, masks, message);
 
-            var ctx = new Context(lexicon, stream, hits, masks, message);
-            var found = new List<Candidate>(8);
+            ctx.Reset(lexicon, stream, hits, masks, message);
+            var found = _threadFound ??= new List<Candidate>(16);
+            found.Clear();
             CategoryCues(ctx, found);
             SymptomsOfSubstance(ctx, found);
             DrinkCounts(ctx, found);
@@ -128,7 +67,13 @@ internal static partial class TopicRules
         }
         finally
         {
-            ArrayPool<Marker>.Shared.Return(masks);
+            // The context must not pin the message (its text, tokens and hits) to the thread.
+            ctx.Reset(null!, null!, null!, null!, Marker.None);
+
+            if (_threadFound is { Capacity: > 1024 })
+            {
+                _threadFound = null;
+            }
         }
     }
 
@@ -776,7 +721,13 @@ internal static partial class TopicRules
         while (i < found.Count)
         {
             var category = found[i].Category;
-            var evidence = new List<Evidence>();
+            var end = i + 1;
+            while (end < found.Count && found[end].Category == category)
+            {
+                end++;
+            }
+
+            var evidence = new List<Evidence>(end - i);
             var max = 0f;
             var lastHit = -1;
             for (; i < found.Count && found[i].Category == category; i++)
@@ -807,17 +758,55 @@ internal static partial class TopicRules
     private readonly record struct Candidate(TopicCategory Category, int Hit, int Terminal, float Confidence, bool Weak);
 
     /// <summary>What every rule reads: the hits, their tokens, the markers of each sentence and of the message.</summary>
-    private sealed class Context(Lexicon lexicon, TokenStream stream, List<Hit> hits, Marker[] masks, Marker message)
+    private sealed class Context
     {
-        public Lexicon Lexicon { get; } = lexicon;
+        public Lexicon Lexicon { get; private set; } = null!;
 
-        public TokenStream Stream { get; } = stream;
+        public TokenStream Stream { get; private set; } = null!;
 
-        public List<Hit> Hits { get; } = hits;
+        public List<Hit> Hits { get; private set; } = null!;
 
-        public Marker[] Masks { get; } = masks;
+        public Marker[] Masks { get; private set; } = null!;
 
-        public Marker Message { get; } = message;
+        public Marker Message { get; private set; }
+
+        /// <summary>Largest sentence-mask buffer kept between checks (32 KB); a text with more sentences gets one of its own.</summary>
+        private const int MaxKeptMasks = 4096;
+
+        private Marker[] _maskBuffer = new Marker[64];
+
+        /// <summary>One mask per sentence, all clear: this context's buffer when it is large enough.</summary>
+        public Marker[] ClearedMasks(int count)
+        {
+            if (count > MaxKeptMasks)
+            {
+                return new Marker[count];
+            }
+
+            if (_maskBuffer.Length < count)
+            {
+                _maskBuffer = new Marker[Math.Max(count, _maskBuffer.Length * 2)];
+                return _maskBuffer;
+            }
+
+            Array.Clear(_maskBuffer, 0, count);
+            return _maskBuffer;
+        }
+
+        /// <summary>Evidence texts of this message's last hits (see <see cref="TextOf"/>), by first token.</summary>
+        private const int KeptTexts = 16;
+
+        private readonly (int First, string? Text)[] _texts = new (int, string?)[KeptTexts];
+
+        public void Reset(Lexicon lexicon, TokenStream stream, List<Hit> hits, Marker[] masks, Marker message)
+        {
+            Array.Clear(_texts);
+            Lexicon = lexicon;
+            Stream = stream;
+            Hits = hits;
+            Masks = masks;
+            Message = message;
+        }
 
         /// <summary>A negation shortly before hit <paramref name="k"/> in its sentence, with no "mais"/"but" between.</summary>
         public bool IsNegated(int k, int window)
@@ -949,7 +938,21 @@ internal static partial class TopicRules
             var last = tokens[h.Last];
             var segment = Stream.Text.Segments[first.Segment];
             var length = last.Start + last.Length - first.Start;
-            return new Evidence(segment.Part, first.Start, length, segment.Text.Substring(first.Start, length), Math.Round(confidence, 2));
+            return new Evidence(segment.Part, first.Start, length, TextOf(h.First, segment.Text, first.Start, length), Math.Round(confidence, 2));
+        }
+
+        /// <summary>The words of the hit starting at token <paramref name="first"/>: one string per hit and message, shared
+        /// by its pieces of evidence (a drug is often both a treatment's and the clinical signal's). Hits never overlap, so
+        /// their first token names them.</summary>
+        private string TextOf(int first, string text, int start, int length)
+        {
+            ref var slot = ref _texts[first & (KeptTexts - 1)];
+            if (slot.First != first || slot.Text is null)
+            {
+                slot = (first, text.Substring(start, length));
+            }
+
+            return slot.Text;
         }
     }
 }
