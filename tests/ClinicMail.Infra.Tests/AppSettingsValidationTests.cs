@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ClinicMail.Application.Configuration;
 using ClinicMail.Application.Hosting;
 using ClinicMail.Infra.Tests.Bicep;
 using Microsoft.Extensions.Configuration;
@@ -20,12 +21,17 @@ public sealed class AppSettingsValidationTests
     {
         var settings = AppSettingsTests.CoreSettings.ToDictionary(
             s => s.Key,
-            s => s.Value is ArmLiteral { Value: JsonValue v } ? v.GetValue<string>() : Plausible(s.Key),
+            s => s.Value is ArmLiteral { Value: JsonValue v } && !IsKeyVaultReference(v.GetValue<string>()) ? v.GetValue<string>() : Plausible(s.Key),
             StringComparer.Ordinal);
         // internalDomainSettings: ClinicMail__InternalDomains__{i}, one per domain parameter.
         settings["ClinicMail__InternalDomains__0"] = "clinique-exemple.med";
         return settings;
     }
+
+    /// <summary>An App Service Key Vault reference (<c>@Microsoft.KeyVault(SecretUri=…)</c> or <c>(VaultName=…;SecretName=…)</c>):
+    /// the platform resolves it before the app reads the setting, so the app sees the secret, never this text.
+    /// Like a deployment-time expression, it is fed to the validators as a plausible secret of its setting's shape.</summary>
+    private static bool IsKeyVaultReference(string value) => value.StartsWith("@Microsoft.KeyVault(", StringComparison.Ordinal);
 
     private static string Plausible(string key) => key switch
     {
@@ -44,6 +50,8 @@ public sealed class AppSettingsValidationTests
         "Mail__SenderAddress" => "clinicmail-envoi@clinique-exemple.med",
         "Storage__ConnectionString" => "Host=clinicmail-pg.postgres.database.azure.com;Database=clinicmail;Username=clinicmail-id;Ssl Mode=Require",
         "APPLICATIONINSIGHTS_CONNECTION_STRING" => "InstrumentationKey=" + Guid,
+        // A Key Vault reference's secret: the one-time code key, base64 of 32 bytes.
+        "Secure__CodeKey" => Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)(i * 7)).ToArray()),
         _ => "clinicmail-value",
     };
 
@@ -136,6 +144,7 @@ public sealed class AppSettingsValidationTests
     [TestCase("Mail__Provider", "Mail:Provider")]
     [TestCase("Mail__SenderAddress", "Mail:SenderAddress")]
     [TestCase("ClinicMail__InternalDomains__0", "ClinicMail:InternalDomains")]
+    [TestCase("Secure__CodeKey", "Secure:CodeKey")]
     public void BicepAppSettings_WithoutOne_StopsStartupNamingIt(string removed, string named)
     {
         var settings = Deployed();

@@ -1,4 +1,5 @@
 using ClinicMail.Application.Checking;
+using ClinicMail.Application.Configuration;
 using ClinicMail.Core.Checking;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Azure.Identity;
 using ClinicMail.Application.Audit;
 using ClinicMail.Application.Checking;
+using ClinicMail.Application.Configuration;
 using ClinicMail.Application.Filing;
 using ClinicMail.Application.Handlers;
 using ClinicMail.Application.Identity;

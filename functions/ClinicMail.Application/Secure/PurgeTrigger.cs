@@ -1,3 +1,4 @@
+using ClinicMail.Application.Configuration;
 using ClinicMail.Infrastructure.Secure;
 
 namespace ClinicMail.Application.Secure;
