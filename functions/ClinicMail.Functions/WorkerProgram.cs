@@ -28,11 +28,21 @@ public static class WorkerProgram
         ["RecordFiling:WatchMailSent"] = "false",
     };
 
-    public static async Task Main(string[] args)
+    /// <summary>A refused start (a wrong setting, an unusable data folder) is logged naming the setting and
+    /// ends the process with <see cref="StartupRefusal.ExitCode"/>, not an unhandled-exception abort.</summary>
+    public static async Task<int> Main(string[] args)
     {
-        using var host = CreateHost(args);
-        await host.Services.RunClinicMailStartupStepsAsync(CancellationToken.None).ConfigureAwait(false);
-        await host.RunAsync().ConfigureAwait(false);
+        try
+        {
+            using var host = CreateHost(args);
+            await host.Services.RunClinicMailStartupStepsAsync(CancellationToken.None).ConfigureAwait(false);
+            await host.RunAsync().ConfigureAwait(false);
+            return 0;
+        }
+        catch (Exception refused) when (StartupRefusal.IsRefusal(refused))
+        {
+            return StartupRefusal.Report(refused);
+        }
     }
 
     /// <summary>The worker's host, built but not started. Tests pass <paramref name="settings"/> (over the

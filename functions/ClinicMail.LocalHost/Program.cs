@@ -1,14 +1,29 @@
+using ClinicMail.Application.Hosting;
 using ClinicMail.LocalHost.Hosting;
 
-// Content root = where the binaries are (appsettings.json, wwwroot), whatever the working folder:
-// ./run.sh starts the app from the repository root.
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.AddClinicMailLocalHost();
+try
+{
+    // Content root = where the binaries are (appsettings.json, wwwroot), whatever the working folder:
+    // ./run.sh starts the app from the repository root.
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+    builder.AddClinicMailLocalHost();
 
-var app = builder.Build();
-await app.PrepareClinicMailAsync();
-app.UseClinicMail();
-await app.RunAsync();
+    var app = builder.Build();
+    await app.PrepareClinicMailAsync();
+    app.UseClinicMail();
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception refused) when (StartupRefusal.IsRefusal(refused) && Program.IsOwnProcess)
+{
+    // A wrong setting or an unusable data folder: logged, naming the setting, and exit code 1 (not a crash).
+    return StartupRefusal.Report(refused);
+}
 
 /// <summary>Entry point; public so integration tests can host it with WebApplicationFactory.</summary>
-public partial class Program;
+public partial class Program
+{
+    /// <summary>False when a test hosts this entry point in its own process (WebApplicationFactory): the test
+    /// then sees the refusal as the exception it is.</summary>
+    internal static bool IsOwnProcess => System.Reflection.Assembly.GetEntryAssembly() == typeof(Program).Assembly;
+}

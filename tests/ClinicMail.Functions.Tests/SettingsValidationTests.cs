@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ClinicMail.Application.Configuration;
 using ClinicMail.Application.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,6 +30,34 @@ public sealed class SettingsValidationTests
         Assert.That(error.Message, Does.Contain(english));
         Assert.That(error.Message, Does.Contain(french));
         Assert.That(error.Message, Does.Contain("env " + setting.Split(':')[0] + "__"));
+    }
+
+    // Secure:CodeKey: production requires it (one key for every instance); development without it keeps
+    // its owner-only key file in the data folder (SecureCodeHardeningTests); a set key must be 32 bytes or more.
+    [TestCase("Production", null, "Secure:CodeKey must be set in production")]
+    [TestCase("Production", "   ", "at least 32 bytes")]
+    [TestCase("Production", "c2hvcnQ=", "at least 32 bytes")]
+    [TestCase("Development", "c2hvcnQ=", "at least 32 bytes")]
+    [TestCase("Development", null, null)]
+    [TestCase("Production", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", null)]
+    public void SecureValidator_CodeKey_RequiredInProductionOnly(string mode, string? codeKey, string? expected)
+    {
+        var validator = new SecureOptionsValidator(Options.Create(new ClinicMailOptions { Mode = mode }));
+
+        var result = validator.Validate(Options.DefaultName, new SecureOptions { CodeKey = codeKey });
+
+        if (expected is null)
+        {
+            Assert.That(result.Failures ?? [], Is.Empty);
+            return;
+        }
+
+        Assert.That(result.Failures, Has.Count.EqualTo(1));
+        Assert.That(result.Failures!.Single(), Does.Contain(expected).And.Contain("env Secure__CodeKey"));
+        if (codeKey is { Length: > 3 })
+        {
+            Assert.That(result.FailureMessage, Does.Not.Contain(codeKey), "the value is never repeated");
+        }
     }
 
     [TestCase("Limits:MaxRecipients", "lots-hunter2")]

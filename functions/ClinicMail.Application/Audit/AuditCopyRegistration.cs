@@ -1,7 +1,7 @@
 using Azure.Core;
 using Azure.Identity;
 using Azure.Storage.Blobs;
-using ClinicMail.Application.Hosting;
+using ClinicMail.Application.Configuration;
 using ClinicMail.Core.Audit;
 using ClinicMail.Infrastructure.Audit;
 using Microsoft.Extensions.DependencyInjection.Extensions;

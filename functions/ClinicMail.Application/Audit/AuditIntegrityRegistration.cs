@@ -1,4 +1,4 @@
-using ClinicMail.Application.Hosting;
+using ClinicMail.Application.Configuration;
 using ClinicMail.Core.Audit;
 using ClinicMail.Core.Crypto;
 using ClinicMail.Infrastructure.Audit;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using ClinicMail.Application.Hosting;
+using ClinicMail.Application.Configuration;
 using ClinicMail.Core.Filing;
 using ClinicMail.Infrastructure.Filing;
 using Microsoft.Extensions.Options;

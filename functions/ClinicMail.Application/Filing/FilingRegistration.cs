@@ -1,8 +1,8 @@
 using Azure.Identity;
 using Azure.Storage.Blobs;
+using ClinicMail.Application.Configuration;
 using ClinicMail.Application.Hosting;
 using ClinicMail.Application.Incoming;
-using ClinicMail.Application.Secure;
 using ClinicMail.Core.Filing;
 using ClinicMail.Infrastructure.Filing;
 using ClinicMail.Infrastructure.Storage;

@@ -1,4 +1,4 @@
-using ClinicMail.Application.Secure;
+using ClinicMail.Application.Configuration;
 using ClinicMail.Core.Filing;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using ClinicMail.Application.Hosting;
+using ClinicMail.Application.Configuration;
 using ClinicMail.Application.Identity;
 using ClinicMail.Application.Secure;
 using ClinicMail.Core.Audit;

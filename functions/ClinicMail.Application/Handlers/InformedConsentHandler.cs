@@ -1,4 +1,4 @@
-using ClinicMail.Application.Hosting;
+using ClinicMail.Application.Configuration;
 using ClinicMail.Application.Identity;
 using ClinicMail.Application.Problems;
 using ClinicMail.Core.Audit;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using ClinicMail.Application.Hosting;
+using ClinicMail.Application.Configuration;
 using ClinicMail.Application.Identity;
 using ClinicMail.Application.Problems;
 using ClinicMail.Application.Secure;

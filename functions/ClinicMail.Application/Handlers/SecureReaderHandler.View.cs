@@ -13,9 +13,6 @@ public sealed partial class SecureReaderHandler
 {
     public static IResult Stylesheet() => Results.Text(ReaderPage.Stylesheet, "text/css; charset=utf-8");
 
-    public static IResult TooManyRequests(string lang) =>
-        Html(429, lang, ReaderTexts.TooManyTitle, Paragraph(ReaderTexts.TooMany, lang, "too-many", "error"), null);
-
     private IResult Locked(string lang) =>
         Html(403, lang, ReaderTexts.LockedTitle, Paragraph(ReaderTexts.Locked(Secure.MaxCodeAttempts), lang, "locked", "error"), null);
 
@@ -91,49 +88,4 @@ public sealed partial class SecureReaderHandler
 
     private static IResult Html(int status, string lang, LocalizedText title, string body, string? toggle) =>
         new ReaderHtmlResult(status, Render(lang, title, body, toggle));
-}
-
-/// <summary>An HTML page of the reader with its security headers.</summary>
-internal sealed class ReaderHtmlResult(int status, string html) : IResult
-{
-    public int StatusCode => status;
-
-    public string Html => html;
-
-    public Task ExecuteAsync(HttpContext httpContext)
-    {
-        var response = httpContext.Response;
-        response.StatusCode = status;
-        response.ContentType = "text/html; charset=utf-8";
-        ReaderHeaders.Apply(response);
-        return response.WriteAsync(html, httpContext.RequestAborted);
-    }
-}
-
-/// <summary>303 See Other after a form post (the browser follows with a GET; a reload does not resubmit).</summary>
-internal sealed class SeeOtherResult(string location) : IResult
-{
-    public string Location => location;
-
-    public Task ExecuteAsync(HttpContext httpContext)
-    {
-        httpContext.Response.StatusCode = StatusCodes.Status303SeeOther;
-        httpContext.Response.Headers.Location = location;
-        ReaderHeaders.Apply(httpContext.Response);
-        return Task.CompletedTask;
-    }
-}
-
-internal static class ReaderHeaders
-{
-    public static void Apply(HttpResponse response)
-    {
-        response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
-        response.Headers.XFrameOptions = "DENY";
-        response.Headers.CacheControl = "no-store";
-        response.Headers.Pragma = "no-cache";
-        response.Headers["Cross-Origin-Opener-Policy"] = "same-origin";
-        response.Headers["Cross-Origin-Resource-Policy"] = "same-origin";
-        response.Headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()";
-    }
 }

@@ -1,5 +1,5 @@
 using System.Text;
-using ClinicMail.Application.Hosting;
+using ClinicMail.Application.Configuration;
 using ClinicMail.Application.Secure;
 using ClinicMail.Core.Audit;
 using ClinicMail.Core.Crypto;

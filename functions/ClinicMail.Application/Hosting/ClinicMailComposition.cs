@@ -1,4 +1,5 @@
 using ClinicMail.Application.Checking;
+using ClinicMail.Application.Configuration;
 using ClinicMail.Core.Checking;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -41,6 +42,13 @@ public static class ClinicMailComposition
     /// <summary>Work done once before the host takes requests (schema, first-run keys, demo seed).</summary>
     public static async Task RunClinicMailStartupStepsAsync(this IServiceProvider services, CancellationToken cancellationToken)
     {
+        // The data folder first, before the other steps are built: building some of them reaches into it
+        // (the one-time code key file), and a file in its place must stop startup naming the setting.
+        if (services.GetService<DataDirectoryStartupStep>() is { } dataDirectory)
+        {
+            await dataDirectory.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         foreach (var step in services.GetServices<IStartupStep>())
         {
             await step.RunAsync(cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,5 @@
+using ClinicMail.Application.Configuration;
+
 namespace ClinicMail.Application.Hosting;
 
 /// <summary>Issue 22 item 9: the first startup step. When the embedded default keeps its files in

@@ -1,8 +1,8 @@
 using Azure.Core;
 using Azure.Identity;
 using Azure.Storage.Queues;
+using ClinicMail.Application.Configuration;
 using ClinicMail.Application.Incoming;
-using ClinicMail.Application.Secure;
 using ClinicMail.Core.Incoming;
 using ClinicMail.Core.Registry;
 using ClinicMail.Infrastructure.Mail;

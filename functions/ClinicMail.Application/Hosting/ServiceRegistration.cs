@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Azure.Identity;
 using ClinicMail.Application.Audit;
 using ClinicMail.Application.Checking;
+using ClinicMail.Application.Configuration;
 using ClinicMail.Application.Filing;
 using ClinicMail.Application.Handlers;
 using ClinicMail.Application.Identity;
@@ -50,9 +51,10 @@ public static class ServiceRegistration
         services.TryAddSingleton<DecisionService>();
 
         // First step: the embedded default's data folder is usable, or startup says which setting to fix.
+        // Not an IStartupStep: it runs before the other steps are even built (RunClinicMailStartupStepsAsync).
         if (settings.ClinicMail.IsDevelopment || !settings.Storage.IsPostgres)
         {
-            services.AddSingleton<IStartupStep>(new DataDirectoryStartupStep(settings.ClinicMail.DataDirectory));
+            services.TryAddSingleton(new DataDirectoryStartupStep(settings.ClinicMail.DataDirectory));
         }
 
         services.AddClinicMailStorage(settings);

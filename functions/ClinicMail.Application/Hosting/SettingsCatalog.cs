@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Reflection;
+using ClinicMail.Application.Configuration;
 using ClinicMail.Application.Identity;
-using ClinicMail.Application.Secure;
 using ClinicMail.Core.Audit;
 using ClinicMail.Infrastructure.Audit;
 using ClinicMail.Infrastructure.Keys;

@@ -1,5 +1,5 @@
+using ClinicMail.Application.Configuration;
 using ClinicMail.Application.Identity;
-using ClinicMail.Application.Secure;
 using ClinicMail.Core.Audit;
 using ClinicMail.Core.Policy;
 using ClinicMail.Infrastructure.Audit;

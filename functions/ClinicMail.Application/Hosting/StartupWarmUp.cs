@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using ClinicMail.Application.Configuration;
 using ClinicMail.Application.Handlers;
 using ClinicMail.Core.Checking;
 using ClinicMail.Core.Drafts;

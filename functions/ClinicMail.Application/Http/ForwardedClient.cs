@@ -1,5 +1,5 @@
 using System.Net;
-using ClinicMail.Application.Hosting;
+using ClinicMail.Application.Configuration;
 using Microsoft.AspNetCore.HttpOverrides;
 
 namespace ClinicMail.Application.Http;

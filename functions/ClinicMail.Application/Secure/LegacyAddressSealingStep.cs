@@ -1,4 +1,4 @@
-using ClinicMail.Application.Hosting;
+using ClinicMail.Application.Configuration;
 using ClinicMail.Core.Secure;
 using ClinicMail.Infrastructure.Storage;
 

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
+using ClinicMail.Application.Configuration;
 using ClinicMail.Core.Localization;
 using ClinicMail.Core.Mail;
 using ClinicMail.Core.Secure;

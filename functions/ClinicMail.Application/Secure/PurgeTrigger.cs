@@ -1,4 +1,5 @@
 using ClinicMail.Application.Background;
+using ClinicMail.Application.Configuration;
 using ClinicMail.Infrastructure.Secure;
 
 namespace ClinicMail.Application.Secure;

@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using ClinicMail.Application.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace ClinicMail.Application.Secure;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading.RateLimiting;
-using ClinicMail.Application.Handlers;
+using ClinicMail.Application.Configuration;
 
 namespace ClinicMail.Application.Secure;
 
@@ -52,7 +52,7 @@ public static class ReaderRateLimits
         }
 
         var lang = http.Request.HasFormContentType ? null : http.Request.Query["lang"].ToString();
-        return SecureReaderHandler.TooManyRequests(lang == "en" ? "en" : "fr").ExecuteAsync(http);
+        return ReaderHtmlResult.TooManyRequests(lang == "en" ? "en" : "fr").ExecuteAsync(http);
     }
 
     private static FixedWindowRateLimiterOptions Window(int permits, TimeSpan window) => new()

@@ -1,5 +1,6 @@
 using Azure.Core;
 using Azure.Identity;
+using ClinicMail.Application.Configuration;
 using ClinicMail.Application.Handlers;
 using ClinicMail.Application.Hosting;
 using ClinicMail.Application.Validation;
@@ -22,7 +23,7 @@ public static class SecureRegistration
     public static IServiceCollection AddClinicMailSecure(this IServiceCollection services, IConfiguration configuration, StartupSettings settings)
     {
         // IOptions<SecureOptions> is registered with the other sections (SettingsRegistration); this copy sizes the rate limits.
-        var secure = Settings.ReadOrThrow(configuration, SecureOptions.Section, new SecureOptionsValidator());
+        var secure = Settings.ReadOrThrow(configuration, SecureOptions.Section, new SecureOptionsValidator(Microsoft.Extensions.Options.Options.Create(settings.ClinicMail)));
 
         // Stateless apart from the key-encryption key, itself a singleton.
         services.TryAddSingleton(sp => new EnvelopeEncryptor(sp.GetRequiredService<IKeyEncryptionKey>()));

@@ -1,4 +1,4 @@
-using ClinicMail.Application.Hosting;
+using ClinicMail.Application.Configuration;
 using ClinicMail.Application.Problems;
 using ClinicMail.Core.Drafts;
 using ClinicMail.Core.Localization;

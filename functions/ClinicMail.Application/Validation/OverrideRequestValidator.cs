@@ -1,5 +1,5 @@
+using ClinicMail.Application.Configuration;
 using ClinicMail.Application.Handlers;
-using ClinicMail.Application.Hosting;
 using FluentValidation;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,5 @@
+using ClinicMail.Application.Configuration;
 using ClinicMail.Application.Handlers;
-using ClinicMail.Application.Hosting;
-using ClinicMail.Application.Secure;
 using ClinicMail.Core.Text;
 using FluentValidation;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ClinicMail.Application.Hosting;
+using ClinicMail.Application.Configuration;
 using ClinicMail.Application.Http;
 using ClinicMail.Application.Problems;
 using ClinicMail.Application.Secure;

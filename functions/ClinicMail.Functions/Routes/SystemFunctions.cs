@@ -1,4 +1,4 @@
-using ClinicMail.Application.Hosting;
+using ClinicMail.Application.Configuration;
 using ClinicMail.Application.Http;
 using ClinicMail.Application.Identity;
 using ClinicMail.Functions.Http;

@@ -1,5 +1,5 @@
+using ClinicMail.Application.Configuration;
 using ClinicMail.Application.Filing;
-using ClinicMail.Application.Hosting;
 using ClinicMail.Application.Http;
 using ClinicMail.Application.Identity;
 using ClinicMail.Application.Problems;

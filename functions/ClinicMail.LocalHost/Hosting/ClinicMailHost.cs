@@ -1,3 +1,4 @@
+using ClinicMail.Application.Configuration;
 using ClinicMail.Application.Hosting;
 using ClinicMail.Application.Http;
 using ClinicMail.Infrastructure.Telemetry;

@@ -1,3 +1,4 @@
+using ClinicMail.Application.Configuration;
 using ClinicMail.Application.Hosting;
 
 namespace ClinicMail.Functions.Tests.Hardening;

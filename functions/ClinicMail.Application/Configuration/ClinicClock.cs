@@ -1,5 +1,5 @@
 
-namespace ClinicMail.Application.Hosting;
+namespace ClinicMail.Application.Configuration;
 
 /// <summary>"Today" for consent expiry is the clinic's date, not the server's UTC date.</summary>
 public static class ClinicClock

@@ -1,7 +1,7 @@
 using ClinicMail.Core.Json;
 using ClinicMail.Core.Policy;
 
-namespace ClinicMail.Application.Hosting;
+namespace ClinicMail.Application.Configuration;
 
 /// <summary><c>Policy:*</c> — the clinic's changes to the rules' defaults (docs/policy.md), as configuration
 /// holds them; <see cref="ToPolicy"/> turns them into the <see cref="PolicyOptions"/> the engine reads.</summary>

@@ -1,12 +1,11 @@
 using ClinicMail.Application.Identity;
-using ClinicMail.Application.Secure;
 using ClinicMail.Core.Audit;
 using ClinicMail.Infrastructure.Audit;
 using ClinicMail.Infrastructure.Keys;
 using ClinicMail.Infrastructure.Telemetry;
 using Microsoft.Extensions.Options;
 
-namespace ClinicMail.Application.Hosting;
+namespace ClinicMail.Application.Configuration;
 
 // One validator per options class (docs/configuration.md). Each names the setting in English and French,
 // never its value (a value may be a secret). Rules that depend on the mode take ClinicMail:* as a dependency.
@@ -204,8 +203,9 @@ public sealed class LimitsOptionsValidator : SettingsValidator<LimitsOptions>
     }
 }
 
-/// <summary><c>Secure:*</c>.</summary>
-public sealed class SecureOptionsValidator : SettingsValidator<SecureOptions>
+/// <summary><c>Secure:*</c>. Production needs <c>Secure:CodeKey</c>: without it each instance would mint its own
+/// one-time-code key in its data folder, and a code sent by one instance would fail on another.</summary>
+public sealed class SecureOptionsValidator(IOptions<ClinicMailOptions> clinic) : SettingsValidator<SecureOptions>
 {
     protected override void Check(SecureOptions options, List<string> problems)
     {
@@ -231,9 +231,15 @@ public sealed class SecureOptionsValidator : SettingsValidator<SecureOptions>
         Positive(options.CodeRequestsPerIp, "Secure:CodeRequestsPerIp", problems);
         Positive(options.ReaderRequestsPerIpPerMinute, "Secure:ReaderRequestsPerIpPerMinute", problems);
         Positive(options.PurgeInterval, "Secure:PurgeInterval", problems);
-        if (options.CodeKey is { Length: > 0 } key && !OneTimeCodeKeyRegistration.IsValid(key))
+        if (options.CodeKey is { Length: > 0 } key && !SecureOptions.IsValidCodeKey(key))
         {
-            problems.Add(Settings.Problem(OneTimeCodeKeyRegistration.Setting, "Secure:CodeKey must be at least 32 bytes, base64-encoded", "Secure:CodeKey doit faire au moins 32 octets, encodés en base64"));
+            problems.Add(Settings.Problem(SecureOptions.CodeKeySetting, "Secure:CodeKey must be at least 32 bytes, base64-encoded", "Secure:CodeKey doit faire au moins 32 octets, encodés en base64"));
+        }
+        else if (string.IsNullOrWhiteSpace(options.CodeKey) && clinic.Value.IsProduction)
+        {
+            problems.Add(Settings.Problem(SecureOptions.CodeKeySetting,
+                "Secure:CodeKey must be set in production (a Key Vault reference to a base64 key of at least 32 bytes): every instance must check the codes the others send",
+                "Secure:CodeKey doit être réglé en production (une référence Key Vault vers une clé base64 d'au moins 32 octets) : chaque instance doit vérifier les codes envoyés par les autres"));
         }
     }
 }

@@ -2,7 +2,7 @@ using ClinicMail.Application.Identity;
 using ClinicMail.Infrastructure.Identity;
 using ClinicMail.Infrastructure.Keys;
 
-namespace ClinicMail.Application.Hosting;
+namespace ClinicMail.Application.Configuration;
 
 /// <summary>The defaults that depend on <c>ClinicMail:Mode</c> (docs/configuration.md): the embedded run
 /// (Development) needs no settings beyond the mode; production sets everything. Applied after binding,

@@ -1,12 +1,11 @@
 using ClinicMail.Application.Identity;
-using ClinicMail.Application.Secure;
 using ClinicMail.Core.Audit;
 using ClinicMail.Infrastructure.Audit;
 using ClinicMail.Infrastructure.Keys;
 using ClinicMail.Infrastructure.Telemetry;
 using Microsoft.Extensions.Options;
 
-namespace ClinicMail.Application.Hosting;
+namespace ClinicMail.Application.Configuration;
 
 /// <summary><c>Storage:*</c> — which store holds the registry and the audit chain.</summary>
 public sealed class StorageOptions
@@ -62,7 +61,7 @@ public sealed record StartupSettings(ClinicMailOptions ClinicMail, IdentityOptio
         // startup error lists every problem of the configuration at once.
         var keys = Settings.Read(configuration, KeyProviderOptions.SectionName, new KeyProviderOptionsValidator(mode), problems, o => EmbeddedDefaults.Apply(o, clinic));
         Settings.Read(configuration, AuditSigningKeyOptions.Section, new AuditSigningKeyOptionsValidator(Options.Create(keys)), problems);
-        Settings.Read(configuration, SecureOptions.Section, new SecureOptionsValidator(), problems);
+        Settings.Read(configuration, SecureOptions.Section, new SecureOptionsValidator(mode), problems);
         Settings.Read(configuration, MailOptions.Section, new MailOptionsValidator(mode), problems);
         Settings.Read(configuration, AuditOptions.Section, new AuditOptionsValidator(), problems);
         Settings.Read(configuration, TelemetryOptions.Section, new TelemetryOptionsValidator(), problems);

@@ -1,4 +1,4 @@
-namespace ClinicMail.Application.Secure;
+namespace ClinicMail.Application.Configuration;
 
 /// <summary><c>Secure:*</c> — secure-message lifetimes, one-time codes, reader session and rate
 /// limits (docs/secure-delivery.md). Defaults follow issue 6: 30-day expiry (90 at most), 15-minute
@@ -6,6 +6,9 @@ namespace ClinicMail.Application.Secure;
 public sealed class SecureOptions
 {
     public const string Section = "Secure";
+
+    /// <summary>The setting that holds the one-time code key (<see cref="CodeKey"/>).</summary>
+    public const string CodeKeySetting = "Secure:CodeKey";
 
     public int DefaultExpiryDays { get; set; } = 30;
 
@@ -50,8 +53,16 @@ public sealed class SecureOptions
     public string? NotifyFallbackAddress { get; set; }
 
     /// <summary>The server secret of the one-time code HMAC, base64 (at least 32 bytes); production: a Key
-    /// Vault reference. Empty: an owner-only file in the data folder (<see cref="OneTimeCodeKeyRegistration"/>).</summary>
+    /// Vault reference, required (every instance must check the codes the others send). Empty in development:
+    /// an owner-only file in the data folder (Secure.OneTimeCodeKeyRegistration).</summary>
     public string? CodeKey { get; set; }
+
+    /// <summary>Whether a configured key is base64 of at least 32 bytes (checked at startup by the Secure:* validator).</summary>
+    public static bool IsValidCodeKey(string? value)
+    {
+        var buffer = new byte[((value?.Length ?? 0) * 3 / 4) + 3];
+        return Convert.TryFromBase64String(value ?? "", buffer, out var written) && written >= 32;
+    }
 }
 
 /// <summary><c>Mail:*</c> — how ClinicMail sends codes and notices.</summary>

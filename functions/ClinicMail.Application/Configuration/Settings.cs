@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-namespace ClinicMail.Application.Hosting;
+namespace ClinicMail.Application.Configuration;
 
 /// <summary>The one shape of a configuration section (docs/architecture.md, "Options"; docs/configuration.md):
 /// a sealed options class with its defaults, bound with <c>BindConfiguration(section)</c>, checked by one

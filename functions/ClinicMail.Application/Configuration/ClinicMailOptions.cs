@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace ClinicMail.Application.Hosting;
+namespace ClinicMail.Application.Configuration;
 
 /// <summary><c>ClinicMail:*</c> — what mode the app runs in and what organisation it serves.</summary>
 public sealed class ClinicMailOptions
@@ -32,7 +32,7 @@ public sealed class ClinicMailOptions
     public bool SeedDemoRegistry { get; set; } = true;
 
     /// <summary>Run the check path once and load the identity metadata in the background at start-up
-    /// (<see cref="StartupWarmUp"/>), so a cold instance's first Send is not the slow one.</summary>
+    /// (Hosting.StartupWarmUp), so a cold instance's first Send is not the slow one.</summary>
     public bool WarmUp { get; set; } = true;
 
     public bool IsDevelopment => string.Equals(Mode, "Development", StringComparison.OrdinalIgnoreCase);
