@@ -11,9 +11,12 @@ public sealed class DevelopmentExtraCorpusTests
     /// <summary>sensitive-topics.dev-extra.jsonl (issue 21 first rounds) and sensitive-topics.dev-detect21b.jsonl (the
     /// detect21b round: control tests after treatment, screening programmes, dose targets, a switch word with no second
     /// drug, ideation followed up, symptoms of a substance, healed fractures, copula announcements, genus initials,
-    /// denied announcements, weekly methotrexate, a rising PSA, a reported overdose).</summary>
+    /// denied announcements, weekly methotrexate, a rising PSA, a reported overdose) and sensitive-topics.dev-round5a.jsonl (the
+    /// detA21 round: diseases and cancers announced by a result sentence, hard news said without emotional words, and their
+    /// benign look-alikes: screening invitations, a relative's illness, "rule out", normal results).</summary>
     [TestCase("sensitive-topics.dev-extra.jsonl")]
     [TestCase("sensitive-topics.dev-detect21b.jsonl")]
+    [TestCase("sensitive-topics.dev-round5a.jsonl")]
     public void Analyze_DevelopmentExtraCorpus_MeetsFloors(string file)
     {
         var messages = TopicCorpusScore.Load(Path.Combine(SensitiveTopicCorpusTests.FindRepositoryRoot(), "tests", "data", "corpus", file));
