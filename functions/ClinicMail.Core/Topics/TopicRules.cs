@@ -11,7 +11,7 @@ internal readonly record struct Hit(int Terminal, int First, int Last, int Sente
 /// weather, fund-raising, conditional, other indication of an ambiguous drug), then derives
 /// <see cref="TopicCategory.NewDiagnosis"/> (announcement + disease) and <see cref="TopicCategory.NewTreatment"/>
 /// (start verb + treatment, not a renewal).</summary>
-internal static class TopicRules
+internal static partial class TopicRules
 {
     private const int NegationWindow = 7;
     private const int AnnounceWindow = 20;
@@ -121,6 +121,7 @@ internal static class TopicRules
             CrisisPlans(ctx, found);
             IdeationIsNotNews(ctx, found);
             NewDiagnoses(ctx, found);
+            Recurrences(ctx, found);
             NewTreatments(ctx, found);
             InPersonResults(ctx, found);
             return new TopicAnalysis { Topics = Group(ctx, found), ClinicalEvidence = Clinical(ctx) };
@@ -203,7 +204,8 @@ internal static class TopicRules
                 // "Cancer" the zodiac sign; "le risque de cancer du sein" (a risk, not a cancer).
                 // "Le programme de dépistage du cancer du poumon": what a screening looks for, unless it found something.
                 if (cue.Category == TopicCategory.Oncology
-                    && ((sentence & Marker.Astrology) != 0 || ctx.HasBefore(k, Marker.Risk, 5) || ctx.HasBefore(k, Marker.Relative, 6)
+                    && ((sentence & Marker.Astrology) != 0 || ctx.HasBefore(k, Marker.Risk, 5) || ctx.HasAfter(k, Marker.Risk, 1)
+                        || ctx.HasBefore(k, Marker.Relative, 6)
                         || (ctx.HasBefore(k, Marker.ScreenFor, 2) && (sentence & Marker.Abnormal) == 0)))
                 {
                     continue;
@@ -426,7 +428,8 @@ internal static class TopicRules
 
             var sentence = ctx.Masks[h.Sentence];
             // A partner notification names someone else's diagnosis, not the reader's.
-            if ((sentence & (Marker.Fundraising | Marker.Progression | Marker.ThirdParty)) != 0 || IsNormalSentence(sentence) || !IsPatientSense(ctx, k, sentence))
+            if ((sentence & (Marker.Fundraising | Marker.Progression | Marker.ThirdParty)) != 0 || IsNormalFor(ctx, k, sentence)
+                || !IsPatientSense(ctx, k, sentence) || IsRecurrence(ctx, k))
             {
                 continue;
             }
@@ -444,7 +447,12 @@ internal static class TopicRules
             }
 
             var announce = ctx.Nearest(k, AnyAnnounce, AnnounceWindow);
-            if (announce < 0 && !near)
+            if (announce >= 0 && IsDenied(ctx, announce, k))
+            {
+                announce = -1;
+            }
+
+            if (announce < 0 && !near && !AnnouncedByHeading(ctx, k))
             {
                 continue;
             }
@@ -829,7 +837,8 @@ internal static class TopicRules
 
                 if ((m & Marker.Negator) != 0)
                 {
-                    return true;
+                    // « Aucune autre captation : la tumeur est localisée »: a negation does not cross a colon.
+                    return !ColonBetween(Stream, o.Last, h.First);
                 }
             }
 
