@@ -88,11 +88,12 @@ internal static partial class TopicRules
     /// (« le cancer de la prostate est revenu », "the leukaemia has relapsed"): the course of a known disease. Not when a
     /// result noun precedes the disease (« le résultat pour la syphilis est revenu »: the result came back), nor for the
     /// staging words said at diagnosis ("with spread to the bones", marked grave).</summary>
-    private static bool IsRecurrence(Context ctx, int k) => WorseningAfter(ctx, k, staging: false) >= 0;
+    private static bool IsRecurrence(Context ctx, int k) => WorseningAfter(ctx, k, staging: false, negatedToo: true) >= 0;
 
     /// <summary>The worsening hit that follows disease hit <paramref name="k"/> (see <see cref="IsRecurrence"/>), or -1;
-    /// with <paramref name="staging"/>, the staging words said at diagnosis count too.</summary>
-    private static int WorseningAfter(Context ctx, int k, bool staging)
+    /// with <paramref name="staging"/>, the staging words said at diagnosis count too; with <paramref name="negatedToo"/>, a
+    /// denied worsening counts (« le fibrome n'a pas grossi » is a known fibroid, not a new one).</summary>
+    private static int WorseningAfter(Context ctx, int k, bool staging, bool negatedToo)
     {
         if ((ctx.Masks[ctx.Hits[k].Sentence] & Marker.Worsening) == 0 || ResultIsSubject(ctx, k))
         {
@@ -111,7 +112,8 @@ internal static partial class TopicRules
 
             if ((o.Markers & Marker.Worsening) != 0)
             {
-                if ((!staging && (o.Markers & Marker.Grave) != 0) || ctx.IsNegated(j, 3) || ColonBetween(ctx.Stream, h.Last, o.First))
+                if ((!staging && (o.Markers & Marker.Grave) != 0) || (!negatedToo && ctx.IsNegated(j, 3))
+                    || ColonBetween(ctx.Stream, h.Last, o.First))
                 {
                     return -1;
                 }

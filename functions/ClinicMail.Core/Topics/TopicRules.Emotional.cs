@@ -29,7 +29,7 @@ internal static partial class TopicRules
                 continue;
             }
 
-            var worse = WorseningAfter(ctx, k, staging: true);
+            var worse = WorseningAfter(ctx, k, staging: true, negatedToo: false);
             if (worse >= 0)
             {
                 found.Add(ctx.CandidateAt(TopicCategory.Emotional, worse, 0.75f, weak: false));
