@@ -128,8 +128,14 @@ internal static partial class TopicRules
     /// <summary>An announcement that is itself denied and sits in another clause than the disease: « la TEP ne montre
     /// aucune autre captation : la tumeur est localisée », "the scan doesn't show any spread: the tumour is confined".
     /// The disease after the colon is not what the test found.</summary>
-    private static bool IsDenied(Context ctx, int announce, int k)
+    /// <remarks>An announcement inside a hypothesis is none either: « si vous avez de la fièvre, … une pneumonie ».</remarks>
+    private static bool IsNotAnnouncement(Context ctx, int announce, int k)
     {
+        if (ctx.HasBefore(announce, Marker.Conditional, 2))
+        {
+            return true;
+        }
+
         if (ColonBetween(ctx.Stream, ctx.Hits[Math.Min(announce, k)].Last, ctx.Hits[Math.Max(announce, k)].First) is false)
         {
             return false;
@@ -137,6 +143,10 @@ internal static partial class TopicRules
 
         return ctx.IsNegated(announce, 3) || ctx.HasAfter(announce, Marker.Negator, 1);
     }
+
+    /// <summary>« Ça pourrait être une pneumonie », "it could be cellulitis", "maybe a sprain": a hedge right before the
+    /// disease makes it a possibility, not a diagnosis.</summary>
+    private static bool IsHypothetical(Context ctx, int k) => ctx.HasBefore(k, Marker.Hedge, 3);
 
     /// <summary>« Le résultat pour la syphilis est revenu »: a result or test noun shortly before the disease, with no
     /// result verb between them, is the subject of what follows ("the scan shows the cancer has come back" has one).</summary>

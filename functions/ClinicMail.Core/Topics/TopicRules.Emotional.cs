@@ -8,8 +8,8 @@ namespace ClinicMail.Core.Topics;
 /// reads the one that needs word order: a cancer that comes back, progresses or has spread.</summary>
 internal static partial class TopicRules
 {
-    /// <summary>« Le cancer de la prostate est revenu », "the leukaemia relapsed", "cancer with spread to the bones": a
-    /// cancer followed by a worsening word in its clause is hard news (seed 000: « forte charge émotive »). The evidence is
+    /// <summary>« Le cancer de la prostate est revenu », "the leukaemia relapsed", "cancer with spread to the bones", « la
+    /// tumeur a récidivé »: a cancer or a tumour word followed by a worsening word in its clause is oncology and hard news (seed 000: « forte charge émotive »). The evidence is
     /// the worsening words.</summary>
     private static void Recurrences(Context ctx, List<Candidate> found)
     {
@@ -22,7 +22,10 @@ internal static partial class TopicRules
         for (var k = 0; k < hits.Length; k++)
         {
             var h = hits[k];
-            if ((h.Markers & Marker.Disease) == 0 || !HasCue(ctx, k, TopicCategory.Oncology)
+            // A cancer (a disease with an oncology cue) or a tumour word (a weak oncology cue that is not a test name: a
+            // biopsy "comes back" too); not a service ("l'oncologue est revenu").
+            if (!HasCue(ctx, k, TopicCategory.Oncology)
+                || ((h.Markers & Marker.Disease) == 0 && ((h.Markers & Marker.TestName) != 0 || !HasWeakCue(ctx, k, TopicCategory.Oncology)))
                 || (ctx.Masks[h.Sentence] & (Marker.Fundraising | Marker.ThirdParty)) != 0 || ctx.IsNegated(k, NegationWindow)
                 || ctx.HasBefore(k, Marker.Relative, 6))
             {
@@ -33,8 +36,25 @@ internal static partial class TopicRules
             if (worse >= 0)
             {
                 found.Add(ctx.CandidateAt(TopicCategory.Emotional, worse, 0.75f, weak: false));
+
+                // « La tumeur a récidivé »: a tumour word, weak alone, is a cancer once it recurs or spreads.
+                found.Add(ctx.CandidateAt(TopicCategory.Oncology, k, 0.8f, weak: false));
             }
         }
+    }
+
+    /// <summary>Whether hit <paramref name="k"/>'s phrase is a weak cue of <paramref name="category"/> ("tumeur", "masse").</summary>
+    private static bool HasWeakCue(Context ctx, int k, TopicCategory category)
+    {
+        foreach (var cue in ctx.Lexicon.Cues[ctx.Hits[k].Terminal])
+        {
+            if (cue.Category == category && (cue.Flags & CueFlags.Weak) != 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Whether hit <paramref name="k"/>'s phrase is a cue of <paramref name="category"/>.</summary>

@@ -441,13 +441,13 @@ internal static partial class TopicRules
             var negated = nearAnnounce ? ctx.IsNegated(k - 1, 2) : near ? ctx.IsNegated(k, 4) : ctx.IsNegated(k, NegationWindow);
             if (negated || ctx.HasBefore(k, Marker.Possessive, 1) || ctx.HasBefore(k, Marker.Against, 2)
                 || ctx.HasBefore(k, Marker.Relative, 6) || (ctx.HasBefore(k, Marker.ScreenFor, 2) && (sentence & Marker.Abnormal) == 0)
-                || ctx.HasBefore(k, Marker.Conditional, 8) || ctx.HasBefore(k, Marker.DrugUse, 5))
+                || ctx.HasBefore(k, Marker.Conditional, 8) || ctx.HasBefore(k, Marker.DrugUse, 5) || IsHypothetical(ctx, k))
             {
                 continue;
             }
 
             var announce = ctx.Nearest(k, AnyAnnounce, AnnounceWindow);
-            if (announce >= 0 && IsDenied(ctx, announce, k))
+            if (announce >= 0 && IsNotAnnouncement(ctx, announce, k))
             {
                 announce = -1;
             }
