@@ -91,6 +91,9 @@ internal enum Marker : ulong
     AfterTreatment = 1UL << 56,
     /// <summary>A symptom ("anxiété", "insomnia") that a substance or a taper in its sentence may explain.</summary>
     Symptom = 1UL << 57,
+    /// <summary>detA21: a disease getting worse, said after it ("le cancer est revenu", "the leukaemia relapsed", "with
+    /// spread to the bones"): a recurrence or a progression, not a new diagnosis; of a cancer, hard news.</summary>
+    Worsening = 1UL << 63,
 }
 
 /// <summary>How a category cue behaves in context.</summary>

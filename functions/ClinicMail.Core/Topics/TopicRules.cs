@@ -61,6 +61,7 @@ internal static partial class TopicRules
             CrisisPlans(ctx, found);
             IdeationIsNotNews(ctx, found);
             NewDiagnoses(ctx, found);
+            Recurrences(ctx, found);
             NewTreatments(ctx, found);
             InPersonResults(ctx, found);
             return new TopicAnalysis { Topics = Group(ctx, found), ClinicalEvidence = Clinical(ctx) };
@@ -155,7 +156,8 @@ internal static partial class TopicRules
                 // "Cancer" the zodiac sign; "le risque de cancer du sein" (a risk, not a cancer).
                 // "Le programme de dépistage du cancer du poumon": what a screening looks for, unless it found something.
                 if (cue.Category == TopicCategory.Oncology
-                    && ((sentence & Marker.Astrology) != 0 || ctx.HasBefore(k, Marker.Risk, 5) || ctx.HasBefore(k, Marker.Relative, 6)
+                    && ((sentence & Marker.Astrology) != 0 || ctx.HasBefore(k, Marker.Risk, 5) || ctx.HasAfter(k, Marker.Risk, 1)
+                        || ctx.HasBefore(k, Marker.Relative, 6)
                         || (ctx.HasBefore(k, Marker.ScreenFor, 2) && (sentence & Marker.Abnormal) == 0)))
                 {
                     continue;
@@ -378,7 +380,8 @@ internal static partial class TopicRules
 
             var sentence = ctx.Masks[h.Sentence];
             // A partner notification names someone else's diagnosis, not the reader's.
-            if ((sentence & (Marker.Fundraising | Marker.Progression | Marker.ThirdParty)) != 0 || IsNormalSentence(sentence) || !IsPatientSense(ctx, k, sentence))
+            if ((sentence & (Marker.Fundraising | Marker.Progression | Marker.ThirdParty)) != 0 || IsNormalFor(ctx, k, sentence)
+                || !IsPatientSense(ctx, k, sentence) || IsRecurrence(ctx, k))
             {
                 continue;
             }
@@ -390,13 +393,18 @@ internal static partial class TopicRules
             var negated = nearAnnounce ? ctx.IsNegated(k - 1, 2) : near ? ctx.IsNegated(k, 4) : ctx.IsNegated(k, NegationWindow);
             if (negated || ctx.HasBefore(k, Marker.Possessive, 1) || ctx.HasBefore(k, Marker.Against, 2)
                 || ctx.HasBefore(k, Marker.Relative, 6) || (ctx.HasBefore(k, Marker.ScreenFor, 2) && (sentence & Marker.Abnormal) == 0)
-                || ctx.HasBefore(k, Marker.Conditional, 8) || ctx.HasBefore(k, Marker.DrugUse, 5))
+                || ctx.HasBefore(k, Marker.Conditional, 8) || ctx.HasBefore(k, Marker.DrugUse, 5) || IsHypothetical(ctx, k))
             {
                 continue;
             }
 
             var announce = ctx.Nearest(k, AnyAnnounce, AnnounceWindow);
-            if (announce < 0 && !near)
+            if (announce >= 0 && IsNotAnnouncement(ctx, announce, k))
+            {
+                announce = -1;
+            }
+
+            if (announce < 0 && !near && !AnnouncedByHeading(ctx, k))
             {
                 continue;
             }
@@ -830,7 +838,8 @@ internal static partial class TopicRules
 
                 if ((m & Marker.Negator) != 0)
                 {
-                    return true;
+                    // « Aucune autre captation : la tumeur est localisée »: a negation does not cross a colon.
+                    return !ColonBetween(Stream, o.Last, h.First);
                 }
             }
 

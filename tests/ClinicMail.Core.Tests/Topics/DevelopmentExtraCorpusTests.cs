@@ -13,10 +13,13 @@ public sealed class DevelopmentExtraCorpusTests
     /// drug, ideation followed up, symptoms of a substance, healed fractures, copula announcements, genus initials,
     /// denied announcements, weekly methotrexate, a rising PSA, a reported overdose) and sensitive-topics.dev-round5b.jsonl (the
     /// detB21 round: prescriptions written as drug + dose + schedule, switches, substance use and STBBI in everyday and
-    /// clinical words, and benign administrative and everyday mail in both languages).</summary>
+    /// clinical words, and benign administrative and everyday mail in both languages) and sensitive-topics.dev-round5a.jsonl (the
+    /// detA21 round: diseases and cancers announced by a result sentence, hard news said without emotional words, and their
+    /// benign look-alikes: screening invitations, a relative's illness, "rule out", normal results).</summary>
     [TestCase("sensitive-topics.dev-extra.jsonl")]
     [TestCase("sensitive-topics.dev-detect21b.jsonl")]
     [TestCase("sensitive-topics.dev-round5b.jsonl")]
+    [TestCase("sensitive-topics.dev-round5a.jsonl")]
     public void Analyze_DevelopmentExtraCorpus_MeetsFloors(string file)
     {
         var messages = TopicCorpusScore.Load(Path.Combine(SensitiveTopicCorpusTests.FindRepositoryRoot(), "tests", "data", "corpus", file));
