@@ -13,14 +13,14 @@ public static class SystemStatus
         probe.ReadyAsync(ct);
 
     /// <summary>Reason code while the host's background services are still starting (the local host
-    /// starts them once it listens).</summary>
+    /// starts them once it listens; docs/api.md).</summary>
     public const string StartingReason = "starting";
 
     public sealed record HealthResponse(string Status);
 
     public sealed record ReadyResponse(string Status)
     {
-        /// <summary>When not ready: store_unavailable, database_file_missing, disk_full, keys_unavailable, starting.</summary>
+        /// <summary>When not ready: store_unavailable, database_file_missing, disk_full, keys_unavailable.</summary>
         [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
         public IReadOnlyList<string>? Reasons { get; init; }
 

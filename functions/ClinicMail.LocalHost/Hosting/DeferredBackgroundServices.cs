@@ -26,6 +26,7 @@ public sealed class DeferredBackgroundServices : IHostedService, IAsyncDisposabl
     private readonly List<IHostedService> _created = [];
     private CancellationTokenRegistration _onStarted;
     private Task _startTask = Task.CompletedTask;
+    private volatile bool _disposed;
 
     internal DeferredBackgroundServices(IServiceProvider services, IReadOnlyList<ServiceDescriptor> deferred)
     {
@@ -152,10 +153,16 @@ public sealed class DeferredBackgroundServices : IHostedService, IAsyncDisposabl
         return created;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StopAsync(CancellationToken cancellationToken) => _disposed ? Task.CompletedTask : StopCoreAsync(cancellationToken);
+
+    private async Task StopCoreAsync(CancellationToken cancellationToken)
     {
         await _onStarted.DisposeAsync().ConfigureAwait(false);
-        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (!_stopping.IsCancellationRequested)
+        {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+        }
+
         try
         {
             await _startTask.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -169,6 +176,7 @@ public sealed class DeferredBackgroundServices : IHostedService, IAsyncDisposabl
         lock (_running)
         {
             running = [.. _running];
+            _running.Clear();
         }
 
         // Reverse order, as the host stops its own services.
@@ -178,8 +186,17 @@ public sealed class DeferredBackgroundServices : IHostedService, IAsyncDisposabl
         }
     }
 
+    /// <summary>The container may dispose this before the host stops it (WebApplicationFactory does):
+    /// what still runs is stopped first.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        await StopCoreAsync(CancellationToken.None).ConfigureAwait(false);
+        _disposed = true;
         foreach (var service in _created)
         {
             if (service is IAsyncDisposable asyncDisposable)

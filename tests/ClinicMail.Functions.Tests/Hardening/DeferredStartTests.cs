@@ -19,8 +19,8 @@ public sealed class DeferredStartTests
         var events = new ConcurrentQueue<string>();
         using var host = BuildHost(events, services =>
         {
-            services.AddHostedService(_ => new RecordingService("first", events));
-            services.AddHostedService(_ => new RecordingService("second", events));
+            services.AddSingleton<IHostedService>(_ => new RecordingService("first", events));
+            services.AddSingleton<IHostedService>(_ => new RecordingService("second", events));
         });
 
         await host.StartAsync();
@@ -117,7 +117,7 @@ public sealed class DeferredStartTests
     private static IHost BuildHost(ConcurrentQueue<string> events, Action<IServiceCollection> register)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddHostedService(_ => new RecordingService("undeferred", events));
+        builder.Services.AddSingleton<IHostedService>(_ => new RecordingService("undeferred", events));
         DeferredBackgroundServices.AddDeferred(builder.Services, warmUp: false, register);
         var host = builder.Build();
         host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() => events.Enqueue("application started"));
