@@ -21,6 +21,13 @@ ensure_addin_built
 echo "== build"
 for project in functions/ClinicMail.LocalHost functions/ClinicMail.Cli; do dotnet build -c Release --no-restore -nologo -v q "$project" >/dev/null; done
 CLI=(dotnet functions/ClinicMail.Cli/bin/Release/net10.0/clinicmail.dll)
+# The fast path: the local host published ReadyToRun (precompiled, about half the cold start;
+# docs/performance.md). Elsewhere than linux-x64, or if that publish fails, the plain build runs.
+APP=(dotnet functions/ClinicMail.LocalHost/bin/Release/net10.0/ClinicMail.LocalHost.dll)
+if [ "$(uname -s)-$(uname -m)" = "Linux-x86_64" ] && [ "${CLINICMAIL_RUN_JIT:-}" != "1" ]; then
+  echo "== publish (ReadyToRun)"
+  if published=$(publish_local_host); then APP=("$published/ClinicMail.LocalHost"); fi
+fi
 
 mkdir -p "$DATA"
 "${CLI[@]}" demo-seed --db "$DATA/clinicmail.db"
@@ -53,4 +60,4 @@ export ClinicMail__PublicBaseUrl="$URL"
 export ClinicMail__InternalDomains__0="$DOMAIN"
 export ClinicMail__AddinDirectory="$(pwd)/addin/dist"
 export ASPNETCORE_URLS="$URL"
-exec dotnet functions/ClinicMail.LocalHost/bin/Release/net10.0/ClinicMail.LocalHost.dll
+exec "${APP[@]}"

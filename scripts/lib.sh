@@ -25,6 +25,16 @@ ensure_dotnet_restored() {
   fi
 }
 
+# The local host as ./run.sh and scripts/bench-api.sh run it: published ReadyToRun for linux-x64,
+# framework-dependent — its code precompiled, so a cold start JIT-compiles far fewer methods
+# (docs/performance.md, "API p99 and cold start"). Prints the folder; an unchanged tree republishes quickly.
+publish_local_host() {
+  local out=functions/ClinicMail.LocalHost/bin/Release/net10.0/linux-x64/publish-r2r
+  dotnet publish functions/ClinicMail.LocalHost -c Release -r linux-x64 --self-contained false \
+    -p:PublishReadyToRun=true -o "$out" -nologo -v q >/dev/null
+  echo "$(pwd)/$out"
+}
+
 # The Bicep CLI restored by the PackageDownload of tests/ClinicMail.Infra.Tests (version pinned as
 # BicepCliVersion in Directory.Packages.props). Prints its path.
 bicep_cli() {

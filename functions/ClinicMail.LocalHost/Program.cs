@@ -1,16 +1,22 @@
 using ClinicMail.Application.Hosting;
 using ClinicMail.LocalHost.Hosting;
 
+var timeline = new StartupTimeline();
+timeline.Mark("runtime started, Main entered");
 try
 {
     // Content root = where the binaries are (appsettings.json, wwwroot), whatever the working folder:
     // ./run.sh starts the app from the repository root.
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-    builder.AddClinicMailLocalHost();
+    timeline.Mark("builder created (configuration, logging)");
+    builder.AddClinicMailLocalHost(timeline);
 
     var app = builder.Build();
-    await app.PrepareClinicMailAsync();
+    timeline.Mark("host built");
+    await app.PrepareClinicMailAsync(timeline);
+    app.UseClinicMailStartupTimeline(timeline);
     app.UseClinicMail();
+    timeline.Mark("pipeline and endpoints mapped");
     await app.RunAsync();
     return 0;
 }

@@ -12,6 +12,10 @@ public static class SystemStatus
     public static Task<Results<Ok<ReadyResponse>, JsonHttpResult<ReadyResponse>>> ReadyAsync(ReadinessProbe probe, CancellationToken ct) =>
         probe.ReadyAsync(ct);
 
+    /// <summary>Reason code while the host's background services are still starting (the local host
+    /// starts them once it listens; docs/api.md).</summary>
+    public const string StartingReason = "starting";
+
     public sealed record HealthResponse(string Status);
 
     public sealed record ReadyResponse(string Status)

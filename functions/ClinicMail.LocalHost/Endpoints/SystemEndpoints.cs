@@ -5,6 +5,7 @@ using ClinicMail.Application.Identity;
 using ClinicMail.Application.Problems;
 using ClinicMail.Infrastructure.Filing;
 using ClinicMail.Infrastructure.Identity;
+using ClinicMail.LocalHost.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -19,13 +20,34 @@ public static class SystemEndpoints
         routes.MapGet("/api/health", SystemStatus.Health)
             .WithName("Health").WithTags("System").AllowAnonymous();
 
-        routes.MapGet("/api/ready", (ReadinessProbe probe, CancellationToken ct) => SystemStatus.ReadyAsync(probe, ct))
+        routes.MapGet("/api/ready", ReadyAsync)
             .WithName("Ready").WithTags("System").AllowAnonymous();
 
         // Anonymous: the web pages read it before anyone is signed in (no secret in it).
         routes.MapGet("/api/sign-in-config", (IOptions<IdentityOptions> identity) => TypedResults.Ok(PageSignIn.Config(identity.Value)))
             .WithName("SignInConfig").WithTags("System").AllowAnonymous();
         return routes;
+    }
+
+    /// <summary>How long /api/ready waits for the background services that start once the server listens
+    /// (<see cref="DeferredBackgroundServices"/>) before answering 503 "starting".</summary>
+    public static readonly TimeSpan DeferredStartWait = TimeSpan.FromSeconds(5);
+
+    /// <summary>The application layer's readiness and, on this host, the background services started
+    /// once the server listens: while they are starting the answer is 503 with the reason "starting",
+    /// beside whatever else the probe found.</summary>
+    public static async Task<Results<Ok<SystemStatus.ReadyResponse>, JsonHttpResult<SystemStatus.ReadyResponse>>> ReadyAsync(
+        ReadinessProbe probe, DeferredBackgroundServices deferred, CancellationToken ct)
+    {
+        var started = await deferred.WaitAsync(DeferredStartWait, ct).ConfigureAwait(false);
+        var answer = await SystemStatus.ReadyAsync(probe, ct).ConfigureAwait(false);
+        if (started)
+        {
+            return answer;
+        }
+
+        var reasons = answer.Result is JsonHttpResult<SystemStatus.ReadyResponse> { Value.Reasons: { } found } ? found : [];
+        return TypedResults.Json(new SystemStatus.ReadyResponse("unavailable") { Reasons = [.. reasons, SystemStatus.StartingReason] }, statusCode: 503);
     }
 
     /// <summary>Only mapped when the configuration says Development (see Program).</summary>

@@ -14,7 +14,7 @@ public static class ClinicMailHost
 {
     public const string DevelopmentHeader = HttpConventions.DevelopmentHeader;
 
-    public static WebApplicationBuilder AddClinicMailLocalHost(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddClinicMailLocalHost(this WebApplicationBuilder builder, StartupTimeline? timeline = null)
     {
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
         {
@@ -22,6 +22,7 @@ public static class ClinicMailHost
         }
 
         var settings = StartupSettings.Read(builder.Configuration);
+        timeline?.Mark("settings read and validated");
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // The global cap; endpoints set their own lower limits (RequestLimitMetadata).
@@ -31,14 +32,50 @@ public static class ClinicMailHost
             kestrel.Limits.MaxRequestLineSize = 64 * 1024;
         });
 
-        builder.Services.AddClinicMail(builder.Configuration, settings);
+        // Background duties start once the server listens; the warm-up and the startup steps do not wait.
+        DeferredBackgroundServices.AddDeferred(builder.Services, settings.ClinicMail.WarmUp,
+            services => services.AddClinicMail(builder.Configuration, settings));
+        timeline?.Mark("services registered");
         builder.Services.AddClinicMailHardening(builder.Configuration);
         builder.Services.AddClinicMailTelemetry(builder.Configuration);
+        timeline?.Mark("hardening and telemetry registered");
         return builder;
     }
 
     public static Task PrepareClinicMailAsync(this WebApplication app) =>
         app.Services.RunClinicMailStartupStepsAsync(app.Lifetime.ApplicationStopping);
+
+    /// <summary>As <see cref="PrepareClinicMailAsync(WebApplication)"/>, marking each step's end on the timeline.</summary>
+    public static async Task PrepareClinicMailAsync(this WebApplication app, StartupTimeline timeline)
+    {
+        var index = 0;
+        foreach (var step in app.Services.GetServices<IStartupStep>())
+        {
+            await step.RunAsync(app.Lifetime.ApplicationStopping).ConfigureAwait(false);
+            timeline.Mark($"startup step {++index} ({step.GetType().Name})");
+        }
+    }
+
+    /// <summary>Marks when the server listens and when the first check is answered, then logs the
+    /// timeline (category <see cref="StartupTimeline.LoggerCategory"/>, Debug).</summary>
+    public static WebApplication UseClinicMailStartupTimeline(this WebApplication app, StartupTimeline timeline)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(StartupTimeline.LoggerCategory);
+        app.Lifetime.ApplicationStarted.Register(() => timeline.Mark("hosted services started, server listening"));
+        var answered = 0;
+        app.Use(async (context, next) =>
+        {
+            await next(context).ConfigureAwait(false);
+            if (Volatile.Read(ref answered) == 0 && context.Response.StatusCode == StatusCodes.Status200OK
+                && HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals("/api/v1/check", StringComparison.Ordinal)
+                && Interlocked.Exchange(ref answered, 1) == 0)
+            {
+                timeline.Mark("first check answered");
+                timeline.Log(logger);
+            }
+        });
+        return app;
+    }
 
     public static WebApplication UseClinicMail(this WebApplication app)
     {

@@ -18,8 +18,20 @@ public sealed class ReadinessTests
             Assert.That(before.StatusCode, Is.EqualTo(HttpStatusCode.OK), await before.Content.ReadAsStringAsync());
         }
 
-        // The pooled connections keep the deleted file open and would go on answering.
-        Directory.Delete(factory.DataDirectory, recursive: true);
+        // The pooled connections keep the deleted file open and would go on answering. The background
+        // services (started once the server listens) may be creating their folders meanwhile: retry.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Directory.Delete(factory.DataDirectory, recursive: true);
+                break;
+            }
+            catch (IOException) when (attempt < 20)
+            {
+                await Task.Delay(100);
+            }
+        }
 
         using var after = await client.GetAsync("/api/ready");
         var body = await after.Content.ReadAsStringAsync();
