@@ -95,6 +95,8 @@ internal sealed class PostgresRegistrySql : RegistrySql
         return await read(reader).ConfigureAwait(false);
     }
 
+    public override bool WritesWhileDiffing => true;
+
     public override RegistryWriter CreateWriter(DbConnection connection, DbTransaction transaction, string actorId, DateTimeOffset now) =>
         new BatchPipeline((NpgsqlConnection)connection, (NpgsqlTransaction)transaction, actorId, now.ToUniversalTime());
 

@@ -10,11 +10,12 @@ namespace ClinicMail.Infrastructure.Storage.Shared;
 /// <remarks>Addresses are stored normalized with their near-miss keys; a patient whose address is
 /// not a valid e-mail address is refused, because an address that cannot be normalized could never
 /// be matched and would give a false sense of being "registered". Consents are append-only: a new
-/// consent adds a row and the patient points to it, so the consent history survives. A write runs in
-/// two passes: every chunk's stored state is loaded (one statement set per chunk of 2,000) and diffed
-/// first, so the size of the write is known before the first row goes in (the bulk-load paths); then
-/// each chunk's changes are written as a handful of set-based statements, so a 100,000-row EMR
-/// import is a few seconds (docs/performance.md).</remarks>
+/// consent adds a row and the patient points to it, so the consent history survives. Per chunk of
+/// 2,000, the stored state is loaded in one round trip and diffed, and the changes are written as a
+/// handful of set-based statements, so a 100,000-row EMR import is a few seconds (docs/performance.md).
+/// On SQLite every chunk is diffed before the first is written (its bulk-load path depends on the
+/// size of the whole write); on PostgreSQL each chunk's write runs on the server while the next one
+/// is diffed and built (<see cref="RegistrySql.WritesWhileDiffing"/>).</remarks>
 public sealed partial class PatientStore(IStorageDatabase database, TimeProvider? timeProvider = null) : IPatientStore, IFreshPatientWriter
 {
     /// <summary>Fewest added addresses for which dropping and rebuilding the secondary indexes can pay off.</summary>
@@ -63,25 +64,37 @@ public sealed partial class PatientStore(IStorageDatabase database, TimeProvider
         try
         {
             var bulk = await _sql.BulkLoadBeforeReadsAsync(database, connection, transaction, patients.Sum(p => p.Addresses.Count), BulkThreshold, cancellationToken).ConfigureAwait(false);
+            var interleave = _sql.WritesWhileDiffing;
             for (var start = 0; start < patients.Count; start += Chunk)
             {
                 var chunk = patients.Skip(start).Take(Chunk).ToList();
                 // Ids the caller just generated (IFreshPatientWriter) cannot be stored: not read back.
                 string[] known = [.. chunk.Where(p => !freshIds.Contains(p.Id)).Select(p => p.Id)];
-                var stored = known.Length == 0 ? NoneStored : await LoadAsync(connection, transaction, known, byClinicId: false, cancellationToken).ConfigureAwait(false);
+                var stored = NoneStored;
+                if (known.Length > 0)
+                {
+                    // The connection runs one command at a time: a read waits for a write still running.
+                    await writer.FlushAsync().ConfigureAwait(false);
+                    stored = await LoadAsync(connection, transaction, known, byClinicId: false, cancellationToken).ConfigureAwait(false);
+                }
+
                 var chunkDiffs = chunk.Select(patient => PatientDiff.Compute(stored.GetValueOrDefault(patient.Id ?? ""), patient)).ToList();
-                chunks.Add(chunkDiffs);
                 diffs.AddRange(chunkDiffs);
+                if (interleave)
+                {
+                    await WriteChunkAsync(chunkDiffs).ConfigureAwait(false);
+                }
+                else
+                {
+                    chunks.Add(chunkDiffs);
+                }
             }
 
+            // Otherwise every diff is known before the first row is written: the size of the write decides the path.
             bulk ??= await _sql.BulkLoadAfterDiffAsync(connection, transaction, diffs.Sum(d => d.AddressesAdded.Count), BulkThreshold, cancellationToken).ConfigureAwait(false);
             foreach (var chunkDiffs in chunks)
             {
-                await writer.WriteAsync(chunkDiffs, cancellationToken).ConfigureAwait(false);
-                foreach (var diff in chunkDiffs)
-                {
-                    touched.UnionWith(diff.TouchedAddresses());
-                }
+                await WriteChunkAsync(chunkDiffs).ConfigureAwait(false);
             }
 
             await writer.FlushAsync().ConfigureAwait(false);
@@ -106,6 +119,15 @@ public sealed partial class PatientStore(IStorageDatabase database, TimeProvider
         }
 
         return diffs;
+
+        async Task WriteChunkAsync(List<PatientDiff> chunkDiffs)
+        {
+            await writer.WriteAsync(chunkDiffs, cancellationToken).ConfigureAwait(false);
+            foreach (var diff in chunkDiffs)
+            {
+                touched.UnionWith(diff.TouchedAddresses());
+            }
+        }
     }
 
     /// <summary>After the writes, inside the transaction: an address held by two patients is allowed

@@ -62,6 +62,11 @@ internal abstract class RegistrySql
     /// <paramref name="read"/> as one reader, result set after result set (SQLite: one command of several statements; PostgreSQL: one batch, one round trip).</summary>
     public abstract Task<T> ReadStatementsAsync<T>(DbConnection connection, DbTransaction? transaction, string[] statements, object?[] values, Func<DbDataReader, Task<T>> read, CancellationToken cancellationToken);
 
+    /// <summary>True when each chunk is written as soon as it is diffed, overlapping the server's work on
+    /// it with the diff of the next (PostgreSQL, whose bulk-load path is decided before any read); false
+    /// when every chunk is diffed first, because the bulk-load path depends on the size of the whole write (SQLite).</summary>
+    public abstract bool WritesWhileDiffing { get; }
+
     /// <summary>The writer of one write transaction's chunks of diffs.</summary>
     public abstract RegistryWriter CreateWriter(DbConnection connection, DbTransaction transaction, string actorId, DateTimeOffset now);
 

@@ -86,6 +86,8 @@ internal sealed class SqliteRegistrySql : RegistrySql
         return await read(reader).ConfigureAwait(false);
     }
 
+    public override bool WritesWhileDiffing => false;
+
     public override RegistryWriter CreateWriter(DbConnection connection, DbTransaction transaction, string actorId, DateTimeOffset now) =>
         new Writer((SqliteConnection)connection, (SqliteTransaction)transaction, actorId, StorageNames.Instant(now));
 
