@@ -16,10 +16,6 @@ internal sealed class PostgresDirectorySql : DirectorySql
 {
     public static readonly PostgresDirectorySql Instance = new();
 
-    private const string MatchColumns = PatientRowReader.AddressColumns + ", " + RegistrySql.PatientColumns;
-
-    private const string PatientJoins = " JOIN patients AS p ON p.id = a.patient_id" + RegistrySql.ConsentJoin;
-
     internal const string ByAddressSql =
         "SELECT " + MatchColumns + " FROM unnest($1::text[]) AS k(address) JOIN patient_addresses AS a ON a.address = k.address" + PatientJoins + ";";
 

@@ -9,6 +9,13 @@ namespace ClinicMail.Infrastructure.Storage.Shared;
 /// change counter; PostgreSQL: transaction snapshots). <see cref="PatientDirectory"/> holds the rest.</summary>
 internal abstract class DirectorySql
 {
+    /// <summary>An address row (alias <c>a</c>) and its patient with the current consent, in the order
+    /// <see cref="PatientRowReader.ReadAddress"/> then <see cref="PatientRowReader.ReadPatient"/> expect.</summary>
+    protected const string MatchColumns = PatientRowReader.AddressColumns + ", " + RegistrySql.PatientColumns;
+
+    /// <summary>From an address row (alias <c>a</c>) to its patient (<c>p</c>) and current consent (<c>c</c>).</summary>
+    protected const string PatientJoins = " JOIN patients AS p ON p.id = a.patient_id" + RegistrySql.ConsentJoin;
+
     /// <summary>The look-up engine of one directory (it may keep connections: disposed with the directory).</summary>
     public abstract DirectoryEngine Create(IStorageDatabase database);
 }

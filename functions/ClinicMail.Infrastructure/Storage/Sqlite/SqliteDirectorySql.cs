@@ -17,10 +17,6 @@ internal sealed class SqliteDirectorySql : DirectorySql
 {
     public static readonly SqliteDirectorySql Instance = new();
 
-    private const string MatchColumns = PatientRowReader.AddressColumns + ", " + RegistrySql.PatientColumns;
-
-    private const string PatientJoins = " JOIN patients AS p ON p.id = a.patient_id" + RegistrySql.ConsentJoin;
-
     internal const string ByAddressSql =
         "SELECT " + MatchColumns + " FROM json_each($addresses) AS wanted " +
         "JOIN patient_addresses AS a ON a.address = wanted.value" + PatientJoins + ";";
@@ -279,7 +275,7 @@ internal sealed class SqliteDirectorySql : DirectorySql
             return candidates;
         }
 
-        /// <summary>Reads address-and-patient rows (<see cref="MatchColumns"/>), then completes each
+        /// <summary>Reads address-and-patient rows (<see cref="DirectorySql.MatchColumns"/>), then completes each
         /// patient with all its addresses in one more statement.</summary>
         private async Task<List<DirectoryMatch>> ReadMatchesAsync(SqliteCommand command, CancellationToken cancellationToken)
         {
