@@ -3,6 +3,7 @@ using ClinicMail.Core.Drafts;
 using ClinicMail.Core.Recipients;
 using ClinicMail.Core.Registry;
 using ClinicMail.Infrastructure.Demo;
+using ClinicMail.Infrastructure.Storage.Shared;
 using ClinicMail.Infrastructure.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
@@ -20,7 +21,7 @@ public class RecipientResolutionBenchmarks
     private static readonly DateOnly Today = new(2025, 6, 1);
 
     private InMemoryPatientDirectory _memory = null!;
-    private SqlitePatientDirectory _sqlite = null!;
+    private PatientDirectory _sqlite = null!;
     private string _folder = null!;
     private Draft _draft = null!;
     private Draft _registeredOnly = null!;
@@ -34,8 +35,8 @@ public class RecipientResolutionBenchmarks
         _folder = Path.Combine(Path.GetTempPath(), "clinicmail-bench", Guid.NewGuid().ToString("N"));
         var database = new SqliteDatabase(Path.Combine(_folder, "registry.db"));
         database.MigrateAsync().GetAwaiter().GetResult();
-        new SqlitePatientStore(database).UpsertManyAsync(patients, "actor-bench").GetAwaiter().GetResult();
-        _sqlite = new SqlitePatientDirectory(database);
+        new PatientStore(database).UpsertManyAsync(patients, "actor-bench").GetAwaiter().GetResult();
+        _sqlite = new PatientDirectory(database);
 
         // Typos of registered addresses that are not themselves registered (a generated registry
         // can hold both "marie.roy" and "mraie.roy"; that pair would be two patients, not a typo).

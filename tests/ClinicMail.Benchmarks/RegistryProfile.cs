@@ -71,7 +71,7 @@ internal static class RegistryProfile
         await using var connection = await database.OpenConnectionAsync();
         connection.CreateFunction("clinicmail_near", (string probe, string candidate) => { calls++; return NearMiss.IsCandidate(probe, candidate); }, isDeterministic: true);
         using var command = connection.CreateCommand();
-        var sql = Infrastructure.Storage.Sqlite.SqlitePatientDirectory.NearMissSql;
+        var sql = Infrastructure.Storage.Sqlite.SqliteDirectorySql.NearMissSql;
 #pragma warning disable CA2100 // A constant of the directory, cut at a fixed place.
         command.CommandText = sql[..sql.IndexOf(") SELECT ", StringComparison.Ordinal)] + ") SELECT count(*) FROM hits;";
 #pragma warning restore CA2100
@@ -166,7 +166,7 @@ internal static class RegistryProfile
         });
         await TimeAsync("PostgreSQL", "exact statement, rows skipped", async () =>
         {
-            await using var command = new Npgsql.NpgsqlCommand(Infrastructure.Storage.Postgres.PostgresPatientDirectory.ByAddressSql, open);
+            await using var command = new Npgsql.NpgsqlCommand(Infrastructure.Storage.Postgres.PostgresDirectorySql.ByAddressSql, open);
             command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = addresses });
             await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync())

@@ -154,7 +154,7 @@ public static class RegistryScale
         var firstTime = watch.Elapsed;
         var firstCpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         watch.Restart();
-        if (backend.Patients is PostgresPatientStore postgresPatients)
+        if (backend.Postgres is not null && backend.Patients is PatientStore postgresPatients)
         {
             // The statistics refresh the import started after its commit (not waited for by the import).
             await postgresPatients.MaintenanceAsync();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ClinicMail.Infrastructure.Demo;
+using ClinicMail.Infrastructure.Storage.Shared;
 using ClinicMail.Infrastructure.Storage.Sqlite;
 
 namespace ClinicMail.Cli.Commands;
@@ -16,7 +17,7 @@ internal static class DemoSeedCommand
             var path = parse.GetValue(db)!;
             var database = new SqliteDatabase(path);
             await database.MigrateAsync(ct).ConfigureAwait(false);
-            var summary = await DemoRegistry.SeedAsync(new SqlitePatientStore(database), ct).ConfigureAwait(false);
+            var summary = await DemoRegistry.SeedAsync(new PatientStore(database), ct).ConfigureAwait(false);
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             await io.Out.WriteLineAsync($"demo-seed: {DemoRegistry.Patients.Count} demo patients in {path} (inserted {summary.Inserted}, updated {summary.Updated}, unchanged {summary.Unchanged}).").ConfigureAwait(false);
             return ExitCodes.Allow;

@@ -94,7 +94,7 @@ public sealed class StorageBackend : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(database);
         var audit = new AuditStore(database);
-        return new StorageBackend("Sqlite", new SqlitePatientStore(database, time), new SqlitePatientDirectory(database, time, inProcessNearMiss, logger), audit, audit, new SecureMessageStore(database), database.MigrateAsync, null)
+        return new StorageBackend("Sqlite", new PatientStore(database, time), new PatientDirectory(database, time, inProcessNearMiss, logger), audit, audit, new SecureMessageStore(database), database.MigrateAsync, null)
         {
             Sqlite = database,
             AuditReview = audit,
@@ -114,7 +114,7 @@ public sealed class StorageBackend : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(database);
         var audit = new AuditStore(database);
-        return new StorageBackend("Postgres", new PostgresPatientStore(database, time), new PostgresPatientDirectory(database, time, inProcessNearMiss, logger), audit, audit, new SecureMessageStore(database), database.MigrateAsync, ownsDatabase ? database : null)
+        return new StorageBackend("Postgres", new PatientStore(database, time), new PatientDirectory(database, time, inProcessNearMiss, logger), audit, audit, new SecureMessageStore(database), database.MigrateAsync, ownsDatabase ? database : null)
         {
             Postgres = database,
             AuditReview = audit,
@@ -154,10 +154,10 @@ public sealed class StorageBackend : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (Patients is PostgresPatientStore postgresPatients)
+        if (Patients is PatientStore patients)
         {
             // A statistics refresh started by an import finishes before the data source closes.
-            await postgresPatients.MaintenanceAsync().ConfigureAwait(false);
+            await patients.MaintenanceAsync().ConfigureAwait(false);
         }
 
         if (_owner is not null)

@@ -2,7 +2,7 @@ using ClinicMail.Core.Drafts;
 using ClinicMail.Core.Recipients;
 using ClinicMail.Core.Registry;
 using ClinicMail.Infrastructure.Demo;
-using ClinicMail.Infrastructure.Storage.Sqlite;
+using ClinicMail.Infrastructure.Storage.Shared;
 using ClinicMail.Infrastructure.Tests.Storage;
 
 namespace ClinicMail.Infrastructure.Tests.Demo;
@@ -15,7 +15,7 @@ public sealed class DemoRegistryTests
     public async Task SeedAsync_Twice_SecondRunChangesNothing()
     {
         using var temp = await TempSqliteDatabase.CreateMigratedAsync();
-        var store = new SqlitePatientStore(temp.Database);
+        var store = new PatientStore(temp.Database);
 
         var first = await DemoRegistry.SeedAsync(store);
         var historyAfterFirst = await store.HistoryAsync("demo-p01");
@@ -50,8 +50,8 @@ public sealed class DemoRegistryTests
     public async Task SeededRegistry_DocumentedAddresses_CoverEveryCase()
     {
         using var temp = await TempSqliteDatabase.CreateMigratedAsync();
-        await DemoRegistry.SeedAsync(new SqlitePatientStore(temp.Database));
-        var directory = new SqlitePatientDirectory(temp.Database);
+        await DemoRegistry.SeedAsync(new PatientStore(temp.Database));
+        var directory = new PatientDirectory(temp.Database);
         string[] addresses =
         [
             "marie.tremblay@videotron.ca", "jf.gagnon@gmail.com", "sophie.roy@example.com", "luc.cote@example.org",

@@ -1,6 +1,7 @@
 using ClinicMail.Core.Registry;
 using ClinicMail.Infrastructure.Demo;
 using ClinicMail.Infrastructure.Storage.Postgres;
+using ClinicMail.Infrastructure.Storage.Shared;
 using Npgsql;
 
 namespace ClinicMail.Infrastructure.Tests.Storage;
@@ -14,14 +15,14 @@ public sealed class PostgresQueryPlanTests
     public async Task ExplainGenericPlan_LookUpNearMiss_SeeksEveryKeyIndex()
     {
         await using var temp = await TempPostgresDatabase.CreateAsync();
-        await new PostgresPatientStore(temp.Database).UpsertManyAsync(RegistryGenerator.Generate(3000, 11), "actor-test");
+        await new PatientStore(temp.Database).UpsertManyAsync(RegistryGenerator.Generate(3000, 11), "actor-test");
         await using var connection = await temp.Database.OpenConnectionAsync();
         await using (var analyze = new NpgsqlCommand("ANALYZE patient_addresses;", connection))
         {
             await analyze.ExecuteNonQueryAsync();
         }
 
-        var sql = PostgresPatientDirectory.LookUpNearMissSql.TrimEnd(';');
+        var sql = PostgresDirectorySql.LookUpNearMissSql.TrimEnd(';');
 #pragma warning disable CA2100 // The statement under test is the directory's own constant.
         await using (var prepare = new NpgsqlCommand(
             "SET plan_cache_mode = force_generic_plan; PREPARE near_miss(text[], text[], text[], text[], integer[], text[], text[], text[]) AS " + sql + ";", connection))

@@ -7,9 +7,9 @@ namespace ClinicMail.Infrastructure.Tests.Storage;
 /// would turn a microsecond check into one that grows with the registry.</summary>
 public sealed class SqliteQueryPlanTests
 {
-    [TestCase(SqlitePatientDirectory.ByAddressSql, TestName = "ExplainQueryPlan_ByAddress_UsesIndexes")]
-    [TestCase(SqlitePatientDirectory.NearMissSql, TestName = "ExplainQueryPlan_NearMiss_UsesIndexes")]
-    [TestCase(SqlitePatientDirectory.NearMissLightSql, TestName = "ExplainQueryPlan_LookUpNearMiss_UsesIndexes")]
+    [TestCase(SqliteDirectorySql.ByAddressSql, TestName = "ExplainQueryPlan_ByAddress_UsesIndexes")]
+    [TestCase(SqliteDirectorySql.NearMissSql, TestName = "ExplainQueryPlan_NearMiss_UsesIndexes")]
+    [TestCase(SqliteDirectorySql.NearMissLightSql, TestName = "ExplainQueryPlan_LookUpNearMiss_UsesIndexes")]
     public async Task ExplainQueryPlan_DirectoryStatement_NoTableScan(string sql)
     {
         using var temp = await TempSqliteDatabase.CreateMigratedAsync();

@@ -35,6 +35,9 @@ public sealed class TestStorage : IAsyncDisposable
 
     public StorageBackend Backend { get; }
 
+    /// <summary>The PostgreSQL database and its connection string, when that is the provider.</summary>
+    public TempPostgresDatabase? Postgres => _postgres;
+
     /// <summary>The database, for a store built by hand.</summary>
     public IStorageDatabase Database => (IStorageDatabase?)_sqlite?.Database ?? _postgres!.Database;
 

@@ -1,3 +1,4 @@
+using ClinicMail.Infrastructure.Storage.Shared;
 using Npgsql;
 
 namespace ClinicMail.Infrastructure.Storage.Postgres;
@@ -20,7 +21,7 @@ namespace ClinicMail.Infrastructure.Storage.Postgres;
 /// size. The emptiness test runs after the lock is taken, so two first imports started together
 /// cannot both take this path on a registry the other has just filled.</para>
 /// </remarks>
-internal sealed class PostgresBulkIndexes
+internal sealed class PostgresBulkIndexes : IRegistryBulkLoad
 {
     /// <summary>Fewest added addresses for which dropping and rebuilding pays off.</summary>
     public const int MinAddedAddresses = 20_000;
@@ -59,14 +60,14 @@ internal sealed class PostgresBulkIndexes
     /// transaction would hold a share lock that the exclusive one must then upgrade, and two first
     /// imports upgrading together would deadlock.</summary>
     public static async Task<PostgresBulkIndexes?> DropIfFirstImportAsync(
-        PostgresDatabase database, NpgsqlConnection connection, NpgsqlTransaction transaction, int addedAddresses, int threshold, CancellationToken cancellationToken)
+        IStorageDatabase database, NpgsqlConnection connection, NpgsqlTransaction transaction, int addedAddresses, int threshold, CancellationToken cancellationToken)
     {
         if (addedAddresses < threshold)
         {
             return null;
         }
 
-        await using (var look = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        await using (var look = (NpgsqlConnection)await database.OpenAsync(cancellationToken).ConfigureAwait(false))
         await using (var command = new NpgsqlCommand(FirstLookSql, look) { Parameters = { new() { Value = Tables } } })
         {
             if (!(bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)

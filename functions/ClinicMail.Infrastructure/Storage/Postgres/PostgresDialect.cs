@@ -92,6 +92,10 @@ public sealed class PostgresDialect : SqlDialect
 
     public override string SkipLocked => " FOR UPDATE SKIP LOCKED";
 
+    internal override RegistrySql Registry => PostgresRegistrySql.Instance;
+
+    internal override DirectorySql Directory => PostgresDirectorySql.Instance;
+
     public override string ByteOrder(string column) => column + " COLLATE \"C\"";
 
     /// <summary>UTC whatever the session time zone.</summary>

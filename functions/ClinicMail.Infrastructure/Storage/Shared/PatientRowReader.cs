@@ -6,8 +6,8 @@ namespace ClinicMail.Infrastructure.Storage.Shared;
 
 /// <summary>The row mapping of patients and addresses, shared by both providers' patient stores and
 /// directories, so a patient reads back the same way whichever database and question fetched it.
-/// Each provider lists the columns in this order (<c>PatientRows</c>, <c>PostgresRows</c>; they
-/// differ only in PostgreSQL's <c>jsonb::text</c> casts). Booleans, dates and JSON text read alike:
+/// The patient columns are <see cref="RegistrySql.PatientColumns"/> on both (JSON read with
+/// <c>CAST(… AS TEXT)</c>). Booleans, dates and JSON text read alike:
 /// SQLite's 0/1 integers through <see cref="DbDataReader.GetBoolean"/>, its <c>yyyy-MM-dd</c> text
 /// and PostgreSQL's <c>date</c> through <c>GetFieldValue&lt;DateOnly&gt;</c>.</summary>
 internal static class PatientRowReader

@@ -77,4 +77,11 @@ public abstract class SqlDialect
     /// another is claiming (PostgreSQL <c>FOR UPDATE SKIP LOCKED</c>); empty on SQLite, whose single
     /// writer already makes the claim exclusive.</summary>
     public abstract string SkipLocked { get; }
+
+    /// <summary>The registry statements of the patient store that differ per engine (key sets, set-based
+    /// writes, bulk-load paths).</summary>
+    internal abstract RegistrySql Registry { get; }
+
+    /// <summary>The patient directory's look-up sessions and near-miss feed on this engine.</summary>
+    internal abstract DirectorySql Directory { get; }
 }

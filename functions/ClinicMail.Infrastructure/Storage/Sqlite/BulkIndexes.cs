@@ -1,3 +1,4 @@
+using ClinicMail.Infrastructure.Storage.Shared;
 using Microsoft.Data.Sqlite;
 
 namespace ClinicMail.Infrastructure.Storage.Sqlite;
@@ -15,7 +16,7 @@ namespace ClinicMail.Infrastructure.Storage.Sqlite;
 /// registry's rules) and the consent index the write itself uses are never dropped; and the
 /// address-ownership check runs after the indexes are back. A small write to a large registry
 /// keeps the normal path: rebuilding a million-row index to add a few rows would cost more.</remarks>
-internal sealed class BulkIndexes
+internal sealed class BulkIndexes : IRegistryBulkLoad
 {
     /// <summary>Fewest added addresses for which dropping and rebuilding can pay off.</summary>
     public const int MinAddedAddresses = 20_000;

@@ -104,6 +104,10 @@ public sealed class SqliteDialect : SqlDialect
 
     public override string SkipLocked => "";
 
+    internal override RegistrySql Registry => SqliteRegistrySql.Instance;
+
+    internal override DirectorySql Directory => SqliteDirectorySql.Instance;
+
     public override string ByteOrder(string column) => column;
 
     /// <summary>The stored text starts with the UTC date.</summary>

@@ -1,24 +1,33 @@
 using ClinicMail.Core.Registry;
 using ClinicMail.Core.Tests.Builders;
 using ClinicMail.Core.Topics;
-using ClinicMail.Infrastructure.Storage.Sqlite;
+using ClinicMail.Infrastructure.Storage.Shared;
 
 namespace ClinicMail.Infrastructure.Tests.Storage;
 
-public sealed class SqlitePatientStoreTests
+/// <summary>The patient store's round trips, history and guards on a registry of its own per test
+/// (fixed ids), run on SQLite and on a real PostgreSQL server (<see cref="StorageProviders"/>).</summary>
+[TestFixtureSource(typeof(StorageProviders), nameof(StorageProviders.All))]
+public sealed class PatientStoreRoundTripTests(StorageProvider provider)
 {
-    private TempSqliteDatabase _temp = null!;
-    private SqlitePatientStore _store = null!;
+    private TestStorage _storage = null!;
+    private IPatientStore _store = null!;
 
     [SetUp]
     public async Task SetUpAsync()
     {
-        _temp = await TempSqliteDatabase.CreateMigratedAsync();
-        _store = new SqlitePatientStore(_temp.Database);
+        _storage = await TestStorage.CreateAsync(provider);
+        _store = _storage.Backend.Patients;
     }
 
     [TearDown]
-    public void TearDown() => _temp.Dispose();
+    public async Task TearDownAsync()
+    {
+        if (_storage is not null)
+        {
+            await _storage.DisposeAsync();
+        }
+    }
 
     private static Patient FullPatient() => PatientBuilder.Patient("p-1").Named("Geneviève", "Côté").ClinicId("555-0199").Speaking("en")
         .WithAddress(new PatientAddress
@@ -244,17 +253,11 @@ public sealed class SqlitePatientStoreTests
     public async Task RefreshAddressKeysAsync_StaleVersion_Rekeyed()
     {
         await _store.UpsertAsync(FullPatient(), "actor-admin");
-        await using (var connection = await _temp.Database.OpenConnectionAsync())
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = "UPDATE patient_addresses SET keys_version = 0, skeleton = 'stale', domain = 'stale';";
-            await command.ExecuteNonQueryAsync();
-        }
+        await _storage.Database.ExecuteAsync("UPDATE patient_addresses SET keys_version = 0, skeleton = 'stale', domain = 'stale';", CancellationToken.None);
 
         var rekeyed = await _store.RefreshAddressKeysAsync();
         var again = await _store.RefreshAddressKeysAsync();
-        var candidates = await new SqlitePatientDirectory(_temp.Database)
-            .FindNearMissCandidatesAsync([AddressKeys.For("genevieve.cote@videotron.ca")]);
+        var candidates = await _storage.Backend.Directory.FindNearMissCandidatesAsync([AddressKeys.For("genevieve.cote@videotron.ca")]);
 
         Assert.Multiple(() =>
         {
