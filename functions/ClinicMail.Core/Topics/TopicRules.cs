@@ -153,11 +153,12 @@ internal static partial class TopicRules
                     continue;
                 }
 
-                // "Cancer" the zodiac sign; "le risque de cancer du sein" (a risk, not a cancer).
+                // "Cancer" the zodiac sign; "le risque de cancer du sein" (a risk, not a cancer); « le cancer du sein de votre
+                // mère » (a relative's, named right after the cancer).
                 // "Le programme de dépistage du cancer du poumon": what a screening looks for, unless it found something.
                 if (cue.Category == TopicCategory.Oncology
                     && ((sentence & Marker.Astrology) != 0 || ctx.HasBefore(k, Marker.Risk, 5) || ctx.HasAfter(k, Marker.Risk, 1)
-                        || ctx.HasBefore(k, Marker.Relative, 6)
+                        || ctx.HasBefore(k, Marker.Relative, 6) || ctx.HasAfter(k, Marker.Relative, 1)
                         || (ctx.HasBefore(k, Marker.ScreenFor, 2) && (sentence & Marker.Abnormal) == 0)))
                 {
                     continue;
