@@ -392,7 +392,9 @@ internal static partial class TopicRules
             var nearAnnounce = ctx.HasBefore(k, Marker.AnnounceNear, 1);
             var near = nearAnnounce || FollowsCopula(ctx, h);
             var negated = nearAnnounce ? ctx.IsNegated(k - 1, 2) : near ? ctx.IsNegated(k, 4) : ctx.IsNegated(k, NegationWindow);
+            // "The risk of liver cancer", « le risque de diabète »: a risk is not a diagnosis (prec21).
             if (negated || ctx.HasBefore(k, Marker.Possessive, 1) || ctx.HasBefore(k, Marker.Against, 2)
+                || ctx.HasBefore(k, Marker.Risk, 3) || ctx.HasAfter(k, Marker.Risk, 1)
                 || ctx.HasBefore(k, Marker.Relative, 6) || (ctx.HasBefore(k, Marker.ScreenFor, 2) && (sentence & Marker.Abnormal) == 0)
                 || ctx.HasBefore(k, Marker.Conditional, 8) || ctx.HasBefore(k, Marker.DrugUse, 5) || IsHypothetical(ctx, k))
             {

@@ -29,6 +29,8 @@ public sealed class EverydaySenseOfHardNewsTests
     [TestCase("The research shows that patients with asthma do better with a written action plan.", TestName = "Analyze_PeopleInGeneral_NoNewDiagnosis_En")]
     [TestCase("Les études montrent que les personnes atteintes d'apnée du sommeil dorment mieux avec un CPAP.", TestName = "Analyze_PeopleInGeneral_NoNewDiagnosis_Fr")]
     [TestCase("You've got an appointment for your hypertension follow-up on the 3rd.", TestName = "Analyze_AppointmentForKnownDisease_NoNewDiagnosis_En")]
+    [TestCase("The article suggests that coffee may lower the risk of liver cancer.", TestName = "Analyze_RiskOfDisease_NoNewDiagnosis_En")]
+    [TestCase("L'article montre que la marche diminue le risque de diabète de type 2.", TestName = "Analyze_RiskOfDisease_NoNewDiagnosis_Fr")]
     [TestCase("Query gout: the uric acid and the joint fluid will tell us.", TestName = "Analyze_QueryDisease_NoNewDiagnosis_En")]
     public void Analyze_NotTheReadersNewDisease_NoNewDiagnosis(string body)
     {
