@@ -20,6 +20,7 @@ public sealed class EverydaySenseOfHardNewsTests
     [TestCase("Your father's nursing home needs his updated medication list by Friday.", TestName = "Analyze_NursingHomeNamed_NotEmotional_En")]
     [TestCase("Your hearing date at the audiology clinic has been moved to April 4.", TestName = "Analyze_HearingTestDate_NotEmotional_En")]
     [TestCase("I heard your cat died last week; your appointment is moved to Tuesday.", TestName = "Analyze_PetDied_NotEmotional_En")]
+    [TestCase("The CT confirmed that the kidney stone has passed.", TestName = "Analyze_StoneHasPassed_NotEmotional_En")]
     [TestCase("Our family medicine group is hiring a nurse for the palliative care team.", TestName = "Analyze_JobPosting_NotEmotional_En")]
     public void Analyze_EverydaySense_NotEmotional(string body)
     {
@@ -31,6 +32,9 @@ public sealed class EverydaySenseOfHardNewsTests
     [TestCase("You've got an appointment for your hypertension follow-up on the 3rd.", TestName = "Analyze_AppointmentForKnownDisease_NoNewDiagnosis_En")]
     [TestCase("The article suggests that coffee may lower the risk of liver cancer.", TestName = "Analyze_RiskOfDisease_NoNewDiagnosis_En")]
     [TestCase("L'article montre que la marche diminue le risque de diabète de type 2.", TestName = "Analyze_RiskOfDisease_NoNewDiagnosis_Fr")]
+    [TestCase("Your bone density test shows osteopenia, unchanged from two years ago.", TestName = "Analyze_UnchangedFinding_NoNewDiagnosis_En")]
+    [TestCase("You have asthma, so you qualify for the free flu shot this fall.", TestName = "Analyze_ConditionMakesEligible_NoNewDiagnosis_En")]
+    [TestCase("Vous avez de l'asthme, donc vous avez droit au vaccin gratuit contre la grippe.", TestName = "Analyze_ConditionMakesEligible_NoNewDiagnosis_Fr")]
     [TestCase("Query gout: the uric acid and the joint fluid will tell us.", TestName = "Analyze_QueryDisease_NoNewDiagnosis_En")]
     public void Analyze_NotTheReadersNewDisease_NoNewDiagnosis(string body)
     {

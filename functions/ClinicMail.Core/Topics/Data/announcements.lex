@@ -43,3 +43,6 @@
 @progression | appointment for your; appointments for your; visit for your; rendez-vous pour votre; rendez-vous de suivi; votre suivi de; your follow-up for; education class; cours d'enseignement
 // prec21: a relative named right after the disease (« le cancer du sein de votre mère », "the cancer of your father").
 @relative | de votre mère; de votre père; de votre sœur; de votre frère; de votre grand-mère; de votre grand-père; de votre tante; de votre oncle; of your mother; of your father; of your sister; of your brother; of your grandmother; of your grandfather
+// prec21: a finding unchanged since an earlier test, and a condition named as what makes the reader eligible for a
+// programme ("you have asthma, so you qualify for the free flu shot"), are known conditions.
+@progression | unchanged; inchangé; inchangée; inchangés; inchangées; no change since; sans changement depuis; you qualify; you are eligible; you're eligible; qualify for; eligible for; vous êtes admissible; vous êtes admissibles; admissible à; vous avez droit à
