@@ -153,11 +153,12 @@ internal static partial class TopicRules
                     continue;
                 }
 
-                // "Cancer" the zodiac sign; "le risque de cancer du sein" (a risk, not a cancer).
+                // "Cancer" the zodiac sign; "le risque de cancer du sein" (a risk, not a cancer); « le cancer du sein de votre
+                // mère » (a relative's, named right after the cancer).
                 // "Le programme de dépistage du cancer du poumon": what a screening looks for, unless it found something.
                 if (cue.Category == TopicCategory.Oncology
                     && ((sentence & Marker.Astrology) != 0 || ctx.HasBefore(k, Marker.Risk, 5) || ctx.HasAfter(k, Marker.Risk, 1)
-                        || ctx.HasBefore(k, Marker.Relative, 6)
+                        || ctx.HasBefore(k, Marker.Relative, 6) || ctx.HasAfter(k, Marker.Relative, 1)
                         || (ctx.HasBefore(k, Marker.ScreenFor, 2) && (sentence & Marker.Abnormal) == 0)))
                 {
                     continue;
@@ -391,7 +392,9 @@ internal static partial class TopicRules
             var nearAnnounce = ctx.HasBefore(k, Marker.AnnounceNear, 1);
             var near = nearAnnounce || FollowsCopula(ctx, h);
             var negated = nearAnnounce ? ctx.IsNegated(k - 1, 2) : near ? ctx.IsNegated(k, 4) : ctx.IsNegated(k, NegationWindow);
+            // "The risk of liver cancer", « le risque de diabète »: a risk is not a diagnosis (prec21).
             if (negated || ctx.HasBefore(k, Marker.Possessive, 1) || ctx.HasBefore(k, Marker.Against, 2)
+                || ctx.HasBefore(k, Marker.Risk, 3) || ctx.HasAfter(k, Marker.Risk, 1)
                 || ctx.HasBefore(k, Marker.Relative, 6) || (ctx.HasBefore(k, Marker.ScreenFor, 2) && (sentence & Marker.Abnormal) == 0)
                 || ctx.HasBefore(k, Marker.Conditional, 8) || ctx.HasBefore(k, Marker.DrugUse, 5) || IsHypothetical(ctx, k))
             {

@@ -15,11 +15,15 @@ public sealed class DevelopmentExtraCorpusTests
     /// detB21 round: prescriptions written as drug + dose + schedule, switches, substance use and STBBI in everyday and
     /// clinical words, and benign administrative and everyday mail in both languages) and sensitive-topics.dev-round5a.jsonl (the
     /// detA21 round: diseases and cancers announced by a result sentence, hard news said without emotional words, and their
-    /// benign look-alikes: screening invitations, a relative's illness, "rule out", normal results).</summary>
+    /// benign look-alikes: screening invitations, a relative's illness, "rule out", normal results) and
+    /// sensitive-topics.dev-round5c.jsonl (the prec21 follow-up: English look-alikes of announcements and hard news —
+    /// "rule out", "negative for", "history of", someone else's illness, a study or a newsletter, "you have an
+    /// appointment", died/passed/terminal/critical/court/placement/licence in everyday senses — with French counterparts).</summary>
     [TestCase("sensitive-topics.dev-extra.jsonl")]
     [TestCase("sensitive-topics.dev-detect21b.jsonl")]
     [TestCase("sensitive-topics.dev-round5b.jsonl")]
     [TestCase("sensitive-topics.dev-round5a.jsonl")]
+    [TestCase("sensitive-topics.dev-round5c.jsonl")]
     public void Analyze_DevelopmentExtraCorpus_MeetsFloors(string file)
     {
         var messages = TopicCorpusScore.Load(Path.Combine(SensitiveTopicCorpusTests.FindRepositoryRoot(), "tests", "data", "corpus", file));

@@ -16,7 +16,7 @@
 // Conclusion headings of a report: "Conclusion : …", "Impression: …". A heading, a colon and the disease announce it.
 @results | conclusion; conclusions; impression; interprétation; interpretation; diagnostic final; final diagnosis; diagnostic retenu; findings; trouvaille; trouvailles
 // Hypotheses: a disease named as what a test looks for or might find is not found.
-@conditional | pour éliminer; pour exclure; pour écarter; afin d'éliminer; afin d'exclure; afin d'écarter; éliminer un; éliminer une; exclure un; exclure une; to rule out; rule out; to exclude; r/o; whether; to know whether; to see whether; to see if; to find out if; to find out whether; to check for; to look for; looking for; check for; pour savoir si; pour voir si; pour vérifier si; pour vérifier; pour rechercher; à la recherche de; rechercher un; rechercher une; peut-être un; peut-être une; soupçon de; suspicion de; suspected
+@conditional | query; querying; pour éliminer; pour exclure; pour écarter; afin d'éliminer; afin d'exclure; afin d'écarter; éliminer un; éliminer une; exclure un; exclure une; to rule out; rule out; to exclude; r/o; whether; to know whether; to see whether; to see if; to find out if; to find out whether; to check for; to look for; looking for; check for; pour savoir si; pour voir si; pour vérifier si; pour vérifier; pour rechercher; à la recherche de; rechercher un; rechercher une; peut-être un; peut-être une; soupçon de; suspicion de; suspected
 // History: a known or past disease is not announced now.
 @progression | dans le passé; in the past; autrefois; déjà connu; déjà connue; already known; you already have; vous avez déjà; que vous avez déjà; déjà eu; depuis des années; for years; suivi de votre; follow-up of your; contrôle de votre; control of your
 // A disease getting worse, said after it (« le cancer est revenu », "the leukaemia relapsed", "with spread to the bones"):
@@ -36,3 +36,13 @@
 @possessive | son; sa; ses; leur; leurs
 // "Your skin cancer risk", « votre risque de cancer »: a cancer named right before or after a risk word is a risk.
 @risk | risk; risks; risque; risques
+// prec21 (2026-12-07): a disease said of people in general or of a study's subjects is nobody's diagnosis ("the study
+// shows that people with high blood pressure…", « les personnes atteintes de… »).
+@relative | people with; people who have; patients with; patients who have; anyone with; those with; personnes avec; personnes atteintes; personnes qui ont; les gens avec; les gens atteints; gens qui ont; patients atteints; patients qui ont
+// prec21: a visit booked for a known disease is not its announcement ("you've got an appointment for your diabetes check").
+@progression | appointment for your; appointments for your; visit for your; rendez-vous pour votre; rendez-vous de suivi; votre suivi de; your follow-up for; education class; cours d'enseignement
+// prec21: a relative named right after the disease (« le cancer du sein de votre mère », "the cancer of your father").
+@relative | de votre mère; de votre père; de votre sœur; de votre frère; de votre grand-mère; de votre grand-père; de votre tante; de votre oncle; of your mother; of your father; of your sister; of your brother; of your grandmother; of your grandfather
+// prec21: a finding unchanged since an earlier test, and a condition named as what makes the reader eligible for a
+// programme ("you have asthma, so you qualify for the free flu shot"), are known conditions.
+@progression | unchanged; inchangé; inchangée; inchangés; inchangées; no change since; sans changement depuis; you qualify; you are eligible; you're eligible; qualify for; eligible for; vous êtes admissible; vous êtes admissibles; admissible à; vous avez droit à
