@@ -39,19 +39,22 @@ public static class ClinicMailComposition
         return services;
     }
 
-    /// <summary>Work done once before the host takes requests (schema, first-run keys, demo seed).</summary>
-    public static async Task RunClinicMailStartupStepsAsync(this IServiceProvider services, CancellationToken cancellationToken)
+    /// <summary>Work done once before the host takes requests (schema, first-run keys, demo seed).
+    /// <paramref name="stepDone"/>, when given, is told the type of each step once it has run (a startup timeline).</summary>
+    public static async Task RunClinicMailStartupStepsAsync(this IServiceProvider services, CancellationToken cancellationToken, Action<Type>? stepDone = null)
     {
         // The data folder first, before the other steps are built: building some of them reaches into it
         // (the one-time code key file), and a file in its place must stop startup naming the setting.
         if (services.GetService<DataDirectoryStartupStep>() is { } dataDirectory)
         {
             await dataDirectory.RunAsync(cancellationToken).ConfigureAwait(false);
+            stepDone?.Invoke(dataDirectory.GetType());
         }
 
         foreach (var step in services.GetServices<IStartupStep>())
         {
             await step.RunAsync(cancellationToken).ConfigureAwait(false);
+            stepDone?.Invoke(step.GetType());
         }
     }
 }

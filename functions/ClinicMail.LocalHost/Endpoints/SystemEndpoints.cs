@@ -5,7 +5,7 @@ using ClinicMail.Application.Identity;
 using ClinicMail.Application.Problems;
 using ClinicMail.Infrastructure.Filing;
 using ClinicMail.Infrastructure.Identity;
-using ClinicMail.LocalHost.Hosting;
+using ClinicMail.LocalHost.Background;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 

@@ -2,6 +2,7 @@ using ClinicMail.Application.Configuration;
 using ClinicMail.Application.Hosting;
 using ClinicMail.Application.Http;
 using ClinicMail.Infrastructure.Telemetry;
+using ClinicMail.LocalHost.Background;
 using ClinicMail.LocalHost.Endpoints;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
@@ -46,14 +47,11 @@ public static class ClinicMailHost
         app.Services.RunClinicMailStartupStepsAsync(app.Lifetime.ApplicationStopping);
 
     /// <summary>As <see cref="PrepareClinicMailAsync(WebApplication)"/>, marking each step's end on the timeline.</summary>
-    public static async Task PrepareClinicMailAsync(this WebApplication app, StartupTimeline timeline)
+    public static Task PrepareClinicMailAsync(this WebApplication app, StartupTimeline timeline)
     {
         var index = 0;
-        foreach (var step in app.Services.GetServices<IStartupStep>())
-        {
-            await step.RunAsync(app.Lifetime.ApplicationStopping).ConfigureAwait(false);
-            timeline.Mark($"startup step {++index} ({step.GetType().Name})");
-        }
+        return app.Services.RunClinicMailStartupStepsAsync(app.Lifetime.ApplicationStopping,
+            step => timeline.Mark($"startup step {++index} ({step.Name})"));
     }
 
     /// <summary>Marks when the server listens and when the first check is answered, then logs the

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
+using ClinicMail.LocalHost.Background;
 using ClinicMail.LocalHost.Endpoints;
-using ClinicMail.LocalHost.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 

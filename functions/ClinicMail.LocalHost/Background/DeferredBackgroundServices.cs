@@ -1,6 +1,6 @@
 using ClinicMail.Application.Hosting;
 
-namespace ClinicMail.LocalHost.Hosting;
+namespace ClinicMail.LocalHost.Background;
 
 /// <summary>The local host's background duties (record filing delivery and the sent-mail folder, the
 /// incoming-mail queue and drop folder, audit maintenance, the purge) are started once the server
