@@ -48,4 +48,21 @@ public sealed class WarmUpTests
         using var response = await client.GetAsync(new Uri("/api/v1/audit/records?limit=1", UriKind.Relative));
         Assert.That((int)response.StatusCode, Is.EqualTo(200), "the token validates against the keys the warm-up loaded");
     }
+
+    [Test]
+    public async Task EnginePrebuild_ResolvedFromManyThreadsWhileBuilding_EveryCallerGetsTheOneCompleteEngine()
+    {
+        // The engine is built on a pool thread at registration (EnginePrebuild); requests that arrive
+        // meanwhile must wait for the whole engine, never see a partial one.
+        var services = new ServiceCollection();
+        services.AddSingleton<DraftChecker>(EnginePrebuild.Start());
+        await using var provider = services.BuildServiceProvider();
+
+        var engines = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(provider.GetRequiredService<DraftChecker>)));
+
+        Assert.That(engines, Has.All.SameAs(DraftChecker.Default));
+        var draft = StartupWarmUp.Sample("clinique.med");
+        var result = await engines[0].CheckAsync(draft, new CheckContext { InternalDomains = ["clinique.med"], Today = new DateOnly(2026, 12, 7) });
+        Assert.That(result.Topics.Select(t => t.Category), Does.Contain(TopicCategory.Oncology), "the lexicons are all there");
+    }
 }

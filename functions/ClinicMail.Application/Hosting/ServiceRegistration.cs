@@ -45,9 +45,10 @@ public static class ServiceRegistration
         services.AddSingleton(settings.Identity);
         services.AddSingleton(Options.Create(SettingsRegistration.ReadPolicy(configuration)));
 
-        // Singletons: the engines are sealed and stateless; time is a process-wide clock.
+        // Singletons: the engines are sealed and stateless; time is a process-wide clock. The engine's
+        // lexicons and matchers are built on another core while the host starts (EnginePrebuild).
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(DraftChecker.Default);
+        services.TryAddSingleton<DraftChecker>(EnginePrebuild.Start());
         services.TryAddSingleton<DecisionService>();
 
         // First step: the embedded default's data folder is usable, or startup says which setting to fix.

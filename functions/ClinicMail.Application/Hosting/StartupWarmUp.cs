@@ -20,11 +20,12 @@ namespace ClinicMail.Application.Hosting;
 /// <remarks>Read-only: the built-in draft goes to a reserved <c>.invalid</c> address, nothing is
 /// written to the registry or the audit chain, and nothing of the draft is logged. A failure is
 /// logged by type and ignored: the real request does the same work and reports its own errors.
-/// Off with <c>ClinicMail:WarmUp=false</c>.</remarks>
+/// Off with <c>ClinicMail:WarmUp=false</c>.
+/// <para>The engine, the validator and the registry are resolved by the warm-up itself, on its own
+/// thread: the host builds its hosted services on the start-up thread, which must not wait for the
+/// engine's tables (<see cref="EnginePrebuild"/>).</para></remarks>
 public sealed class StartupWarmUp(
-    DraftChecker checker,
-    IValidator<Draft> validator,
-    IPatientDirectory directory,
+    IServiceProvider services,
     IOptions<JsonOptions> json,
     IOptionsMonitor<JwtBearerOptions> jwt,
     IOptions<ClinicMailOptions> options,
@@ -52,6 +53,9 @@ public sealed class StartupWarmUp(
     public async Task<WarmUpCheck> WarmCheckPathAsync(CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
+        var checker = services.GetRequiredService<DraftChecker>();
+        var validator = services.GetRequiredService<IValidator<Draft>>();
+        var directory = services.GetRequiredService<IPatientDirectory>();
         var serializer = json.Value.SerializerOptions;
         var draft = JsonSerializer.Deserialize<Draft>(
             JsonSerializer.SerializeToUtf8Bytes(Sample(options.Value.InternalDomains.FirstOrDefault() ?? "clinique.med"), serializer), serializer)!;
