@@ -86,7 +86,8 @@ internal static partial class TopicRules
     /// <summary>detA round6. A metastatic or advanced cancer (<see cref="Marker.Grave"/> oncology cues: « métastases
     /// osseuses », « cancer avancé ») is hard news whether it is announced, suspected (« très suspect d'un cancer
     /// avancé ») or found in a cancer already known (« des métastases de votre cancer du rein ») — which the new-diagnosis
-    /// rule, rightly, does not announce. Not when denied, ruled out, a risk, a relative's or a fund-raiser's.</summary>
+    /// rule, rightly, does not announce. Not when denied, ruled out, a risk, a relative's, a fund-raiser's or said after a
+    /// history word (« vos antécédents de », "follow-up of your").</summary>
     private static void GraveCancers(Context ctx, List<Candidate> found)
     {
         var hits = CollectionsMarshal.AsSpan(ctx.Hits);
@@ -97,7 +98,15 @@ internal static partial class TopicRules
             if ((h.Markers & Marker.Grave) == 0 || !HasCue(ctx, k, TopicCategory.Oncology)
                 || (sentence & (Marker.Fundraising | Marker.ThirdParty | Marker.Normal)) != 0 || ctx.IsNegated(k, NegationWindow)
                 || ctx.HasBefore(k, Marker.Relative, 6) || ctx.HasBefore(k, Marker.Risk, 3) || ctx.HasAfter(k, Marker.Risk, 1)
-                || ctx.HasBefore(k, Marker.Conditional, 8) || ctx.HasBefore(k, Marker.ScreenFor, 2))
+                || ctx.HasBefore(k, Marker.Conditional, 8) || ctx.HasBefore(k, Marker.ScreenFor, 2)
+                || ctx.HasBefore(k, Marker.Progression, 6))
+            {
+                continue;
+            }
+
+            // Said of the reader: a result or a suspicion names it, a copula or an abnormal finding carries it — not an
+            // article or a course that only names the disease.
+            if (!ctx.HasBefore(k, AnyAnnounce | Marker.Hedge, AnnounceWindow) && !FollowsCopula(ctx, h) && (sentence & Marker.Abnormal) == 0)
             {
                 continue;
             }

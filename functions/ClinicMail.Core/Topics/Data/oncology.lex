@@ -48,7 +48,19 @@ onc 0.55 weak neg | cellules anormales; abnormal cells; atypical cells; cellules
 onc 0.55 weak | scan de surveillance; scans de surveillance; surveillance scan; surveillance scans; surveillance imaging; imagerie de surveillance; examens de surveillance
 onc 0.55 weak @progression | en rémission; en rémission complète; toujours en rémission; in remission; still in remission; in complete remission
 // A recurrence or a progression said as a noun (« une récidive au foie », "disease progression"): weak oncology cues that
-// TopicRules.Emotional reads as hard news once the message is about a cancer and a result announces them.
-onc 0.55 weak neg @worsening | récidive; récidives; rechute; rechutes; récurrence; recurrence; recurrences; relapse; progression de la maladie; progression tumorale; progression de la tumeur; progression du cancer; progression de votre cancer; progression de votre maladie; disease progression; progression of the disease; progression of your cancer; tumour progression; tumor progression; récidive du cancer; cancer recurrence; recurrence of your cancer; récidive de votre cancer
+// TopicRules.Emotional reads as hard news once the message is about a cancer and a result announces them. Not negatable:
+// « aucun signe de récidive » still says the reader is followed for a cancer (beside another oncology cue).
+onc 0.55 weak @worsening | récidive; récidives; rechute; rechutes; récurrence; recurrence; recurrences; relapse; progression de la maladie; progression tumorale; progression de la tumeur; progression du cancer; progression de votre cancer; progression de votre maladie; disease progression; progression of the disease; progression of your cancer; tumour progression; tumor progression; récidive du cancer; cancer recurrence; recurrence of your cancer; récidive de votre cancer
 // A metastasis named alone is a metastatic cancer: hard news like the sites listed above.
 @grave | métastase; métastases; metastasis; metastases; métastatique; métastatiques; metastatic
+// Endoscopy and imaging wording of a lesion that looks malignant (CAR/SCR reporting lexicon, WEO minimal standard
+// terminology for endoscopy, French equivalents from the GDT): a suspicious finding, sent to oncology.
+onc 0.8 neg @clinical | masse ulcérée; masse ulcérante; ulcerated mass; ulcerating mass; lésion ulcérée suspecte; masse bourgeonnante; lésion bourgeonnante; fungating mass; fungating lesion; masse infiltrante; infiltrating mass; infiltrative mass; masse circonférentielle; circumferential mass; lésion sténosante; sténose tumorale; stenosing lesion; masse irrégulière; irregular mass; masse solide; solid mass; masse nécrotique; necrotic mass; lésion lytique; lésions lytiques; lytic lesion; lytic lesions; lésion blastique; lésions blastiques; sclerotic lesions
+// Radiation therapy in the short form patients and clinicians write (« radio » alone is an X-ray in Quebec French, so only
+// the phrases that can only mean treatment).
+onc 0.9 neg @item @clinical | séance de radio; séances de radio; traitements de radio; traitement de radio; radio-chimio; radiochimio; chimio-radio; chimio et radio; chimio et la radio; radiation sessions
+// No evidence of disease (oncology follow-up reports): weak, like the other follow-up words.
+onc 0.55 weak | no evidence of disease; aucune évidence de maladie; aucun signe de maladie; sans évidence de maladie
+onc 0.55 weak case | NED
+// Hereditary cancer syndromes announced by a genetic result: a diagnosis with a heavy charge, like a BRCA variant.
+onc 0.8 neg @clinical @disease @grave | syndrome de Lynch; Lynch syndrome; polypose adénomateuse familiale; familial adenomatous polyposis; syndrome de Li-Fraumeni; Li-Fraumeni syndrome; syndrome de Cowden; Cowden syndrome; syndrome de von Hippel-Lindau; von Hippel-Lindau syndrome; néoplasie endocrinienne multiple; multiple endocrine neoplasia
