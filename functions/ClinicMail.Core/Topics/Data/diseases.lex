@@ -73,3 +73,7 @@
 // A pregnancy outside the uterus: a diagnosis (its emotional charge is in LexiconSources.Generalisation).
 @disease @clinical | grossesse ectopique; ectopic pregnancy; grossesse extra-utérine; extrauterine pregnancy; tubal pregnancy; grossesse tubaire
 @disease @clinical case | GEU
+// detA round6: organisms a positive culture or rapid test names (« positif pour le streptocoque », "grew Klebsiella"): the
+// infection is announced by its organism. Sources: INSPQ / LSPQ laboratory reporting names, ICD-10-CA B95–B97 (bacterial and
+// viral agents) with their CIM-10-CA French labels.
+@disease @clinical | streptocoque; streptocoque du groupe A; streptocoque de groupe A; streptocoque bêta-hémolytique du groupe A; Streptococcus pyogenes; group A strep; group A streptococcus; strep A; staphylocoque; staphylocoque doré; Staphylococcus aureus; staph aureus; Salmonella; Shigella; shigellose; shigellosis; norovirus; rotavirus; Klebsiella; Klebsiella pneumoniae; Pseudomonas; Pseudomonas aeruginosa; entérocoque; Enterococcus; Proteus mirabilis; Clostridioides difficile; Clostridium difficile; Yersinia; Cryptosporidium; cryptosporidiose
