@@ -78,6 +78,13 @@ public sealed class CancerFollowUpTests
         Assert.That(body.Substring(evidence.Offset, words.Length), Is.EqualTo(words));
     }
 
+    [TestCase("Comme on suspecte une chlamydia, je vous prescris de l'azithromycine 1 g en une dose.", TestName = "Analyze_EmpiricalTreatmentOfSuspectedInfection_NewTreatment_Fr")]
+    [TestCase("The lesion looks suspicious, so I'm starting you on imiquimod 5% cream three times a week.", TestName = "Analyze_TreatmentBesideSuspiciousLesion_NewTreatment_En")]
+    public void Analyze_SuspicionBesideAPrescription_StillNewTreatment(string body)
+    {
+        Assert.That(Categories(body), Does.Contain(TopicCategory.NewTreatment));
+    }
+
     [TestCase("Le test rapide du streptocoque est négatif : c'est un virus.", TestName = "Analyze_NegativeStrepTest_NoNewDiagnosis_Fr")]
     [TestCase("Le vaccin contre le rotavirus est offert à 2 et 4 mois.", TestName = "Analyze_RotavirusVaccine_NoNewDiagnosis_Fr")]
     public void Analyze_NegativeOrVaccine_NoNewDiagnosis(string body)
