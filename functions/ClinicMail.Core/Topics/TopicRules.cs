@@ -396,7 +396,8 @@ internal static partial class TopicRules
             if (negated || ctx.HasBefore(k, Marker.Possessive, 1) || ctx.HasBefore(k, Marker.Against, 2)
                 || ctx.HasBefore(k, Marker.Risk, 3) || ctx.HasAfter(k, Marker.Risk, 1)
                 || ctx.HasBefore(k, Marker.Relative, 6) || (ctx.HasBefore(k, Marker.ScreenFor, 2) && (sentence & Marker.Abnormal) == 0)
-                || ctx.HasBefore(k, Marker.Conditional, 8) || ctx.HasBefore(k, Marker.DrugUse, 5) || IsHypothetical(ctx, k))
+                || ctx.HasBefore(k, Marker.Conditional, 8) || ctx.HasBefore(k, Marker.DrugUse, 5) || IsHypothetical(ctx, k)
+                || IsSpreadOfKnownCancer(ctx, k))
             {
                 continue;
             }
@@ -834,7 +835,9 @@ internal static partial class TopicRules
                 }
 
                 var m = o.Markers;
-                if ((m & Marker.Contrast) != 0)
+                // « Contrast », and (detA round6) a new clause with its own subject and copula: « la TEP ne montre plus
+                // aucune captation, vous êtes en rémission », "no mass seen, you are in remission".
+                if ((m & (Marker.Contrast | Marker.AnnounceNear)) != 0)
                 {
                     return false;
                 }

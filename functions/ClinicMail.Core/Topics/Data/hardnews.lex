@@ -28,3 +28,10 @@ emo 0.55 weak | avocat; avocate; votre avocat; votre avocate; lawyer; your lawye
 // (a poor prognosis, a grave disease, a palliative word), like the funeral and the lawyer above; so does "has passed"
 // (a kidney stone, an exam, a deadline pass too).
 emo 0.55 weak | has passed; quelques semaines à quelques mois; semaines à quelques mois; de semaines à mois; weeks to months; days to weeks; not curable; cannot be cured; can't be cured; ne peut pas être guéri; ne peut pas être guérie; pas guérissable; pas curable; nursing home; maison de retraite; hearing date; l'audience
+// detA round6: an early pregnancy loss in the words of the ultrasound report and of the SOGC guideline on early
+// pregnancy loss (« grossesse non évolutive », "failed pregnancy", "no longer developing").
+emo 0.85 | plus d'activité cardiaque; plus de battements cardiaques; plus de battement cardiaque; no longer any cardiac activity; no more cardiac activity; no longer any heartbeat; grossesse non évolutive; grossesse arrêtée; grossesse ne se développe plus; grossesse ne se développait plus; grossesse s'est arrêtée; embryon sans activité cardiaque; perte de grossesse précoce; early pregnancy loss; failed pregnancy; non-evolving pregnancy; pregnancy is no longer developing; pregnancy is not developing; pregnancy stopped developing; pregnancy has stopped developing; pregnancy is not progressing; embryo without cardiac activity; no embryo; embryo has no heartbeat
+// detA round6: a prognosis counted in weeks or months of life (CMQ and CFPC serious-illness conversation guides). A bare
+// « 3 mois à vivre » may be a stay abroad: it only confirms another cue of hard news.
+emo 0.55 weak | mois à vivre; semaines à vivre; jours à vivre; months to live; weeks to live; days to live
+emo 0.85 | quelques mois à vivre; quelques semaines à vivre; a few months to live; a few weeks to live; espérance de vie de quelques mois; espérance de vie de quelques semaines; life expectancy of a few months; life expectancy of a few weeks; time left is; le temps qu'il vous reste; le temps qu'il lui reste; the time you have left; the time he has left; the time she has left
