@@ -46,3 +46,10 @@
 // prec21: a finding unchanged since an earlier test, and a condition named as what makes the reader eligible for a
 // programme ("you have asthma, so you qualify for the free flu shot"), are known conditions.
 @progression | unchanged; inchangé; inchangée; inchangés; inchangées; no change since; sans changement depuis; you qualify; you are eligible; you're eligible; qualify for; eligible for; vous êtes admissible; vous êtes admissibles; admissible à; vous avez droit à
+// detB round 6: someone other than the reader — a spouse, a friend, a neighbour, a colleague — named as the one whose
+// illness it is: with the possessive before the disease ("your husband's biopsy", "a coworker of yours tested positive")
+// or « de » after it (« le diagnostic de votre conjoint »). Only these forms: "your husband called about your cancer" is
+// still the reader's. Children are left out on purpose: a parent reads their child's results as the child's caregiver.
+@relative | your husband's; your wife's; your spouse's; your boyfriend's; your girlfriend's; your fiancé's; your fiancée's; your friend's; your best friend's; your neighbour's; your neighbor's; your colleague's; your coworker's; your co-worker's; your boss's; your employer's; your roommate's; your business partner's; his wife's; her husband's; his husband's; her wife's; his friend's; her friend's; a friend of yours; a coworker of yours; a colleague of yours; coworker of yours; colleague of yours; business partner; de votre mari; de votre conjoint; de votre conjointe; de votre époux; de votre épouse; de votre femme; de votre chum; de votre blonde; de votre ami; de votre amie; de vos amis; de votre voisin; de votre voisine; de votre collègue; de vos collègues; de votre patron; de votre patronne; de votre colocataire; de votre coloc; de votre associé; de votre associée; de ton chum; de ta blonde; de ton ami; de ton amie; de ton coloc; de ta coloc; de ton conjoint; de ta conjointe
+// A pet is someone else and a thing (beside which "died" is figurative, everyday.lex @object): both markers.
+@relative @object | your dog's; your cat's; your pet's; de votre chien; de votre chat; de votre animal

@@ -42,3 +42,7 @@
 // prec21: a job posting of the clinic (« nous recrutons », "is hiring") names its services, not a patient's care; a
 // sentence-level context like an event announcement's.
 @fundraising | we are hiring; we're hiring; is hiring; are hiring; job posting; the posting; job opening; job offer; nous recrutons; recrute; offre d'emploi; affichage de poste; poste à combler
+// detB round 6: a clinic newsletter or a first-aid course names diseases and habits as subjects of general interest (a
+// sentence-level context like an event announcement's); the zodiac said with "fellow" or "like me".
+@fundraising | newsletter; newsletters; infolettre; infolettres; bulletin de la clinique; clinic bulletin; cours de premiers soins; cours de secourisme; first-aid course; first aid course; CPR course; cours de RCR
+@astrology | fellow Cancer; fellow Cancers; a Cancer like me; Cancer like me; Cancer like you; Cancer comme moi; Cancer comme vous; Cancer comme toi
