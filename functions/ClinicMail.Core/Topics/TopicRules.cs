@@ -181,6 +181,13 @@ internal static partial class TopicRules
                     continue;
                 }
 
+                // "My grandmother passed away last month, so I was away", « mon père est décédé, la clinique est fermée »: the
+                // writer's own loss explains an absence; it is not news about the reader (detB round 6).
+                if (cue.Category == TopicCategory.Emotional && (sentence & Marker.Writer) != 0 && ctx.HasBefore(k, Marker.Writer, 6))
+                {
+                    continue;
+                }
+
                 if ((cue.Flags & CueFlags.NeedsAbnormal) != 0 && (sentence & Marker.Abnormal) == 0)
                 {
                     continue;

@@ -12,6 +12,8 @@ emo 0.85 | nous a quittés; nous a quitté; nous a quittée; nous a quittées; s
 // detB round 6: « rendre l'âme », "give up the ghost" also say a machine broke down (« mon ordinateur a rendu l'âme »):
 // figurative beside a thing, like "died".
 emo 0.85 lit | a rendu l'âme; ont rendu l'âme; gave up the ghost; has given up the ghost
+// detB round 6: a death narrowly escaped (an overdose, a crash, an anaphylaxis) is hard news like a crisis event.
+emo 0.85 | a failli mourir; as failli mourir; avez failli mourir; a failli te coûter la vie; a failli vous coûter la vie; failli te coûter la vie; failli vous coûter la vie; failli y rester; nearly died; almost died; could have died; nearly killed you; almost killed you; nearly cost you your life; almost cost you your life; near-fatal
 // A pregnancy that stops: no heartbeat, a non-viable pregnancy, a fetal death.
 emo 0.85 | cœur du bébé ne bat plus; le cœur ne bat plus; ne bat plus; ne battait plus; cessé de battre; absence d'activité cardiaque; pas d'activité cardiaque; aucune activité cardiaque; absence de battements cardiaques; pas de battements cardiaques; no heartbeat; no fetal heartbeat; no cardiac activity; absence of cardiac activity; heartbeat has stopped; heart has stopped beating; stopped beating; no longer beating; grossesse non viable; non-viable pregnancy; nonviable pregnancy; pregnancy is not viable; œuf clair; blighted ovum; missed miscarriage; missed abortion; fausse couche silencieuse; fausse couche manquée; arrêt de la grossesse; arrêt de grossesse; décès fœtal; fetal death; fetal demise; intrauterine fetal death; mort fœtale in utero; interruption médicale de grossesse; termination for medical reasons
 emo 0.8 case | MFIU; IUFD
