@@ -62,8 +62,36 @@ public sealed class SomeoneElseAndWriterTests
     [TestCase("The vodka sauce recipe from the heart-health newsletter is on our website.", TestName = "Analyze_SpiritInARecipe_NoSubstanceUse_En")]
     [TestCase("Your results show your asthma has improved since you started the inhaler.", TestName = "Analyze_StartedInThePast_NoNewTreatment_En")]
     [TestCase("Happy birthday! A fellow Cancer, I hear. Your checkup is due next month.", TestName = "Analyze_FellowCancerZodiac_NoOncology_En")]
+    [TestCase("COLONOSCOPY PREP: start at 6 pm the day before, clear fluids only.", TestName = "Analyze_BowelPrepInCapitals_NoSexualHealth_En")]
+    [TestCase("The detox tea you asked about has no proven benefit; plain water is best.", TestName = "Analyze_DetoxTea_NoSubstanceUse_En")]
+    [TestCase("Keep up the fluids: 8 drinks of water a day is a good goal.", TestName = "Analyze_DrinksOfWater_NoSubstanceUse_En")]
+    [TestCase("Take folic acid 0.4 mg daily before and during pregnancy.", TestName = "Analyze_PrenatalFolicAcid_NoNewTreatment_En")]
     public void Analyze_EverydaySense_Clean(string body)
     {
         Assert.That(Categories(body), Is.Empty);
+    }
+
+    [TestCase("Do you have asthma or allergies? Please fill in the form before the visit.", TestName = "Analyze_QuestionToTheReader_NoNewDiagnosis_En")]
+    [TestCase("Avez-vous déjà eu de l'asthme? Répondez au questionnaire avant la visite.", TestName = "Analyze_QuestionToTheReader_NoNewDiagnosis_Fr")]
+    [TestCase("The test can detect diabetes early, which is why we repeat it every 3 years.", TestName = "Analyze_ModalResultVerb_NoNewDiagnosis_En")]
+    [TestCase("L'examen permet de dépister le diabète tôt; on le refait aux 3 ans.", TestName = "Analyze_ModalResultVerb_NoNewDiagnosis_Fr")]
+    [TestCase("The scan found a small kidney cyst, which is harmless.", TestName = "Analyze_HarmlessFinding_NoNewDiagnosis_En")]
+    public void Analyze_NotAnAnnouncement_NoNewDiagnosis(string body)
+    {
+        Assert.That(Categories(body), Does.Not.Contain(TopicCategory.NewDiagnosis));
+    }
+
+    [TestCase("You mentioned worrying about cancer; your exam and blood work were completely normal.", TestName = "Analyze_FearOfCancer_NoOncology_En")]
+    [TestCase("Vous aviez peur d'avoir un cancer : l'examen et les prises de sang sont normaux.", TestName = "Analyze_FearOfCancer_NoOncology_Fr")]
+    public void Analyze_FearOfCancer_NoOncology(string body)
+    {
+        Assert.That(Categories(body), Does.Not.Contain(TopicCategory.Oncology));
+    }
+
+    [TestCase("Your blood test shows you have type 2 diabetes.", TestName = "Analyze_ResultAnnouncesDiabetes_StillNewDiagnosis_En")]
+    [TestCase("The scan shows a kidney stone, which explains the pain.", TestName = "Analyze_ResultAnnouncesStone_StillNewDiagnosis_En")]
+    public void Analyze_ResultAnnouncement_StillNewDiagnosis(string body)
+    {
+        Assert.That(Categories(body), Does.Contain(TopicCategory.NewDiagnosis));
     }
 }

@@ -54,6 +54,13 @@
 // not hard news for the reader (TopicRules.CategoryCues, emotional cues only). Colleagues are left out on purpose: "our
 // colleague Dr. Roy will discuss the palliative care plan with you" is the reader's news.
 @writer | my mother; my father; my mom; my mum; my dad; my grandmother; my grandfather; my grandma; my grandpa; my husband; my wife; my partner; my sister; my brother; my son; my daughter; my aunt; my uncle; my cousin; my family; my father-in-law; my mother-in-law; my dog; my cat; ma mère; mon père; ma grand-mère; mon grand-père; mon mari; ma femme; mon conjoint; ma conjointe; mon chum; ma blonde; ma sœur; mon frère; mon fils; ma fille; ma tante; mon oncle; mon cousin; ma cousine; ma famille; mon beau-père; ma belle-mère; mon chien; mon chat
+// detB round 6: English announcements read as strictly as French ones. A question to the reader ("do you have asthma?",
+// « avez-vous déjà eu… ») and a result verb in a modal or future form ("the test can detect diabetes", « l'examen permet
+// de dépister ») announce nothing; a fear named ("worried about cancer", « peur d'avoir un cancer ») is a risk, not a
+// disease; a finding called harmless is a benign result.
+@conditional | do you have; have you had; have you ever had; did you have; avez-vous; avez-vous déjà eu; as-tu déjà eu; est-ce que vous avez; can detect; can show; may show; could show; will show; would show; can find; can diagnose; peut détecter; peut montrer; pourrait montrer; permet de détecter; permet de dépister; permet de diagnostiquer
+@risk | worried about; worrying about; worry about; afraid of having; scared of having; fear of; peur d'avoir; peur du; peur de la; inquiet d'avoir; inquiète d'avoir
+@normal | harmless; inoffensif; inoffensive; sans danger; not dangerous; pas dangereux; pas dangereuse
 // prec21: a finding unchanged since an earlier test, and a condition named as what makes the reader eligible for a
 // programme ("you have asthma, so you qualify for the free flu shot"), are known conditions.
 @progression | unchanged; inchangé; inchangée; inchangés; inchangées; no change since; sans changement depuis; you qualify; you are eligible; you're eligible; qualify for; eligible for; vous êtes admissible; vous êtes admissibles; admissible à; vous avez droit à

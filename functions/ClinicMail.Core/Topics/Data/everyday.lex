@@ -48,6 +48,8 @@
 @astrology | fellow Cancer; fellow Cancers; a Cancer like me; Cancer like me; Cancer like you; Cancer comme moi; Cancer comme vous; Cancer comme toi
 // detB round 6: fixed expressions whose words are clinical or hard news in another sense (dictionary entries: a bird, a
 // film, car doors, a routine form, a traffic offence). A phrase here wins over its single words (longest match).
+// Preparations and cleanses that are not PrEP nor detoxification, and "OCD" and "drinks" in their everyday senses.
+@stop | bowel prep; colonoscopy prep; prep for colonoscopy; prep for the colonoscopy; surgery prep; surgical prep; pre-op prep; meal prep; exam prep; test prep; detox tea; detox diet; detox juice; juice detox; juice cleanse; digital detox; cure détox; thé détox; détox numérique; a bit OCD; a little OCD; so OCD; un peu TOC; drinks of water; drink of water; glasses of water; verres d'eau; drink plenty of fluids; drink lots of fluids; buvez beaucoup de liquides
 @stop | mourning dove; mourning doves; tourterelle triste; Suicide Squad; suicide doors; advance directive form; advance directives form; formulaire de directives médicales anticipées; formulaire de DMA
 @fundraising | parking ticket; speeding ticket; traffic ticket; ticket de stationnement; ticket de vitesse; contravention; constat d'infraction; small claims; petites créances
 // A start said in the past, as the reason for a change now ("since you started the inhaler"), is a treatment already
