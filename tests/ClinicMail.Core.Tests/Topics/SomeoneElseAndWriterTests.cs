@@ -54,6 +54,8 @@ public sealed class SomeoneElseAndWriterTests
     [TestCase("Next step for the clonazepam: 0.25 mg less every two weeks, as on the attached schedule.", TestName = "Analyze_BenzoTaperStep_SubstanceUse_En")]
     [TestCase("Pour le lorazépam, on baisse à 0,5 mg au coucher pendant deux semaines, puis on arrête.", TestName = "Analyze_BenzoTaperStep_SubstanceUse_Fr")]
     [TestCase("You told me you go through about a 26er of vodka every two days; let's plan how to cut down.", TestName = "Analyze_SpiritsBottleSize_SubstanceUse_En")]
+    [TestCase("Your blackouts after drinking are a warning sign; please see me this week.", TestName = "Analyze_BlackoutsAfterDrinking_SubstanceUse_En")]
+    [TestCase("Vous fumez un paquet par jour : le timbre et les gommes vous aideront à arrêter.", TestName = "Analyze_YouSmokeAPackADay_SubstanceUse_Fr")]
     public void Analyze_SubstanceUseInEverydayWords_Found(string body)
     {
         Assert.That(Categories(body), Does.Contain(TopicCategory.SubstanceUse));
@@ -66,6 +68,7 @@ public sealed class SomeoneElseAndWriterTests
     [TestCase("The detox tea you asked about has no proven benefit; plain water is best.", TestName = "Analyze_DetoxTea_NoSubstanceUse_En")]
     [TestCase("Keep up the fluids: 8 drinks of water a day is a good goal.", TestName = "Analyze_DrinksOfWater_NoSubstanceUse_En")]
     [TestCase("Take folic acid 0.4 mg daily before and during pregnancy.", TestName = "Analyze_PrenatalFolicAcid_NoNewTreatment_En")]
+    [TestCase("The power blackout last night cancelled the evening clinic.", TestName = "Analyze_PowerBlackout_Clean_En")]
     public void Analyze_EverydaySense_Clean(string body)
     {
         Assert.That(Categories(body), Is.Empty);
