@@ -97,4 +97,18 @@ public sealed class SomeoneElseAndWriterTests
     {
         Assert.That(Categories(body), Does.Contain(TopicCategory.NewDiagnosis));
     }
+
+    [TestCase("The depression screening questionnaire is part of every annual exam; please fill it in before you come.", TestName = "Analyze_RoutineDepressionScreening_NoMentalHealth_En")]
+    [TestCase("Le questionnaire de dépistage de la dépression fait partie de l'examen annuel.", TestName = "Analyze_RoutineDepressionScreening_NoMentalHealth_Fr")]
+    public void Analyze_RoutineScreeningInstrument_NoMentalHealth(string body)
+    {
+        Assert.That(Categories(body), Does.Not.Contain(TopicCategory.MentalHealth));
+    }
+
+    [TestCase("Your depression screening questionnaire shows a high score; I would like to see you this week.", TestName = "Analyze_HighScreeningScore_MentalHealth_En")]
+    [TestCase("Votre questionnaire de dépistage de la dépression montre un score élevé; j'aimerais vous voir.", TestName = "Analyze_HighScreeningScore_MentalHealth_Fr")]
+    public void Analyze_AbnormalScreeningScore_MentalHealth(string body)
+    {
+        Assert.That(Categories(body), Does.Contain(TopicCategory.MentalHealth));
+    }
 }

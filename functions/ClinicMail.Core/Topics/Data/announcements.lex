@@ -59,6 +59,10 @@
 // de dépister ») announce nothing; a fear named ("worried about cancer", « peur d'avoir un cancer ») is a risk, not a
 // disease; a finding called harmless is a benign result.
 @conditional | do you have; have you had; have you ever had; did you have; avez-vous; avez-vous déjà eu; as-tu déjà eu; est-ce que vous avez; can detect; can show; may show; could show; will show; would show; can find; can diagnose; peut détecter; peut montrer; pourrait montrer; permet de détecter; permet de dépister; permet de diagnostiquer
+// A screening instrument named after what it looks for ("the depression screening questionnaire"): read by the
+// mental-health cue, which is a screening target unless the sentence is abnormal.
+@screenfor | screening questionnaire; screening questionnaires; screening tool; screening tools; questionnaire de dépistage; questionnaires de dépistage
+@abnormal | high score; a high score; elevated score; score is high; positive screen; screened positive
 @risk | worried about; worrying about; worry about; afraid of having; scared of having; fear of; peur d'avoir; peur du; peur de la; inquiet d'avoir; inquiète d'avoir
 @normal | harmless; inoffensif; inoffensive; sans danger; not dangerous; pas dangereux; pas dangereuse
 // prec21: a finding unchanged since an earlier test, and a condition named as what makes the reader eligible for a
