@@ -93,6 +93,9 @@ internal enum Marker : ulong
     Symptom = 1UL << 57,
     /// <summary>detA21: a disease getting worse, said after it ("le cancer est revenu", "the leukaemia relapsed", "with
     /// spread to the bones"): a recurrence or a progression, not a new diagnosis; of a cancer, hard news.</summary>
+    /// <summary>detB round 6: the writer's own people ("my grandmother", « ma mère »): a death or a loss said of them is the
+    /// writer's news (an absence, a delay), not the reader's.</summary>
+    Writer = 1UL << 62,
     Worsening = 1UL << 63,
 }
 

@@ -181,6 +181,21 @@ internal static partial class TopicRules
                     continue;
                 }
 
+                // "The depression screening questionnaire", « le questionnaire de dépistage de la dépression »: what a routine
+                // screening looks for, unless the sentence reports an abnormal score (detB round 6).
+                if (cue.Category == TopicCategory.MentalHealth && (sentence & (Marker.ScreenFor | Marker.Abnormal)) == Marker.ScreenFor
+                    && (ctx.HasBefore(k, Marker.ScreenFor, 2) || ctx.HasAfter(k, Marker.ScreenFor, 1)))
+                {
+                    continue;
+                }
+
+                // "My grandmother passed away last month, so I was away", « mon père est décédé, la clinique est fermée »: the
+                // writer's own loss explains an absence; it is not news about the reader (detB round 6).
+                if (cue.Category == TopicCategory.Emotional && (sentence & Marker.Writer) != 0 && ctx.HasBefore(k, Marker.Writer, 6))
+                {
+                    continue;
+                }
+
                 if ((cue.Flags & CueFlags.NeedsAbnormal) != 0 && (sentence & Marker.Abnormal) == 0)
                 {
                     continue;

@@ -18,7 +18,8 @@ public sealed class DevelopmentExtraCorpusTests
     /// benign look-alikes: screening invitations, a relative's illness, "rule out", normal results) and
     /// sensitive-topics.dev-round5c.jsonl (the prec21 follow-up: English look-alikes of announcements and hard news —
     /// "rule out", "negative for", "history of", someone else's illness, a study or a newsletter, "you have an
-    /// appointment", died/passed/terminal/critical/court/placement/licence in everyday senses — with French counterparts).</summary>
+    /// appointment", died/passed/terminal/critical/court/placement/licence in everyday senses — with French counterparts).
+    /// sensitive-topics.dev-round6b.jsonl has its own floors (<see cref="DevelopmentRound6bTests"/>).</summary>
     [TestCase("sensitive-topics.dev-extra.jsonl")]
     [TestCase("sensitive-topics.dev-detect21b.jsonl")]
     [TestCase("sensitive-topics.dev-round5b.jsonl")]
