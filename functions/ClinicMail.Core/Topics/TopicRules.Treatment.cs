@@ -92,6 +92,33 @@ internal static partial class TopicRules
         return false;
     }
 
+    /// <summary>Words after which the next hit may still be the verb of the treatment named before it: « vos traitements de
+    /// radiothérapie au sein commencent », "your chemotherapy starts".</summary>
+    private const int SubjectVerbReach = 4;
+
+    /// <summary>« Vos traitements de radiothérapie commencent lundi », "your chemo starts Monday": a treatment named with a
+    /// possessive and followed by a start verb is being started. « Votre traitement commence à faire effet », "your inhaler
+    /// starts to work" (the verb followed by « à » / "to") describe a known treatment working, not a start.</summary>
+    private static bool IsSubjectOfStart(Context ctx, int k)
+    {
+        var hits = ctx.Hits;
+        var h = hits[k];
+        if (k + 1 >= hits.Count)
+        {
+            return false;
+        }
+
+        var verb = hits[k + 1];
+        if (verb.Sentence != h.Sentence || verb.First - h.Last > SubjectVerbReach
+            || (verb.Markers & Marker.Start) == 0 || (verb.Markers & (Marker.Switch | Marker.Item | Marker.Drug)) != 0)
+        {
+            return false;
+        }
+
+        var next = verb.Last + 1;
+        return next >= ctx.Stream.Count || ctx.Stream.Tokens[next].Sentence != h.Sentence || !IsOneOf(ctx, next, TargetWords);
+    }
+
     /// <summary>Articles before a drug already named between the patient and the clinician (« la metformine », "the
     /// metformin").</summary>
     private static readonly FrozenSet<string> DefiniteArticles = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,

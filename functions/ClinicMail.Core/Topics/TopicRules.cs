@@ -484,8 +484,9 @@ internal static partial class TopicRules
 
             var isSwitch = (sentence & (Marker.Switch | Marker.SwitchFrom)) != 0 && IsSwitch(ctx, k, sentence);
 
-            // "Votre Ventolin", "your metformin": a treatment the patient already takes, unless it is being replaced.
-            if (ctx.HasBefore(k, Marker.Possessive, 1) && !isSwitch)
+            // "Votre Ventolin", "your metformin": a treatment the patient already takes, unless it is being replaced or is
+            // the subject of a start verb (« vos traitements de radiothérapie commencent lundi »: TopicRules.Treatment.cs).
+            if (ctx.HasBefore(k, Marker.Possessive, 1) && !isSwitch && !IsSubjectOfStart(ctx, k))
             {
                 continue;
             }

@@ -17,3 +17,13 @@
 onc 0.55 weak neg @conditional | suspect de; suspecte de; suspects de; suspectes de; suspect d'; suspecte d'; suspicious for; concerning for; worrisome for; suspicion de; suspicion of; évocateur de; évocatrice de; suggestive of
 // The zodiac sign said of a person, and the birth months of the sign beside it.
 @astrology | je suis Cancer; tu es Cancer; vous êtes Cancer; suis du Cancer; sous le signe; born under; né en juin; née en juin; né en juillet; née en juillet; born in June; born in July
+// A prescription confirmed or taken "as prescribed" before is the known one: a pharmacist's check, a standing order.
+@renewal | confirmer la posologie; confirmer la dose; confirmer le dosage; confirme la posologie; confirm the; confirm the dose; confirm the dosage; confirming the dose; comme prescrit; comme prescrite; tel que prescrit; telle que prescrite; comme on l'avait prescrit; comme on l'avait prescrite; déjà prescrit; déjà prescrite; as prescribed; as previously prescribed; as you were prescribed; already prescribed
+// A treatment that may be needed later is a possibility, not a start ("we may need to add", « il faudra peut-être »).
+@hedge | may need to; may have to; we may need; might need to; il faudra peut-être; il faudrait peut-être; pourrait devoir; on pourrait devoir
+// Start verbs in the third person plural: « vos traitements commencent lundi ».
+@start | commencent; débutent; débuteront
+// A solid mass of an organ where a solid mass is presumed malignant until proven otherwise (testicle, kidney, ovary).
+onc 0.8 neg @clinical | masse testiculaire; masses testiculaires; masse au testicule; masse solide au testicule; masse solide du testicule; testicular mass; testicular masses; solid testicular mass; mass in the testicle; solid mass in the testicle; masse solide au rein; masse rénale solide; solid renal mass; solid kidney mass; masse ovarienne solide; solid ovarian mass
+// A treatment that goes on (« se poursuit », "carries on") and a course taken to its end are known treatments.
+@renewal | se poursuit; se poursuivent; se poursuivra; poursuivre; poursuivez; on poursuit; carries on; carry on; until it is finished; until it's finished; until they are finished; until they're finished; until the course is finished; jusqu'à la fin de la boîte; jusqu'à la fin du traitement
