@@ -27,3 +27,5 @@ onc 0.55 weak neg @conditional | suspect de; suspecte de; suspects de; suspectes
 onc 0.8 neg @clinical | masse testiculaire; masses testiculaires; masse au testicule; masse solide au testicule; masse solide du testicule; testicular mass; testicular masses; solid testicular mass; mass in the testicle; solid mass in the testicle; masse solide au rein; masse rénale solide; solid renal mass; solid kidney mass; masse ovarienne solide; solid ovarian mass
 // A treatment that goes on (« se poursuit », "carries on") and a course taken to its end are known treatments.
 @renewal | se poursuit; se poursuivent; se poursuivra; poursuivre; poursuivez; on poursuit; carries on; carry on; until it is finished; until it's finished; until they are finished; until they're finished; until the course is finished; jusqu'à la fin de la boîte; jusqu'à la fin du traitement
+// Compression therapy is a treatment prescribed like a splint (« attelle » is an item already): a start verb starts it.
+@item @clinical | bas de compression; bas compressifs; bas support; compression stockings; compression socks; graduated compression stockings
