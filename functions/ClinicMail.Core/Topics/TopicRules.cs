@@ -155,11 +155,12 @@ internal static partial class TopicRules
 
                 // "Cancer" the zodiac sign; "le risque de cancer du sein" (a risk, not a cancer); « le cancer du sein de votre
                 // mère » (a relative's, named right after the cancer).
-                // "Le programme de dépistage du cancer du poumon": what a screening looks for, unless it found something.
+                // "Le programme de dépistage du cancer du poumon", "colon cancer screening": what a screening looks for, unless it
+                // found something.
                 if (cue.Category == TopicCategory.Oncology
                     && ((sentence & Marker.Astrology) != 0 || ctx.HasBefore(k, Marker.Risk, 5) || ctx.HasAfter(k, Marker.Risk, 1)
                         || ctx.HasBefore(k, Marker.Relative, 6) || ctx.HasAfter(k, Marker.Relative, 1)
-                        || (ctx.HasBefore(k, Marker.ScreenFor, 2) && (sentence & Marker.Abnormal) == 0)))
+                        || ((ctx.HasBefore(k, Marker.ScreenFor, 2) || ctx.HasAfter(k, Marker.ScreenFor, 1)) && (sentence & Marker.Abnormal) == 0)))
                 {
                     continue;
                 }
@@ -499,8 +500,9 @@ internal static partial class TopicRules
 
             var isSwitch = (sentence & (Marker.Switch | Marker.SwitchFrom)) != 0 && IsSwitch(ctx, k, sentence);
 
-            // "Votre Ventolin", "your metformin": a treatment the patient already takes, unless it is being replaced.
-            if (ctx.HasBefore(k, Marker.Possessive, 1) && !isSwitch)
+            // "Votre Ventolin", "your metformin": a treatment the patient already takes, unless it is being replaced or is
+            // the subject of a start verb (« vos traitements de radiothérapie commencent lundi »: TopicRules.Treatment.cs).
+            if (ctx.HasBefore(k, Marker.Possessive, 1) && !isSwitch && !IsSubjectOfStart(ctx, k))
             {
                 continue;
             }
@@ -553,9 +555,11 @@ internal static partial class TopicRules
             {
                 confidence = 0.7f;
             }
-            else if ((markers & Marker.Drug) != 0 && (ctx.Message & Marker.Renewal) == 0 && (sentence & Marker.Schedule) != 0)
+            else if ((markers & Marker.Drug) != 0 && (ctx.Message & Marker.Renewal) == 0 && (sentence & Marker.Schedule) != 0
+                && !IsKnownDrugToNewDose(ctx, h))
             {
-                // A dosing schedule for a named drug, in a message that renews nothing.
+                // A dosing schedule for a named drug, in a message that renews nothing (« la metformine à 1000 mg » is a
+                // known drug's new dose: TopicRules.Treatment.cs).
                 confidence = 0.6f;
             }
 

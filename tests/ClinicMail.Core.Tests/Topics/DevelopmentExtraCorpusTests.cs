@@ -18,13 +18,17 @@ public sealed class DevelopmentExtraCorpusTests
     /// benign look-alikes: screening invitations, a relative's illness, "rule out", normal results) and
     /// sensitive-topics.dev-round5c.jsonl (the prec21 follow-up: English look-alikes of announcements and hard news —
     /// "rule out", "negative for", "history of", someone else's illness, a study or a newsletter, "you have an
-    /// appointment", died/passed/terminal/critical/court/placement/licence in everyday senses — with French counterparts).
-    /// sensitive-topics.dev-round6b.jsonl has its own floors (<see cref="DevelopmentRound6bTests"/>).</summary>
+    /// appointment", died/passed/terminal/critical/court/placement/licence in everyday senses — with French counterparts)
+    /// and sensitive-topics.dev-round6c.jsonl (the detC round: renewals, dose changes, adherence, allergies, past drugs,
+    /// hypotheticals and insurance mail against new drugs and switches; screening, benign lesions, relatives' cancers and
+    /// the sign Cancer against suspicious findings and cancer results). sensitive-topics.dev-round6b.jsonl has its own
+    /// floors (<see cref="DevelopmentRound6bTests"/>).</summary>
     [TestCase("sensitive-topics.dev-extra.jsonl")]
     [TestCase("sensitive-topics.dev-detect21b.jsonl")]
     [TestCase("sensitive-topics.dev-round5b.jsonl")]
     [TestCase("sensitive-topics.dev-round5a.jsonl")]
     [TestCase("sensitive-topics.dev-round5c.jsonl")]
+    [TestCase("sensitive-topics.dev-round6c.jsonl")]
     public void Analyze_DevelopmentExtraCorpus_MeetsFloors(string file)
     {
         var messages = TopicCorpusScore.Load(Path.Combine(SensitiveTopicCorpusTests.FindRepositoryRoot(), "tests", "data", "corpus", file));
