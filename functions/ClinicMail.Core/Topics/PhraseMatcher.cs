@@ -16,7 +16,6 @@ internal static class PhraseMatcher
         var startCount = stream.StartCount;
         var states = lexicon.States;
         var markers = lexicon.Markers;
-        var continues = lexicon.Continues;
 
         // The first token not yet inside a phrase found: a start before it sits inside an earlier, longer phrase.
         var free = 0;
@@ -44,15 +43,16 @@ internal static class PhraseMatcher
                 bestFuzzy = fuzzy;
             }
 
-            // Most walks end here: a single-word term. Longer phrases read the trie from the first word's state on.
-            if ((start.Flags & PhraseStartFlags.HasChildren) != 0)
+            // Most walks end here: a single-word term, or a next word that continues no phrase (its token says so). Longer
+            // phrases read the trie from the first word's state on.
+            if ((start.Flags & PhraseStartFlags.HasChildren) != 0 && i + 1 < n && Continues(in tokens[i + 1], t.Sentence))
             {
                 ref var info = ref states[start.State];
                 var j = i;
                 while (++j < n)
                 {
                     ref var u = ref tokens[j];
-                    if (u.Word < 0 || u.Sentence != t.Sentence || !continues[u.Word])
+                    if (!Continues(in u, t.Sentence))
                     {
                         break;
                     }
@@ -91,4 +91,9 @@ internal static class PhraseMatcher
             }
         }
     }
+
+    /// <summary>Whether <paramref name="u"/> can extend a phrase of sentence <paramref name="sentence"/>: a lexicon word
+    /// that follows another in some phrase (<see cref="TokenFlags.Continues"/>, set only for words with an id), in the
+    /// same sentence.</summary>
+    private static bool Continues(in Token u, int sentence) => (u.Flags & TokenFlags.Continues) != 0 && u.Sentence == sentence;
 }

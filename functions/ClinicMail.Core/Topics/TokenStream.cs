@@ -19,6 +19,9 @@ internal enum TokenFlags : byte
     Fuzzy = 4,
     /// <summary>"is", "was", "est", "était": a test value may follow.</summary>
     Copula = 8,
+    /// <summary>The word follows another in some lexicon phrase (<see cref="Lexicon.Continues"/>; streams read with a
+    /// lexicon only): the phrase walk reads this bit instead of the lexicon's table.</summary>
+    Continues = 16,
 }
 
 /// <summary>One word of the checked text: where it sits in its part, the sentence it belongs to, when the lexicon
@@ -58,6 +61,8 @@ internal enum PhraseStartFlags : byte
     HasChildren = 1,
     /// <summary>The one-word phrase counts only as written in capitals (see <see cref="StateInfo.CaseSensitive"/>).</summary>
     CaseSensitive = 2,
+    /// <summary>Kept in the word cache only: the word continues some phrase (becomes <see cref="TokenFlags.Continues"/>).</summary>
+    Continues = 4,
 }
 
 /// <summary>The words of every part of a <see cref="CheckedText"/>, in one pass, in arrays rented from the
@@ -313,7 +318,8 @@ internal sealed class TokenStream : IDisposable
             t.StemStart = stemPosition;
             t.StemLength = (byte)stemLength;
             t.Hash = stemHash;
-            t.Flags = (TokenFlags)(traits & (WordTraits.Numeric | WordTraits.Upper | WordTraits.Fuzzy | WordTraits.Copula));
+            t.Flags = (TokenFlags)(traits & (WordTraits.Numeric | WordTraits.Upper | WordTraits.Fuzzy | WordTraits.Copula))
+                | (TokenFlags)(((int)result.RootFlags & (int)PhraseStartFlags.Continues) << 2);
             t.Word = result.Word;
             sentenceHasWords = true;
             stemPosition += stemLength;
@@ -348,18 +354,18 @@ internal sealed class TokenStream : IDisposable
         return true;
     }
 
-    /// <summary>The phrases a word starts: the trie state after it, the phrase that is the word alone, and whether longer
-    /// phrases go on from it (see <see cref="WordCache.Entry"/>).</summary>
+    /// <summary>The phrases a word starts: the trie state after it, the phrase that is the word alone, whether longer
+    /// phrases go on from it, and whether it continues a phrase (see <see cref="WordCache.Entry"/>).</summary>
     private static void WithRoot(Lexicon lexicon, ref WordCache.Entry result)
     {
         result.Root = result.Word >= 0 ? lexicon.RootNext[result.Word] : -1;
         result.RootTerminal = -1;
-        result.RootFlags = PhraseStartFlags.None;
+        result.RootFlags = result.Word >= 0 && lexicon.Continues[result.Word] ? PhraseStartFlags.Continues : PhraseStartFlags.None;
         if (result.Root >= 0)
         {
             ref readonly var info = ref lexicon.States[result.Root];
             result.RootTerminal = info.Terminal;
-            result.RootFlags = (info.ChildStart != info.ChildEnd ? PhraseStartFlags.HasChildren : PhraseStartFlags.None)
+            result.RootFlags |= (info.ChildStart != info.ChildEnd ? PhraseStartFlags.HasChildren : PhraseStartFlags.None)
                 | (info.CaseSensitive ? PhraseStartFlags.CaseSensitive : PhraseStartFlags.None);
         }
     }
