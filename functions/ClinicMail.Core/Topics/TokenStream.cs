@@ -230,6 +230,9 @@ internal sealed class TokenStream : IDisposable
     /// (the rules read word ids and flags only), and the words that start a lexicon phrase are listed in
     /// <see cref="Starts"/> with what the phrase walk needs of their first step (<see cref="PhraseMatcher"/> never
     /// revisits the other words, nor reads the lexicon for a single-word phrase).</summary>
+    /// <remarks>Not inlined into <see cref="Read"/>: alone, the loop's locals get the registers (inlined, both modes'
+    /// loops shared one frame and most locals lived on the stack).</remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void ReadPart<TMode>(int segment, string source, Lexicon? lexicon, WordCache? cache, ref int sentence)
         where TMode : struct, IReadMode
     {
