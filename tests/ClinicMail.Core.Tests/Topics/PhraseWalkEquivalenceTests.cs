@@ -14,7 +14,7 @@ public sealed class PhraseWalkEquivalenceTests
 {
     private static readonly Lexicon Lexicon = Lexicon.Build(LexiconSources.All);
 
-    private static readonly Lazy<List<CheckedText>> Corpus = new(LoadCorpus);
+    private static readonly Lazy<List<CheckedText>> Corpus = new(DetectorInvarianceTests.LoadCorpus);
 
     [Test]
     public void Read_EveryDevelopmentMessage_SameWordsAsAPlainReadLookedUpOneByOne()
@@ -99,17 +99,5 @@ public sealed class PhraseWalkEquivalenceTests
         }
 
         return found;
-    }
-
-    private static List<CheckedText> LoadCorpus()
-    {
-        var data = Path.Combine(SensitiveTopicCorpusTests.FindRepositoryRoot(), "tests", "data");
-        var texts = new[] { "corpus", "heldout" }
-            .SelectMany(folder => Directory.GetFiles(Path.Combine(data, folder), "*.jsonl").Order(StringComparer.Ordinal))
-            .SelectMany(TopicCorpusScore.Load)
-            .Select(m => CheckedText.FromParts(m.Subject, m.Body))
-            .ToList();
-        Assert.That(texts, Has.Count.GreaterThan(400), "the development corpus looks truncated");
-        return texts;
     }
 }
