@@ -247,10 +247,6 @@ internal sealed class TokenStream : IDisposable
         var stemPosition = _stemPosition;
         var i = 0;
         var sentenceHasWords = false;
-
-        // The next word, delimited and keyed while the current one is looked up (see below), or -1.
-        int aheadStart = -1, aheadEnd = 0, aheadSet = 0;
-        ulong aheadHead = 0, aheadTail = 0, touched = 0;
         while (i < n)
         {
             var c = Unsafe.Add(ref s, i);
@@ -270,8 +266,7 @@ internal sealed class TokenStream : IDisposable
 
             // A word: letters and digits kept together ("VPH16", "CR2032").
             var start = i;
-            var ahead = check && start == aheadStart;
-            i = ahead ? aheadEnd : WordEnd(ref s, i, n);
+            i = WordEnd(ref s, i, n);
             var wordLength = i - start;
             WordCache.Entry result;
             var stemLength = 0;
@@ -284,38 +279,8 @@ internal sealed class TokenStream : IDisposable
                 if (wordLength <= WordCache.MaxLength)
                 {
                     ref var w = ref Unsafe.Add(ref s, start);
-                    if (ahead)
-                    {
-                        (head, tail, set) = (aheadHead, aheadTail, aheadSet);
-                    }
-                    else
-                    {
-                        WordCache.KeyOf(ref w, wordLength, n - start, out head, out tail);
-                        set = WordCache.SetOf(head, tail, wordLength);
-                    }
-
-                    // The probe of a word's set is a cache miss more often than not (a few thousand distinct words over a
-                    // 1 MB table): the next word (after ASCII separators) is delimited and keyed now and its set read
-                    // before this word's probe, so the two misses overlap instead of following each other.
-                    aheadStart = -1;
-                    var j = i;
-                    while (j < n && Unsafe.Add(ref s, j) < 128 && Unsafe.Add(ref classes, Unsafe.Add(ref s, j)) != InWord)
-                    {
-                        j++;
-                    }
-
-                    if (j < n && Unsafe.Add(ref s, j) < 128)
-                    {
-                        var end = WordEnd(ref s, j, n);
-                        if (end - j <= WordCache.MaxLength)
-                        {
-                            WordCache.KeyOf(ref Unsafe.Add(ref s, j), end - j, n - j, out aheadHead, out aheadTail);
-                            aheadSet = WordCache.SetOf(aheadHead, aheadTail, end - j);
-                            (aheadStart, aheadEnd) = (j, end);
-                            touched ^= cache!.Touch(aheadSet);
-                        }
-                    }
-
+                    WordCache.KeyOf(ref w, wordLength, n - start, out head, out tail);
+                    set = WordCache.SetOf(head, tail, wordLength);
                     found = ref cache!.Find(set, head, tail, ref w, wordLength);
                 }
 
@@ -366,11 +331,7 @@ internal sealed class TokenStream : IDisposable
         Count = count;
         StartCount = startCount;
         _stemPosition = stemPosition;
-        _touched = touched;
     }
-
-    /// <summary>The reads of <see cref="WordCache.Touch"/>, kept so that the JIT does not drop them.</summary>
-    private ulong _touched;
 
     /// <summary>A word the thread's cache does not hold (or too long for it): folded, stemmed and looked up
     /// (<see cref="Analyze"/>), with its first phrase step (<see cref="WithRoot"/>), and kept in the cache when it fits.

@@ -148,11 +148,6 @@ internal sealed class WordCache
         return ref Unsafe.NullRef<Entry>();
     }
 
-    /// <summary>Reads the first way of a set (its value is meaningless): the line is on its way into the processor's cache
-    /// when the set is probed a moment later.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ulong Touch(int set) => Unsafe.Add(ref Entries, set).Head;
-
     /// <summary>Characters 4 to length - 4 of a word of more than eight characters, against those kept in
     /// <paramref name="slot"/> (the first and last four are in the key).</summary>
     private bool MiddleEquals(int slot, ref char word, int length) =>
