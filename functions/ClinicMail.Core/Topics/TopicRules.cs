@@ -788,7 +788,10 @@ internal static partial class TopicRules
 
     private readonly record struct Candidate(TopicCategory Category, int Hit, int Terminal, float Confidence, bool Weak);
 
-    /// <summary>What every rule reads: the hits, their tokens, the markers of each sentence and of the message.</summary>
+    /// <summary>What every rule reads: the hits, their tokens, the markers of each sentence and of the message. The window
+    /// look-ups (<see cref="IsNegated"/>, <see cref="HasBefore"/>, <see cref="HasAfter"/>, <see cref="Nearest"/>) stay
+    /// in the hit's sentence, so they first ask its mask (every marker of its hits, and more for a subject line) whether
+    /// any hit there carries the marker: most sentences have none, and the scan is skipped.</summary>
     private sealed class Context
     {
         public Lexicon Lexicon { get; private set; } = null!;
@@ -845,6 +848,12 @@ internal static partial class TopicRules
             // The list's backing span: its indexer is not inlined for a struct this size, and these loops are hot.
             var hits = CollectionsMarshal.AsSpan(Hits);
             ref readonly var h = ref hits[k];
+            if ((Masks[h.Sentence] & Marker.Negator) == 0)
+            {
+                // No negation in the sentence (its mask holds every marker of its hits): nothing to scan.
+                return false;
+            }
+
             for (var j = k - 1; j >= 0; j--)
             {
                 ref readonly var o = ref hits[j];
@@ -875,6 +884,12 @@ internal static partial class TopicRules
         {
             var hits = CollectionsMarshal.AsSpan(Hits);
             ref readonly var h = ref hits[k];
+            if ((Masks[h.Sentence] & marker) == 0)
+            {
+                // The sentence's mask holds every marker of its hits: none carries this one.
+                return false;
+            }
+
             for (var j = k - 1; j >= 0; j--)
             {
                 ref readonly var o = ref hits[j];
@@ -898,6 +913,11 @@ internal static partial class TopicRules
         {
             var hits = CollectionsMarshal.AsSpan(Hits);
             ref readonly var h = ref hits[k];
+            if ((Masks[h.Sentence] & marker) == 0)
+            {
+                return false;
+            }
+
             for (var j = k + 1; j < hits.Length; j++)
             {
                 ref readonly var o = ref hits[j];
@@ -920,6 +940,11 @@ internal static partial class TopicRules
         {
             var hits = CollectionsMarshal.AsSpan(Hits);
             var sentence = hits[k].Sentence;
+            if ((Masks[sentence] & marker) == 0)
+            {
+                return -1;
+            }
+
             int best = -1, bestDistance = int.MaxValue;
             for (var j = k - 1; j >= 0 && hits[j].Sentence == sentence; j--)
             {
