@@ -55,25 +55,25 @@ public sealed class HeldOutSetFloorTests
     private const double FreshBenignCleanReached = 0.93;
 
     /// <summary>Figures the detector reached on the third held-out set (tests/data/heldout-third), rounded down by 0.02:
-    /// set from the first measurement after the round that wrote it (docs/detection.md). Raise them; never lower them.</summary>
+    /// set from its first measurement after a round of detector changes (2026-12-07, detA/detB/detC/speed21 round,
+    /// docs/detection.md). Raise them; never lower them.</summary>
     private static readonly Dictionary<string, (double Precision, double Recall)> ThirdReached = new(StringComparer.Ordinal)
     {
-        ["mental_health"] = (0.0, 0.0),
-        ["oncology"] = (0.0, 0.0),
-        ["substance_use"] = (0.0, 0.0),
-        ["sexual_health"] = (0.0, 0.0),
-        ["new_diagnosis"] = (0.0, 0.0),
-        ["new_treatment"] = (0.0, 0.0),
-        ["emotional"] = (0.0, 0.0),
+        ["mental_health"] = (0.94, 0.94),
+        ["oncology"] = (0.80, 0.92),
+        ["substance_use"] = (0.91, 0.86),
+        ["sexual_health"] = (0.91, 0.91),
+        ["new_diagnosis"] = (0.90, 0.83),
+        ["new_treatment"] = (0.80, 0.89),
+        ["emotional"] = (0.82, 0.69),
     };
 
-    private const double ThirdBenignCleanReached = 0.0;
+    private const double ThirdBenignCleanReached = 0.83;
 
-    /// <summary>The French–English gap the fresh set's regression gate allows. The issue's 3 points (<see cref="LanguageGap"/>)
-    /// were met before the 2026-12-07 evening round (precision fr 0.954, en 0.932) and are missed after it (0.959 / 0.920:
-    /// two more English false positives, while recall rose two points in both languages). The round was kept and this gate
-    /// set to what it reached, a decision recorded in docs/detection.md for review; the 3 points stay a reported floor.</summary>
-    private const double FreshLanguageGapReached = 0.04;
+    /// <summary>The French–English gap the fresh set's regression gate allows: the issue's 3 points again. It had been set to
+    /// 4 points for review after the 2026-12-07 evening round (precision fr 0.959 / en 0.920); the next round's English
+    /// precision work brought it back to 0.955 / 0.926 (docs/detection.md).</summary>
+    private const double FreshLanguageGapReached = LanguageGap;
 
     /// <summary>The issue-21 held-out set (tests/data/heldout-fresh: 187 messages written by the detect21 session and 243 by
     /// the detect21b session, each before its detector changes; never tuned on): the issue-21 floors reported as a
