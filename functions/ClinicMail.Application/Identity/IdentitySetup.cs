@@ -25,6 +25,10 @@ public static class IdentitySetup
             {
                 // Claims keep their Entra names ("roles", "scp", "tid", "oid"): no inbound remapping.
                 options.MapInboundClaims = false;
+                // The same token arrives with every check: a full validation once, then reused while it
+                // stays valid (ValidatedTokenCache says when it is not).
+                options.TokenHandlers.Clear();
+                options.TokenHandlers.Add(new ValidatedTokenCache { MapInboundClaims = false });
                 options.RequireHttpsMetadata = !identity.IsDevelopment;
                 options.MetadataAddress = identity.IsDevelopment
                     ? $"{DevelopmentIssuer.IssuerFor(publicBaseUrl, identity.AllowedTenants.FirstOrDefault() ?? DevelopmentIssuer.TenantId)}/.well-known/openid-configuration"

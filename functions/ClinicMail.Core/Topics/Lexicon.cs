@@ -93,6 +93,9 @@ internal enum Marker : ulong
     Symptom = 1UL << 57,
     /// <summary>detA21: a disease getting worse, said after it ("le cancer est revenu", "the leukaemia relapsed", "with
     /// spread to the bones"): a recurrence or a progression, not a new diagnosis; of a cancer, hard news.</summary>
+    /// <summary>detB round 6: the writer's own people ("my grandmother", « ma mère »): a death or a loss said of them is the
+    /// writer's news (an absence, a delay), not the reader's.</summary>
+    Writer = 1UL << 62,
     Worsening = 1UL << 63,
 }
 
@@ -469,7 +472,7 @@ internal sealed class Lexicon
         var state = 0;
         for (var i = 0; i < stream.Count; i++)
         {
-            var word = WordId(stream.StemOf(stream.Tokens[i]).ToString(), stream.Tokens[i].Hash);
+            var word = WordId(stream.StemOf(stream.Tokens[i]), stream.Tokens[i].Hash);
             if (cue is not null)
             {
                 _inCueTerm.Add(word);
@@ -505,7 +508,9 @@ internal sealed class Lexicon
         }
     }
 
-    private int WordId(string stem, ulong hash)
+    /// <summary>The id of a stem, a new one the first time it is seen (only then is the stem kept as a string: most words
+    /// of the lexicon's terms are repeated, and the build runs in every cold start).</summary>
+    private int WordId(ReadOnlySpan<char> stem, ulong hash)
     {
         if (_words.TryGetValue(hash, out var id))
         {
@@ -513,7 +518,7 @@ internal sealed class Lexicon
         }
 
         id = _wordText.Count;
-        _wordText.Add(stem);
+        _wordText.Add(stem.ToString());
         _wordHash.Add(hash);
         _words.Set(hash, id);
         return id;
@@ -521,6 +526,8 @@ internal sealed class Lexicon
 
     private void Freeze()
     {
+        // Each one-letter deletion is hashed from this scratch copy, not from a new string per deletion.
+        Span<char> scratch = stackalloc char[TermNormalizer.MaxWord];
         for (var id = 0; id < _wordText.Count; id++)
         {
             var w = _wordText[id];
@@ -545,7 +552,9 @@ internal sealed class Lexicon
 
             for (var i = 0; i < w.Length; i++)
             {
-                var deleted = TermNormalizer.Hash(string.Concat(w.AsSpan(0, i), w.AsSpan(i + 1)));
+                w.AsSpan(0, i).CopyTo(scratch);
+                w.AsSpan(i + 1).CopyTo(scratch[i..]);
+                var deleted = TermNormalizer.Hash(scratch[..(w.Length - 1)]);
                 if (_words.ContainsKey(deleted))
                 {
                     continue;

@@ -19,6 +19,9 @@ internal enum TokenFlags : byte
     Fuzzy = 4,
     /// <summary>"is", "was", "est", "était": a test value may follow.</summary>
     Copula = 8,
+    /// <summary>The word follows another in some lexicon phrase (<see cref="Lexicon.Continues"/>; streams read with a
+    /// lexicon only): the phrase walk reads this bit instead of the lexicon's table.</summary>
+    Continues = 16,
 }
 
 /// <summary>One word of the checked text: where it sits in its part, the sentence it belongs to, when the lexicon
@@ -37,12 +40,29 @@ internal struct Token
     public TokenFlags Flags;
 }
 
-/// <summary>A word that starts some lexicon phrase (<see cref="Lexicon.RootNext"/> of its word is a state): its token
-/// and that state. The tokenizer lists them while reading, so the phrase walk visits only these words.</summary>
+/// <summary>A word that starts some lexicon phrase (<see cref="Lexicon.RootNext"/> of its word is a state): its token,
+/// that state, and the state's terminal and flags (from the word cache, so the walk reads no lexicon table for a
+/// single-word phrase). The tokenizer lists them while reading, so the phrase walk visits only these words.</summary>
 internal struct PhraseStart
 {
     public int Token;
     public int State;
+    /// <summary>The phrase that is this word alone, or -1 (the terminal at <see cref="State"/>).</summary>
+    public int Terminal;
+    public PhraseStartFlags Flags;
+}
+
+/// <summary>What the phrase walk needs of a phrase's first state besides its terminal.</summary>
+[Flags]
+internal enum PhraseStartFlags : byte
+{
+    None = 0,
+    /// <summary>Longer phrases go on from this word: the walk reads the next words.</summary>
+    HasChildren = 1,
+    /// <summary>The one-word phrase counts only as written in capitals (see <see cref="StateInfo.CaseSensitive"/>).</summary>
+    CaseSensitive = 2,
+    /// <summary>Kept in the word cache only: the word continues some phrase (becomes <see cref="TokenFlags.Continues"/>).</summary>
+    Continues = 4,
 }
 
 /// <summary>The words of every part of a <see cref="CheckedText"/>, in one pass, in arrays rented from the
@@ -180,7 +200,7 @@ internal sealed class TokenStream : IDisposable
         {
             for (var seg = 0; seg < segments.Count; seg++)
             {
-                stream.ReadSegment(seg, segments[seg].Text, ref sentence);
+                stream.ReadPart<StemMode>(seg, segments[seg].Text, null, null, ref sentence);
                 sentence++;
             }
         }
@@ -190,7 +210,7 @@ internal sealed class TokenStream : IDisposable
             var cache = WordCache.ForThread(lexicon);
             for (var seg = 0; seg < segments.Count; seg++)
             {
-                stream.ReadWords(seg, segments[seg].Text, lexicon, cache, ref sentence);
+                stream.ReadPart<CheckMode>(seg, segments[seg].Text, lexicon, cache, ref sentence);
                 sentence++;
             }
         }
@@ -199,24 +219,32 @@ internal sealed class TokenStream : IDisposable
         return stream;
     }
 
-    /// <summary>The reading loop of a check: a lexicon and this thread's word cache. Hot loop: refs and locals only (no
-    /// property, static-field, span-indexer or string-indexer access per character). Each character costs one class-table
-    /// read; a word is first only delimited (eight characters at a time, see <see cref="WordEnd(ref char, int, int)"/>), and
-    /// what it folds, stems and looks up to comes from the word cache when the word was seen before (the fold, stem and
-    /// typo-tolerant lookup of <see cref="Analyze"/> run once per distinct word). Stems are not kept (the rules read word
-    /// ids and flags only). The words that start a lexicon phrase are listed in <see cref="Starts"/> as they are read, so
-    /// the phrase walk (<see cref="PhraseMatcher"/>) never revisits the others.</summary>
-    private void ReadWords(int segment, string source, Lexicon lexicon, WordCache cache, ref int sentence)
+    /// <summary>The reading loop, one for both ways a text is read (<typeparamref name="TMode"/>): a check
+    /// (<see cref="CheckMode"/>: a lexicon and this thread's word cache) or a read that keeps every word's stem
+    /// (<see cref="StemMode"/>: declared terms, the lexicon's own build). The mode is a struct type, so the JIT compiles
+    /// this method once per mode with the other mode's branches removed. Hot loop: refs and locals only (no property,
+    /// static-field, span-indexer or string-indexer access per character). Each character costs one class-table read; a
+    /// word is first only delimited (eight characters at a time, see <see cref="WordEnd(ref char, int, int)"/>).
+    /// In a check, what a word folds, stems and looks up to comes from the word cache when the word was seen before (a
+    /// miss, <see cref="Miss"/>, runs the fold, stem and typo-tolerant lookup once per distinct word), stems are not kept
+    /// (the rules read word ids and flags only), and the words that start a lexicon phrase are listed in
+    /// <see cref="Starts"/> with what the phrase walk needs of their first step (<see cref="PhraseMatcher"/> never
+    /// revisits the other words, nor reads the lexicon for a single-word phrase).</summary>
+    /// <remarks>Not inlined into <see cref="Read"/>: alone, the loop's locals get the registers (inlined, both modes'
+    /// loops shared one frame and most locals lived on the stack).</remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ReadPart<TMode>(int segment, string source, Lexicon? lexicon, WordCache? cache, ref int sentence)
+        where TMode : struct, IReadMode
     {
+        var check = typeof(TMode) == typeof(CheckMode);
         ref var s = ref MemoryMarshal.GetReference(source.AsSpan());
         ref var classes = ref MemoryMarshal.GetReference(AsciiClass);
         var n = source.Length;
-        var scratch = Stems.AsSpan(0, TermNormalizer.MaxWord);
-        var rootNext = lexicon.RootNext;
         var tokens = Tokens;
         var starts = Starts;
         var count = Count;
         var startCount = StartCount;
+        var stemPosition = _stemPosition;
         var i = 0;
         var sentenceHasWords = false;
         while (i < n)
@@ -241,33 +269,31 @@ internal sealed class TokenStream : IDisposable
             i = WordEnd(ref s, i, n);
             var wordLength = i - start;
             WordCache.Entry result;
-            if (wordLength <= WordCache.MaxLength)
+            var stemLength = 0;
+            ulong stemHash = 0;
+            if (check)
             {
-                ref var w = ref Unsafe.Add(ref s, start);
-                WordCache.KeyOf(ref w, wordLength, n - start, out var head, out var tail);
-                var set = WordCache.SetOf(head, tail, wordLength);
-                ref var found = ref cache.Find(set, head, tail, ref w, wordLength);
+                ref var found = ref Unsafe.NullRef<WordCache.Entry>();
+                ulong head = 0, tail = 0;
+                var set = 0;
+                if (wordLength <= WordCache.MaxLength)
+                {
+                    ref var w = ref Unsafe.Add(ref s, start);
+                    WordCache.KeyOf(ref w, wordLength, n - start, out head, out tail);
+                    set = WordCache.SetOf(head, tail, wordLength);
+                    found = ref cache!.Find(set, head, tail, ref w, wordLength);
+                }
+
                 if (!Unsafe.IsNullRef(ref found))
                 {
                     result = found;
                 }
-                else
+                else if (!Miss(source, start, wordLength, set, head, tail, lexicon!, cache!, out result))
                 {
-                    // Ligatures fold to two letters: a short written word can still fold too long to keep or to use.
-                    var written = source.AsSpan(start, wordLength);
-                    var folded = Analyze(written, scratch, lexicon, out result, out _, out _);
-                    if (folded > TermNormalizer.MaxWord)
-                    {
-                        continue;
-                    }
-
-                    if (folded <= WordCache.MaxLength)
-                    {
-                        cache.Add(set, head, tail, written, result);
-                    }
+                    continue;
                 }
             }
-            else if (Analyze(source.AsSpan(start, wordLength), scratch, lexicon, out result, out _, out _) > TermNormalizer.MaxWord)
+            else if (Analyze(source.AsSpan(start, wordLength), Stems.AsSpan(stemPosition, TermNormalizer.MaxWord), null, out result, out stemLength, out stemHash) > TermNormalizer.MaxWord)
             {
                 continue;
             }
@@ -278,12 +304,13 @@ internal sealed class TokenStream : IDisposable
                 continue;
             }
 
-            var word = result.Word;
-            if (word >= 0 && rootNext[word] is var state and >= 0)
+            if (check && result.Root >= 0)
             {
                 ref var p = ref starts[startCount++];
                 p.Token = count;
-                p.State = state;
+                p.State = result.Root;
+                p.Terminal = result.RootTerminal;
+                p.Flags = result.RootFlags;
             }
 
             ref var t = ref tokens[count++];
@@ -291,16 +318,59 @@ internal sealed class TokenStream : IDisposable
             t.Start = start;
             t.Length = wordLength;
             t.Sentence = sentence;
-            t.StemStart = 0;
-            t.StemLength = 0;
-            t.Hash = 0;
-            t.Flags = (TokenFlags)(traits & (WordTraits.Numeric | WordTraits.Upper | WordTraits.Fuzzy | WordTraits.Copula));
-            t.Word = word;
+            t.StemStart = stemPosition;
+            t.StemLength = (byte)stemLength;
+            t.Hash = stemHash;
+            t.Flags = (TokenFlags)(traits & (WordTraits.Numeric | WordTraits.Upper | WordTraits.Fuzzy | WordTraits.Copula))
+                | (TokenFlags)(((int)result.RootFlags & (int)PhraseStartFlags.Continues) << 2);
+            t.Word = result.Word;
             sentenceHasWords = true;
+            stemPosition += stemLength;
         }
 
         Count = count;
         StartCount = startCount;
+        _stemPosition = stemPosition;
+    }
+
+    /// <summary>A word the thread's cache does not hold (or too long for it): folded, stemmed and looked up
+    /// (<see cref="Analyze"/>), with its first phrase step (<see cref="WithRoot"/>), and kept in the cache when it fits.
+    /// False when the word folds too long to be a term (it is then not a token). Out of the reading loop, so that the
+    /// loop keeps its locals in registers.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool Miss(string source, int start, int length, int set, ulong head, ulong tail, Lexicon lexicon, WordCache cache, out WordCache.Entry result)
+    {
+        // Ligatures fold to two letters: a short written word can still fold too long to keep or to use.
+        var written = source.AsSpan(start, length);
+        var folded = Analyze(written, Stems.AsSpan(0, TermNormalizer.MaxWord), lexicon, out result, out _, out _);
+        if (folded > TermNormalizer.MaxWord)
+        {
+            return false;
+        }
+
+        WithRoot(lexicon, ref result);
+        if (length <= WordCache.MaxLength && folded <= WordCache.MaxLength)
+        {
+            cache.Add(set, head, tail, written, result);
+        }
+
+        return true;
+    }
+
+    /// <summary>The phrases a word starts: the trie state after it, the phrase that is the word alone, whether longer
+    /// phrases go on from it, and whether it continues a phrase (see <see cref="WordCache.Entry"/>).</summary>
+    private static void WithRoot(Lexicon lexicon, ref WordCache.Entry result)
+    {
+        result.Root = result.Word >= 0 ? lexicon.RootNext[result.Word] : -1;
+        result.RootTerminal = -1;
+        result.RootFlags = result.Word >= 0 && lexicon.Continues[result.Word] ? PhraseStartFlags.Continues : PhraseStartFlags.None;
+        if (result.Root >= 0)
+        {
+            ref readonly var info = ref lexicon.States[result.Root];
+            result.RootTerminal = info.Terminal;
+            result.RootFlags |= (info.ChildStart != info.ChildEnd ? PhraseStartFlags.HasChildren : PhraseStartFlags.None)
+                | (info.CaseSensitive ? PhraseStartFlags.CaseSensitive : PhraseStartFlags.None);
+        }
     }
 
     /// <summary>Words that carry no meaning of their own and are not kept as tokens: a French elision before an apostrophe
@@ -312,63 +382,19 @@ internal sealed class TokenStream : IDisposable
         || (traits & WordTraits.De) != 0
         || ((traits & WordTraits.LoneS) != 0 && start > 0 && TermNormalizer.IsApostrophe(Unsafe.Add(ref s, start - 1)));
 
-    /// <summary>The reading loop without a lexicon (declared terms, the lexicon's own build): every word's stem and its
-    /// hash are kept in <see cref="Stems"/>.</summary>
-    private void ReadSegment(int segment, string source, ref int sentence)
+    /// <summary>How <see cref="ReadPart{TMode}"/> reads (see there).</summary>
+    private interface IReadMode
     {
-        ref var s = ref MemoryMarshal.GetReference(source.AsSpan());
-        var n = source.Length;
-        var stems = Stems.AsSpan();
-        var tokens = Tokens;
-        var count = Count;
-        var pos = _stemPosition;
-        var i = 0;
-        var sentenceHasWords = false;
-        while (i < n)
-        {
-            var c = Unsafe.Add(ref s, i);
-            if (!IsWordChar(c))
-            {
-                if (sentenceHasWords && IsSentenceEnd(source, i))
-                {
-                    sentence++;
-                    sentenceHasWords = false;
-                }
+    }
 
-                i++;
-                continue;
-            }
+    /// <summary>A check: lexicon, word cache, phrase starts; stems not kept.</summary>
+    private struct CheckMode : IReadMode
+    {
+    }
 
-            var start = i;
-            i = WordEnd(ref s, i, n);
-            var wordLength = i - start;
-            if (Analyze(source.AsSpan(start, wordLength), stems.Slice(pos, TermNormalizer.MaxWord), null, out var result, out var stemLength, out var stemHash) > TermNormalizer.MaxWord)
-            {
-                continue;
-            }
-
-            var traits = result.Traits;
-            if (traits >= WordTraits.Elision && IsDropped(traits, ref s, start, i, n))
-            {
-                continue;
-            }
-
-            ref var t = ref tokens[count++];
-            t.Segment = segment;
-            t.Start = start;
-            t.Length = wordLength;
-            t.Sentence = sentence;
-            t.StemStart = pos;
-            t.StemLength = (byte)stemLength;
-            t.Hash = stemHash;
-            t.Flags = (TokenFlags)(traits & (WordTraits.Numeric | WordTraits.Upper | WordTraits.Fuzzy | WordTraits.Copula));
-            t.Word = result.Word;
-            sentenceHasWords = true;
-            pos += stemLength;
-        }
-
-        Count = count;
-        _stemPosition = pos;
+    /// <summary>No lexicon: every stem and its hash kept in <see cref="Stems"/>.</summary>
+    private struct StemMode : IReadMode
+    {
     }
 
     /// <summary>Whether <paramref name="c"/> belongs to a word (a letter or a digit of any script).</summary>
@@ -515,6 +541,8 @@ internal sealed class TokenStream : IDisposable
         }
 
         result.Word = -1;
+        result.Root = -1;
+        result.RootTerminal = -1;
         if (lexicon is not null)
         {
             result.Word = lexicon.Lookup(stem, stemHash, out var fuzzy);

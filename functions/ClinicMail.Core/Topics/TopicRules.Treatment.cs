@@ -58,6 +58,11 @@ internal static partial class TopicRules
     {
         var stream = ctx.Stream;
         var tokens = stream.Tokens;
+        if (IsKnownDrugToNewDose(ctx, h))
+        {
+            return false;
+        }
+
         // « Perméthrine crème, à répéter dans 7 jours »: a form right after the drug stands for the dose.
         var dose = h.Last + 1 < stream.Count && tokens[h.Last + 1].Sentence == h.Sentence && IsOneOf(ctx, h.Last + 1, FormWords) ? h.Last + 1 : -1;
         for (var i = h.Last + 2; dose < 0 && i < stream.Count && i <= h.Last + DoseReach && tokens[i].Sentence == h.Sentence; i++)
@@ -85,6 +90,63 @@ internal static partial class TopicRules
         }
 
         return false;
+    }
+
+    /// <summary>Words after which the next hit may still be the verb of the treatment named before it: « vos traitements de
+    /// radiothérapie au sein commencent », "your chemotherapy starts".</summary>
+    private const int SubjectVerbReach = 4;
+
+    /// <summary>« Vos traitements de radiothérapie commencent lundi », "your chemo starts Monday": a treatment named with a
+    /// possessive and followed by a start verb is being started. « Votre traitement commence à faire effet », "your inhaler
+    /// starts to work" (the verb followed by « à » / "to") describe a known treatment working, not a start.</summary>
+    private static bool IsSubjectOfStart(Context ctx, int k)
+    {
+        var hits = ctx.Hits;
+        var h = hits[k];
+        if (k + 1 >= hits.Count)
+        {
+            return false;
+        }
+
+        var verb = hits[k + 1];
+        if (verb.Sentence != h.Sentence || verb.First - h.Last > SubjectVerbReach
+            || (verb.Markers & Marker.Start) == 0 || (verb.Markers & (Marker.Switch | Marker.Item | Marker.Drug)) != 0)
+        {
+            return false;
+        }
+
+        var next = verb.Last + 1;
+        return next >= ctx.Stream.Count || ctx.Stream.Tokens[next].Sentence != h.Sentence || !IsOneOf(ctx, next, TargetWords);
+    }
+
+    /// <summary>Articles before a drug already named between the patient and the clinician (« la metformine », "the
+    /// metformin").</summary>
+    private static readonly FrozenSet<string> DefiniteArticles = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
+    [
+        "la", "le", "les", "l", "l'", "the",
+    ]);
+
+    /// <summary>« À » / "to" before a target dose.</summary>
+    private static readonly FrozenSet<string> TargetWords = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
+    [
+        "à", "a", "to",
+    ]);
+
+    /// <summary>« On passe la metformine à 1000 mg deux fois par jour », "take the metformin to 1000 mg twice a day": a drug
+    /// named with its definite article and followed by « à » / "to" and a dose is a known drug brought to a new dose (issue 17
+    /// item 3: an adjustment), not the line of a new prescription, which names the drug and its dose without « à ».</summary>
+    private static bool IsKnownDrugToNewDose(Context ctx, in Hit h)
+    {
+        var stream = ctx.Stream;
+        var tokens = stream.Tokens;
+        var target = h.Last + 1;
+        if (h.First < 1 || target + 2 >= stream.Count || tokens[h.First - 1].Sentence != h.Sentence || tokens[target + 2].Sentence != h.Sentence)
+        {
+            return false;
+        }
+
+        return IsOneOf(ctx, h.First - 1, DefiniteArticles) && IsOneOf(ctx, target, TargetWords)
+            && (tokens[target + 1].Flags & TokenFlags.Numeric) != 0 && IsOneOf(ctx, target + 2, DoseWords);
     }
 
     /// <summary>« Diazépam 10 mg aux 6 h le premier jour, puis on diminue »: a dose change after the drug's own prescription

@@ -155,11 +155,12 @@ internal static partial class TopicRules
 
                 // "Cancer" the zodiac sign; "le risque de cancer du sein" (a risk, not a cancer); « le cancer du sein de votre
                 // mère » (a relative's, named right after the cancer).
-                // "Le programme de dépistage du cancer du poumon": what a screening looks for, unless it found something.
+                // "Le programme de dépistage du cancer du poumon", "colon cancer screening": what a screening looks for, unless it
+                // found something.
                 if (cue.Category == TopicCategory.Oncology
                     && ((sentence & Marker.Astrology) != 0 || ctx.HasBefore(k, Marker.Risk, 5) || ctx.HasAfter(k, Marker.Risk, 1)
                         || ctx.HasBefore(k, Marker.Relative, 6) || ctx.HasAfter(k, Marker.Relative, 1)
-                        || (ctx.HasBefore(k, Marker.ScreenFor, 2) && (sentence & Marker.Abnormal) == 0)))
+                        || ((ctx.HasBefore(k, Marker.ScreenFor, 2) || ctx.HasAfter(k, Marker.ScreenFor, 1)) && (sentence & Marker.Abnormal) == 0)))
                 {
                     continue;
                 }
@@ -177,6 +178,21 @@ internal static partial class TopicRules
                 if ((cue.Flags & CueFlags.Literal) != 0 && (sentence & (Marker.Object | Marker.Idiom)) != 0
                     && (ctx.HasBefore(k, Marker.Object, 2) || ctx.HasAfter(k, Marker.Idiom, 2)
                         || (cue.Category != TopicCategory.Emotional && ctx.HasAfter(k, Marker.Object, 3))))
+                {
+                    continue;
+                }
+
+                // "The depression screening questionnaire", « le questionnaire de dépistage de la dépression »: what a routine
+                // screening looks for, unless the sentence reports an abnormal score (detB round 6).
+                if (cue.Category == TopicCategory.MentalHealth && (sentence & (Marker.ScreenFor | Marker.Abnormal)) == Marker.ScreenFor
+                    && (ctx.HasBefore(k, Marker.ScreenFor, 2) || ctx.HasAfter(k, Marker.ScreenFor, 1)))
+                {
+                    continue;
+                }
+
+                // "My grandmother passed away last month, so I was away", « mon père est décédé, la clinique est fermée »: the
+                // writer's own loss explains an absence; it is not news about the reader (detB round 6).
+                if (cue.Category == TopicCategory.Emotional && (sentence & Marker.Writer) != 0 && ctx.HasBefore(k, Marker.Writer, 6))
                 {
                     continue;
                 }
@@ -396,7 +412,8 @@ internal static partial class TopicRules
             if (negated || ctx.HasBefore(k, Marker.Possessive, 1) || ctx.HasBefore(k, Marker.Against, 2)
                 || ctx.HasBefore(k, Marker.Risk, 3) || ctx.HasAfter(k, Marker.Risk, 1)
                 || ctx.HasBefore(k, Marker.Relative, 6) || (ctx.HasBefore(k, Marker.ScreenFor, 2) && (sentence & Marker.Abnormal) == 0)
-                || ctx.HasBefore(k, Marker.Conditional, 8) || ctx.HasBefore(k, Marker.DrugUse, 5) || IsHypothetical(ctx, k))
+                || ctx.HasBefore(k, Marker.Conditional, 8) || ctx.HasBefore(k, Marker.DrugUse, 5) || IsHypothetical(ctx, k)
+                || IsSpreadOfKnownCancer(ctx, k))
             {
                 continue;
             }
@@ -483,8 +500,9 @@ internal static partial class TopicRules
 
             var isSwitch = (sentence & (Marker.Switch | Marker.SwitchFrom)) != 0 && IsSwitch(ctx, k, sentence);
 
-            // "Votre Ventolin", "your metformin": a treatment the patient already takes, unless it is being replaced.
-            if (ctx.HasBefore(k, Marker.Possessive, 1) && !isSwitch)
+            // "Votre Ventolin", "your metformin": a treatment the patient already takes, unless it is being replaced or is
+            // the subject of a start verb (« vos traitements de radiothérapie commencent lundi »: TopicRules.Treatment.cs).
+            if (ctx.HasBefore(k, Marker.Possessive, 1) && !isSwitch && !IsSubjectOfStart(ctx, k))
             {
                 continue;
             }
@@ -537,9 +555,11 @@ internal static partial class TopicRules
             {
                 confidence = 0.7f;
             }
-            else if ((markers & Marker.Drug) != 0 && (ctx.Message & Marker.Renewal) == 0 && (sentence & Marker.Schedule) != 0)
+            else if ((markers & Marker.Drug) != 0 && (ctx.Message & Marker.Renewal) == 0 && (sentence & Marker.Schedule) != 0
+                && !IsKnownDrugToNewDose(ctx, h))
             {
-                // A dosing schedule for a named drug, in a message that renews nothing.
+                // A dosing schedule for a named drug, in a message that renews nothing (« la metformine à 1000 mg » is a
+                // known drug's new dose: TopicRules.Treatment.cs).
                 confidence = 0.6f;
             }
 
@@ -768,7 +788,10 @@ internal static partial class TopicRules
 
     private readonly record struct Candidate(TopicCategory Category, int Hit, int Terminal, float Confidence, bool Weak);
 
-    /// <summary>What every rule reads: the hits, their tokens, the markers of each sentence and of the message.</summary>
+    /// <summary>What every rule reads: the hits, their tokens, the markers of each sentence and of the message. The window
+    /// look-ups (<see cref="IsNegated"/>, <see cref="HasBefore"/>, <see cref="HasAfter"/>, <see cref="Nearest"/>) stay
+    /// in the hit's sentence, so they first ask its mask (every marker of its hits, and more for a subject line) whether
+    /// any hit there carries the marker: most sentences have none, and the scan is skipped.</summary>
     private sealed class Context
     {
         public Lexicon Lexicon { get; private set; } = null!;
@@ -825,6 +848,12 @@ internal static partial class TopicRules
             // The list's backing span: its indexer is not inlined for a struct this size, and these loops are hot.
             var hits = CollectionsMarshal.AsSpan(Hits);
             ref readonly var h = ref hits[k];
+            if ((Masks[h.Sentence] & Marker.Negator) == 0)
+            {
+                // No negation in the sentence (its mask holds every marker of its hits): nothing to scan.
+                return false;
+            }
+
             for (var j = k - 1; j >= 0; j--)
             {
                 ref readonly var o = ref hits[j];
@@ -834,7 +863,9 @@ internal static partial class TopicRules
                 }
 
                 var m = o.Markers;
-                if ((m & Marker.Contrast) != 0)
+                // « Contrast », and (detA round6) a new clause with its own subject and copula: « la TEP ne montre plus
+                // aucune captation, vous êtes en rémission », "no mass seen, you are in remission".
+                if ((m & (Marker.Contrast | Marker.AnnounceNear)) != 0)
                 {
                     return false;
                 }
@@ -853,6 +884,12 @@ internal static partial class TopicRules
         {
             var hits = CollectionsMarshal.AsSpan(Hits);
             ref readonly var h = ref hits[k];
+            if ((Masks[h.Sentence] & marker) == 0)
+            {
+                // The sentence's mask holds every marker of its hits: none carries this one.
+                return false;
+            }
+
             for (var j = k - 1; j >= 0; j--)
             {
                 ref readonly var o = ref hits[j];
@@ -876,6 +913,11 @@ internal static partial class TopicRules
         {
             var hits = CollectionsMarshal.AsSpan(Hits);
             ref readonly var h = ref hits[k];
+            if ((Masks[h.Sentence] & marker) == 0)
+            {
+                return false;
+            }
+
             for (var j = k + 1; j < hits.Length; j++)
             {
                 ref readonly var o = ref hits[j];
@@ -898,6 +940,11 @@ internal static partial class TopicRules
         {
             var hits = CollectionsMarshal.AsSpan(Hits);
             var sentence = hits[k].Sentence;
+            if ((Masks[sentence] & marker) == 0)
+            {
+                return -1;
+            }
+
             int best = -1, bestDistance = int.MaxValue;
             for (var j = k - 1; j >= 0 && hits[j].Sentence == sentence; j--)
             {

@@ -15,29 +15,22 @@ namespace ClinicMail.Infrastructure.Audit;
 /// <c>verify</c>, which reads this copy from the first checkpoint. One blob per month
 /// (<c>checkpoints-yyyy-MM.jsonl</c>) keeps each under the 50,000-block limit of an append blob; one line per
 /// checkpoint, the file copy's format (<see cref="CheckpointLines"/>).</summary>
-/// <remarks>A singleton: appends are serialised by a lock; the last sequence copied is remembered so an
-/// append costs one request.</remarks>
-public sealed class BlobAuditCheckpointCopy(BlobContainerClient container, TimeProvider time) : IAuditCheckpointCopy, IDisposable
+/// <remarks>A singleton: the last sequence copied is remembered so an append costs one request.</remarks>
+public sealed class BlobAuditCheckpointCopy(BlobContainerClient container, TimeProvider time) : SerializedCheckpointCopy
 {
     public const string Prefix = "checkpoints-";
 
-    private readonly SemaphoreSlim _gate = new(1, 1);
     private long? _lastSequence;
 
     public BlobContainerClient Container { get; } = container;
 
-    public async Task AppendAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken = default)
+    protected override async Task<long> LastSequenceUnlockedAsync(CancellationToken cancellationToken) =>
+        _lastSequence ??= await base.LastSequenceUnlockedAsync(cancellationToken).ConfigureAwait(false);
+
+    protected override async Task AppendUnlockedAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(checkpoint);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            _lastSequence ??= (await ReadUnlockedAsync(cancellationToken).ConfigureAwait(false)).LastOrDefault()?.Sequence ?? 0;
-            if (_lastSequence >= checkpoint.Sequence)
-            {
-                return;
-            }
-
             var blob = Container.GetAppendBlobClient(BlobName(time.GetUtcNow()));
             await blob.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             using var line = new MemoryStream(Encoding.UTF8.GetBytes(CheckpointLines.Format(checkpoint) + "\n"));
@@ -50,27 +43,10 @@ public sealed class BlobAuditCheckpointCopy(BlobContainerClient container, TimeP
             _lastSequence = null;
             throw;
         }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    public async Task<IReadOnlyList<AuditCheckpoint>> ReadAllAsync(CancellationToken cancellationToken = default)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return await ReadUnlockedAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
     }
 
     /// <summary>Every month's blob, concatenated: the parser sorts by sequence and skips a torn line.</summary>
-    private async Task<IReadOnlyList<AuditCheckpoint>> ReadUnlockedAsync(CancellationToken cancellationToken)
+    protected override async Task<IReadOnlyList<AuditCheckpoint>> ReadUnlockedAsync(CancellationToken cancellationToken)
     {
         var text = new StringBuilder();
         try
@@ -92,6 +68,4 @@ public sealed class BlobAuditCheckpointCopy(BlobContainerClient container, TimeP
 
     public static string BlobName(DateTimeOffset at) =>
         Prefix + at.UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture) + ".jsonl";
-
-    public void Dispose() => _gate.Dispose();
 }

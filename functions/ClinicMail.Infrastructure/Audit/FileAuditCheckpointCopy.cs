@@ -11,60 +11,29 @@ namespace ClinicMail.Infrastructure.Audit;
 /// <c>clinicmail.db</c> but not this file cannot delete checkpoints or rewrite signed history unseen.
 /// Production uses an append blob under a time-based immutability policy instead
 /// (BlobAuditCheckpointCopy).</summary>
-/// <remarks>A singleton: appends are serialised by a lock.</remarks>
-public sealed class FileAuditCheckpointCopy(string path) : IAuditCheckpointCopy, IDisposable
+public sealed class FileAuditCheckpointCopy(string path) : SerializedCheckpointCopy
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
-
     public string Path { get; } = System.IO.Path.GetFullPath(path);
 
-    public async Task AppendAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken = default)
+    protected override async Task AppendUnlockedAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(checkpoint);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        var options = new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.Read };
+        if (!OperatingSystem.IsWindows())
         {
-            var existing = await ReadUnlockedAsync(cancellationToken).ConfigureAwait(false);
-            if (existing.Count > 0 && existing[^1].Sequence >= checkpoint.Sequence)
-            {
-                return;
-            }
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
 
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-            var options = new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.Read };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            await using var stream = new FileStream(Path, options);
-            var line = Encoding.UTF8.GetBytes(CheckpointLines.Format(checkpoint) + "\n");
-            await stream.WriteAsync(line, cancellationToken).ConfigureAwait(false);
-            await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await using var stream = new FileStream(Path, options);
+        var line = Encoding.UTF8.GetBytes(CheckpointLines.Format(checkpoint) + "\n");
+        await stream.WriteAsync(line, cancellationToken).ConfigureAwait(false);
+        await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
 #pragma warning disable CA1849 // Only the synchronous overload reaches the disk (fsync); the copy must survive a crash.
-            stream.Flush(flushToDisk: true);
+        stream.Flush(flushToDisk: true);
 #pragma warning restore CA1849
-        }
-        finally
-        {
-            _gate.Release();
-        }
     }
 
-    public async Task<IReadOnlyList<AuditCheckpoint>> ReadAllAsync(CancellationToken cancellationToken = default)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return await ReadUnlockedAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    private async Task<IReadOnlyList<AuditCheckpoint>> ReadUnlockedAsync(CancellationToken cancellationToken)
+    protected override async Task<IReadOnlyList<AuditCheckpoint>> ReadUnlockedAsync(CancellationToken cancellationToken)
     {
         if (!File.Exists(Path))
         {
@@ -74,8 +43,6 @@ public sealed class FileAuditCheckpointCopy(string path) : IAuditCheckpointCopy,
         var text = await File.ReadAllTextAsync(Path, Encoding.UTF8, cancellationToken).ConfigureAwait(false);
         return CheckpointLines.Parse(text);
     }
-
-    public void Dispose() => _gate.Dispose();
 }
 
 /// <summary>The line format of the checkpoint copies (file and blob): one JSON object per line.</summary>

@@ -109,7 +109,8 @@ public sealed class DetectorInvarianceTests
         return result;
     }
 
-    private static List<CheckedText> LoadCorpus()
+    /// <summary>Every development message (tests/data/corpus and tests/data/heldout), as checked texts.</summary>
+    internal static List<CheckedText> LoadCorpus()
     {
         var data = Path.Combine(SensitiveTopicCorpusTests.FindRepositoryRoot(), "tests", "data");
         var texts = new[] { "corpus", "heldout" }

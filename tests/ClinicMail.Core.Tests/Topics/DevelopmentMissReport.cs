@@ -24,6 +24,9 @@ public sealed class DevelopmentMissReport
             Path.Combine(root, "tests", "data", "corpus", "sensitive-topics.dev-round5b.jsonl"),
             Path.Combine(root, "tests", "data", "corpus", "sensitive-topics.dev-round5a.jsonl"),
             Path.Combine(root, "tests", "data", "corpus", "sensitive-topics.dev-round5c.jsonl"),
+            Path.Combine(root, "tests", "data", "corpus", "sensitive-topics.dev-round6a.jsonl"),
+            Path.Combine(root, "tests", "data", "corpus", "sensitive-topics.dev-round6b.jsonl"),
+            Path.Combine(root, "tests", "data", "corpus", "sensitive-topics.dev-round6c.jsonl"),
             Path.Combine(root, "tests", "data", "heldout", "sensitive-topics.heldout.jsonl"),
             Path.Combine(root, "tests", "ClinicMail.Core.Tests", "Topics", "heldout.jsonl"),
         ];

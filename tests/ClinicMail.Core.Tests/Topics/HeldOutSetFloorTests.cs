@@ -54,23 +54,53 @@ public sealed class HeldOutSetFloorTests
 
     private const double FreshBenignCleanReached = 0.93;
 
-    /// <summary>The French–English gap the fresh set's regression gate allows. The issue's 3 points (<see cref="LanguageGap"/>)
-    /// were met before the 2026-12-07 evening round (precision fr 0.954, en 0.932) and are missed after it (0.959 / 0.920:
-    /// two more English false positives, while recall rose two points in both languages). The round was kept and this gate
-    /// set to what it reached, a decision recorded in docs/detection.md for review; the 3 points stay a reported floor.</summary>
-    private const double FreshLanguageGapReached = 0.04;
+    /// <summary>Figures the detector reached on the third held-out set (tests/data/heldout-third), rounded down by 0.02:
+    /// set from its first measurement after a round of detector changes (2026-12-07, detA/detB/detC/speed21 round,
+    /// docs/detection.md). Raise them; never lower them.</summary>
+    private static readonly Dictionary<string, (double Precision, double Recall)> ThirdReached = new(StringComparer.Ordinal)
+    {
+        ["mental_health"] = (0.94, 0.94),
+        ["oncology"] = (0.80, 0.92),
+        ["substance_use"] = (0.91, 0.86),
+        ["sexual_health"] = (0.91, 0.91),
+        ["new_diagnosis"] = (0.90, 0.83),
+        ["new_treatment"] = (0.80, 0.89),
+        ["emotional"] = (0.82, 0.69),
+    };
+
+    private const double ThirdBenignCleanReached = 0.83;
+
+    /// <summary>The French–English gap the fresh set's regression gate allows: the issue's 3 points again. It had been set to
+    /// 4 points for review after the 2026-12-07 evening round (precision fr 0.959 / en 0.920); the next round's English
+    /// precision work brought it back to 0.955 / 0.926 (docs/detection.md).</summary>
+    private const double FreshLanguageGapReached = LanguageGap;
 
     /// <summary>The issue-21 held-out set (tests/data/heldout-fresh: 187 messages written by the detect21 session and 243 by
     /// the detect21b session, each before its detector changes; never tuned on): the issue-21 floors reported as a
     /// warning while missed, a regression below the figures reached a failure. Only the table is printed: the misses of
     /// this set are printed only with CLINICMAIL_SHOW_HELDOUT_MISSES=1, for a reviewer checking labels, never for tuning.</summary>
     [Test]
-    public void Analyze_FreshHeldOutSet_MeetsIssue21FloorsOrReportsThem()
+    public void Analyze_FreshHeldOutSet_MeetsIssue21FloorsOrReportsThem() =>
+        MeasureUnseenSet("heldout-fresh", "sensitive-topics.fresh*.jsonl", 400, FreshReached, FreshBenignCleanReached, FreshLanguageGapReached);
+
+    /// <summary>The third issue-21 held-out set (tests/data/heldout-third: written on 2026-12-07 by three engineers who never
+    /// read the detector, before that evening's detector changes; docs/detection.md). Measured once per round like the
+    /// fresh set; its regression gate is the figures the round that first measured it reached.</summary>
+    [Test]
+    public void Analyze_ThirdHeldOutSet_MeetsIssue21FloorsOrReportsThem() =>
+        MeasureUnseenSet("heldout-third", "sensitive-topics.third*.jsonl", 400, ThirdReached, ThirdBenignCleanReached, LanguageGap);
+
+    private static void MeasureUnseenSet(
+        string folderName,
+        string pattern,
+        int atLeast,
+        Dictionary<string, (double Precision, double Recall)> reached,
+        double benignCleanReached,
+        double languageGapReached)
     {
-        var folder = Path.Combine(SensitiveTopicCorpusTests.FindRepositoryRoot(), "tests", "data", "heldout-fresh");
-        var messages = TopicCorpusScore.Load(Path.Combine(folder, "sensitive-topics.fresh.jsonl"));
-        messages.AddRange(TopicCorpusScore.Load(Path.Combine(folder, "sensitive-topics.fresh-b.jsonl")));
-        Assert.That(messages, Has.Count.GreaterThanOrEqualTo(400), "the issue-21 held-out set (both files) looks truncated");
+        var folder = Path.Combine(SensitiveTopicCorpusTests.FindRepositoryRoot(), "tests", "data", folderName);
+        var messages = Directory.GetFiles(folder, pattern).Order(StringComparer.Ordinal).SelectMany(TopicCorpusScore.Load).ToList();
+        Assert.That(messages, Has.Count.GreaterThanOrEqualTo(atLeast), $"the held-out set in {folderName} looks truncated");
         var score = new LanguageScore();
         foreach (var m in messages)
         {
@@ -81,11 +111,11 @@ public sealed class HeldOutSetFloorTests
         var shortfalls = score.Failures(id => (PrecisionFloor, RecallFloor), BenignCleanFloor, LanguageGap);
         if (shortfalls.Count > 0)
         {
-            Assert.Warn("issue 21 floors not met on the fresh set: " + string.Join("; ", shortfalls));
+            Assert.Warn($"issue 21 floors not met on {folderName}: " + string.Join("; ", shortfalls));
         }
 
-        var regressions = score.Failures(id => FreshReached[id], FreshBenignCleanReached, FreshLanguageGapReached);
-        Assert.That(regressions, Is.Empty, "regression below the figures reached on the fresh set: " + string.Join("; ", regressions));
+        var regressions = score.Failures(id => reached[id], benignCleanReached, languageGapReached);
+        Assert.That(regressions, Is.Empty, $"regression below the figures reached on {folderName}: " + string.Join("; ", regressions));
     }
 
     [Test]

@@ -77,7 +77,8 @@ public sealed class TokenStreamTests
                 Assert.That((t.Segment, t.Start, t.Length, t.Sentence), Is.EqualTo((p.Segment, p.Start, p.Length, p.Sentence)), $"token {k}");
                 Assert.That(t.Word, Is.EqualTo(expectedWord), $"word id of token {k}");
                 Assert.That((t.Flags & TokenFlags.Fuzzy) != 0, Is.EqualTo(fuzzy), $"typo flag of token {k}");
-                Assert.That(t.Flags & ~TokenFlags.Fuzzy, Is.EqualTo(p.Flags), $"flags of token {k}");
+                Assert.That((t.Flags & TokenFlags.Continues) != 0, Is.EqualTo(expectedWord >= 0 && Lexicon.Continues[expectedWord]), $"phrase-continuation flag of token {k}");
+                Assert.That(t.Flags & ~(TokenFlags.Fuzzy | TokenFlags.Continues), Is.EqualTo(p.Flags), $"flags of token {k}");
             }
         }
     }

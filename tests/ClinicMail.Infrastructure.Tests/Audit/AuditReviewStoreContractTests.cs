@@ -31,7 +31,13 @@ public sealed class AuditReviewStoreContractTests(Storage.StorageProvider provid
     }
 
     [TearDown]
-    public async Task TearDownAsync() => await _db.DisposeAsync();
+    public async Task TearDownAsync()
+    {
+        if (_db is not null)
+        {
+            await _db.DisposeAsync();
+        }
+    }
 
     [Test]
     public async Task Search_EachFilter_SelectsExactlyTheMatchingRecords()

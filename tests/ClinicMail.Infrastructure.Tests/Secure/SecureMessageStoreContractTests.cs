@@ -30,7 +30,14 @@ public sealed class SecureMessageStoreContractTests(StorageProvider provider)
         return _storage.Backend.SecureMessagesWith(new PatientAddressProtector(new OneTimeCodeKey(RandomNumberGenerator.GetBytes(32)), _kek, new AddressKeyStore(_storage.Backend.Database)));
     }
 
-    private async Task ReleaseStoreAsync() => await _storage.DisposeAsync();
+    // Null when SetUp was ignored (no PostgreSQL server configured): nothing to release then.
+    private async Task ReleaseStoreAsync()
+    {
+        if (_storage is not null)
+        {
+            await _storage.DisposeAsync();
+        }
+    }
 
     [SetUp]
     public async Task SetUpAsync()

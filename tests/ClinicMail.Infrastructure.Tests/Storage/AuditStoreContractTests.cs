@@ -21,7 +21,13 @@ public sealed class AuditStoreContractTests(StorageProvider provider)
     }
 
     [TearDown]
-    public async Task ReleaseAsync() => await _storage.DisposeAsync();
+    public async Task ReleaseAsync()
+    {
+        if (_storage is not null)
+        {
+            await _storage.DisposeAsync();
+        }
+    }
 
     private static AuditEntry Entry(int i) => new()
     {

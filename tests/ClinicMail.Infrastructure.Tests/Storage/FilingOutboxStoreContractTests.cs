@@ -42,7 +42,11 @@ public sealed class FilingOutboxStoreContractTests(string provider)
     [TearDown]
     public async Task TearDownAsync()
     {
-        await _backend.DisposeAsync();
+        if (_backend is not null)
+        {
+            await _backend.DisposeAsync();
+        }
+
         _sqlite?.Dispose();
         if (_postgres is not null)
         {

@@ -27,7 +27,13 @@ public sealed class InProcessNearMissTests(StorageProvider provider)
 
     private static Task IdleAsync(IPatientDirectory directory) => ((INearMissIndexed)directory).NearMissIdleAsync();
 
-    private async Task ReleaseAsync() => await _storage.DisposeAsync();
+    private async Task ReleaseAsync()
+    {
+        if (_storage is not null)
+        {
+            await _storage.DisposeAsync();
+        }
+    }
 
     [SetUp]
     public async Task SetUpAsync()

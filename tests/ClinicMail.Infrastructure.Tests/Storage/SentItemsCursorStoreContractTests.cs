@@ -19,7 +19,13 @@ public sealed class SentItemsCursorStoreContractTests(StorageProvider provider)
     }
 
     [TearDown]
-    public async Task TearDownAsync() => await _storage.DisposeAsync();
+    public async Task TearDownAsync()
+    {
+        if (_storage is not null)
+        {
+            await _storage.DisposeAsync();
+        }
+    }
 
     [Test]
     public async Task Get_NeverSwept_IsNull() =>

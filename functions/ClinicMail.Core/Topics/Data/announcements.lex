@@ -43,6 +43,34 @@
 @progression | appointment for your; appointments for your; visit for your; rendez-vous pour votre; rendez-vous de suivi; votre suivi de; your follow-up for; education class; cours d'enseignement
 // prec21: a relative named right after the disease (« le cancer du sein de votre mère », "the cancer of your father").
 @relative | de votre mère; de votre père; de votre sœur; de votre frère; de votre grand-mère; de votre grand-père; de votre tante; de votre oncle; of your mother; of your father; of your sister; of your brother; of your grandmother; of your grandfather
+// detB round 6: someone other than the reader — a spouse, a friend, a neighbour, a colleague — named as the one whose
+// illness it is: with the possessive before the disease ("your husband's biopsy", "a coworker of yours tested positive")
+// or « de » after it (« le diagnostic de votre conjoint »). Only these forms: "your husband called about your cancer" is
+// still the reader's. Children are left out on purpose: a parent reads their child's results as the child's caregiver.
+@relative | your husband's; your wife's; your spouse's; your boyfriend's; your girlfriend's; your fiancé's; your fiancée's; your friend's; your best friend's; your neighbour's; your neighbor's; your colleague's; your coworker's; your co-worker's; your boss's; your employer's; your roommate's; your business partner's; his wife's; her husband's; his husband's; her wife's; his friend's; her friend's; a friend of yours; a coworker of yours; a colleague of yours; coworker of yours; colleague of yours; business partner; de votre mari; de votre conjoint; de votre conjointe; de votre époux; de votre épouse; de votre femme; de votre chum; de votre blonde; de votre ami; de votre amie; de vos amis; de votre voisin; de votre voisine; de votre collègue; de vos collègues; de votre patron; de votre patronne; de votre colocataire; de votre coloc; de votre associé; de votre associée; de ton chum; de ta blonde; de ton ami; de ton amie; de ton coloc; de ta coloc; de ton conjoint; de ta conjointe
+// A pet is someone else and a thing (beside which "died" is figurative, everyday.lex @object): both markers.
+@relative @object | your dog's; your cat's; your pet's; de votre chien; de votre chat; de votre animal
+// detB round 6: the writer's own people ("my grandmother passed away last month, so I was away"): a loss of theirs is
+// not hard news for the reader (TopicRules.CategoryCues, emotional cues only). Colleagues are left out on purpose: "our
+// colleague Dr. Roy will discuss the palliative care plan with you" is the reader's news.
+@writer | my mother; my father; my mom; my mum; my dad; my grandmother; my grandfather; my grandma; my grandpa; my husband; my wife; my partner; my sister; my brother; my son; my daughter; my aunt; my uncle; my cousin; my family; my father-in-law; my mother-in-law; my dog; my cat; ma mère; mon père; ma grand-mère; mon grand-père; mon mari; ma femme; mon conjoint; ma conjointe; mon chum; ma blonde; ma sœur; mon frère; mon fils; ma fille; ma tante; mon oncle; mon cousin; ma cousine; ma famille; mon beau-père; ma belle-mère; mon chien; mon chat
+// detB round 6: English announcements read as strictly as French ones. A question to the reader ("do you have asthma?",
+// « avez-vous déjà eu… ») and a result verb in a modal or future form ("the test can detect diabetes", « l'examen permet
+// de dépister ») announce nothing; a fear named ("worried about cancer", « peur d'avoir un cancer ») is a risk, not a
+// disease; a finding called harmless is a benign result.
+@conditional | do you have; have you had; have you ever had; did you have; avez-vous; avez-vous déjà eu; as-tu déjà eu; est-ce que vous avez; can detect; can show; may show; could show; will show; would show; can find; can diagnose; peut détecter; peut montrer; pourrait montrer; permet de détecter; permet de dépister; permet de diagnostiquer
+// A screening instrument named after what it looks for ("the depression screening questionnaire"): read by the
+// mental-health cue, which is a screening target unless the sentence is abnormal.
+@screenfor | screening questionnaire; screening questionnaires; screening tool; screening tools; questionnaire de dépistage; questionnaires de dépistage
+@abnormal | high score; a high score; elevated score; score is high; positive screen; screened positive
+@risk | worried about; worrying about; worry about; afraid of having; scared of having; fear of; peur d'avoir; peur du; peur de la; inquiet d'avoir; inquiète d'avoir
+@normal | harmless; inoffensif; inoffensive; sans danger; not dangerous; pas dangereux; pas dangereuse
 // prec21: a finding unchanged since an earlier test, and a condition named as what makes the reader eligible for a
 // programme ("you have asthma, so you qualify for the free flu shot"), are known conditions.
 @progression | unchanged; inchangé; inchangée; inchangés; inchangées; no change since; sans changement depuis; you qualify; you are eligible; you're eligible; qualify for; eligible for; vous êtes admissible; vous êtes admissibles; admissible à; vous avez droit à
+// detA round6: a finding said to be suspicious of a disease is a suspicion, not a diagnosis (corpus rule: a suspicious
+// finding is its category, not automatically a new diagnosis). Radiology report wording (CAR, SCR style guides). Only
+// phrases: the bare « suspecte » / "suspicious" also starts an empirical treatment (« on suspecte une chlamydia, je vous
+// prescris… »), and a hedge turns off the sentence's treatment starts; « suspecte d'une » reads as « suspecte une » (the
+// elided article is dropped), so it is left out too.
+@hedge | suspect pour; suspecte pour; suspicious for; suspicious of a; suspicious of an; worrisome for; worrying for; fait craindre; font craindre; laisse craindre; laissent craindre; raises concern for; raise concern for; could represent; pourrait représenter; très suspect; très suspecte; très suspects; très suspectes; hautement suspect; hautement suspecte; highly suspicious; suspected of

@@ -73,3 +73,11 @@
 // A pregnancy outside the uterus: a diagnosis (its emotional charge is in LexiconSources.Generalisation).
 @disease @clinical | grossesse ectopique; ectopic pregnancy; grossesse extra-utérine; extrauterine pregnancy; tubal pregnancy; grossesse tubaire
 @disease @clinical case | GEU
+// detA round6: organisms a positive culture or rapid test names (« positif pour le streptocoque », "grew Klebsiella"): the
+// infection is announced by its organism. Sources: INSPQ / LSPQ laboratory reporting names, ICD-10-CA B95–B97 (bacterial and
+// viral agents) with their CIM-10-CA French labels.
+@disease @clinical | streptocoque; streptocoque du groupe A; streptocoque de groupe A; streptocoque bêta-hémolytique du groupe A; Streptococcus pyogenes; group A strep; group A streptococcus; strep A; staphylocoque; staphylocoque doré; Staphylococcus aureus; staph aureus; Salmonella; Shigella; shigellose; shigellosis; norovirus; rotavirus; Klebsiella; Klebsiella pneumoniae; Pseudomonas; Pseudomonas aeruginosa; entérocoque; Enterococcus; Proteus mirabilis; Clostridioides difficile; Clostridium difficile; Yersinia; Cryptosporidium; cryptosporidiose
+// detA round6: infertility announced by its cause (life-changing news: @grave makes the announcement hard news too).
+// Sources: CFAS (Canadian Fertility and Andrology Society) patient glossary, ICD-10-CA N46 / N97 / E28.3 and their
+// CIM-10-CA French labels.
+@disease @clinical @grave | infertilité; infertility; stérilité; sterility; infertilité masculine; male infertility; infertilité féminine; female infertility; azoospermie; azoospermia; oligospermie sévère; severe oligospermia; aucun spermatozoïde; absence de spermatozoïdes; no sperm; insuffisance ovarienne prématurée; premature ovarian insufficiency; premature ovarian failure; primary ovarian insufficiency; ménopause précoce; early menopause; premature menopause; obstruction tubaire bilatérale; bilateral tubal occlusion; bilateral tubal blockage; trompes bloquées; trompes obstruées; blocked fallopian tubes; both tubes are blocked; réserve ovarienne très basse; very low ovarian reserve

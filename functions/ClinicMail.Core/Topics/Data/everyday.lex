@@ -42,3 +42,16 @@
 // prec21: a job posting of the clinic (« nous recrutons », "is hiring") names its services, not a patient's care; a
 // sentence-level context like an event announcement's.
 @fundraising | we are hiring; we're hiring; is hiring; are hiring; job posting; the posting; job opening; job offer; nous recrutons; recrute; offre d'emploi; affichage de poste; poste à combler
+// detB round 6: a clinic newsletter or a first-aid course names diseases and habits as subjects of general interest (a
+// sentence-level context like an event announcement's); the zodiac said with "fellow" or "like me".
+@fundraising | newsletter; newsletters; infolettre; infolettres; bulletin de la clinique; clinic bulletin; cours de premiers soins; cours de secourisme; first-aid course; first aid course; CPR course; cours de RCR
+@astrology | fellow Cancer; fellow Cancers; a Cancer like me; Cancer like me; Cancer like you; Cancer comme moi; Cancer comme vous; Cancer comme toi
+// detB round 6: fixed expressions whose words are clinical or hard news in another sense (dictionary entries: a bird, a
+// film, car doors, a routine form, a traffic offence). A phrase here wins over its single words (longest match).
+// Preparations and cleanses that are not PrEP nor detoxification, and "OCD" and "drinks" in their everyday senses.
+@stop | bowel prep; colonoscopy prep; prep for colonoscopy; prep for the colonoscopy; surgery prep; surgical prep; pre-op prep; meal prep; exam prep; test prep; detox tea; detox diet; detox juice; juice detox; juice cleanse; digital detox; cure détox; thé détox; détox numérique; a bit OCD; a little OCD; so OCD; un peu TOC; drinks of water; drink of water; glasses of water; verres d'eau; drink plenty of fluids; drink lots of fluids; buvez beaucoup de liquides
+@stop | mourning dove; mourning doves; tourterelle triste; Suicide Squad; suicide doors; advance directive form; advance directives form; formulaire de directives médicales anticipées; formulaire de DMA
+@fundraising | parking ticket; speeding ticket; traffic ticket; ticket de stationnement; ticket de vitesse; contravention; constat d'infraction; small claims; petites créances
+// A start said in the past, as the reason for a change now ("since you started the inhaler"), is a treatment already
+// taken, not a new one.
+@renewal | since you started; since you began; since starting; ever since you started; depuis que vous avez commencé; depuis que vous prenez; depuis que tu as commencé; depuis que tu prends

@@ -29,3 +29,13 @@ sub 0.85 @clinical | échange de seringues; programme d'échange de seringues; n
 // class: drinks counted (TopicRules.DrinkCounts: a number before them and a period after, « 6 bières chaque soir », make them strong)
 sub 0.55 weak cond neg | verres de vin; verres d'alcool; verres de bière; glasses of wine; drinks; consommations; shots de fort
 @stop | verres de contact; verres correcteurs; contact lenses
+// detB round 6: spirits and the bottle and case sizes Canadians buy them in (Canadian usage: a "mickey" is 375 ml, a
+// "26er" or « 26 onces » 750 ml, a "40-pounder" 1.14 l, a "two-four" or « une caisse de 24 » a case of 24 beers) — weak,
+// like beer and wine: a second, different cue confirms them.
+sub 0.55 weak cond neg | vodka; whisky; whiskey; rhum; rum; gin; tequila; téquila; spirits; hard liquor; alcool fort; du fort; 26er; 26 onces; 40-pounder; 40 onces; two-four; caisse de 24; caisse de 12; a case of beer; case of beer; une caisse de bière
+// detB round 6: smoking said to the reader in French (« vous fumez un paquet par jour ») and alcohol blackouts — weak,
+// like the words above (a power blackout or « un trou de mémoire » alone is not drinking).
+sub 0.55 weak cond neg | vous fumez; tu fumes; fumez-vous; fumes-tu; vous fumiez; tu fumais; blackout; blackouts; black-out; black-outs; trous de mémoire
+// detB round 6: a benzodiazepine taper written as the step it takes (« on baisse à 0,5 mg », "0.25 mg less every two
+// weeks", "step down to"), read by TopicRules with the @benzo names in the same sentence.
+@taper | on baisse; baisse à; baissez à; on descend à; descendez à; mg de moins; mg less; less every; step down to; go down to; come down to; taper off; tapering off

@@ -1,0 +1,103 @@
+using ClinicMail.Core.Text;
+using ClinicMail.Core.Topics;
+
+namespace ClinicMail.Core.Tests.Topics;
+
+/// <summary>The fast reading path of a check against the plain algorithm it stands for, on every development message
+/// (tests/data/corpus and tests/data/heldout): the words read with the lexicon and the word cache are those of a read
+/// without them looked up one by one, and the phrases found from the tokenizer's phrase starts (first step from the word
+/// cache, <see cref="TokenFlags.Continues"/> instead of the lexicon's table) are those of a walk of the trie from every
+/// word with <see cref="Lexicon.Next"/>. Rules read only tokens and hits, so equal tokens and hits mean equal findings
+/// whatever the rules and lexicons become.</summary>
+[TestFixture]
+public sealed class PhraseWalkEquivalenceTests
+{
+    private static readonly Lexicon Lexicon = Lexicon.Build(LexiconSources.All);
+
+    private static readonly Lazy<List<CheckedText>> Corpus = new(DetectorInvarianceTests.LoadCorpus);
+
+    [Test]
+    public void Read_EveryDevelopmentMessage_SameWordsAsAPlainReadLookedUpOneByOne()
+    {
+        foreach (var (text, m) in Corpus.Value.Select((t, m) => (t, m)))
+        {
+            using var plain = TokenStream.Read(text, lexicon: null);
+            // Twice: a first read fills the thread's word cache, the second reads from it.
+            for (var pass = 0; pass < 2; pass++)
+            {
+                using var fast = TokenStream.Read(text, Lexicon);
+                Assert.That((fast.Count, fast.SentenceCount), Is.EqualTo((plain.Count, plain.SentenceCount)), $"message {m}");
+                for (var k = 0; k < plain.Count; k++)
+                {
+                    var p = plain.Tokens[k];
+                    var t = fast.Tokens[k];
+                    var word = Lexicon.Lookup(plain.StemOf(p), p.Hash, out var fuzzy);
+                    var continues = word >= 0 && Lexicon.Continues[word];
+                    var expectedFlags = p.Flags | (fuzzy ? TokenFlags.Fuzzy : 0) | (continues ? TokenFlags.Continues : 0);
+                    Assert.That((t.Segment, t.Start, t.Length, t.Sentence, t.Word, t.Flags), Is.EqualTo((p.Segment, p.Start, p.Length, p.Sentence, word, expectedFlags)), $"message {m}, token {k}");
+                }
+            }
+        }
+    }
+
+    [Test]
+    public void Match_EveryDevelopmentMessage_SamePhrasesAsAWalkFromEveryWord()
+    {
+        var hits = new List<Hit>();
+        var phrases = 0;
+        foreach (var (text, m) in Corpus.Value.Select((t, m) => (t, m)))
+        {
+            using var stream = TokenStream.Read(text, Lexicon);
+            hits.Clear();
+            PhraseMatcher.Match(Lexicon, stream, hits);
+            var expected = WalkFromEveryWord(stream);
+            Assert.That(hits, Is.EqualTo(expected), $"message {m}");
+            phrases += hits.Count;
+        }
+
+        Assert.That(phrases, Is.GreaterThan(1000), "the development corpus should hold many lexicon phrases");
+    }
+
+    /// <summary>Longest phrase first, left to right, never across a sentence, from every word, with the trie's own
+    /// transition (<see cref="Lexicon.Next"/>) and tables (<see cref="Lexicon.TerminalOfState"/>, <see cref="Lexicon.CaseSensitive"/>).</summary>
+    private static List<Hit> WalkFromEveryWord(TokenStream stream)
+    {
+        var found = new List<Hit>();
+        var tokens = stream.Tokens;
+        for (var i = 0; i < stream.Count; i++)
+        {
+            int best = -1, bestEnd = -1;
+            bool fuzzy = false, bestFuzzy = false;
+            var state = 0;
+            for (var j = i; j < stream.Count; j++)
+            {
+                var u = tokens[j];
+                if (u.Word < 0 || u.Sentence != tokens[i].Sentence)
+                {
+                    break;
+                }
+
+                state = Lexicon.Next(state, u.Word);
+                if (state < 0)
+                {
+                    break;
+                }
+
+                fuzzy |= (u.Flags & TokenFlags.Fuzzy) != 0;
+                var terminal = Lexicon.TerminalOfState[state];
+                if (terminal >= 0 && !(Lexicon.CaseSensitive[terminal] && (fuzzy || (tokens[i].Flags & TokenFlags.Upper) == 0)))
+                {
+                    (best, bestEnd, bestFuzzy) = (terminal, j, fuzzy);
+                }
+            }
+
+            if (best >= 0)
+            {
+                found.Add(new Hit(best, i, bestEnd, tokens[i].Sentence, bestFuzzy, Lexicon.Markers[best]));
+                i = bestEnd;
+            }
+        }
+
+        return found;
+    }
+}
