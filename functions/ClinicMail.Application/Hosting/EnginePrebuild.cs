@@ -20,9 +20,24 @@ public static class EnginePrebuild
     {
         if (Interlocked.Exchange(ref _started, 1) == 0)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(static _ => _ = DraftChecker.Default, null);
+            ThreadPool.UnsafeQueueUserWorkItem(static _ => Build(), null);
         }
 
         return static _ => DraftChecker.Default;
+    }
+
+    private static void Build()
+    {
+        try
+        {
+            _ = DraftChecker.Default;
+        }
+#pragma warning disable CA1031 // Not swallowed: the runtime keeps the initialiser's failure and throws it to every reader.
+        catch (TypeInitializationException)
+#pragma warning restore CA1031
+        {
+            // An unhandled exception on a pool thread would end the process without a word; the container's
+            // resolution of the engine (startup warm-up, first check) gets the same exception and reports it.
+        }
     }
 }
