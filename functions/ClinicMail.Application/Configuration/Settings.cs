@@ -105,6 +105,30 @@ public abstract class SettingsValidator<T> : IValidateOptions<T>
         }
     }
 
+    /// <summary>Checks, in order, that each of <paramref name="settings"/> of <paramref name="section"/> is positive
+    /// (the messages above): the sections that are mostly limits list them once instead of one call each.</summary>
+    protected static void Positive(List<string> problems, string section, params PositiveSetting[] settings)
+    {
+        foreach (var (name, count, duration) in settings)
+        {
+            var setting = section + ":" + name;
+            if (duration is { } value)
+            {
+                Positive(value, setting, problems);
+            }
+            else
+            {
+                Positive(count, setting, problems);
+            }
+        }
+    }
+
+    /// <summary>A count setting (its property name and value) for <see cref="Positive(List{string}, string, PositiveSetting[])"/>.</summary>
+    protected static PositiveSetting Count(string name, long value) => new(name, value, null);
+
+    /// <summary>A duration setting (hh:mm:ss) for <see cref="Positive(List{string}, string, PositiveSetting[])"/>.</summary>
+    protected static PositiveSetting Duration(string name, TimeSpan value) => new(name, 0, value);
+
     protected static void OneOf(string? value, string setting, List<string> problems, params string[] allowed)
     {
         if (!allowed.Contains(value ?? "", StringComparer.OrdinalIgnoreCase))
@@ -114,3 +138,6 @@ public abstract class SettingsValidator<T> : IValidateOptions<T>
         }
     }
 }
+
+/// <summary>One setting that must be positive: a count, or a duration when <paramref name="Duration"/> is set.</summary>
+public readonly record struct PositiveSetting(string Name, long Count, TimeSpan? Duration);

@@ -184,22 +184,23 @@ public sealed class LimitsOptionsValidator : SettingsValidator<LimitsOptions>
 {
     protected override void Check(LimitsOptions options, List<string> problems)
     {
-        Positive(options.MaxCheckRequestBytes, "Limits:MaxCheckRequestBytes", problems);
-        Positive(options.MaxBodyChars, "Limits:MaxBodyChars", problems);
-        Positive(options.MaxSubjectChars, "Limits:MaxSubjectChars", problems);
-        Positive(options.MaxRecipients, "Limits:MaxRecipients", problems);
-        Positive(options.MaxAttachments, "Limits:MaxAttachments", problems);
-        Positive(options.MaxImportRequestBytes, "Limits:MaxImportRequestBytes", problems);
-        Positive(options.MaxAddressChars, "Limits:MaxAddressChars", problems);
-        Positive(options.MaxJustificationChars, "Limits:MaxJustificationChars", problems);
-        Positive(options.OverrideWindow, "Limits:OverrideWindow", problems);
-        Positive(options.MaxSecureRequestBytes, "Limits:MaxSecureRequestBytes", problems);
-        Positive(options.MaxSecureBodyChars, "Limits:MaxSecureBodyChars", problems);
-        Positive(options.MaxSecureAttachments, "Limits:MaxSecureAttachments", problems);
-        Positive(options.MaxSecureAttachmentBytes, "Limits:MaxSecureAttachmentBytes", problems);
-        Positive(options.MaxSecureTotalBytes, "Limits:MaxSecureTotalBytes", problems);
-        Positive(options.MaxSecureRecipients, "Limits:MaxSecureRecipients", problems);
-        Positive(options.MaxSecureReplyChars, "Limits:MaxSecureReplyChars", problems);
+        Positive(problems, LimitsOptions.Section,
+            Count(nameof(options.MaxCheckRequestBytes), options.MaxCheckRequestBytes),
+            Count(nameof(options.MaxBodyChars), options.MaxBodyChars),
+            Count(nameof(options.MaxSubjectChars), options.MaxSubjectChars),
+            Count(nameof(options.MaxRecipients), options.MaxRecipients),
+            Count(nameof(options.MaxAttachments), options.MaxAttachments),
+            Count(nameof(options.MaxImportRequestBytes), options.MaxImportRequestBytes),
+            Count(nameof(options.MaxAddressChars), options.MaxAddressChars),
+            Count(nameof(options.MaxJustificationChars), options.MaxJustificationChars),
+            Duration(nameof(options.OverrideWindow), options.OverrideWindow),
+            Count(nameof(options.MaxSecureRequestBytes), options.MaxSecureRequestBytes),
+            Count(nameof(options.MaxSecureBodyChars), options.MaxSecureBodyChars),
+            Count(nameof(options.MaxSecureAttachments), options.MaxSecureAttachments),
+            Count(nameof(options.MaxSecureAttachmentBytes), options.MaxSecureAttachmentBytes),
+            Count(nameof(options.MaxSecureTotalBytes), options.MaxSecureTotalBytes),
+            Count(nameof(options.MaxSecureRecipients), options.MaxSecureRecipients),
+            Count(nameof(options.MaxSecureReplyChars), options.MaxSecureReplyChars));
     }
 }
 
@@ -209,8 +210,9 @@ public sealed class SecureOptionsValidator(IOptions<ClinicMailOptions> clinic) :
 {
     protected override void Check(SecureOptions options, List<string> problems)
     {
-        Positive(options.DefaultExpiryDays, "Secure:DefaultExpiryDays", problems);
-        Positive(options.MaxExpiryDays, "Secure:MaxExpiryDays", problems);
+        Positive(problems, SecureOptions.Section,
+            Count(nameof(options.DefaultExpiryDays), options.DefaultExpiryDays),
+            Count(nameof(options.MaxExpiryDays), options.MaxExpiryDays));
         if (options.DefaultExpiryDays > options.MaxExpiryDays)
         {
             problems.Add(Settings.Problem("Secure:DefaultExpiryDays", "Secure:DefaultExpiryDays must not exceed Secure:MaxExpiryDays", "Secure:DefaultExpiryDays ne doit pas dépasser Secure:MaxExpiryDays"));
@@ -221,16 +223,17 @@ public sealed class SecureOptionsValidator(IOptions<ClinicMailOptions> clinic) :
             problems.Add(Settings.Problem("Secure:CodeDigits", "Secure:CodeDigits must be between 6 and 10", "Secure:CodeDigits doit être entre 6 et 10"));
         }
 
-        Positive(options.CheckWindow, "Secure:CheckWindow", problems);
-        Positive(options.CodeLifetime, "Secure:CodeLifetime", problems);
-        Positive(options.MaxCodeAttempts, "Secure:MaxCodeAttempts", problems);
-        Positive(options.SessionLifetime, "Secure:SessionLifetime", problems);
-        Positive(options.RateWindow, "Secure:RateWindow", problems);
-        Positive(options.CodesPerToken, "Secure:CodesPerToken", problems);
-        Positive(options.VerificationsPerToken, "Secure:VerificationsPerToken", problems);
-        Positive(options.CodeRequestsPerIp, "Secure:CodeRequestsPerIp", problems);
-        Positive(options.ReaderRequestsPerIpPerMinute, "Secure:ReaderRequestsPerIpPerMinute", problems);
-        Positive(options.PurgeInterval, "Secure:PurgeInterval", problems);
+        Positive(problems, SecureOptions.Section,
+            Duration(nameof(options.CheckWindow), options.CheckWindow),
+            Duration(nameof(options.CodeLifetime), options.CodeLifetime),
+            Count(nameof(options.MaxCodeAttempts), options.MaxCodeAttempts),
+            Duration(nameof(options.SessionLifetime), options.SessionLifetime),
+            Duration(nameof(options.RateWindow), options.RateWindow),
+            Count(nameof(options.CodesPerToken), options.CodesPerToken),
+            Count(nameof(options.VerificationsPerToken), options.VerificationsPerToken),
+            Count(nameof(options.CodeRequestsPerIp), options.CodeRequestsPerIp),
+            Count(nameof(options.ReaderRequestsPerIpPerMinute), options.ReaderRequestsPerIpPerMinute),
+            Duration(nameof(options.PurgeInterval), options.PurgeInterval));
         if (options.CodeKey is { Length: > 0 } key && !SecureOptions.IsValidCodeKey(key))
         {
             problems.Add(Settings.Problem(SecureOptions.CodeKeySetting, "Secure:CodeKey must be at least 32 bytes, base64-encoded", "Secure:CodeKey doit faire au moins 32 octets, encodés en base64"));
@@ -269,10 +272,11 @@ public sealed class AuditOptionsValidator : SettingsValidator<AuditOptions>
 {
     protected override void Check(AuditOptions options, List<string> problems)
     {
-        Positive(options.CheckpointEvery, "Audit:CheckpointEvery", problems);
-        Positive(options.CheckpointInterval, "Audit:CheckpointInterval", problems);
-        Positive(options.CheckpointPoll, "Audit:CheckpointPoll", problems);
-        Positive(options.RetentionRunInterval, "Audit:RetentionRunInterval", problems);
+        Positive(problems, AuditOptions.Section,
+            Count(nameof(options.CheckpointEvery), options.CheckpointEvery),
+            Duration(nameof(options.CheckpointInterval), options.CheckpointInterval),
+            Duration(nameof(options.CheckpointPoll), options.CheckpointPoll),
+            Duration(nameof(options.RetentionRunInterval), options.RetentionRunInterval));
         if (options.RetentionDays < 0)
         {
             problems.Add(Settings.Problem("Audit:RetentionDays", "Audit:RetentionDays must be 0 (keep everything) or a positive number of days", "Audit:RetentionDays doit valoir 0 (tout garder) ou un nombre de jours positif"));

@@ -268,20 +268,7 @@ internal static class BirthDateScanner
             return false;
         }
 
-        SkipPunctuation(s, ref k);
-        if (!SkipSpaces(s, ref k))
-        {
-            return false;
-        }
-
-        var year = ReadNumber(s, ref k, 4, out var yearLength);
-        if (yearLength != 4 || (k < s.Length && char.IsLetterOrDigit(s[k])) || !IsDate(year, month, day))
-        {
-            return false;
-        }
-
-        length = k - p;
-        return true;
+        return TryYear(s, p, k, month, day, out length);
     }
 
     /// <summary>"December 25, 1985", "Dec. 25 1985", « décembre 25, 1985 ».</summary>
@@ -312,6 +299,15 @@ internal static class BirthDateScanner
             k += 2;
         }
 
+        return TryYear(s, p, k, month, day, out length);
+    }
+
+    /// <summary>The end of a written-out date from <paramref name="k"/>, once its day and month are read:
+    /// punctuation, a space, then a four-digit year that ends the word and makes a real date.
+    /// <paramref name="length"/> runs from the date's start <paramref name="p"/>.</summary>
+    private static bool TryYear(ReadOnlySpan<char> s, int p, int k, int month, int day, out int length)
+    {
+        length = 0;
         SkipPunctuation(s, ref k);
         if (!SkipSpaces(s, ref k))
         {

@@ -7,9 +7,14 @@ namespace ClinicMail.Infrastructure.Tests.Storage;
 /// would turn a microsecond check into one that grows with the registry.</summary>
 public sealed class SqliteQueryPlanTests
 {
-    [TestCase(SqliteDirectorySql.ByAddressSql, TestName = "ExplainQueryPlan_ByAddress_UsesIndexes")]
-    [TestCase(SqliteDirectorySql.NearMissSql, TestName = "ExplainQueryPlan_NearMiss_UsesIndexes")]
-    [TestCase(SqliteDirectorySql.NearMissLightSql, TestName = "ExplainQueryPlan_LookUpNearMiss_UsesIndexes")]
+    private static readonly TestCaseData[] DirectoryStatements =
+    [
+        new TestCaseData(SqliteDirectorySql.ByAddressSql).SetName("ExplainQueryPlan_ByAddress_UsesIndexes"),
+        new TestCaseData(SqliteDirectorySql.NearMissSql).SetName("ExplainQueryPlan_NearMiss_UsesIndexes"),
+        new TestCaseData(SqliteDirectorySql.NearMissLightSql).SetName("ExplainQueryPlan_LookUpNearMiss_UsesIndexes"),
+    ];
+
+    [TestCaseSource(nameof(DirectoryStatements))]
     public async Task ExplainQueryPlan_DirectoryStatement_NoTableScan(string sql)
     {
         using var temp = await TempSqliteDatabase.CreateMigratedAsync();

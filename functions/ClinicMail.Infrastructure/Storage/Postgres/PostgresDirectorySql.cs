@@ -16,12 +16,15 @@ internal sealed class PostgresDirectorySql : DirectorySql
 {
     public static readonly PostgresDirectorySql Instance = new();
 
-    internal const string ByAddressSql =
-        "SELECT " + MatchColumns + " FROM unnest($1::text[]) AS k(address) JOIN patient_addresses AS a ON a.address = k.address" + PatientJoins + ";";
+    /// <summary>A key set of addresses (<c>$1</c>, a text array).</summary>
+    private static readonly KeySetSql Addresses = new("unnest($1::text[]) AS k(address)", "k.address");
 
-    private const string AddressesOfMatchesSql =
-        "SELECT " + PatientRowReader.AddressColumns + " FROM patient_addresses AS a WHERE a.patient_id IN " +
-        "(SELECT m.patient_id FROM unnest($1::text[]) AS k(address) JOIN patient_addresses AS m ON m.address = k.address) ORDER BY a.patient_id, a.position;";
+    /// <summary>A key set of address row ids (<c>$1</c>, a bigint array).</summary>
+    private static readonly KeySetSql RowIds = new("unnest($1::bigint[]) AS k(id)", "k.id");
+
+    internal static readonly string ByAddressSql = MatchesSql(Addresses, "address");
+
+    private static readonly string AddressesOfMatchesSql = AddressesOfMatches(Addresses, "address");
 
     internal const string NearMissKeysSql =
         "SELECT a.id, a.skeleton, k.probe FROM unnest($1::text[]) AS k(probe) JOIN patient_addresses AS a ON a.skeleton = k.probe " +
@@ -58,12 +61,9 @@ internal sealed class PostgresDirectorySql : DirectorySql
         "SELECT k.address, " + MatchColumns + " FROM unnest($1::text[]) AS k(address) JOIN patient_addresses AS m ON m.address = k.address " +
         "JOIN patients AS p ON p.id = m.patient_id" + RegistrySql.ConsentJoin + " JOIN patient_addresses AS a ON a.patient_id = p.id ORDER BY p.id, a.position;";
 
-    private const string MatchesByRowIdSql =
-        "SELECT " + MatchColumns + " FROM unnest($1::bigint[]) AS k(id) JOIN patient_addresses AS a ON a.id = k.id" + PatientJoins + ";";
+    private static readonly string MatchesByRowIdSql = MatchesSql(RowIds, "id");
 
-    private const string AddressesOfRowsSql =
-        "SELECT " + PatientRowReader.AddressColumns + " FROM patient_addresses AS a WHERE a.patient_id IN " +
-        "(SELECT m.patient_id FROM unnest($1::bigint[]) AS k(id) JOIN patient_addresses AS m ON m.id = k.id) ORDER BY a.patient_id, a.position;";
+    private static readonly string AddressesOfRowsSql = AddressesOfMatches(RowIds, "id");
 
     /// <summary>True when an address row was written (inserted or re-keyed) by a transaction the
     /// snapshot <c>$1</c> did not see: one that started after it (id at or above its xmax) or was in
@@ -75,12 +75,17 @@ internal sealed class PostgresDirectorySql : DirectorySql
         "SELECT coalesce((SELECT max(keyed_xid) FROM patient_addresses) >= pg_snapshot_xmax($1::pg_snapshot), false) " +
         "OR EXISTS (SELECT 1 FROM pg_snapshot_xip($1::pg_snapshot) AS x(xid) WHERE (SELECT max(keyed_xid) FROM patient_addresses WHERE keyed_xid <= x.xid) = x.xid);";
 
-    private const string RowsByIdSql =
-        "SELECT a.id, a.patient_id, a.address, a.skeleton FROM unnest($1::bigint[]) AS k(id) JOIN patient_addresses AS a ON a.id = k.id;";
+    private static readonly string RowsByIdSql = RowsSql(RowIds);
 
     private PostgresDirectorySql()
     {
     }
+
+    /// <summary>Every address of the patients that own an address row matched by <paramref name="keys"/> on
+    /// <paramref name="column"/>, ordered by patient and position: the second statement of a look-up's batch.</summary>
+    private static string AddressesOfMatches(KeySetSql keys, string column) =>
+        "SELECT " + PatientRowReader.AddressColumns + " FROM patient_addresses AS a WHERE a.patient_id IN " +
+        "(SELECT m.patient_id FROM " + keys.From + " JOIN patient_addresses AS m ON m." + column + " = " + keys.Key + ") ORDER BY a.patient_id, a.position;";
 
     public override DirectoryEngine Create(IStorageDatabase database) => new Engine((PostgresDatabase)database);
 
@@ -173,7 +178,7 @@ internal sealed class PostgresDirectorySql : DirectorySql
             var registered = GroupByAddress(await ReadMatchesWithAddressesAsync(reader, cancellationToken).ConfigureAwait(false));
             await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
             var candidates = new List<NearMissCandidate>();
-            var rows = new Dictionary<long, NearMissCandidate>();
+            IReadOnlyDictionary<long, NearMissCandidate> rows = NoRows;
             var behind = false;
             if (plan is null)
             {
@@ -186,10 +191,7 @@ internal sealed class PostgresDirectorySql : DirectorySql
                 if (plan.RowIds.Length > 0)
                 {
                     await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        rows[reader.GetInt64(0)] = new NearMissCandidate(reader.GetString(1), reader.GetString(2), reader.GetString(3));
-                    }
+                    rows = await ReadRowsAsync(reader, cancellationToken).ConfigureAwait(false);
                 }
             }
 
@@ -351,39 +353,8 @@ internal sealed class PostgresDirectorySql : DirectorySql
     /// patient, then every address of those patients) and leaves the reader on the second.</summary>
     private static async Task<List<DirectoryMatch>> ReadMatchesAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
     {
-        var rows = new List<(string PatientId, PatientAddress Address, AddressKeys Keys)>();
-        var patients = new Dictionary<string, Patient>(StringComparer.Ordinal);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var row = PatientRowReader.ReadAddress(reader, 0);
-            rows.Add(row);
-            if (!patients.ContainsKey(row.PatientId))
-            {
-                patients.Add(row.PatientId, PatientRowReader.ReadPatient(reader, PatientRowReader.AddressColumnCount));
-            }
-        }
-
+        var (rows, patients) = await ReadMatchRowsAsync(reader, cancellationToken).ConfigureAwait(false);
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-        var addresses = new Dictionary<string, List<PatientAddress>>(StringComparer.Ordinal);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var (patientId, address, _) = PatientRowReader.ReadAddress(reader, 0);
-            if (!addresses.TryGetValue(patientId, out var list))
-            {
-                list = [];
-                addresses.Add(patientId, list);
-            }
-
-            list.Add(address);
-        }
-
-        var matches = new List<DirectoryMatch>(rows.Count);
-        foreach (var (patientId, address, keys2) in rows)
-        {
-            var patient = patients[patientId];
-            matches.Add(new DirectoryMatch(addresses.TryGetValue(patientId, out var list) ? patient with { Addresses = list } : patient, address) { Keys = keys2 });
-        }
-
-        return matches;
+        return Matches(rows, await PatientRowReader.AttachAddressesAsync(reader, patients, cancellationToken).ConfigureAwait(false));
     }
 }

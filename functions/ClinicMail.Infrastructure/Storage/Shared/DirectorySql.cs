@@ -1,3 +1,4 @@
+using System.Data.Common;
 using ClinicMail.Core.Registry;
 
 namespace ClinicMail.Infrastructure.Storage.Shared;
@@ -6,7 +7,8 @@ namespace ClinicMail.Infrastructure.Storage.Shared;
 /// how a look-up reaches the database (SQLite: a kept connection with its statements prepared, the
 /// questions asked in turn; PostgreSQL: the exact look-up and the near-miss part in one batch, one
 /// round trip) and how the in-process near-miss index learns what was written (SQLite: row ids and a
-/// change counter; PostgreSQL: transaction snapshots). <see cref="PatientDirectory"/> holds the rest.</summary>
+/// change counter; PostgreSQL: transaction snapshots), with the statements and readers both engines share,
+/// over a key set each expands its own way (<see cref="KeySetSql"/>). <see cref="PatientDirectory"/> holds the rest.</summary>
 internal abstract class DirectorySql
 {
     /// <summary>An address row (alias <c>a</c>) and its patient with the current consent, in the order
@@ -16,9 +18,63 @@ internal abstract class DirectorySql
     /// <summary>From an address row (alias <c>a</c>) to its patient (<c>p</c>) and current consent (<c>c</c>).</summary>
     protected const string PatientJoins = " JOIN patients AS p ON p.id = a.patient_id" + RegistrySql.ConsentJoin;
 
+    /// <summary>The address rows (with their patients: <see cref="MatchColumns"/>) whose <paramref name="column"/>
+    /// is one of the keys of <paramref name="keys"/>.</summary>
+    protected static string MatchesSql(KeySetSql keys, string column) =>
+        "SELECT " + MatchColumns + " FROM " + keys.From + " JOIN patient_addresses AS a ON a." + column + " = " + keys.Key + PatientJoins + ";";
+
+    /// <summary>The address rows whose ids are the keys of <paramref name="ids"/>, as (id, patient id, address,
+    /// skeleton): the rows a near-miss index planned, read back (<see cref="ReadRowsAsync"/>).</summary>
+    protected static string RowsSql(KeySetSql ids) =>
+        "SELECT a.id, a.patient_id, a.address, a.skeleton FROM " + ids.From + " JOIN patient_addresses AS a ON a.id = " + ids.Key + ";";
+
+    /// <summary>No planned rows (a look-up that read none back).</summary>
+    protected static readonly IReadOnlyDictionary<long, NearMissCandidate> NoRows = new Dictionary<long, NearMissCandidate>();
+
+    /// <summary>Reads rows of <see cref="RowsSql"/>, by row id.</summary>
+    protected static async Task<Dictionary<long, NearMissCandidate>> ReadRowsAsync(DbDataReader reader, CancellationToken cancellationToken)
+    {
+        var rows = new Dictionary<long, NearMissCandidate>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows[reader.GetInt64(0)] = new NearMissCandidate(reader.GetString(1), reader.GetString(2), reader.GetString(3));
+        }
+
+        return rows;
+    }
+
+    /// <summary>Reads rows of <see cref="MatchColumns"/>: every address row matched, and each
+    /// of their patients once (its addresses not yet attached).</summary>
+    protected static async Task<(List<(string PatientId, PatientAddress Address, AddressKeys Keys)> Rows, Dictionary<string, Patient> Patients)> ReadMatchRowsAsync(
+        DbDataReader reader, CancellationToken cancellationToken)
+    {
+        var rows = new List<(string PatientId, PatientAddress Address, AddressKeys Keys)>();
+        var patients = new Dictionary<string, Patient>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var row = PatientRowReader.ReadAddress(reader, 0);
+            rows.Add(row);
+            if (!patients.ContainsKey(row.PatientId))
+            {
+                patients.Add(row.PatientId, PatientRowReader.ReadPatient(reader, PatientRowReader.AddressColumnCount));
+            }
+        }
+
+        return (rows, patients);
+    }
+
+    /// <summary>The rows of <see cref="ReadMatchRowsAsync"/> as matches, each with its patient complete.</summary>
+    protected static List<DirectoryMatch> Matches(List<(string PatientId, PatientAddress Address, AddressKeys Keys)> rows, Dictionary<string, Patient> complete) =>
+        rows.ConvertAll(r => new DirectoryMatch(complete[r.PatientId], r.Address) { Keys = r.Keys });
+
     /// <summary>The look-up engine of one directory (it may keep connections: disposed with the directory).</summary>
     public abstract DirectoryEngine Create(IStorageDatabase database);
 }
+
+/// <summary>A set of keys bound as one parameter, as the engine expands it into rows: <paramref name="From"/> is
+/// the FROM item (<c>unnest</c> of an array on PostgreSQL, <c>json_each</c> of a JSON array on SQLite) and
+/// <paramref name="Key"/> the expression of its one column.</summary>
+internal readonly record struct KeySetSql(string From, string Key);
 
 /// <summary>One directory's access to its database.</summary>
 internal abstract class DirectoryEngine : IDisposable

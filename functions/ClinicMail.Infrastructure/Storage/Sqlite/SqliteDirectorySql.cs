@@ -17,9 +17,7 @@ internal sealed class SqliteDirectorySql : DirectorySql
 {
     public static readonly SqliteDirectorySql Instance = new();
 
-    internal const string ByAddressSql =
-        "SELECT " + MatchColumns + " FROM json_each($addresses) AS wanted " +
-        "JOIN patient_addresses AS a ON a.address = wanted.value" + PatientJoins + ";";
+    internal static readonly string ByAddressSql = MatchesSql(new("json_each($addresses) AS wanted", "wanted.value"), "address");
 
     /// <summary>Every address of the patients whose ids are in the JSON array <c>$ids</c>.</summary>
     private const string AddressesOfPatientsSql =
@@ -58,8 +56,7 @@ internal sealed class SqliteDirectorySql : DirectorySql
     private const string NearMissTokenSql =
         "SELECT coalesce((SELECT max(id) FROM patient_addresses), 0), (SELECT value FROM near_miss_changes WHERE id = 1);";
 
-    private const string RowsByIdSql =
-        "SELECT a.id, a.patient_id, a.address, a.skeleton FROM json_each($ids) AS k JOIN patient_addresses AS a ON a.id = k.value;";
+    private static readonly string RowsByIdSql = RowsSql(new("json_each($ids) AS k", "k.value"));
 
     private SqliteDirectorySql()
     {
@@ -232,8 +229,6 @@ internal sealed class SqliteDirectorySql : DirectorySql
             connection.Dispose();
         }
 
-        private static readonly Dictionary<long, NearMissCandidate> NoRows = [];
-
         private async Task<NearMissToken> NearMissTokenAsync(CancellationToken cancellationToken)
         {
             _token ??= Prepare(connection, NearMissTokenSql);
@@ -242,23 +237,17 @@ internal sealed class SqliteDirectorySql : DirectorySql
             return new NearMissToken(reader.GetInt64(0), reader.GetInt64(1));
         }
 
-        private async Task<Dictionary<long, NearMissCandidate>> RowsByIdAsync(long[] ids, CancellationToken cancellationToken)
+        private async Task<IReadOnlyDictionary<long, NearMissCandidate>> RowsByIdAsync(long[] ids, CancellationToken cancellationToken)
         {
-            var rows = new Dictionary<long, NearMissCandidate>();
             if (ids.Length == 0)
             {
-                return rows;
+                return NoRows;
             }
 
             _rowsById ??= Prepare(connection, RowsByIdSql, "$ids");
             _rowsById.Parameters[0].Value = "[" + string.Join(',', ids.Select(id => id.ToString(CultureInfo.InvariantCulture))) + "]";
             await using var reader = await _rowsById.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                rows[reader.GetInt64(0)] = new NearMissCandidate(reader.GetString(1), reader.GetString(2), reader.GetString(3));
-            }
-
-            return rows;
+            return await ReadRowsAsync(reader, cancellationToken).ConfigureAwait(false);
         }
 
         private async Task<List<NearMissCandidate>> NearMissesAsync(IReadOnlyCollection<AddressKeys> keys, CancellationToken cancellationToken)
@@ -279,19 +268,11 @@ internal sealed class SqliteDirectorySql : DirectorySql
         /// patient with all its addresses in one more statement.</summary>
         private async Task<List<DirectoryMatch>> ReadMatchesAsync(SqliteCommand command, CancellationToken cancellationToken)
         {
-            var rows = new List<(string PatientId, PatientAddress Address, AddressKeys Keys)>();
-            var patients = new Dictionary<string, Patient>(StringComparer.Ordinal);
+            List<(string PatientId, PatientAddress Address, AddressKeys Keys)> rows;
+            Dictionary<string, Patient> patients;
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    var row = PatientRowReader.ReadAddress(reader, 0);
-                    rows.Add(row);
-                    if (!patients.ContainsKey(row.PatientId))
-                    {
-                        patients.Add(row.PatientId, PatientRowReader.ReadPatient(reader, PatientRowReader.AddressColumnCount));
-                    }
-                }
+                (rows, patients) = await ReadMatchRowsAsync(reader, cancellationToken).ConfigureAwait(false);
             }
 
             if (rows.Count == 0)
@@ -307,7 +288,7 @@ internal sealed class SqliteDirectorySql : DirectorySql
                 complete = await PatientRowReader.AttachAddressesAsync(reader, patients, cancellationToken).ConfigureAwait(false);
             }
 
-            return rows.ConvertAll(r => new DirectoryMatch(complete[r.PatientId], r.Address) { Keys = r.Keys });
+            return Matches(rows, complete);
         }
 
         private static SqliteCommand Prepare(SqliteConnection connection, string sql, params string[] parameters)
