@@ -26,16 +26,19 @@ PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$DATA" "$DATA.tok" "$DATA.log"' EXIT
 until curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' --data @docs/examples/01-appointment-consented.json "$URL/api/v1/check" 2>/dev/null; do sleep 0.05; done
 cpu() { awk '{print ($14 + $15) * 1000 / '"$(getconf CLK_TCK)"'}' /proc/$PID/stat; }
+# Bytes the process handed to write()/pwrite() (WAL appends, checkpoints, responses): /proc/PID/io wchar.
+wchar() { awk '/^wchar:/ {print $2}' /proc/$PID/io; }
 for d in 01-appointment-consented 03-sti-result-outside-consent; do
   hey -n $WARM -c 20 -q 25 -m POST -T application/json -H "Authorization: Bearer $TOKEN" -D docs/examples/$d.json "$URL/api/v1/check" >/dev/null
 done
 for d in 01-appointment-consented 03-sti-result-outside-consent; do
   if [ -n "${PERF:-}" ]; then perf record -F 999 -g -p $PID -o /tmp/clinicmail-cpu/$LABEL.$d.perf.data 2>/dev/null & PERFPID=$!; sleep 0.5; fi
-  a=$(cpu); s=$(date +%s%N)
+  a=$(cpu); wa=$(wchar); s=$(date +%s%N)
   hey -n $N -c 20 -q 25 -m POST -T application/json -H "Authorization: Bearer $TOKEN" -D docs/examples/$d.json "$URL/api/v1/check" > /tmp/clinicmail-cpu/$LABEL.$d.hey
-  b=$(cpu); e=$(date +%s%N)
+  b=$(cpu); wb=$(wchar); e=$(date +%s%N)
   if [ -n "${PERF:-}" ]; then kill -INT $PERFPID; wait $PERFPID || true; fi
   p50=$(awk '/50% in/ {print $3*1000}' /tmp/clinicmail-cpu/$LABEL.$d.hey); p99=$(awk '/99% in/ {print $3*1000}' /tmp/clinicmail-cpu/$LABEL.$d.hey)
   non=$(awk '/Status code distribution/ {f=1; next} f && /\[/ && $1 != "[200]" {s += $2} END {print s+0}' /tmp/clinicmail-cpu/$LABEL.$d.hey)
-  printf '%-10s %-32s CPU/check %.3f ms  p50 %6.2f p99 %6.2f ms  non200 %s load %s\n' "$LABEL" "$d" "$(echo "($b - $a) / $N" | bc -l)" "$p50" "$p99" "$non" "$(cut -d' ' -f1 /proc/loadavg)"
+  printf '%-10s %-32s CPU/check %.3f ms  written/check %5.1f KB  p50 %6.2f p99 %6.2f ms  non200 %s load %s\n' "$LABEL" "$d" "$(echo "($b - $a) / $N" | bc -l)" \
+    "$(echo "($wb - $wa) / $N / 1024" | bc -l)" "$p50" "$p99" "$non" "$(cut -d' ' -f1 /proc/loadavg)"
 done
