@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics.X86;
 using ClinicMail.Core.Text;
 
 namespace ClinicMail.Core.Topics;
@@ -196,29 +194,6 @@ internal sealed class Lexicon
 
     /// <summary>Each trie state's terminal, case rule and children (see <see cref="StateInfo"/>).</summary>
     public StateInfo[] States { get; private set; } = [];
-
-    /// <summary>Asks the processor to load what the phrase walk will read of a phrase start (see
-    /// <see cref="PhraseStart"/>): the markers of the one-word phrase <paramref name="terminal"/> (when not -1) and, when
-    /// longer phrases go on from it, the trie state <paramref name="state"/>. The tokenizer asks while it reads, so that
-    /// the walk, which runs after it, finds these lines loaded instead of missing on each in turn (the lexicon's tables
-    /// are far larger than the processor's nearest caches). A hint only: nothing is read and nothing can fault (were
-    /// the array moved by a collection in between, the hint would only be wasted).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public unsafe void Prefetch(int state, int terminal, PhraseStartFlags flags)
-    {
-        if (Sse.IsSupported)
-        {
-            if (terminal >= 0)
-            {
-                Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Markers), terminal)));
-            }
-
-            if ((flags & PhraseStartFlags.HasChildren) != 0)
-            {
-                Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(States), state)));
-            }
-        }
-    }
 
     /// <summary>The next trie state after <paramref name="word"/>, or -1. The first step is an array read.</summary>
     public int Next(int state, int word)

@@ -100,10 +100,6 @@ internal sealed class TokenStream : IDisposable
         1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
     ];
 
-    /// <summary>Scratch flag of a candidate between the two passes of <see cref="ReadPart{TMode}"/> (never in a read
-    /// token): a sentence end lies between this word and the one before.</summary>
-    private const TokenFlags SentenceEndBefore = (TokenFlags)128;
-
     private const byte Skip = 0;
     private const byte InWord = 1;
     private const byte MayEndSentence = 2;
@@ -126,7 +122,7 @@ internal sealed class TokenStream : IDisposable
 
     private int _stemPosition;
 
-    /// <summary>Where <see cref="Resolve{TMode}"/> puts what a word read without the word cache comes to.</summary>
+    /// <summary>Where <see cref="ReadPart{TMode}"/> puts what a word read without the word cache comes to.</summary>
     private WordCache.Entry _scratch;
 
     /// <summary>Whether <see cref="Dispose"/> puts this stream back in its thread's slot (streams read with a lexicon).</summary>
@@ -226,31 +222,21 @@ internal sealed class TokenStream : IDisposable
         return stream;
     }
 
-    /// <summary>Reads one part in two passes, the same for both ways a text is read (<typeparamref name="TMode"/>): a
-    /// check (<see cref="CheckMode"/>: a lexicon and this thread's word cache) or a read that keeps every word's stem
-    /// (<see cref="StemMode"/>: declared terms, the lexicon's own build). <see cref="Delimit{TMode}"/> first finds the
-    /// words and where sentences may end; <see cref="Resolve{TMode}"/> then gives each word its meaning and keeps it or
-    /// drops it. Why two passes: in a check, what most words cost is the word-cache line they fall in (a miss to the
-    /// next cache level for every word seen once per message); the first pass asks for the lines of every word of the
-    /// part (a prefetch, which does not wait), so the second finds them loaded instead of waiting for each in turn.
-    /// The mode is a struct type, so the JIT compiles each pass once per mode with the other mode's branches removed.</summary>
-    private void ReadPart<TMode>(int segment, string source, Lexicon? lexicon, WordCache? cache, ref int sentence)
-        where TMode : struct, IReadMode
-    {
-        var candidates = Delimit<TMode>(source, cache, out var endsAfterLast);
-        Resolve<TMode>(segment, source, lexicon, cache, candidates, endsAfterLast, ref sentence);
-    }
-
-    /// <summary>First pass: every word of <paramref name="source"/> (letters and digits kept together: "VPH16",
-    /// "CR2032") as a candidate token from <see cref="Count"/> on, with only its <see cref="Token.Start"/> and
-    /// <see cref="Token.Length"/>, <see cref="SentenceEndBefore"/> in its flags when a sentence end (\n . ! ? ;, not
-    /// the point of "2.5", see <see cref="IsSentenceEnd"/>) lies between it and the word before, and in a check its
-    /// word-cache set in <see cref="Token.Word"/> (-1 for a word too long to be cached), whose line is prefetched.
-    /// Returns how many; <paramref name="endsAfterLast"/> says whether a sentence end follows the last one. Each
-    /// character costs one class-table read; a word is delimited eight characters at a time
-    /// (<see cref="WordEnd(ref char, int, int)"/>). Hot loop: refs and locals only.</summary>
+    /// <summary>The reading loop, one for both ways a text is read (<typeparamref name="TMode"/>): a check
+    /// (<see cref="CheckMode"/>: a lexicon and this thread's word cache) or a read that keeps every word's stem
+    /// (<see cref="StemMode"/>: declared terms, the lexicon's own build). The mode is a struct type, so the JIT compiles
+    /// this method once per mode with the other mode's branches removed. Hot loop: refs and locals only (no property,
+    /// static-field, span-indexer or string-indexer access per character). Each character costs one class-table read; a
+    /// word is first only delimited (eight characters at a time, see <see cref="WordEnd(ref char, int, int)"/>).
+    /// In a check, what a word folds, stems and looks up to comes from the word cache when the word was seen before (a
+    /// miss, <see cref="Miss"/>, runs the fold, stem and typo-tolerant lookup once per distinct word), stems are not kept
+    /// (the rules read word ids and flags only), and the words that start a lexicon phrase are listed in
+    /// <see cref="Starts"/> with what the phrase walk needs of their first step (<see cref="PhraseMatcher"/> never
+    /// revisits the other words, nor reads the lexicon for a single-word phrase).</summary>
+    /// <remarks>Not inlined into <see cref="Read"/>: alone, the loop's locals get the registers (inlined, both modes'
+    /// loops shared one frame and most locals lived on the stack).</remarks>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private int Delimit<TMode>(string source, WordCache? cache, out bool endsAfterLast)
+    private void ReadPart<TMode>(int segment, string source, Lexicon? lexicon, WordCache? cache, ref int sentence)
         where TMode : struct, IReadMode
     {
         var check = typeof(TMode) == typeof(CheckMode);
@@ -258,92 +244,33 @@ internal sealed class TokenStream : IDisposable
         ref var classes = ref MemoryMarshal.GetReference(AsciiClass);
         var n = source.Length;
         var tokens = Tokens;
-        var first = Count;
-        var count = first;
+        var starts = Starts;
+        var count = Count;
+        var startCount = StartCount;
+        var stemPosition = _stemPosition;
         var i = 0;
-        // A word since the last sentence end found: only then can a further end matter (and be worth testing).
-        var wordSinceEnd = false;
-        var endBefore = false;
+        var sentenceHasWords = false;
         while (i < n)
         {
             var c = Unsafe.Add(ref s, i);
             if (c < 128 ? Unsafe.Add(ref classes, c) != InWord : TermNormalizer.FoldChar(c) == '\0')
             {
                 // Spaces and commas cost the table read; only \n . ! ? ; (and … •) ask whether the sentence ends.
-                if (wordSinceEnd && (c < 128 ? Unsafe.Add(ref classes, c) == MayEndSentence : c is '\u2026' or '\u2022')
+                if (sentenceHasWords && (c < 128 ? Unsafe.Add(ref classes, c) == MayEndSentence : c is '\u2026' or '\u2022')
                     && IsSentenceEnd(source, i))
                 {
-                    endBefore = true;
-                    wordSinceEnd = false;
+                    sentence++;
+                    sentenceHasWords = false;
                 }
 
                 i++;
                 continue;
             }
 
+            // A word: letters and digits kept together ("VPH16", "CR2032").
             var start = i;
             i = WordEnd(ref s, i, n);
-            ref var t = ref tokens[count++];
-            t.Start = start;
-            t.Length = i - start;
-            t.Flags = endBefore ? SentenceEndBefore : TokenFlags.None;
-            if (check)
-            {
-                var set = -1;
-                if (t.Length <= WordCache.MaxLength)
-                {
-                    WordCache.KeyOf(ref Unsafe.Add(ref s, start), t.Length, n - start, out var head, out var tail);
-                    set = WordCache.SetOf(head, tail, t.Length);
-                    cache!.Prefetch(set, t.Length);
-                }
-
-                t.Word = set;
-            }
-
-            endBefore = false;
-            wordSinceEnd = true;
-        }
-
-        endsAfterLast = endBefore;
-        return count - first;
-    }
-
-    /// <summary>Second pass over the <paramref name="candidates"/> of <see cref="Delimit{TMode}"/>: in a check, what a
-    /// word folds, stems and looks up to comes from the word cache when the word was seen before (a miss,
-    /// <see cref="Miss"/>, runs the fold, stem and typo-tolerant lookup once per distinct word), stems are not kept (the
-    /// rules read word ids and flags only), and the words that start a lexicon phrase are listed in <see cref="Starts"/>
-    /// with what the phrase walk needs of their first step (<see cref="PhraseMatcher"/> never revisits the other words,
-    /// nor reads the lexicon for a single-word phrase). Words that carry no meaning (<see cref="IsDropped"/>) or fold too
-    /// long are dropped; the kept tokens are written over the candidates (never ahead of the one being read). A sentence
-    /// end counts only after a kept word, as if the words were read one by one.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void Resolve<TMode>(int segment, string source, Lexicon? lexicon, WordCache? cache, int candidates, bool endsAfterLast, ref int sentence)
-        where TMode : struct, IReadMode
-    {
-        var check = typeof(TMode) == typeof(CheckMode);
-        ref var s = ref MemoryMarshal.GetReference(source.AsSpan());
-        var n = source.Length;
-        var tokens = Tokens;
-        var starts = Starts;
-        var count = Count;
-        var end = count + candidates;
-        var startCount = StartCount;
-        var stemPosition = _stemPosition;
-        var current = sentence;
-        var sentenceHasWords = false;
-        for (var k = count; k < end; k++)
-        {
-            // Read the candidate whole first: the kept token may be written over it.
-            ref var candidate = ref tokens[k];
-            var start = candidate.Start;
-            var wordLength = candidate.Length;
-            var set = candidate.Word;
-            if (sentenceHasWords && (candidate.Flags & SentenceEndBefore) != 0)
-            {
-                current++;
-                sentenceHasWords = false;
-            }
-
+            var wordLength = i - start;
             // The word's entry is read where it lies (in the cache, or in this stream's scratch entry after a miss), not
             // copied: a 32-byte copy read back field by field stalls on store forwarding.
             ref var result = ref _scratch;
@@ -352,18 +279,20 @@ internal sealed class TokenStream : IDisposable
             if (check)
             {
                 ulong head = 0, tail = 0;
+                var set = 0;
                 result = ref Unsafe.NullRef<WordCache.Entry>();
-                if (set >= 0)
+                if (wordLength <= WordCache.MaxLength)
                 {
                     ref var w = ref Unsafe.Add(ref s, start);
                     WordCache.KeyOf(ref w, wordLength, n - start, out head, out tail);
+                    set = WordCache.SetOf(head, tail, wordLength);
                     result = ref cache!.Find(set, head, tail, ref w, wordLength);
                 }
 
                 if (Unsafe.IsNullRef(ref result))
                 {
                     result = ref _scratch;
-                    if (!Miss(source, start, wordLength, Math.Max(set, 0), head, tail, lexicon!, cache!, out _scratch))
+                    if (!Miss(source, start, wordLength, set, head, tail, lexicon!, cache!, out _scratch))
                     {
                         continue;
                     }
@@ -375,7 +304,7 @@ internal sealed class TokenStream : IDisposable
             }
 
             var traits = result.Traits;
-            if (traits >= WordTraits.Elision && IsDropped(traits, ref s, start, start + wordLength, n))
+            if (traits >= WordTraits.Elision && IsDropped(traits, ref s, start, i, n))
             {
                 continue;
             }
@@ -387,14 +316,13 @@ internal sealed class TokenStream : IDisposable
                 p.State = result.Root;
                 p.Terminal = result.RootTerminal;
                 p.Flags = result.RootFlags;
-                lexicon!.Prefetch(result.Root, result.RootTerminal, result.RootFlags);
             }
 
             ref var t = ref tokens[count++];
             t.Segment = segment;
             t.Start = start;
             t.Length = wordLength;
-            t.Sentence = current;
+            t.Sentence = sentence;
             t.StemStart = stemPosition;
             t.StemLength = (byte)stemLength;
             t.Hash = stemHash;
@@ -405,12 +333,6 @@ internal sealed class TokenStream : IDisposable
             stemPosition += stemLength;
         }
 
-        if (endsAfterLast && sentenceHasWords)
-        {
-            current++;
-        }
-
-        sentence = current;
         Count = count;
         StartCount = startCount;
         _stemPosition = stemPosition;

@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics.X86;
 
 namespace ClinicMail.Core.Topics;
 
@@ -60,7 +59,7 @@ internal sealed class WordCache
     /// share one cache line and no entry straddles two. A word probe costs one line of memory, not two.</summary>
     private readonly byte[] _buffer = GC.AllocateArray<byte>((Slots * EntrySize) + CacheLine, pinned: true);
     private readonly int _first;
-    private readonly char[] _middle = GC.AllocateArray<char>(Slots * MiddleLength, pinned: true);
+    private readonly char[] _middle = new char[Slots * MiddleLength];
 
     private const int EntrySize = 32;
     private const int CacheLine = 64;
@@ -147,24 +146,6 @@ internal sealed class WordCache
         }
 
         return ref Unsafe.NullRef<Entry>();
-    }
-
-    /// <summary>Asks the processor to load the cache line of the set starting at <paramref name="set"/> (and, for a word of
-    /// more than eight characters, the line of its first way's middle characters), without waiting for it: the reading
-    /// loop asks for the lines of a whole part before it probes them (<see cref="TokenStream"/>), so the misses of its
-    /// words overlap instead of coming one after another. A hint only: nothing is read, nothing can fault (both buffers
-    /// are pinned, so the addresses stay valid), and without SSE it does nothing.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public unsafe void Prefetch(int set, int length)
-    {
-        if (Sse.IsSupported)
-        {
-            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref Entries, set)));
-            if (length > 8)
-            {
-                Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_middle), set * MiddleLength)));
-            }
-        }
     }
 
     /// <summary>Characters 4 to length - 4 of a word of more than eight characters, against those kept in
