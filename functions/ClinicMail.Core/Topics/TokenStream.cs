@@ -122,6 +122,9 @@ internal sealed class TokenStream : IDisposable
 
     private int _stemPosition;
 
+    /// <summary>Where <see cref="ReadPart{TMode}"/> puts what a word read without the word cache comes to.</summary>
+    private WordCache.Entry _scratch;
+
     /// <summary>Whether <see cref="Dispose"/> puts this stream back in its thread's slot (streams read with a lexicon).</summary>
     private readonly bool _reusable;
 
@@ -268,32 +271,34 @@ internal sealed class TokenStream : IDisposable
             var start = i;
             i = WordEnd(ref s, i, n);
             var wordLength = i - start;
-            WordCache.Entry result;
+            // The word's entry is read where it lies (in the cache, or in this stream's scratch entry after a miss), not
+            // copied: a 32-byte copy read back field by field stalls on store forwarding.
+            ref var result = ref _scratch;
             var stemLength = 0;
             ulong stemHash = 0;
             if (check)
             {
-                ref var found = ref Unsafe.NullRef<WordCache.Entry>();
                 ulong head = 0, tail = 0;
                 var set = 0;
+                result = ref Unsafe.NullRef<WordCache.Entry>();
                 if (wordLength <= WordCache.MaxLength)
                 {
                     ref var w = ref Unsafe.Add(ref s, start);
                     WordCache.KeyOf(ref w, wordLength, n - start, out head, out tail);
                     set = WordCache.SetOf(head, tail, wordLength);
-                    found = ref cache!.Find(set, head, tail, ref w, wordLength);
+                    result = ref cache!.Find(set, head, tail, ref w, wordLength);
                 }
 
-                if (!Unsafe.IsNullRef(ref found))
+                if (Unsafe.IsNullRef(ref result))
                 {
-                    result = found;
-                }
-                else if (!Miss(source, start, wordLength, set, head, tail, lexicon!, cache!, out result))
-                {
-                    continue;
+                    result = ref _scratch;
+                    if (!Miss(source, start, wordLength, set, head, tail, lexicon!, cache!, out _scratch))
+                    {
+                        continue;
+                    }
                 }
             }
-            else if (Analyze(source.AsSpan(start, wordLength), Stems.AsSpan(stemPosition, TermNormalizer.MaxWord), null, out result, out stemLength, out stemHash) > TermNormalizer.MaxWord)
+            else if (Analyze(source.AsSpan(start, wordLength), Stems.AsSpan(stemPosition, TermNormalizer.MaxWord), null, out _scratch, out stemLength, out stemHash) > TermNormalizer.MaxWord)
             {
                 continue;
             }
