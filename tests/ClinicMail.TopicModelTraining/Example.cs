@@ -5,12 +5,12 @@ namespace ClinicMail.TopicModelTraining;
 
 /// <summary>One training message as the trainer sees it: its features (distinct buckets, ascending), its labels and what
 /// the rules alone found, per category in <see cref="TopicModel.Categories"/> order.</summary>
-internal sealed record Example(string Id, string Lang, int[] Buckets, bool[] Labels, bool[] Rules)
+internal sealed record Example(string Id, string Lang, string File, int[] Buckets, bool[] Labels, bool[] Rules)
 {
     public bool Benign => !Labels.Any(l => l);
 
     /// <summary>Reads a message with the engine's own tokenizer and rules (rules without the model).</summary>
-    public static Example Of(LabelledMessage m)
+    public static Example Of(LabelledMessage m, string file)
     {
         var collect = new Collector([]);
         var rules = TopicDetector.RulesOnly.AnalyzeWithFeatures(CheckedText.FromParts(m.Subject, m.Body), ref collect);
@@ -19,6 +19,7 @@ internal sealed record Example(string Id, string Lang, int[] Buckets, bool[] Lab
         return new Example(
             m.Id,
             m.Lang,
+            file,
             [.. collect.Buckets.Order()],
             [.. categories.Select(c => m.Labels.Contains(TopicCategoryIds.Of(c)))],
             [.. categories.Select(found.Contains)]);

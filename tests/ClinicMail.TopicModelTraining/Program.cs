@@ -7,25 +7,36 @@ using ClinicMail.TopicModelTraining;
 // functions/ClinicMail.Core/Topics/Data/topic-model.txt. From the repository root:
 //   dotnet run -c Release --project tests/ClinicMail.TopicModelTraining
 // Deterministic: the same training files give the same file, byte for byte.
+for (var a = 0; a + 1 < args.Length; a += 2)
+{
+    var value = float.Parse(args[a + 1], CultureInfo.InvariantCulture);
+    _ = args[a] switch
+    {
+        "--l1" => LogisticTrainer.L1 = value,
+        "--l2" => LogisticTrainer.L2 = value,
+        _ => throw new ArgumentException($"Unknown option {args[a]} (known: --l1 X, --l2 Y)."),
+    };
+}
+
 var root = TrainingFiles.FindRoot(Directory.GetCurrentDirectory());
 var files = TrainingFiles.List(root);
 
 // A message present in two files (the same subject and body) is kept once: it would weigh twice and sit in two folds.
 var seen = new HashSet<string>(StringComparer.Ordinal);
-var messages = new List<LabelledMessage>();
+var messages = new List<(LabelledMessage Message, string File)>();
 foreach (var file in files)
 {
     foreach (var m in TrainingFiles.Load(Path.Combine(root, file)))
     {
         if (seen.Add(m.Subject + "\u0000" + m.Body))
         {
-            messages.Add(m);
+            messages.Add((m, file));
         }
     }
 }
 
 Console.Error.WriteLine($"{files.Count} files, {messages.Count} distinct messages");
-var examples = messages.Select(Example.Of).ToList();
+var examples = messages.Select(m => Example.Of(m.Message, m.File)).ToList();
 
 var fold = CrossValidation.AssignFolds(examples.Count);
 var outOfFold = CrossValidation.OutOfFold(examples, fold);

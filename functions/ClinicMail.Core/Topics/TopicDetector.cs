@@ -28,9 +28,14 @@ public sealed class TopicDetector
     public static TopicDetector Default { get; } = new(Lexicon.Build(LexiconSources.All), TopicModel.LoadEmbedded());
 
     /// <summary>The same lexicon and rules without the model's second opinion (training and its tests).</summary>
-    internal static TopicDetector RulesOnly { get; } = new(Default._lexicon, model: null);
+    internal static TopicDetector RulesOnly { get; } = WithModel(null);
+
+    /// <summary>The default lexicon and rules with another model (null: none), for training and tests.</summary>
+    internal static TopicDetector WithModel(TopicModel? model) => new(Default._lexicon, model);
 
     internal TopicSecondOpinion? SecondOpinion => _secondOpinion;
+
+    internal Lexicon Lexicon => _lexicon;
 
     /// <summary>The rules' analysis, and the features of the text handed to <paramref name="visit"/> while the text's
     /// tokens are at hand (training reads both from one pass).</summary>
