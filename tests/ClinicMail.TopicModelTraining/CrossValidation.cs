@@ -39,10 +39,14 @@ internal static class CrossValidation
         return fold;
     }
 
-    /// <summary>Out-of-fold probabilities [example][category].</summary>
+    /// <summary>Out-of-fold probabilities [example][category], followed by the probability a drop reads
+    /// [example][<see cref="TopicModel.Categories"/>.Length + category]: the same, or 1 when the message's words do not
+    /// argue against the category (<see cref="TopicSecondOpinion"/>: a short text the model knows nothing about is
+    /// never dropped on its prior alone).</summary>
     public static float[][] OutOfFold(IReadOnlyList<Example> examples, int[] fold)
     {
-        var p = examples.Select(_ => new float[TopicModel.Categories.Length]).ToArray();
+        var n = TopicModel.Categories.Length;
+        var p = examples.Select(_ => new float[2 * n]).ToArray();
         for (var f = 0; f < Folds; f++)
         {
             var train = examples.Where((_, i) => fold[i] != f).ToList();
@@ -54,6 +58,7 @@ internal static class CrossValidation
                     if (fold[i] == f)
                     {
                         p[i][c] = model.Probability(examples[i].Buckets);
+                        p[i][n + c] = model.Evidence(examples[i].Buckets) < 0f ? p[i][c] : 1f;
                     }
                 }
             }
@@ -114,8 +119,9 @@ internal static class CrossValidation
         float? drop = null;
         foreach (var t in DropCandidates)
         {
-            var lostAnywhere = Enumerable.Range(0, all.Count).Any(i => all[i].Rules[c] && all[i].Labels[c] && allP[i][c] <= t);
-            var removed = Enumerable.Range(0, examples.Count).Count(i => examples[i].Rules[c] && !examples[i].Labels[c] && p[i][c] <= t);
+            var d = TopicModel.Categories.Length + c;
+            var lostAnywhere = Enumerable.Range(0, all.Count).Any(i => all[i].Rules[c] && all[i].Labels[c] && allP[i][d] <= t);
+            var removed = Enumerable.Range(0, examples.Count).Count(i => examples[i].Rules[c] && !examples[i].Labels[c] && p[i][d] <= t);
             if (!lostAnywhere && removed >= 2)
             {
                 drop = t;
@@ -134,7 +140,7 @@ internal static class CrossValidation
         }
 
         return e.Rules[c]
-            ? !(thresholds.Drop is { } drop && p[c] <= drop)
+            ? !(thresholds.Drop is { } drop && p[TopicModel.Categories.Length + c] <= drop)
             : thresholds.Add is { } add && p[c] >= add;
     }
 
@@ -178,8 +184,9 @@ internal static class CrossValidation
             sb.Append(CultureInfo.InvariantCulture, $"{lang} micro          {rp,8:0.000} {rr,8:0.000} {cp,8:0.000} {cr,8:0.000}\n");
         }
 
+        var alone = p.Select(x => x[..TopicModel.Categories.Length].Concat(x[..TopicModel.Categories.Length]).ToArray()).ToArray();
         var model = Enumerable.Repeat(new Thresholds(0.5f, 0.5f), TopicModel.Categories.Length).ToArray();
-        var (mp, mr) = Micro(examples, p, model, _ => true);
+        var (mp, mr) = Micro(examples, alone, model, _ => true);
         sb.Append(CultureInfo.InvariantCulture, $"model alone at 0.5 micro P {mp:0.000} R {mr:0.000}\n");
         var (ap, ar) = Micro(examples, p, null, _ => true);
         var (bp, br) = Micro(examples, p, thresholds, _ => true);

@@ -8,15 +8,18 @@ namespace ClinicMail.TopicModelTraining;
 /// <summary>A linear model for one category: weight per bucket and bias; the probability is the logistic of the sum.</summary>
 internal sealed record LinearModel(float[] Weights, float Bias)
 {
-    public float Probability(int[] buckets)
+    public float Probability(int[] buckets) => TopicModel.Probability(Evidence(buckets) + Bias);
+
+    /// <summary>The sum of the weights of the buckets present, without the bias: what the message's own words say.</summary>
+    public float Evidence(int[] buckets)
     {
-        var score = Bias;
+        var sum = 0f;
         foreach (var b in buckets)
         {
-            score += Weights[b];
+            sum += Weights[b];
         }
 
-        return TopicModel.Probability(score);
+        return sum;
     }
 }
 

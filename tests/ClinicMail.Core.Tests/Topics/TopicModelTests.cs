@@ -114,9 +114,12 @@ public sealed class TopicModelTests
         var text = CheckedText.FromParts("Suivi", body);
         Assert.That(TopicDetector.RulesOnly.Analyze(text).Topics.Select(t => t.Category), Does.Contain(TopicCategory.MentalHealth));
 
-        var model = ModelWith(emotionalWeightOn: [], add: "off", drop: "0.10", bias: -8f);
-        var reviewed = TopicDetector.WithModel(model).Analyze(text);
-        Assert.That(reviewed.Topics, Is.Empty, "every category's probability is under the drop threshold");
+        var silent = ModelWith(emotionalWeightOn: [], add: "off", drop: "0.10", bias: -8f);
+        Assert.That(TopicDetector.WithModel(silent).Analyze(text).Topics.Select(t => t.Category), Does.Contain(TopicCategory.MentalHealth),
+            "a model whose features say nothing (the prior alone) never drops a finding");
+
+        var against = ModelWith(emotionalWeightOn: [], add: "off", drop: "0.10", bias: -8f, againstOn: UnigramBuckets(body, "jeudi"));
+        Assert.That(TopicDetector.WithModel(against).Analyze(text).Topics, Is.Empty, "the words argue against every category");
     }
 
     [Test]
@@ -153,7 +156,7 @@ public sealed class TopicModelTests
         using var stream = TokenStream.Read(text, TopicDetector.Default.Lexicon);
         var hits = new List<Hit>();
         PhraseMatcher.Match(TopicDetector.Default.Lexicon, stream, hits);
-        opinion.Score(stream, hits, p);
+        opinion.Score(stream, hits, p, new float[p.Length]);
         return p;
     }
 
@@ -173,7 +176,7 @@ public sealed class TopicModelTests
         return [.. visitor.Found.Where(f => f.First == f.Last && offsets.Contains(stream.Tokens[f.First].Start)).Select(f => f.Bucket).Distinct()];
     }
 
-    private static TopicModel ModelWith(int[] emotionalWeightOn, string add, string drop, float bias)
+    private static TopicModel ModelWith(int[] emotionalWeightOn, string add, string drop, float bias, int[]? againstOn = null)
     {
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"format 1\nfeatures {TopicFeatures.Version}\nbuckets {TopicFeatures.Buckets}\n");
@@ -186,6 +189,11 @@ public sealed class TopicModelTests
         foreach (var b in emotionalWeightOn)
         {
             sb.Append(CultureInfo.InvariantCulture, $"w {b} 0 0 0 0 0 0 9\n");
+        }
+
+        foreach (var b in againstOn ?? [])
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"w {b} -1 -1 -1 -1 -1 -1 -1\n");
         }
 
         return TopicModel.Parse(new StringReader(sb.ToString()));

@@ -34,7 +34,8 @@ internal sealed class TopicSecondOpinion
     public TopicAnalysis Review(TokenStream stream, List<Hit> hits, TopicAnalysis rules)
     {
         Span<float> probabilities = stackalloc float[TopicModel.Categories.Length];
-        Score(stream, hits, probabilities);
+        Span<float> evidence = stackalloc float[TopicModel.Categories.Length];
+        Score(stream, hits, probabilities, evidence);
 
         List<TopicFinding>? changed = null;
         for (var c = 0; c < TopicModel.Categories.Length; c++)
@@ -42,18 +43,20 @@ internal sealed class TopicSecondOpinion
             var category = TopicModel.Categories[c];
             var index = IndexOf(rules.Topics, category);
             var p = probabilities[c];
-            if (index >= 0 && p <= _model.DropAt[c])
+            // A drop needs the message's words to argue against the category (their weights sum below zero): on a short
+            // text the model knows nothing about, the probability is the prior alone and says nothing about the rules.
+            if (index >= 0 && p <= _model.DropAt[c] && evidence[c] < 0f)
             {
                 changed ??= [.. rules.Topics];
                 changed.RemoveAll(f => f.Category == category);
             }
             else if (index < 0 && p >= _model.AddAt[c])
             {
-                var evidence = EvidenceFor(stream, hits, c, p);
-                if (evidence.Count > 0)
+                var words = EvidenceFor(stream, hits, c, p);
+                if (words.Count > 0)
                 {
                     changed ??= [.. rules.Topics];
-                    changed.Add(new TopicFinding { Category = category, Confidence = Math.Round(p, 2), Evidence = evidence });
+                    changed.Add(new TopicFinding { Category = category, Confidence = Math.Round(p, 2), Evidence = words });
                 }
             }
         }
@@ -67,8 +70,9 @@ internal sealed class TopicSecondOpinion
         return rules with { Topics = changed };
     }
 
-    /// <summary>The model's probability of each category (in <see cref="TopicModel.Categories"/> order).</summary>
-    public void Score(TokenStream stream, List<Hit> hits, Span<float> probabilities)
+    /// <summary>The model's probability of each category (in <see cref="TopicModel.Categories"/> order), and in
+    /// <paramref name="evidence"/> the sum of the weights of the message's features without the bias.</summary>
+    public void Score(TokenStream stream, List<Hit> hits, Span<float> probabilities, Span<float> evidence)
     {
         var scratch = _scratch ??= new Scratch();
         scratch.Scores.AsSpan().Clear();
@@ -84,6 +88,7 @@ internal sealed class TopicSecondOpinion
 
         for (var c = 0; c < probabilities.Length; c++)
         {
+            evidence[c] = scratch.Scores[c];
             probabilities[c] = TopicModel.Probability(scratch.Scores[c] + _model.Bias[c]);
         }
     }
