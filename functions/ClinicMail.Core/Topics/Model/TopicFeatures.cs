@@ -57,7 +57,10 @@ internal static class TopicFeatures
         var words = vocabulary.WordKeys;
         ulong previous = 0;
         var previousSentence = -1;
-        for (var i = 0; i < stream.Count; i++)
+        var count = stream.Count;
+        var segment = -1;
+        var source = "";
+        for (var i = 0; i < count; i++)
         {
             ref readonly var t = ref tokens[i];
             ulong key;
@@ -71,7 +74,13 @@ internal static class TopicFeatures
             }
             else if (t.Length >= MinUnknownLength)
             {
-                key = FoldedKey(segments[t.Segment].Text.AsSpan(t.Start, t.Length));
+                if (t.Segment != segment)
+                {
+                    segment = t.Segment;
+                    source = segments[segment].Text;
+                }
+
+                key = FoldedKey(source.AsSpan(t.Start, t.Length));
             }
             else
             {

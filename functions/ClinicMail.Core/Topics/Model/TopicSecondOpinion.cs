@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using ClinicMail.Core.Text;
 
 namespace ClinicMail.Core.Topics;
@@ -75,7 +76,6 @@ internal sealed class TopicSecondOpinion
     public void Score(TokenStream stream, List<Hit> hits, Span<float> probabilities, Span<float> evidence)
     {
         var scratch = _scratch ??= new Scratch();
-        scratch.Scores.AsSpan().Clear();
         var scorer = new Scorer(_model, scratch);
         try
         {
@@ -86,10 +86,11 @@ internal sealed class TopicSecondOpinion
             scorer.Clear();
         }
 
+        var scores = scorer.Scores;
         for (var c = 0; c < probabilities.Length; c++)
         {
-            evidence[c] = scratch.Scores[c];
-            probabilities[c] = TopicModel.Probability(scratch.Scores[c] + _model.Bias[c]);
+            evidence[c] = scores.GetElement(c);
+            probabilities[c] = TopicModel.Probability(scores.GetElement(c) + _model.Bias[c]);
         }
     }
 
@@ -136,14 +137,15 @@ internal sealed class TopicSecondOpinion
         public ulong[] Seen { get; } = new ulong[TopicFeatures.Buckets / 64];
 
         public int[] Counted { get; set; } = new int[256];
-
-        public float[] Scores { get; } = new float[TopicModel.Stride];
     }
 
     /// <summary>Sums the rows of the weighted buckets of a message, each bucket once.</summary>
     private struct Scorer(TopicModel model, Scratch scratch) : IFeatureVisitor
     {
         private int _count;
+
+        /// <summary>The running sums, one lane per category (eight lanes: a row is one vector add).</summary>
+        public Vector256<float> Scores { get; private set; }
 
         public void Feature(int bucket, int first, int last)
         {
@@ -168,7 +170,7 @@ internal sealed class TopicSecondOpinion
             }
 
             scratch.Counted[_count++] = bucket;
-            model.AddRow(bucket, scratch.Scores);
+            Scores += model.Row(bucket);
         }
 
         /// <summary>Leaves the scratch as found: no bucket marked (the scores are read before the next message resets them).</summary>
