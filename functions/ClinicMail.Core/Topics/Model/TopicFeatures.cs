@@ -55,6 +55,7 @@ internal static class TopicFeatures
         var tokens = stream.Tokens;
         var segments = stream.Text.Segments;
         var words = vocabulary.WordKeys;
+        var unigrams = vocabulary.UnigramBuckets;
         ulong previous = 0;
         var previousSentence = -1;
         var count = stream.Count;
@@ -66,7 +67,17 @@ internal static class TopicFeatures
             ulong key;
             if (t.Word >= 0)
             {
+                // A lexicon word's unigram bucket is computed once per lexicon (Vocabulary), not once per occurrence.
                 key = words[t.Word];
+                visitor.Feature(unigrams[t.Word], i, i);
+                if (previous != 0 && previousSentence == t.Sentence)
+                {
+                    visitor.Feature(BucketOf((previous * 0x100000001B3UL) ^ key ^ BigramSalt), i - 1, i);
+                }
+
+                previous = key;
+                previousSentence = t.Sentence;
+                continue;
             }
             else if ((t.Flags & TokenFlags.Numeric) != 0)
             {
@@ -88,7 +99,7 @@ internal static class TopicFeatures
                 continue;
             }
 
-            visitor.Feature(BucketOf(key ^ UnigramSalt), i, i);
+            visitor.Feature(UnigramBucket(key), i, i);
             if (previous != 0 && previousSentence == t.Sentence)
             {
                 visitor.Feature(BucketOf((previous * 0x100000001B3UL) ^ key ^ BigramSalt), i - 1, i);
@@ -113,6 +124,9 @@ internal static class TopicFeatures
             visitor.Feature(BucketOf(MarkerKeys[System.Numerics.BitOperations.TrailingZeroCount(bits)] ^ MarkerSalt), -1, -1);
         }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int UnigramBucket(ulong key) => BucketOf(key ^ UnigramSalt);
 
     /// <summary>The bucket of a feature key: the top <see cref="BucketBits"/> bits of its mix.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -172,12 +186,17 @@ internal static class TopicFeatures
         public Vocabulary(Lexicon lexicon)
         {
             WordKeys = new ulong[lexicon.WordCount];
+            UnigramBuckets = new int[lexicon.WordCount];
             for (var id = 0; id < WordKeys.Length; id++)
             {
                 WordKeys[id] = KeyOf(lexicon.WordText(id));
+                UnigramBuckets[id] = UnigramBucket(WordKeys[id]);
             }
         }
 
         public ulong[] WordKeys { get; }
+
+        /// <summary>The unigram bucket of each word id.</summary>
+        public int[] UnigramBuckets { get; }
     }
 }
