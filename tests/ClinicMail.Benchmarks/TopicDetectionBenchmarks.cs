@@ -62,6 +62,21 @@ public class TopicDetectionBenchmarks
         return found;
     }
 
+    /// <summary><see cref="AnalyzeAndDetectIdentifiers"/> with the rules alone, without the topic model's second
+    /// opinion: the difference is what the model costs (docs/detection.md, "Round 7").</summary>
+    [Benchmark]
+    public int AnalyzeAndDetectIdentifiersRulesOnly()
+    {
+        var found = 0;
+        foreach (var text in _texts)
+        {
+            found += TopicDetector.RulesOnly.Analyze(text).Topics.Count;
+            found += IdentifierDetector.Default.Detect(text).Count;
+        }
+
+        return found;
+    }
+
     /// <summary>The same text as one long message: measures the scan itself, not the per-message overhead.</summary>
     [Benchmark]
     public int AnalyzeCorpusAsOneText() => TopicDetector.Default.Analyze(_oneText).Topics.Count;

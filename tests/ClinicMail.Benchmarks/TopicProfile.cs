@@ -14,11 +14,16 @@ namespace ClinicMail.Benchmarks;
 /// and with 1 and subtract to drop start-up and JIT).</summary>
 internal static class TopicProfile
 {
+    private static TopicDetector _detector = TopicDetector.Default;
+
     public static int Run(string[] args)
     {
         var passes = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200;
         var path = args.Length > 2 ? args[2] : Path.Combine(FindRepositoryRoot(), "tests", "data", "corpus", "sensitive-topics.dev.jsonl");
         var mode = Environment.GetEnvironmentVariable("PROFILE_MODE") ?? "both";
+
+        // PROFILE_DETECTOR=rules: the rules without the topic model's second opinion (what the model costs, A/B).
+        _detector = Environment.GetEnvironmentVariable("PROFILE_DETECTOR") == "rules" ? TopicDetector.RulesOnly : TopicDetector.Default;
         var texts = new List<CheckedText>();
         long bytes = 0;
         foreach (var line in File.ReadLines(path))
@@ -109,7 +114,7 @@ internal static class TopicProfile
         {
             if (topics)
             {
-                found += TopicDetector.Default.Analyze(text).Topics.Count;
+                found += _detector.Analyze(text).Topics.Count;
             }
 
             if (identifiers)

@@ -261,6 +261,9 @@ internal sealed class Lexicon
     /// <summary>Number of word ids.</summary>
     internal int WordCount => _wordText.Count;
 
+    /// <summary>The stem a word id stands for (the topic model keys its features on the text, not on the id).</summary>
+    internal string WordText(int id) => _wordText[id];
+
     /// <summary>The word id of a stem, exact or within one typo (for stems of six letters or more).</summary>
     public int Lookup(ReadOnlySpan<char> stem, ulong hash, out bool fuzzy)
     {

@@ -16,12 +16,41 @@ public sealed class TopicDetector
 
     private readonly Lexicon _lexicon;
 
-    private TopicDetector(Lexicon lexicon)
+    /// <summary>The learned second opinion on the rules' findings (Topics/Model), or null: rules alone.</summary>
+    private readonly TopicSecondOpinion? _secondOpinion;
+
+    private TopicDetector(Lexicon lexicon, TopicModel? model)
     {
         _lexicon = lexicon;
+        _secondOpinion = model is null ? null : new TopicSecondOpinion(model, lexicon);
     }
 
-    public static TopicDetector Default { get; } = new(Lexicon.Build(LexiconSources.All));
+    public static TopicDetector Default { get; } = new(Lexicon.Build(LexiconSources.All), TopicModel.LoadEmbedded());
+
+    /// <summary>The same lexicon and rules without the model's second opinion (training and its tests).</summary>
+    internal static TopicDetector RulesOnly { get; } = WithModel(null);
+
+    /// <summary>The default lexicon and rules with another model (null: none), for training and tests.</summary>
+    internal static TopicDetector WithModel(TopicModel? model) => new(Default._lexicon, model);
+
+    internal TopicSecondOpinion? SecondOpinion => _secondOpinion;
+
+    internal Lexicon Lexicon => _lexicon;
+
+    /// <summary>The rules' analysis, and the features of the text handed to <paramref name="visit"/> while the text's
+    /// tokens are at hand (training reads both from one pass).</summary>
+    internal TopicAnalysis AnalyzeWithFeatures<TVisitor>(CheckedText text, ref TVisitor visit)
+        where TVisitor : struct, IFeatureVisitor
+    {
+        var vocabulary = _vocabulary ??= new TopicFeatures.Vocabulary(_lexicon);
+        using var stream = TokenStream.Read(text, _lexicon);
+        var hits = new List<Hit>();
+        PhraseMatcher.Match(_lexicon, stream, hits);
+        TopicFeatures.Visit(vocabulary, _lexicon, stream, hits, ref visit);
+        return hits.Count == 0 ? TopicAnalysis.Empty : TopicRules.Evaluate(_lexicon, stream, hits);
+    }
+
+    private TopicFeatures.Vocabulary? _vocabulary;
 
     /// <summary>Sensitive categories (all but <see cref="TopicCategory.PatientDeclared"/>) and the clinical signal.</summary>
     public TopicAnalysis Analyze(CheckedText text)
@@ -38,7 +67,8 @@ public sealed class TopicDetector
         try
         {
             PhraseMatcher.Match(_lexicon, stream, hits);
-            return TopicRules.Evaluate(_lexicon, stream, hits);
+            var rules = TopicRules.Evaluate(_lexicon, stream, hits);
+            return _secondOpinion is null ? rules : _secondOpinion.Review(stream, hits, rules);
         }
         finally
         {
