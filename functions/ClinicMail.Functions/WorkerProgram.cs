@@ -32,6 +32,8 @@ public static class WorkerProgram
     /// ends the process with <see cref="StartupRefusal.ExitCode"/>, not an unhandled-exception abort.</summary>
     public static async Task<int> Main(string[] args)
     {
+        // First: the check path compiles on the other core while this thread builds the host (ColdStartWarmUp).
+        ColdStartWarmUp.Start();
         try
         {
             using var host = CreateHost(args);

@@ -1,6 +1,8 @@
 using ClinicMail.Application.Hosting;
 using ClinicMail.LocalHost.Hosting;
 
+// First: the check path compiles on the other core while this thread builds the host (ColdStartWarmUp).
+var warmUp = ColdStartWarmUp.Start();
 var timeline = new StartupTimeline();
 timeline.Mark("runtime started, Main entered");
 try
@@ -14,7 +16,7 @@ try
     var app = builder.Build();
     timeline.Mark("host built");
     await app.PrepareClinicMailAsync(timeline);
-    app.UseClinicMailStartupTimeline(timeline);
+    app.UseClinicMailStartupTimeline(timeline, warmUp);
     app.UseClinicMail();
     timeline.Mark("pipeline and endpoints mapped");
     await app.RunAsync();

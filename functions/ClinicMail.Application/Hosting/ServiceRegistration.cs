@@ -14,7 +14,6 @@ using ClinicMail.Core.Checking;
 using ClinicMail.Core.Crypto;
 using ClinicMail.Core.Drafts;
 using ClinicMail.Core.InformedConsent;
-using ClinicMail.Core.Json;
 using ClinicMail.Core.Policy;
 using ClinicMail.Core.Registry;
 using ClinicMail.Core.Secure;
@@ -105,7 +104,8 @@ public static class ServiceRegistration
 
         services.AddExceptionHandler<ProblemMapping>();
         services.AddProblemDetails();
-        services.ConfigureHttpJsonOptions(o => ClinicMailJson.Configure(o.SerializerOptions));
+        // The one JSON contract, served from compile-time metadata for the check path (ClinicMailJsonContext).
+        services.ConfigureHttpJsonOptions(o => ClinicMailJsonContext.ConfigureHttp(o.SerializerOptions));
         // Binding errors become exceptions so ProblemMapping answers them like every other error.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>

@@ -56,7 +56,7 @@ public static class ClinicMailHost
 
     /// <summary>Marks when the server listens and when the first check is answered, then logs the
     /// timeline (category <see cref="StartupTimeline.LoggerCategory"/>, Debug).</summary>
-    public static WebApplication UseClinicMailStartupTimeline(this WebApplication app, StartupTimeline timeline)
+    public static WebApplication UseClinicMailStartupTimeline(this WebApplication app, StartupTimeline timeline, ColdStartWarmUp? warmUp = null)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(StartupTimeline.LoggerCategory);
         app.Lifetime.ApplicationStarted.Register(() => timeline.Mark("hosted services started, server listening"));
@@ -69,7 +69,7 @@ public static class ClinicMailHost
                 && Interlocked.Exchange(ref answered, 1) == 0)
             {
                 timeline.Mark("first check answered");
-                timeline.Log(logger);
+                timeline.Log(logger, warmUp);
             }
         });
         return app;

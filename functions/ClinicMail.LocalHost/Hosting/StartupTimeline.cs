@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime;
+using ClinicMail.Application.Hosting;
 
 namespace ClinicMail.LocalHost.Hosting;
 
@@ -45,7 +46,8 @@ public sealed class StartupTimeline
     }
 
     /// <summary>Each phase as the difference from the previous mark (the first from process start).</summary>
-    public void Log(ILogger logger)
+    /// <remarks>With <c>warmUp</c>, the cold-start warm-up that ran beside the phases: how long it took, which steps failed.</remarks>
+    public void Log(ILogger logger, ColdStartWarmUp? warmUp = null)
     {
         StartupMark? previous = null;
         foreach (var mark in Marks)
@@ -56,6 +58,16 @@ public sealed class StartupTimeline
                 mark.JitAll - (previous?.JitAll ?? 0), mark.JitMs - (previous?.JitMs ?? 0),
                 mark.Assemblies, (mark.AllocatedBytes - (previous?.AllocatedBytes ?? 0)) / 1024);
             previous = mark;
+        }
+
+        if (warmUp is { Completion.IsCompleted: true })
+        {
+            logger.LogDebug("Startup cold-start warm-up (own thread): {WarmUpMs:F0} ms, failed steps: {Failures}",
+                warmUp.Elapsed.TotalMilliseconds, warmUp.Failures.Count == 0 ? "none" : string.Join(", ", warmUp.Failures));
+        }
+        else if (warmUp is not null)
+        {
+            logger.LogDebug("Startup cold-start warm-up (own thread): still running at the first answer");
         }
     }
 }
