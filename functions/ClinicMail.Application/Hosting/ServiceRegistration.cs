@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using Azure.Identity;
 using ClinicMail.Application.Audit;
+using ClinicMail.Application.Background;
 using ClinicMail.Application.Checking;
 using ClinicMail.Application.Configuration;
 using ClinicMail.Application.Filing;
@@ -27,7 +27,6 @@ using ClinicMail.Infrastructure.Storage;
 using ClinicMail.Infrastructure.Storage.InformedConsent;
 using ClinicMail.Infrastructure.Storage.Postgres;
 using ClinicMail.Infrastructure.Storage.Sqlite;
-using FluentValidation;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -143,6 +142,8 @@ public static class ServiceRegistration
             services.TryAddSingleton(sp => StorageBackend.ForSqlite(
                 sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>(), storage.InProcessNearMiss,
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger("ClinicMail.Registry.NearMissIndex")));
+            // The write-ahead log is copied back into the file in the background, not inside a check's audit commit.
+            services.AddHostedService<SqliteWalCheckpointService>();
         }
 
         // Stateless adapters over the pooled database: singletons.
