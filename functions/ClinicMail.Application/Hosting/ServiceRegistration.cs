@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Azure.Identity;
 using ClinicMail.Application.Audit;
 using ClinicMail.Application.Background;
 using ClinicMail.Application.Checking;
@@ -27,6 +28,7 @@ using ClinicMail.Infrastructure.Storage;
 using ClinicMail.Infrastructure.Storage.InformedConsent;
 using ClinicMail.Infrastructure.Storage.Postgres;
 using ClinicMail.Infrastructure.Storage.Sqlite;
+using FluentValidation;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
