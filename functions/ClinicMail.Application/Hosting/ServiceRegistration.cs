@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Azure.Identity;
 using ClinicMail.Application.Audit;
+using ClinicMail.Application.Background;
 using ClinicMail.Application.Checking;
 using ClinicMail.Application.Configuration;
 using ClinicMail.Application.Filing;
@@ -143,6 +144,8 @@ public static class ServiceRegistration
             services.TryAddSingleton(sp => StorageBackend.ForSqlite(
                 sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>(), storage.InProcessNearMiss,
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger("ClinicMail.Registry.NearMissIndex")));
+            // The write-ahead log is copied back into the file in the background, not inside a check's audit commit.
+            services.AddHostedService<SqliteWalCheckpointService>();
         }
 
         // Stateless adapters over the pooled database: singletons.

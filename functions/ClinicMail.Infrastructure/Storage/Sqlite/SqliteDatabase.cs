@@ -101,7 +101,12 @@ public sealed class SqliteDatabase : IStorageDatabase
             // reads through the map (writes still go through write() and the WAL's fsync); the cost
             // is that an I/O error while reading surfaces as a signal instead of an error code,
             // acceptable for a local file (docs/registry.md).
-            pragma.CommandText = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -32768; PRAGMA mmap_size = 2147418112;";
+            // wal_autocheckpoint: the connection that commits past this many WAL pages copies them back
+            // into the database file itself, inside that commit — for the audit writer, while every check
+            // of the batch waits. The host checkpoints in the background instead (CheckpointAsync, run by
+            // SqliteWalCheckpointService); this larger threshold is only the safety net when nothing does
+            // (the CLI, tests, a stopped service).
+            pragma.CommandText = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -32768; PRAGMA mmap_size = 2147418112; PRAGMA wal_autocheckpoint = 8000;";
             await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return connection;
         }
@@ -110,6 +115,26 @@ public sealed class SqliteDatabase : IStorageDatabase
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>WAL pages after which a committing connection checkpoints by itself (SQLite's default is
+    /// 1,000): 8,000 pages of 4 KB, 32 MB, reached only when the background checkpoint does not run.</summary>
+    public const int AutoCheckpointPages = 8_000; // the literal in OpenConnectionAsync's PRAGMA
+
+    /// <summary>Copies the pages committed to the write-ahead log back into the database file without
+    /// blocking readers or writers (<c>PRAGMA wal_checkpoint(PASSIVE)</c>): the work SQLite would otherwise do
+    /// inside a commit. Frames a reader still needs are left for the next call.</summary>
+    /// <returns>The frames in the log and how many of them are now in the database file.</returns>
+    public async Task<(int LogFrames, int CheckpointedFrames)> CheckpointAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        // One row: busy flag, frames in the log, frames checkpointed (-1, -1 when the file is not in WAL mode).
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? (reader.GetInt32(1), reader.GetInt32(2))
+            : (0, 0);
     }
 
     /// <summary>Creates the file if needed, switches it to WAL (readers never block the writer, which
