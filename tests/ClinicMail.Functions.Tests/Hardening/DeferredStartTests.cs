@@ -19,8 +19,8 @@ public sealed class DeferredStartTests
         var events = new ConcurrentQueue<string>();
         using var host = BuildHost(events, services =>
         {
-            services.AddSingleton<IHostedService>(_ => new RecordingService("first", events));
-            services.AddSingleton<IHostedService>(_ => new RecordingService("second", events));
+            services.AddSingleton<IHostedService>(sp => new RecordingService("first", events, sp.GetRequiredService<IHostApplicationLifetime>()));
+            services.AddSingleton<IHostedService>(sp => new RecordingService("second", events, sp.GetRequiredService<IHostApplicationLifetime>()));
         });
 
         await host.StartAsync();
@@ -31,7 +31,10 @@ public sealed class DeferredStartTests
         Assert.Multiple(() =>
         {
             Assert.That(deferred.Count, Is.EqualTo(2));
-            Assert.That(events, Is.EqualTo(new[] { "undeferred started", "application started", "first started", "second started", "second stopped", "first stopped", "undeferred stopped" }));
+            // Each deferred service records whether ApplicationStarted had fired when it started: the order of the
+            // callbacks on that token (the test's own "application started" line and the one that starts the deferred
+            // services) is not guaranteed, the signal is.
+            Assert.That(events, Is.EqualTo(new[] { "undeferred started", "first started after the application started", "second started after the application started", "second stopped", "first stopped", "undeferred stopped" }));
         });
     }
 
@@ -120,15 +123,16 @@ public sealed class DeferredStartTests
         builder.Services.AddSingleton<IHostedService>(_ => new RecordingService("undeferred", events));
         DeferredBackgroundServices.AddDeferred(builder.Services, warmUp: false, register);
         var host = builder.Build();
-        host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() => events.Enqueue("application started"));
         return host;
     }
 
-    private sealed class RecordingService(string name, ConcurrentQueue<string> events) : IHostedService
+    /// <summary>Records its start and stop; given the lifetime, the start line says whether the application had started by then.</summary>
+    private sealed class RecordingService(string name, ConcurrentQueue<string> events, IHostApplicationLifetime? lifetime = null) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            events.Enqueue(name + " started");
+            var when = lifetime is null ? "" : lifetime.ApplicationStarted.IsCancellationRequested ? " after the application started" : " before the application started";
+            events.Enqueue(name + " started" + when);
             return Task.CompletedTask;
         }
 
