@@ -40,32 +40,34 @@ public sealed class HeldOutSetFloorTests
     /// <see cref="Reached"/>. The set grew from 187 to 430 messages that day, so the gate was set anew from that one
     /// measurement. Raise them as the detector improves; never lower them.</summary>
     // Raised after the detA21/detB21/speed21/prec21 round's one measurement (2026-12-07, docs/detection.md): each a
-    // little under what that round reached.
+    // little under what that round reached. Recall gates raised again after round 7 (the learned second opinion,
+    // 2026-12-08, measured once): the rounded-down figure where it is above the old gate, never below it.
     private static readonly Dictionary<string, (double Precision, double Recall)> FreshReached = new(StringComparer.Ordinal)
     {
         ["mental_health"] = (0.88, 0.98),
         ["oncology"] = (0.88, 0.74),
-        ["substance_use"] = (0.98, 0.91),
+        ["substance_use"] = (0.98, 0.94),
         ["sexual_health"] = (0.91, 0.91),
-        ["new_diagnosis"] = (0.93, 0.82),
-        ["new_treatment"] = (0.92, 0.86),
-        ["emotional"] = (0.93, 0.84),
+        ["new_diagnosis"] = (0.93, 0.83),
+        ["new_treatment"] = (0.92, 0.89),
+        ["emotional"] = (0.93, 0.88),
     };
 
     private const double FreshBenignCleanReached = 0.93;
 
     /// <summary>Figures the detector reached on the third held-out set (tests/data/heldout-third), rounded down by 0.02:
     /// set from its first measurement after a round of detector changes (2026-12-07, detA/detB/detC/speed21 round,
-    /// docs/detection.md). Raise them; never lower them.</summary>
+    /// docs/detection.md). Raise them; never lower them. Raised after round 7 (the learned second opinion, 2026-12-08,
+    /// measured once) where its rounded-down figure is above the old gate.</summary>
     private static readonly Dictionary<string, (double Precision, double Recall)> ThirdReached = new(StringComparer.Ordinal)
     {
         ["mental_health"] = (0.94, 0.94),
-        ["oncology"] = (0.80, 0.92),
-        ["substance_use"] = (0.91, 0.86),
+        ["oncology"] = (0.80, 0.94),
+        ["substance_use"] = (0.91, 0.94),
         ["sexual_health"] = (0.91, 0.91),
-        ["new_diagnosis"] = (0.90, 0.83),
-        ["new_treatment"] = (0.80, 0.89),
-        ["emotional"] = (0.82, 0.69),
+        ["new_diagnosis"] = (0.90, 0.84),
+        ["new_treatment"] = (0.80, 0.94),
+        ["emotional"] = (0.83, 0.85),
     };
 
     private const double ThirdBenignCleanReached = 0.83;
