@@ -43,8 +43,15 @@ public sealed class AuditVerifier(IAuditReviewStore store, IAuditSigningKey key,
     /// <exception cref="KeyProviderException">The key provider could not be reached to check signatures.</exception>
     public async Task<AuditVerification> VerifyAsync(AuditChainHead? expectedHead, CancellationToken cancellationToken = default)
     {
+        // On a live log, records and checkpoints are appended while this runs (checks, other instances'
+        // checkpointers). Everything is read in the order that makes a concurrent append harmless: the head
+        // first (the walk must reach it; what lies beyond it was appended meanwhile), then the copy outside the
+        // database (a checkpoint is copied only after its row is saved, so each copied one is in the rows read
+        // next), then the rows.
+        var headBefore = expectedHead is null ? await store.ReadHeadAsync(cancellationToken).ConfigureAwait(false) : null;
         var anchor = await store.ReadAnchorAsync(cancellationToken).ConfigureAwait(false);
         var anchorSequence = anchor?.Sequence ?? 0;
+        var copies = Copy is null ? null : await Copy.ReadAllAsync(cancellationToken).ConfigureAwait(false);
 
         // Signatures first: a forged checkpoint is reported where it claims to be.
         var checkpoints = new SortedList<long, AuditCheckpoint>();
@@ -58,11 +65,11 @@ public sealed class AuditVerifier(IAuditReviewStore store, IAuditSigningKey key,
             checkpoints[checkpoint.Sequence] = checkpoint;
         }
 
-        if (Copy is not null)
+        if (copies is not null)
         {
             // Every checkpoint copied outside the database must still be in it, unchanged. (A row not yet
             // copied is not a forgery: only the key could have signed it.)
-            foreach (var copied in await Copy.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            foreach (var copied in copies)
             {
                 if (!checkpoints.TryGetValue(copied.Sequence, out var stored))
                 {
@@ -143,7 +150,7 @@ public sealed class AuditVerifier(IAuditReviewStore store, IAuditSigningKey key,
                 return Fail(record.Sequence, AuditBreak.Altered, walker.Count - 1, "witnessed_head_mismatch", anchorSequence);
             }
 
-            if (expectedHead is not null && record.Sequence == expectedHead.Sequence && !string.Equals(expectedHead.Hash, record.Hash, StringComparison.Ordinal))
+            if ((expectedHead ?? headBefore) is { } knownHead && record.Sequence == knownHead.Sequence && !string.Equals(knownHead.Hash, record.Hash, StringComparison.Ordinal))
             {
                 return Fail(record.Sequence, AuditBreak.HeadMismatch, walker.Count - 1, "head_hash_mismatch", anchorSequence);
             }
@@ -153,7 +160,9 @@ public sealed class AuditVerifier(IAuditReviewStore store, IAuditSigningKey key,
                 oldestUnsigned = record.At;
             }
 
-            if (record.Event == AuditEventType.AuditCheckpointSigned && CheckpointNamedBy(record) is { } named)
+            // A checkpoint event appended after the head was read may name a row signed after the rows were read.
+            if (record.Event == AuditEventType.AuditCheckpointSigned && (expectedHead is not null || record.Sequence <= (headBefore?.Sequence ?? 0))
+                && CheckpointNamedBy(record) is { } named)
             {
                 referenced.Add(named);
             }
@@ -185,11 +194,15 @@ public sealed class AuditVerifier(IAuditReviewStore store, IAuditSigningKey key,
                 : walker.Result() with { AnchorSequence = anchorSequence, LastCheckpointSequence = lastCheckpoint };
         }
 
-        var head = await store.ReadHeadAsync(cancellationToken).ConfigureAwait(false);
+        // The walk went past the head read first: records were appended meanwhile, and the head row moved with
+        // them. Read it again; it must now name the last record walked, or a later one appended since.
+        var head = headBefore is null || headBefore.Sequence < last ? await store.ReadHeadAsync(cancellationToken).ConfigureAwait(false) : headBefore;
+        var movedOn = !ReferenceEquals(head, headBefore);
         var headProblem = head switch
         {
             null when last > 0 => (At: last, Detail: "head_missing"),
             null => default,
+            _ when head.Sequence > last && movedOn => default,
             _ when head.Sequence > last => (At: last + 1, Detail: "tail_truncated"),
             _ when head.Sequence < last => (At: head.Sequence + 1, Detail: "records_after_head"),
             _ when !string.Equals(head.Hash, walker.LastHash, StringComparison.Ordinal) => (At: last, Detail: "head_hash_mismatch"),

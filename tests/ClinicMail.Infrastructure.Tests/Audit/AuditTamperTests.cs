@@ -86,6 +86,47 @@ public class AuditTamperTests(Storage.StorageProvider provider)
     }
 
     [Test]
+    public async Task Verify_RecordsAppendedWhileItWalks_IsIntact()
+    {
+        // A live log: checks are recorded while a reviewer verifies. The head row moves past what the walk
+        // read; that is not a truncated tail.
+        var verifier = LiveVerifier(() => AppendAsync(36, 39));
+
+        var result = await verifier.VerifyAsync();
+
+        Assert.That(result.Ok, Is.True, $"{result.Problem} at {result.BrokenAt} ({result.Detail})");
+        Assert.That(result.RecordsVerified, Is.GreaterThanOrEqualTo(35));
+    }
+
+    [Test]
+    public async Task Verify_CheckpointSignedWhileItWalks_IsIntact()
+    {
+        // Another instance signs a checkpoint (row, copy outside the database, chain event) mid-walk.
+        var verifier = LiveVerifier(async () =>
+        {
+            await AppendAsync(36, 39);
+            await _checkpointer.CheckpointAsync("test");
+        });
+
+        var result = await verifier.VerifyAsync();
+
+        Assert.That(result.Ok, Is.True, $"{result.Problem} at {result.BrokenAt} ({result.Detail})");
+        Assert.That(await VerifyAsync() is { Ok: true, CheckpointsVerified: 3 }, "the next verification sees the new checkpoint");
+    }
+
+    [Test]
+    public async Task Verify_TailTruncatedWhileRecordsAreAppended_StillDetected()
+    {
+        // A live log does not hide a cut: the head read before the walk names records the walk must reach.
+        await _db.ExecuteAsync("DELETE FROM audit_records WHERE seq >= 34");
+        var verifier = LiveVerifier(() => Task.CompletedTask);
+
+        var result = await verifier.VerifyAsync();
+
+        Assert.That((result.Ok, result.Problem, result.BrokenAt, result.Detail), Is.EqualTo((false, (AuditBreak?)AuditBreak.HeadMismatch, (long?)34, "tail_truncated")));
+    }
+
+    [Test]
     public async Task Verify_FieldEdited_AlteredAtThatRecord()
     {
         await _db.ExecuteAsync("UPDATE audit_records SET decision = 'allow' WHERE seq = @seq", ("seq", 7L));
@@ -396,6 +437,15 @@ public class AuditTamperTests(Storage.StorageProvider provider)
         };
 
     private Task<AuditVerification> VerifyAsync() => Verifier().VerifyAsync();
+
+    /// <summary>A verifier over a store whose record walk runs <paramref name="duringWalk"/> after its first record.</summary>
+    private AuditVerifier LiveVerifier(Func<Task> duringWalk) =>
+        new(new WalkInterruptingReviewStore(_db.Review, duringWalk), _key, MaxUnsigned)
+        {
+            Copy = _copy,
+            Witness = _witness,
+            MaxUnsignedAge = TimeSpan.FromMinutes(31),
+        };
 
     private async Task<AuditVerification> AssertBrokenAsync(long at, AuditBreak problem)
     {
