@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using ClinicMail.Core.Text;
 using ClinicMail.Core.Topics;
+using ClinicMail.TopicModelTraining;
 
 namespace ClinicMail.Core.Tests.Topics;
 
@@ -104,24 +104,7 @@ internal sealed class TopicCorpusScore
             Assert.Fail($"The labelled corpus was not found at {Path.GetFullPath(path)}.");
         }
 
-        var messages = new List<TopicCorpusMessage>();
-        foreach (var line in File.ReadLines(path))
-        {
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                continue;
-            }
-
-            using var doc = JsonDocument.Parse(line);
-            var root = doc.RootElement;
-            messages.Add(new TopicCorpusMessage(
-                root.GetProperty("id").GetString()!,
-                root.GetProperty("lang").GetString()!,
-                root.GetProperty("subject").GetString() ?? "",
-                root.GetProperty("body").GetString() ?? "",
-                [.. root.GetProperty("labels").EnumerateArray().Select(l => l.GetString()!)]));
-        }
-
-        return messages;
+        // One reader of the JSONL format for the tests and the model's training tool (linked from it).
+        return [.. TrainingFiles.Load(path).Select(m => new TopicCorpusMessage(m.Id, m.Lang, m.Subject, m.Body, m.Labels))];
     }
 }
